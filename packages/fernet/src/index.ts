@@ -1,1 +1,33 @@
-export {}
+/**
+ * @baton/fernet: the Fernet spec, MultiFernet, and a keystone-compatible key repository
+ * (setup, rotate, load, watch) with a rotation guard. The package's only public entry.
+ * @module
+ */
+
+export { FernetError, FernetErrorCode } from './errors.ts'
+export {
+  type Decrypted,
+  type DecryptOptions,
+  type EncryptOptions,
+  Fernet,
+  type FernetOptions,
+  fernetTimestamp,
+} from './fernet.ts'
+export { HISTORY_FILE } from './key_files.ts'
+export {
+  type KeyRepositoryStatus,
+  type KeyRole,
+  type KeyStatus,
+  keyRepositoryStatus,
+  type StatusOptions,
+} from './key_status.ts'
+export { generateKey, keyFingerprint } from './key_text.ts'
+export { type LoadedKey, type LoadedKeys, type LoadOptions, loadKeys } from './load_keys.ts'
+export type { FernetLogger } from './logger.ts'
+export { MultiFernet } from './multi_fernet.ts'
+export type { GuardOptions, KeyInfo, RepositoryOptions } from './options.ts'
+export type { RepositoryFs } from './repository_fs.ts'
+export { type RotateOptions, type RotationResult, rotateKeyRepository } from './rotate_keys.ts'
+export type { DroppedKey, DropStatus } from './rotation_guard.ts'
+export { type SetupResult, setupKeyRepository } from './setup_key_repository.ts'
+export { WatchedKeyRepository, type WatchOptions } from './watched_key_repository.ts'

@@ -1,0 +1,40 @@
+/**
+ * The package's error registry: one `FernetError` class with stable codes.
+ * Messages name paths, key numbers and fingerprints, never key material or tokens.
+ * @module
+ */
+
+export const FernetErrorCode = {
+  /** Any token failure (pyca maps every one of them to a single `InvalidToken`). */
+  InvalidToken: 'BATON_FERNET_INVALID_TOKEN',
+  InvalidKey: 'BATON_FERNET_INVALID_KEY',
+  InvalidArgument: 'BATON_FERNET_INVALID_ARGUMENT',
+  RepositoryMissing: 'BATON_FERNET_REPOSITORY_MISSING',
+  RepositoryNotDirectory: 'BATON_FERNET_REPOSITORY_NOT_DIRECTORY',
+  RepositoryUnreadable: 'BATON_FERNET_REPOSITORY_UNREADABLE',
+  RepositoryNotWritable: 'BATON_FERNET_REPOSITORY_NOT_WRITABLE',
+  RepositoryPermissions: 'BATON_FERNET_REPOSITORY_PERMISSIONS',
+  KeyFileCorrupt: 'BATON_FERNET_KEY_FILE_CORRUPT',
+  KeyFileName: 'BATON_FERNET_KEY_FILE_NAME',
+  NoKeys: 'BATON_FERNET_NO_KEYS',
+  NoStagedKey: 'BATON_FERNET_NO_STAGED_KEY',
+  RotationUnsafe: 'BATON_FERNET_ROTATION_UNSAFE',
+  WriteFailed: 'BATON_FERNET_WRITE_FAILED',
+} as const
+
+export type FernetErrorCode = (typeof FernetErrorCode)[keyof typeof FernetErrorCode]
+
+export class FernetError extends Error {
+  override readonly name = 'FernetError'
+  readonly code: FernetErrorCode
+
+  constructor(code: FernetErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+  }
+}
+
+/** Token failures share one code; `reason` only helps operators, it is not an oracle (MAC first). */
+export function invalidToken(reason: string): FernetError {
+  return new FernetError(FernetErrorCode.InvalidToken, `invalid Fernet token: ${reason}`)
+}

@@ -1,0 +1,64 @@
+/**
+ * Shared test helpers for the fernet tests: temporary repositories, a recording logger,
+ * a settable clock and directory snapshots.
+ * @module
+ */
+
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FernetLogger } from '../../packages/fernet/src/index.ts'
+
+export type RecordingLogger = FernetLogger & { warnings: string[]; infos: string[] }
+
+export function recordingLogger(): RecordingLogger {
+  const warnings: string[] = []
+  const infos: string[] = []
+  return {
+    warnings,
+    infos,
+    warn: (message) => warnings.push(message),
+    info: (message) => infos.push(message),
+  }
+}
+
+export type TestClock = { (): number; now: number; advance(ms: number): void }
+
+export function testClock(start = Date.UTC(2026, 0, 1)): TestClock {
+  const clock = (() => clock.now) as TestClock
+  clock.now = start
+  clock.advance = (ms) => {
+    clock.now += ms
+  }
+  return clock
+}
+
+/** A fresh parent directory; the repository path inside it does not exist yet. */
+export function tempRepository(): { path: string; cleanup(): void } {
+  const parent = mkdtempSync(join(tmpdir(), 'baton-fernet-'))
+  return {
+    path: join(parent, 'fernet-keys'),
+    cleanup: () => rmSync(parent, { recursive: true, force: true }),
+  }
+}
+
+/** Every entry name → content (for files), to prove a failed operation changed nothing. */
+export function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name)
+    out[name] = statSync(path).isFile() ? readFileSync(path, 'utf8') : '<dir>'
+  }
+  return out
+}
+
+/** Numeric key file names, sorted ascending like keystone's test helper. */
+export function keyNumbers(dir: string): number[] {
+  return readdirSync(dir)
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .sort((a, b) => a - b)
+}
+
+export const HOUR = 3600
+export const MS = 1000
