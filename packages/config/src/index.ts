@@ -1,1 +1,37 @@
-export {}
+/**
+ * `@baton/config`: oslo.config-compatible configuration. Declare options once (`opt.*` inside
+ * `defineGroup`), load keystone.conf-style files plus `OS_<GROUP>__<OPTION>` environment variables
+ * and overrides with `loadConfig`, read typed values with `config.get(group)`, and render a sample
+ * file with `generateSampleConfig`.
+ * @module
+ */
+export type { Config, GroupSources, OptionSource } from './config.ts'
+export { ConfigError, ConfigErrorCode } from './errors.ts'
+export {
+  defineGroup,
+  type GroupValues,
+  normalizeGroupName,
+  type OptionGroup,
+  type OptionSpecs,
+} from './groups.ts'
+export { type IniDocument, type IniEntry, parseIni } from './ini_parser.ts'
+export { envName } from './layers.ts'
+export { type LoadOptions, loadConfig } from './load.ts'
+export {
+  type BoolOptions,
+  type Choice,
+  type CommonOptions,
+  type DeprecatedName,
+  type DictOptions,
+  type ListOptions,
+  type NumberOptions,
+  type Opt,
+  type OptDef,
+  type OptFactory,
+  type OptKind,
+  opt,
+  type StrOptions,
+  type UriOptions,
+} from './options.ts'
+export type { ValueSource } from './resolve.ts'
+export { generateSampleConfig, type SampleOptions } from './sample.ts'
