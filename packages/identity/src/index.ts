@@ -1,1 +1,37 @@
-export {}
+/**
+ * @baton/identity: the identity server. Its only public entry.
+ * @module
+ */
+
+export {
+  Conflict,
+  Forbidden,
+  IdentityErrorCode,
+  KeysNotFound,
+  KeystoneError,
+  keystoneErrorBody,
+  NotFound,
+  TokenNotFound,
+  TokenPayloadError,
+  Unauthorized,
+  UnexpectedError,
+  ValidationError,
+} from './errors.ts'
+export {
+  authOptions,
+  fernetTokensOptions,
+  identityOptionGroups,
+  identityOptions,
+  tokenOptions,
+} from './options.ts'
+export { DEFAULT_AUTH_METHODS, MethodCodec, PSEUDO_METHOD_BITS } from './token/methods.ts'
+export { PAYLOAD_CLASS_NAMES, selectPayloadVersion } from './token/payloads.ts'
+export type { DecodedToken, PayloadVersion, TokenFields } from './token/token_fields.ts'
+export {
+  type CreatedToken,
+  type CreateTokenOptions,
+  type TokenCrypto,
+  TokenFormatter,
+  type TokenFormatterOptions,
+  type TokenKeys,
+} from './token/token_formatter.ts'

@@ -1,0 +1,142 @@
+/**
+ * The identity error registry: every error the identity package throws is a `KeystoneError`
+ * subclass carrying Keystone's HTTP status and title and a stable Baton code. The HTTP layer renders
+ * `{"error": {"code", "title", "message"}}` from it in one place (`keystoneErrorBody`); handlers
+ * only throw. Messages never contain tokens, passwords or keys.
+ *
+ * To add an error: subclass the nearest Keystone class (keystone/exception.py) and give it a `code`
+ * in `IdentityErrorCode`; status and title are inherited unless Keystone's class changes them.
+ * @module
+ */
+
+export const IdentityErrorCode = {
+  Unexpected: 'BATON_UNEXPECTED',
+  KeysNotFound: 'BATON_KEYS_NOT_FOUND',
+  TokenPayloadInvalid: 'BATON_TOKEN_PAYLOAD_INVALID',
+  Validation: 'BATON_VALIDATION',
+  Unauthorized: 'BATON_UNAUTHORIZED',
+  Forbidden: 'BATON_FORBIDDEN',
+  NotFound: 'BATON_NOT_FOUND',
+  TokenNotFound: 'BATON_TOKEN_NOT_FOUND',
+  Conflict: 'BATON_CONFLICT',
+} as const
+
+export type IdentityErrorCode = (typeof IdentityErrorCode)[keyof typeof IdentityErrorCode]
+
+/** Base of the registry (keystone exception.Error). Subclasses override the static fields. */
+export class KeystoneError extends Error {
+  static readonly status: number = 500
+  static readonly title: string = 'Internal Server Error'
+  static readonly code: IdentityErrorCode = IdentityErrorCode.Unexpected
+  /** Keystone's default message for the class (its `message_format` without arguments). */
+  static readonly defaultMessage: string =
+    'An unexpected error prevented the server from fulfilling your request.'
+
+  readonly status: number
+  readonly title: string
+  readonly code: IdentityErrorCode
+
+  constructor(message?: string, options?: ErrorOptions) {
+    const cls = new.target as typeof KeystoneError
+    super(message ?? cls.defaultMessage, options)
+    this.name = this.constructor.name
+    this.status = cls.status
+    this.title = cls.title
+    this.code = cls.code
+  }
+}
+
+/** keystone exception.UnexpectedError: 500, details stay in `cause` and logs. */
+export class UnexpectedError extends KeystoneError {}
+
+/** keystone exception.KeysNotFound: the key repository yielded no usable key (500). */
+export class KeysNotFound extends UnexpectedError {
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.KeysNotFound
+}
+
+/**
+ * Token fields that no Keystone could pack (a non-UUID trust ID, a non-default non-UUID domain
+ * in a domain-scoped token...). Keystone raises an uncaught ValueError there, so this is a 500.
+ */
+export class TokenPayloadError extends UnexpectedError {
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.TokenPayloadInvalid
+}
+
+/** keystone exception.ValidationError (400). */
+export class ValidationError extends KeystoneError {
+  static override readonly status: number = 400
+  static override readonly title: string = 'Bad Request'
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.Validation
+  static override readonly defaultMessage: string =
+    'The server could not comply with the request since it is either malformed or otherwise ' +
+    'incorrect. The client is assumed to be in error.'
+}
+
+/** keystone exception.Unauthorized (401). */
+export class Unauthorized extends KeystoneError {
+  static override readonly status: number = 401
+  static override readonly title: string = 'Unauthorized'
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.Unauthorized
+  static override readonly defaultMessage: string =
+    'The request you have made requires authentication.'
+}
+
+/** keystone exception.Forbidden (403). */
+export class Forbidden extends KeystoneError {
+  static override readonly status: number = 403
+  static override readonly title: string = 'Forbidden'
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.Forbidden
+  static override readonly defaultMessage: string =
+    'You are not authorized to perform the requested action.'
+}
+
+/** keystone exception.NotFound (404). */
+export class NotFound extends KeystoneError {
+  static override readonly status: number = 404
+  static override readonly title: string = 'Not Found'
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.NotFound
+  static override readonly defaultMessage: string = 'Could not find the requested resource.'
+}
+
+/**
+ * keystone exception.TokenNotFound (404). The fernet provider re-raises the formatter's
+ * ValidationError as TokenNotFound(e), so the client sees the formatter's message
+ * ("Could not recognize Fernet token", "This is not a recognized Fernet payload version: N").
+ */
+export class TokenNotFound extends NotFound {
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.TokenNotFound
+  static override readonly defaultMessage: string = 'Could not find token.'
+}
+
+/** keystone exception.Conflict (409). */
+export class Conflict extends KeystoneError {
+  static override readonly status: number = 409
+  static override readonly title: string = 'Conflict'
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.Conflict
+  static override readonly defaultMessage: string = 'Conflict occurred attempting to store data.'
+}
+
+/** Keystone's error document. 5xx keep their detail out of the body (keystone SecurityError). */
+export function keystoneErrorBody(error: KeystoneError): {
+  error: { code: number; title: string; message: string }
+} {
+  const message = error.status >= 500 ? KeystoneError.defaultMessage : error.message
+  return { error: { code: error.status, title: error.title, message } }
+}
+
+/*
+ * Entity-specific NotFound classes (keystone exception.<Entity>NotFound), thrown by the SQL store
+ * so callers can tell which reference was missing (an unknown domain is a 400 for project create
+ * but a 404 for user create). Messages: `Could not find <entity>: <id>.`
+ */
+export class DomainNotFound extends NotFound {}
+export class ProjectNotFound extends NotFound {}
+export class UserNotFound extends NotFound {}
+export class GroupNotFound extends NotFound {}
+export class RoleNotFound extends NotFound {}
+export class ImpliedRoleNotFound extends NotFound {}
+export class RoleAssignmentNotFound extends NotFound {}
+export class ServiceNotFound extends NotFound {}
+export class EndpointNotFound extends NotFound {}
+export class RegionNotFound extends NotFound {}
+export class ApplicationCredentialNotFound extends NotFound {}

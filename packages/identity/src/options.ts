@@ -1,0 +1,87 @@
+/**
+ * Every keystone.conf option the identity side of Baton implements, declared once with Keystone's
+ * group and option names and defaults (a real keystone.conf is a valid Baton config).
+ * @module
+ */
+import { defineGroup, opt } from '@baton/config'
+import { DEFAULT_AUTH_METHODS } from './token/methods.ts'
+
+export const tokenOptions = defineGroup(
+  'token',
+  {
+    expiration: opt.int({
+      default: 3600,
+      min: 0,
+      max: 9223372036854775807n,
+      help: 'The amount of time that a token should remain valid (in seconds).',
+    }),
+    allow_expired_window: opt.int({
+      default: 172800,
+      min: 0,
+      help:
+        'How long (in seconds) after a token expires it may still be fetched with ' +
+        '`allow_expired=1`, for services that vouch for it with a service token. Fernet keys must ' +
+        'outlive `expiration + allow_expired_window`: `baton keys rotate` refuses to purge a key ' +
+        'that a token may still need.',
+    }),
+    provider: opt.str({
+      default: 'fernet',
+      choices: ['fernet'],
+      help: 'The token provider. Baton implements Fernet tokens only.',
+    }),
+  },
+  { help: 'Token lifetimes and format.' },
+)
+
+export const fernetTokensOptions = defineGroup(
+  'fernet_tokens',
+  {
+    key_repository: opt.str({
+      default: '/etc/keystone/fernet-keys/',
+      help:
+        'Directory containing Fernet token keys. It must exist before the server starts, be ' +
+        'owned by the user running it and not be readable by others (mode 0700).',
+    }),
+    max_active_keys: opt.int({
+      default: 3,
+      min: 1,
+      help:
+        'The maximum number of active keys in the key repository, the staged key included. ' +
+        'To keep tokens valid for `expiration + allow_expired_window` while rotating every R ' +
+        'seconds, use at least (expiration + allow_expired_window) / R + 2.',
+    }),
+  },
+  { help: 'Fernet token key repository.' },
+)
+
+export const authOptions = defineGroup(
+  'auth',
+  {
+    methods: opt.list({
+      default: [...DEFAULT_AUTH_METHODS],
+      help:
+        'Allowed authentication methods. The order defines the methods bitmask inside Fernet ' +
+        'tokens: every node sharing a key repository must list the same methods in the same order.',
+    }),
+  },
+  { help: 'Authentication methods.' },
+)
+
+export const identityOptions = defineGroup(
+  'identity',
+  {
+    default_domain_id: opt.str({
+      default: 'default',
+      help: 'The ID of the default domain (the domain of users and projects given without one).',
+    }),
+  },
+  { help: 'Identity backend options.' },
+)
+
+/** Every group the identity server reads, for loading and for sample-config generation. */
+export const identityOptionGroups = [
+  tokenOptions,
+  fernetTokensOptions,
+  authOptions,
+  identityOptions,
+]

@@ -1,0 +1,55 @@
+/**
+ * The two shapes a Fernet token's content takes: the fields a token is created from, and what
+ * validation returns (keystone `TokenFormatter.validate_token`'s tuple, with camelCase names).
+ * @module
+ */
+
+/** Payload versions 0-10, keystone token_formatters.py `_PAYLOAD_CLASSES` order. */
+export type PayloadVersion = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10
+
+/** What keystone's fernet Provider passes to `create_token` (its TokenModel, flattened). */
+export interface TokenFields {
+  readonly userId: string
+  /** Auth method names; only configured ones (and the pseudo methods) survive in the token. */
+  readonly methods: readonly string[]
+  /** ISO 8601 (naive = UTC), as the token model holds it, or a Date. */
+  readonly expiresAt: string | Date
+  /** `[audit_id]` or `[audit_id, parent_audit_id]`: 22-character URL-safe base64 of 16 bytes. */
+  readonly auditIds: readonly string[]
+  readonly system?: string | null | undefined
+  readonly domainId?: string | null | undefined
+  readonly projectId?: string | null | undefined
+  readonly trustId?: string | null | undefined
+  /** Set (even to []) exactly for federated tokens: it is what marks a token federated. */
+  readonly federatedGroupIds?: readonly string[] | null | undefined
+  readonly identityProviderId?: string | null | undefined
+  readonly protocolId?: string | null | undefined
+  readonly accessTokenId?: string | null | undefined
+  readonly appCredId?: string | null | undefined
+  /** OAuth2 mTLS: base64url(SHA-256(certificate PEM)), padded (payload version 10). */
+  readonly thumbprint?: string | null | undefined
+}
+
+/** A validated token; times are Keystone strings `YYYY-MM-DDTHH:MM:SS.000000Z`. */
+export interface DecodedToken {
+  readonly version: PayloadVersion
+  readonly userId: string
+  /** Highest bit first, as keystone decodes them. */
+  readonly methods: readonly string[]
+  readonly projectId: string | null
+  readonly domainId: string | null
+  readonly system: string | null
+  readonly trustId: string | null
+  readonly appCredId: string | null
+  /** Keystone returns `[{'id': ...}]`; here the IDs. Non-null exactly for federated tokens. */
+  readonly federatedGroupIds: readonly string[] | null
+  readonly identityProviderId: string | null
+  readonly protocolId: string | null
+  readonly accessTokenId: string | null
+  readonly thumbprint: string | null
+  /** `[audit_id]` or `[audit_id, parent_audit_id]`. */
+  readonly auditIds: readonly string[]
+  readonly expiresAt: string
+  /** From the Fernet timestamp, never from the payload. */
+  readonly issuedAt: string
+}
