@@ -1,0 +1,134 @@
+/**
+ * `baton keys setup|rotate|status`: keystone-manage fernet_setup / fernet_rotate with Baton's
+ * rotation guard, reading `[fernet_tokens]` and `[token]` from the identity config.
+ * @module
+ */
+import {
+  type DroppedKey,
+  type FernetLogger,
+  type KeyInfo,
+  keyRepositoryStatus,
+  rotateKeyRepository,
+  setupKeyRepository,
+} from '@baton/fernet'
+import { fernetTokensOptions, tokenOptions } from '@baton/identity'
+import type { Command } from 'commander'
+import { loadIdentityConfig, withConfigFiles } from '../config_files.ts'
+import { duration, isoSeconds, table } from '../format.ts'
+import type { CliIo } from '../io.ts'
+
+type KeysOptions = { configFile: string[]; keyRepository?: string }
+
+export function registerKeysCommands(program: Command, io: CliIo): void {
+  const keys = program.command('keys').description('manage the Fernet token key repository')
+  const logger: FernetLogger = { warn: (message) => io.err(`baton: warning: ${message}`) }
+
+  keysCommand(
+    keys,
+    'setup',
+    'create the key repository (never overwrites an existing key 0)',
+  ).action((options: KeysOptions) => {
+    const result = setupKeyRepository({ ...repositorySettings(options, io), clock: io.now, logger })
+    io.out(
+      result.created
+        ? `Created the key repository: ${describeKeys(result.keys)}`
+        : `Key 0 already exists; nothing was overwritten: ${describeKeys(result.keys)}`,
+    )
+  })
+
+  keysCommand(keys, 'rotate', 'promote the staged key, stage a new one, purge the oldest')
+    .option('--force', 'rotate even if the purge drops a key that valid tokens still need')
+    .action((options: KeysOptions & { force?: boolean }) => {
+      const result = rotateKeyRepository({
+        ...repositorySettings(options, io),
+        force: options.force === true,
+        clock: io.now,
+        logger,
+      })
+      io.out(
+        `Promoted key ${keyLabel(result.promoted)} to primary; staged new key ${keyLabel(result.staged)}.`,
+      )
+      for (const key of result.purged) io.out(`Purged key ${key.number} (${key.fingerprint}).`)
+      for (const key of result.broken) io.err(`baton: warning: ${brokenKeyWarning(key, io.now())}`)
+      io.out(`Keys now: ${describeKeys(result.keys)}`)
+    })
+
+  keysCommand(keys, 'status', 'show each key, its role and age, and the next safe rotation')
+    .option('--json', 'print the status as JSON')
+    .action((options: KeysOptions & { json?: boolean }) => {
+      const now = io.now()
+      const status = keyRepositoryStatus({ ...repositorySettings(options, io), clock: () => now })
+      if (options.json === true) {
+        io.out(JSON.stringify(status, null, 2))
+        return
+      }
+      const rows = status.keys.map((key) => [
+        String(key.number),
+        key.role,
+        key.fingerprint,
+        key.ageSeconds === undefined ? 'unknown' : duration(key.ageSeconds),
+        key.retiredAt === undefined ? '' : `${duration((now - key.retiredAt) / 1000)} ago`,
+      ])
+      for (const line of table([['key', 'role', 'fingerprint', 'age', 'retired'], ...rows]))
+        io.out(line)
+      io.out('')
+      io.out(`Next safe rotation: ${nextRotation(status.earliestSafeRotation, now)}`)
+      if (status.minMaxActiveKeys !== null) {
+        io.out(`max_active_keys needed for the current rotation period: ${status.minMaxActiveKeys}`)
+      }
+      for (const reason of status.reasons) io.out(`  ${reason}`)
+    })
+}
+
+function keysCommand(parent: Command, name: string, description: string): Command {
+  return withConfigFiles(
+    parent
+      .command(name)
+      .description(description)
+      .option('--key-repository <dir>', 'override [fernet_tokens] key_repository'),
+  )
+}
+
+/** The repository path, key count and token lifetimes from the config, as the guard needs them. */
+export function repositorySettings(options: KeysOptions, io: CliIo) {
+  const overrides =
+    options.keyRepository === undefined
+      ? {}
+      : { fernet_tokens: { key_repository: options.keyRepository } }
+  const config = loadIdentityConfig(options.configFile, io, overrides)
+  const fernet = config.get(fernetTokensOptions)
+  const token = config.get(tokenOptions)
+  return {
+    path: fernet.key_repository,
+    maxActiveKeys: fernet.max_active_keys,
+    tokenExpiration: token.expiration,
+    allowExpiredWindow: token.allow_expired_window,
+  }
+}
+
+function keyLabel(key: KeyInfo): string {
+  return `${key.number} (${key.fingerprint})`
+}
+
+function describeKeys(keys: readonly KeyInfo[]): string {
+  return keys
+    .map(
+      (key, i) =>
+        `${key.number} ${i === 0 ? 'primary' : key.number === 0 ? 'staged' : 'secondary'}`,
+    )
+    .join(', ')
+}
+
+function brokenKeyWarning(key: DroppedKey, now: number): string {
+  const until =
+    key.neededUntil === null
+      ? 'an unknown time'
+      : `${isoSeconds(key.neededUntil)} (${duration((key.neededUntil - now) / 1000)} from now)`
+  return `purged key ${key.number} (${key.fingerprint}) while tokens it encrypted could still be valid until ${until}; those tokens, and expired ones fetched with allow_expired, now fail validation`
+}
+
+function nextRotation(at: number | null, now: number): string {
+  if (at === null) return 'none can be shown safe with this configuration'
+  if (at <= now) return 'now'
+  return `${isoSeconds(at)} (in ${duration((at - now) / 1000)})`
+}

@@ -1,0 +1,51 @@
+/**
+ * The `baton` command line: parses argv, dispatches to one module per verb, and turns every
+ * expected failure into one line on stderr and a non-zero exit (no stack traces for operators).
+ * @module
+ */
+import { Command, CommanderError } from 'commander'
+import { registerKeysCommands } from './commands/keys.ts'
+import { registerTokenCommands } from './commands/token.ts'
+import { registerUpCommand } from './commands/up.ts'
+import { type CliIo, processIo } from './io.ts'
+
+/** Runs `baton` with the given arguments (without `node baton`); resolves to the exit status. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const program = new Command('baton')
+    .description('Baton: a Keystone-compatible identity system for chains of services')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s.replace(/\n$/, '')),
+      writeErr: (s) => io.err(s.replace(/\n$/, '')),
+    })
+  registerKeysCommands(program, io)
+  registerTokenCommands(program, io)
+  registerUpCommand(program, io)
+  try {
+    await program.parseAsync([...argv], { from: 'user' })
+    return 0
+  } catch (err) {
+    return reportFailure(err, io)
+  }
+}
+
+/** Known failures carry a stable `BATON_*` code; anything else is a bug, still reported in one line. */
+function reportFailure(err: unknown, io: CliIo): number {
+  if (err instanceof CommanderError) {
+    // commander already printed its message (usage errors, --help, --version)
+    return err.exitCode
+  }
+  if (err instanceof Error && isBatonError(err)) {
+    io.err(`baton: ${err.message}`)
+    return 1
+  }
+  const message = err instanceof Error ? err.message : String(err)
+  io.err(`baton: unexpected error: ${message}`)
+  if (io.debug && err instanceof Error && err.stack) io.err(err.stack)
+  return 2
+}
+
+function isBatonError(err: Error): boolean {
+  const code: unknown = (err as Error & { code?: unknown }).code
+  return typeof code === 'string' && code.startsWith('BATON_')
+}
