@@ -19,6 +19,8 @@ export const IdentityErrorCode = {
   NotFound: 'BATON_NOT_FOUND',
   TokenNotFound: 'BATON_TOKEN_NOT_FOUND',
   Conflict: 'BATON_CONFLICT',
+  RequestTooLarge: 'BATON_REQUEST_TOO_LARGE',
+  MethodNotAllowed: 'BATON_METHOD_NOT_ALLOWED',
 } as const
 
 export type IdentityErrorCode = (typeof IdentityErrorCode)[keyof typeof IdentityErrorCode]
@@ -140,3 +142,52 @@ export class ServiceNotFound extends NotFound {}
 export class EndpointNotFound extends NotFound {}
 export class RegionNotFound extends NotFound {}
 export class ApplicationCredentialNotFound extends NotFound {}
+
+/*
+ * Password hashing (packages/identity/src/passwords). They reuse the Forbidden and Unexpected
+ * codes; dedicated codes would go in IdentityErrorCode.
+ */
+
+/**
+ * keystone exception.PasswordVerificationError (ForbiddenNotSecurity, 403): a password longer
+ * than the limit while `[DEFAULT] strict_password_check` is on, when hashing and when verifying.
+ */
+export class PasswordVerificationError extends Forbidden {
+  constructor(size: number, options?: ErrorOptions) {
+    super(
+      `The password length must be less than or equal to ${size}. The server could not comply ` +
+        'with the request because the password is invalid.',
+      options,
+    )
+  }
+}
+
+/** A stored password hash that is unknown or malformed; Keystone raises ValueError there (500). */
+export class PasswordHashFormatError extends UnexpectedError {}
+
+/** Password hashing settings passlib would refuse (unknown algorithm, rounds out of range): 500. */
+export class PasswordHashConfigError extends UnexpectedError {}
+
+/** keystone ValidationError(attribute=, target=): "Expecting to find X in Y. The server could..." */
+export function expectingToFind(attribute: string, target: string): ValidationError {
+  return new ValidationError(
+    `Expecting to find ${attribute} in ${target}. ${ValidationError.defaultMessage}`,
+  )
+}
+
+/** keystone exception.RequestTooLarge (413): oslo sizelimit refuses bodies over max_request_body_size. */
+export class RequestTooLarge extends KeystoneError {
+  static override readonly status: number = 413
+  static override readonly title: string = 'Request Entity Too Large'
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.RequestTooLarge
+  static override readonly defaultMessage: string = 'Request is too large.'
+}
+
+/** werkzeug MethodNotAllowed (405), e.g. GET /v3/users/{id}/password. */
+export class MethodNotAllowed extends KeystoneError {
+  static override readonly status: number = 405
+  static override readonly title: string = 'Method Not Allowed'
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.MethodNotAllowed
+  static override readonly defaultMessage: string =
+    'The method is not allowed for the requested URL.'
+}

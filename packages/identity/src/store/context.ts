@@ -1,0 +1,26 @@
+/**
+ * What every repository is built from, and the one transaction rule: a repository method that
+ * writes several rows runs them in a transaction, joining the caller's transaction when the
+ * context already is one (so `store.transaction()` can compose several repositories atomically).
+ * @module
+ */
+import type { Kysely } from 'kysely'
+import type { StoreDialect } from './database.ts'
+import type { Schema } from './schema.ts'
+import type { Clock } from './timestamps.ts'
+
+export interface StoreContext {
+  /** The database, or an open transaction on it. */
+  readonly db: Kysely<Schema>
+  readonly dialect: StoreDialect
+  readonly clock: Clock
+}
+
+export async function inTransaction<T>(
+  ctx: StoreContext,
+  work: (trx: Kysely<Schema>) => Promise<T>,
+): Promise<T> {
+  // kysely cannot nest transactions; inside one, the caller's transaction is the unit.
+  if (ctx.db.isTransaction) return work(ctx.db)
+  return ctx.db.transaction().execute(work)
+}

@@ -1,0 +1,90 @@
+/**
+ * Opens the identity database named by `[database] connection`: better-sqlite3 (WAL, foreign keys,
+ * busy timeout) or a pg Pool, behind one `Kysely<Schema>`.
+ * @module
+ */
+import Database from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import { parseConnectionUrl } from './connection_url.ts'
+import type { Schema } from './schema.ts'
+import { SqliteBooleanPlugin } from './sqlite_booleans.ts'
+import { StoreConfigError } from './store_errors.ts'
+
+export type StoreDialect = 'sqlite' | 'postgres'
+
+export interface StoreDatabase {
+  readonly db: Kysely<Schema>
+  readonly dialect: StoreDialect
+  /** Ends the pool or closes the SQLite file; the object is unusable afterwards. */
+  close(): Promise<void>
+}
+
+export interface OpenDatabaseOptions {
+  /** Base for relative `sqlite:///path` URLs (SQLAlchemy uses the process' working directory). */
+  readonly cwd?: string
+  /** How long SQLite waits on a lock held by another process before SQLITE_BUSY. */
+  readonly busyTimeoutMs?: number
+  /** PostgreSQL pool size. */
+  readonly poolMax?: number
+}
+
+const PG_INT8_OID = 20
+
+/**
+ * @example
+ * const store = openDatabase('sqlite:////var/lib/baton/keystone.db')
+ * await migrateToLatest(store)
+ */
+export function openDatabase(url: string, options: OpenDatabaseOptions = {}): StoreDatabase {
+  const target = parseConnectionUrl(url, options.cwd)
+  if (target.dialect === 'sqlite') return openSqlite(target.filename, options)
+  return openPostgres(target.connectionString, options)
+}
+
+function openSqlite(filename: string, options: OpenDatabaseOptions): StoreDatabase {
+  let sqlite: Database.Database
+  try {
+    sqlite = new Database(filename)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new StoreConfigError(`cannot open SQLite database ${filename}: ${reason}`, {
+      cause: error,
+    })
+  }
+  // WAL lets readers run beside the single writer; it is a no-op for :memory:.
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`)
+  const db = new Kysely<Schema>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    plugins: [new SqliteBooleanPlugin()],
+  })
+  return { db, dialect: 'sqlite', close: () => db.destroy() }
+}
+
+function openPostgres(connectionString: string, options: OpenDatabaseOptions): StoreDatabase {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolMax ?? 10,
+    // BIGINT (timestamps in microseconds, COUNT(*)) as JS numbers, like better-sqlite3 returns
+    // them; set on this pool only, not on pg's process-wide parser table.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === PG_INT8_OID && format !== 'binary'
+          ? parseInt8
+          : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+    },
+  })
+  // An idle client losing its server emits 'error' on the pool, which would crash the process if
+  // unheard; the pool drops that client and the next query opens a fresh one.
+  pool.on('error', () => {})
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) })
+  return { db, dialect: 'postgres', close: () => db.destroy() }
+}
+
+function parseInt8(text: string): number {
+  const value = Number(text)
+  if (!Number.isSafeInteger(value)) throw new RangeError(`BIGINT ${text} exceeds 2^53`)
+  return value
+}

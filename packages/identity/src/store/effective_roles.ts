@@ -1,0 +1,84 @@
+/**
+ * A user's effective roles on one scope, as a token carries them: assignments to the user and to
+ * the user's groups, OS-INHERIT assignments from the project's domain and parent projects, then
+ * role implications followed transitively (UNION stops on cycles). Domain-specific roles are
+ * dropped at the end: Keystone uses them only to imply global roles (`_strip_domain_roles`).
+ *
+ * One SQL statement per call; it sits on the token-validation path. A cache can wrap any
+ * `EffectiveRoleResolver` (key: user ID + scope) and must be invalidated on grant, membership,
+ * implication and role changes.
+ * @module
+ */
+import { sql } from 'kysely'
+import { NULL_DOMAIN_ID } from './codecs.ts'
+import type { StoreContext } from './context.ts'
+
+export type RoleScope =
+  | { readonly type: 'project'; readonly id: string }
+  | { readonly type: 'domain'; readonly id: string }
+  | { readonly type: 'system' }
+
+export interface EffectiveRole {
+  readonly id: string
+  readonly name: string
+}
+
+export interface EffectiveRoleResolver {
+  /** Sorted by role ID; empty when the user has no role there (or the scope does not exist). */
+  rolesFor(userId: string, scope: RoleScope): Promise<EffectiveRole[]>
+}
+
+/** Guards the parent walk against corrupt (cyclic) data; real hierarchies are far shallower. */
+const MAX_DEPTH = 100
+
+export function createEffectiveRoleResolver(ctx: StoreContext): EffectiveRoleResolver {
+  return {
+    async rolesFor(userId, scope) {
+      const actors = sql`
+        actor(type, id) as (
+          select 'user', ${userId}
+          union
+          select 'group', group_id from user_group_membership where user_id = ${userId}
+        )`
+      let direct: ReturnType<typeof sql>
+      if (scope.type === 'system') {
+        direct = sql`
+          select a.role_id from system_assignment a join actor on a.actor_id = actor.id
+          where (actor.type = 'user' and a.type = 'UserSystem')
+             or (actor.type = 'group' and a.type = 'GroupSystem')`
+      } else {
+        // `ancestor` holds the target (depth 0: direct grants only) and, for a project, every
+        // parent up to and including its domain (depth > 0: inherited grants only).
+        direct = sql`
+          select a.role_id from assignment a
+            join actor on a.actor_id = actor.id
+            join ancestor t on a.target_id = t.id
+          where ((actor.type = 'user' and a.type in ('UserProject', 'UserDomain'))
+              or (actor.type = 'group' and a.type in ('GroupProject', 'GroupDomain')))
+            and ((t.depth = 0 and a.inherited = ${false}) or (t.depth > 0 and a.inherited = ${true}))`
+      }
+      const ancestorLimit = scope.type === 'project' ? MAX_DEPTH : 0
+      const scopeId = scope.type === 'system' ? '' : scope.id
+      const { rows } = await sql<EffectiveRole>`
+        with recursive ${actors},
+        ancestor(id, parent_id, depth) as (
+          select id, parent_id, 0 from project
+            where id = ${scopeId} and is_domain = ${scope.type === 'domain'}
+          union
+          select p.id, p.parent_id, t.depth + 1 from project p
+            join ancestor t on p.id = t.parent_id
+          where t.depth < ${ancestorLimit}
+        ),
+        direct(role_id) as (${direct}),
+        effective(role_id) as (
+          select role_id from direct
+          union
+          select i.implied_role_id from implied_role i join effective e on i.prior_role_id = e.role_id
+        )
+        select r.id, r.name from role r
+        where r.id in (select role_id from effective) and r.domain_id = ${NULL_DOMAIN_ID}
+        order by r.id`.execute(ctx.db)
+      return rows.map((r) => ({ id: r.id, name: r.name }))
+    },
+  }
+}

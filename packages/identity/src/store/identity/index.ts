@@ -1,0 +1,37 @@
+/**
+ * The SQL implementation of `IdentityRepository`.
+ * @module
+ */
+import type { StoreContext } from '../context.ts'
+import * as groups from './groups.ts'
+import * as passwords from './passwords.ts'
+import type { IdentityRepository } from './types.ts'
+import * as users from './users.ts'
+
+export type * from './types.ts'
+
+export function createIdentityRepository(ctx: StoreContext): IdentityRepository {
+  return {
+    createUser: (input) => users.createUser(ctx, input),
+    getUser: (id) => users.getUser(ctx, id),
+    findUserByName: (name, domainId) => users.findUserByName(ctx, name, domainId),
+    listUsers: (filter) => users.listUsers(ctx, filter),
+    updateUser: (id, patch) => users.updateUser(ctx, id, patch),
+    deleteUser: (id) => users.deleteUser(ctx, id),
+    setPassword: (userId, password) => passwords.setPassword(ctx, userId, password),
+    getPassword: (userId) => passwords.getPassword(ctx, userId),
+    listPasswordHistory: (userId, limit) => passwords.listPasswordHistory(ctx, userId, limit),
+    recordFailedAuth: (userId) => passwords.recordFailedAuth(ctx, userId),
+    resetFailedAuth: (userId) => passwords.resetFailedAuth(ctx, userId),
+    recordLastActive: (userId) => passwords.recordLastActive(ctx, userId),
+    createGroup: (input) => groups.createGroup(ctx, input),
+    getGroup: (id) => groups.getGroup(ctx, id),
+    findGroupByName: (name, domainId) => groups.findGroupByName(ctx, name, domainId),
+    listGroups: (filter) => groups.listGroups(ctx, filter),
+    updateGroup: (id, patch) => groups.updateGroup(ctx, id, patch),
+    deleteGroup: (id) => groups.deleteGroup(ctx, id),
+    addUserToGroup: (userId, groupId) => groups.addUserToGroup(ctx, userId, groupId),
+    removeUserFromGroup: (userId, groupId) => groups.removeUserFromGroup(ctx, userId, groupId),
+    isUserInGroup: (userId, groupId) => groups.isUserInGroup(ctx, userId, groupId),
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The identity SQL store: one object with a repository per area over one database, and
+ * `transaction()` to compose several repositories atomically (e.g. delete a user and record its
+ * revocation event, or neither). The rest of the identity package imports the store from here.
+ * @module
+ */
+import {
+  type ApplicationCredentialRepository,
+  createApplicationCredentialRepository,
+} from './application_credentials.ts'
+import { type AssignmentRepository, createAssignmentRepository } from './assignment/index.ts'
+import { type CatalogRepository, createCatalogRepository } from './catalog/index.ts'
+import type { StoreContext } from './context.ts'
+import type { StoreDatabase } from './database.ts'
+import { createEffectiveRoleResolver, type EffectiveRoleResolver } from './effective_roles.ts'
+import { createIdentityRepository, type IdentityRepository } from './identity/index.ts'
+import { createResourceRepository, type ResourceRepository } from './resource/index.ts'
+import { createRevocationRepository, type RevocationRepository } from './revocation.ts'
+import { type Clock, systemClock } from './timestamps.ts'
+
+export type * from './application_credentials.ts'
+export type * from './assignment/index.ts'
+export type * from './catalog/index.ts'
+export type { JsonObject, JsonValue } from './codecs.ts'
+export { ROOT_DOMAIN_ID } from './codecs.ts'
+export { redactConnectionUrl } from './connection_url.ts'
+export { type OpenDatabaseOptions, openDatabase, type StoreDatabase } from './database.ts'
+export type * from './effective_roles.ts'
+export type * from './identity/index.ts'
+export {
+  isSchemaCurrent,
+  LATEST_SCHEMA_VERSION,
+  MigrationFailedError,
+  migrateToLatest,
+  type SchemaStatus,
+  schemaStatus,
+  schemaVersion,
+} from './migrations/index.ts'
+export type * from './resource/index.ts'
+export type * from './revocation.ts'
+export { StoreConfigError } from './store_errors.ts'
+export type { TextFilter, TextMatch } from './text_filter.ts'
+export {
+  type Clock,
+  formatEntityTime,
+  type Micros,
+  microsFromDate,
+  parseIsoTime,
+  systemClock,
+} from './timestamps.ts'
+
+export interface Store {
+  readonly resource: ResourceRepository
+  readonly identity: IdentityRepository
+  readonly assignment: AssignmentRepository
+  readonly catalog: CatalogRepository
+  readonly applicationCredentials: ApplicationCredentialRepository
+  readonly revocation: RevocationRepository
+  /** Uncached; put a cache in front on the token path. */
+  readonly effectiveRoles: EffectiveRoleResolver
+  /**
+   * Runs `work` with a store bound to one transaction: everything commits together or, if
+   * `work` throws, nothing does. Inside a transaction, it simply joins it.
+   */
+  transaction<T>(work: (store: Store) => Promise<T>): Promise<T>
+}
+
+export interface StoreOptions {
+  readonly clock?: Clock
+}
+
+export function createStore(database: StoreDatabase, options: StoreOptions = {}): Store {
+  return bind({ db: database.db, dialect: database.dialect, clock: options.clock ?? systemClock })
+}
+
+function bind(ctx: StoreContext): Store {
+  const store: Store = {
+    resource: createResourceRepository(ctx),
+    identity: createIdentityRepository(ctx),
+    assignment: createAssignmentRepository(ctx),
+    catalog: createCatalogRepository(ctx),
+    applicationCredentials: createApplicationCredentialRepository(ctx),
+    revocation: createRevocationRepository(ctx),
+    effectiveRoles: createEffectiveRoleResolver(ctx),
+    transaction: (work) =>
+      ctx.db.isTransaction
+        ? work(store)
+        : ctx.db.transaction().execute((trx) => work(bind({ ...ctx, db: trx }))),
+  }
+  return store
+}

@@ -1,0 +1,182 @@
+/**
+ * The kysely view of the identity schema built by `migrations/`: one interface per table.
+ * Column names follow Keystone's tables. Booleans read back as 0/1 on SQLite and true/false on
+ * PostgreSQL (decode with `asBool`); timestamps are BIGINT microseconds (see `timestamps.ts`);
+ * `extra` and `options` are JSON text.
+ * @module
+ */
+import type { ColumnType, Generated } from 'kysely'
+
+/** Written as a JS boolean (the SQLite plugin turns it into 0/1), read as whatever the driver gives. */
+export type BoolColumn = ColumnType<boolean | number, boolean, boolean>
+
+/** Domains live here too (`is_domain`), under the ROOT_DOMAIN_ID row. */
+export interface ProjectTable {
+  id: string
+  name: string
+  domain_id: string
+  parent_id: string | null
+  description: string | null
+  enabled: BoolColumn
+  is_domain: BoolColumn
+  options: string
+  extra: string
+}
+
+export interface ProjectTagTable {
+  project_id: string
+  name: string
+}
+
+export interface UserTable {
+  id: string
+  name: string
+  domain_id: string
+  enabled: BoolColumn
+  default_project_id: string | null
+  options: string
+  extra: string
+  created_at: number
+  last_active_at: number | null
+  failed_auth_count: number
+  failed_auth_at: number | null
+}
+
+/** Password history; the user's current password is the row with the highest id. */
+export interface PasswordTable {
+  id: Generated<number>
+  user_id: string
+  password_hash: string
+  created_at: number
+  expires_at: number | null
+  self_service: BoolColumn
+}
+
+export interface GroupTable {
+  id: string
+  name: string
+  domain_id: string
+  description: string | null
+  extra: string
+}
+
+export interface UserGroupMembershipTable {
+  user_id: string
+  group_id: string
+}
+
+export interface RoleTable {
+  id: string
+  name: string
+  /** NULL_DOMAIN_ID for global roles. */
+  domain_id: string
+  description: string | null
+  options: string
+  extra: string
+}
+
+export interface ImpliedRoleTable {
+  prior_role_id: string
+  implied_role_id: string
+}
+
+/** Keystone's assignment types, e.g. 'UserProject'. */
+export type AssignmentType = 'UserProject' | 'GroupProject' | 'UserDomain' | 'GroupDomain'
+export type SystemAssignmentType = 'UserSystem' | 'GroupSystem'
+
+export interface AssignmentTable {
+  type: AssignmentType
+  actor_id: string
+  target_id: string
+  role_id: string
+  inherited: BoolColumn
+}
+
+export interface SystemAssignmentTable {
+  type: SystemAssignmentType
+  actor_id: string
+  /** Always 'system' (Keystone's only system target, rendered as `{"system": {"all": true}}`). */
+  target_id: string
+  role_id: string
+  inherited: BoolColumn
+}
+
+export interface ServiceTable {
+  id: string
+  type: string
+  name: string | null
+  description: string | null
+  enabled: BoolColumn
+  extra: string
+}
+
+export interface RegionTable {
+  id: string
+  description: string | null
+  parent_region_id: string | null
+  extra: string
+}
+
+export interface EndpointTable {
+  id: string
+  interface: string
+  service_id: string
+  region_id: string | null
+  url: string
+  enabled: BoolColumn
+  extra: string
+}
+
+export interface ApplicationCredentialTable {
+  id: string
+  name: string
+  secret_hash: string
+  description: string | null
+  user_id: string
+  project_id: string | null
+  system: string | null
+  expires_at: number | null
+  unrestricted: BoolColumn
+  created_at: number
+}
+
+export interface ApplicationCredentialRoleTable {
+  application_credential_id: string
+  role_id: string
+}
+
+/** keystone/revoke/backends/sql.py RevocationEvent, with times as BIGINT microseconds. */
+export interface RevocationEventTable {
+  id: Generated<number>
+  domain_id: string | null
+  project_id: string | null
+  user_id: string | null
+  role_id: string | null
+  trust_id: string | null
+  consumer_id: string | null
+  access_token_id: string | null
+  issued_before: number
+  expires_at: number | null
+  revoked_at: number
+  audit_id: string | null
+  audit_chain_id: string | null
+}
+
+export interface Schema {
+  project: ProjectTable
+  project_tag: ProjectTagTable
+  user: UserTable
+  password: PasswordTable
+  group: GroupTable
+  user_group_membership: UserGroupMembershipTable
+  role: RoleTable
+  implied_role: ImpliedRoleTable
+  assignment: AssignmentTable
+  system_assignment: SystemAssignmentTable
+  service: ServiceTable
+  region: RegionTable
+  endpoint: EndpointTable
+  application_credential: ApplicationCredentialTable
+  application_credential_role: ApplicationCredentialRoleTable
+  revocation_event: RevocationEventTable
+}

@@ -1,0 +1,78 @@
+/**
+ * How the store reports failures: Keystone's Conflict/NotFound/ValidationError from the identity
+ * registry (`../errors.ts`) with Keystone's message texts, plus `StoreConfigError` for a bad
+ * `[database] connection`, which happens at startup and never reaches an HTTP response.
+ * Driver errors are classified here, and only here, for both dialects.
+ * @module
+ */
+import { Conflict, type NotFound, ValidationError } from '../errors.ts'
+
+export class StoreConfigError extends Error {
+  override readonly name = 'StoreConfigError'
+  readonly code = 'BATON_STORE_CONFIG'
+}
+
+/** A driver error reduced to what the store acts on. */
+export type ConstraintViolation = 'primary_key' | 'unique' | 'foreign_key'
+
+export function constraintViolation(error: unknown): ConstraintViolation | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
+  const code = (error as { code?: unknown }).code
+  // better-sqlite3 extended result codes.
+  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return 'primary_key'
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE') return 'unique'
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'foreign_key'
+  // PostgreSQL SQLSTATEs; primary keys are the constraints named <table>_pkey.
+  if (code === '23505') {
+    const constraint = (error as { constraint?: unknown }).constraint
+    return typeof constraint === 'string' && constraint.endsWith('_pkey') ? 'primary_key' : 'unique'
+  }
+  if (code === '23503') return 'foreign_key'
+  return undefined
+}
+
+/**
+ * Keystone's `handle_conflicts` message: `Conflict occurred attempting to store <type> -
+ * Duplicate entry found with name <name>[ at domain ID <domain>].`
+ */
+export function duplicateName(type: string, name: string, domainId?: string | null): Conflict {
+  const where = domainId ? ` at domain ID ${domainId}` : ''
+  return conflict(type, `Duplicate entry found with name ${name}${where}`)
+}
+
+export function duplicateId(type: string, id: string): Conflict {
+  return conflict(type, `Duplicate entry found with ID ${id}`)
+}
+
+export function conflict(type: string, details: string, cause?: unknown): Conflict {
+  return new Conflict(`Conflict occurred attempting to store ${type} - ${details}.`, { cause })
+}
+
+/**
+ * Maps a unique/primary-key violation from an insert or rename to Keystone's Conflict; rethrows
+ * anything else. `byName` is the error when the natural key (name) collided, `byId` when the
+ * primary key did.
+ */
+export function rethrowConflict(
+  error: unknown,
+  type: string,
+  id: string,
+  byName: () => Conflict,
+  byId: () => Conflict = () => duplicateId(type, id),
+): never {
+  const violation = constraintViolation(error)
+  if (violation === 'primary_key') throw byId()
+  if (violation === 'unique') throw byName()
+  if (violation === 'foreign_key') {
+    // Only reachable when a referenced row vanished under a concurrent delete.
+    throw new ValidationError(`Invalid reference while storing ${type}.`, { cause: error })
+  }
+  throw error
+}
+
+type NotFoundClass = new (message?: string, options?: ErrorOptions) => NotFound
+
+/** keystone: `Could not find <entity>: <id>.` */
+export function notFound(cls: NotFoundClass, entity: string, id: string): NotFound {
+  return new cls(`Could not find ${entity}: ${id}.`)
+}
