@@ -78,10 +78,34 @@ export const identityOptions = defineGroup(
   { help: 'Identity backend options.' },
 )
 
+export const defaultOptions = defineGroup('DEFAULT', {
+  public_endpoint: opt.uri({
+    help:
+      'The base public endpoint URL for Keystone that is advertised to clients (NOTE: this does ' +
+      'NOT affect how Keystone listens for connections). If unset, the base URL is derived from ' +
+      'the request: scheme, host and port the client used.',
+  }),
+})
+
+export const osloMiddlewareOptions = defineGroup(
+  'oslo_middleware',
+  {
+    max_request_body_size: opt.int({
+      default: 114688,
+      min: 0,
+      help: 'The maximum body size for each request, in bytes (larger bodies get 413).',
+      deprecatedNames: [{ group: 'DEFAULT', name: 'osapi_max_request_body_size' }],
+    }),
+  },
+  { help: 'Request limits.' },
+)
+
 /** Every group the identity server reads, for loading and for sample-config generation. */
 export const identityOptionGroups = [
+  defaultOptions,
   tokenOptions,
   fernetTokensOptions,
   authOptions,
   identityOptions,
+  osloMiddlewareOptions,
 ]

@@ -1,0 +1,71 @@
+/**
+ * The identity HTTP application: fastify configured to behave like Keystone's flask app (JSON
+ * bodies only, trailing-slash tolerance, HEAD for every GET, request ids, `Vary: X-Auth-Token`,
+ * Keystone's error body everywhere, secrets redacted from logs). API areas plug in as routes.
+ * @module
+ */
+import { randomUUID } from 'node:crypto'
+import type { Config } from '@baton/config'
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import { defaultOptions, osloMiddlewareOptions } from '../options.ts'
+import { baseUrl } from './base_url.ts'
+import { registerDiscovery } from './discovery.ts'
+import { registerErrorHandling } from './error_handler.ts'
+import { registerJsonBodyParser } from './json_body.ts'
+
+/** Headers and body fields that carry credentials: never logged. */
+export const REDACTED_LOG_PATHS = [
+  'req.headers["x-auth-token"]',
+  'req.headers["x-subject-token"]',
+  'req.headers["x-service-token"]',
+  'req.headers.authorization',
+  'res.headers["x-subject-token"]',
+  '*.password',
+  '*.original_password',
+  '*.secret',
+]
+
+export type IdentityAppOptions = {
+  config: Config
+  /** pino options, or false for no logging (tests). */
+  logger?: false | { level: string }
+  /** Registers the API areas on the configured instance. */
+  routes?: (app: FastifyInstance, context: HttpContext) => void
+}
+
+/** What every route needs from the HTTP layer. */
+export type HttpContext = {
+  /** `http://host:port` (or `[DEFAULT] public_endpoint`), without a trailing slash. */
+  baseUrl(request: FastifyRequest): string
+}
+
+export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
+  const publicEndpoint = options.config.get(defaultOptions).public_endpoint
+  const bodyLimit = options.config.get(osloMiddlewareOptions).max_request_body_size
+  const app = Fastify({
+    logger:
+      options.logger === undefined || options.logger === false
+        ? false
+        : { level: options.logger.level, redact: { paths: REDACTED_LOG_PATHS, censor: '***' } },
+    bodyLimit,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    exposeHeadRoutes: true,
+    genReqId: () => `req-${randomUUID()}`,
+    requestIdHeader: false,
+    ajv: {
+      // Keystone's jsonschema never coerces, never strips, and keeps unknown attributes as extras.
+      customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false },
+    },
+  })
+  const context: HttpContext = { baseUrl: (request) => baseUrl(request, publicEndpoint) }
+
+  registerJsonBodyParser(app)
+  registerErrorHandling(app, { authenticateUri: (request) => `${context.baseUrl(request)}/v3` })
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-openstack-request-id', request.id)
+    reply.header('Vary', 'X-Auth-Token')
+  })
+  registerDiscovery(app, context.baseUrl)
+  options.routes?.(app, context)
+  return app
+}
