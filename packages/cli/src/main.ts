@@ -4,6 +4,8 @@
  * @module
  */
 import { Command, CommanderError } from 'commander'
+import { registerBootstrapCommand } from './commands/bootstrap.ts'
+import { registerDbCommands } from './commands/db.ts'
 import { registerKeysCommands } from './commands/keys.ts'
 import { registerTokenCommands } from './commands/token.ts'
 import { registerUpCommand } from './commands/up.ts'
@@ -19,6 +21,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       writeErr: (s) => io.err(s.replace(/\n$/, '')),
     })
   registerKeysCommands(program, io)
+  registerDbCommands(program, io)
+  registerBootstrapCommand(program, io)
   registerTokenCommands(program, io)
   registerUpCommand(program, io)
   try {

@@ -20,6 +20,7 @@ export const IdentityErrorCode = {
   TokenNotFound: 'BATON_TOKEN_NOT_FOUND',
   Conflict: 'BATON_CONFLICT',
   RequestTooLarge: 'BATON_REQUEST_TOO_LARGE',
+  ServerNotReady: 'BATON_SERVER_NOT_READY',
   MethodNotAllowed: 'BATON_METHOD_NOT_ALLOWED',
 } as const
 
@@ -190,4 +191,12 @@ export class MethodNotAllowed extends KeystoneError {
   static override readonly code: IdentityErrorCode = IdentityErrorCode.MethodNotAllowed
   static override readonly defaultMessage: string =
     'The method is not allowed for the requested URL.'
+}
+
+/**
+ * The server refuses to start: the schema is behind or ahead, the key repository is missing...
+ * The message is one actionable line for the operator.
+ */
+export class ServerNotReady extends UnexpectedError {
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.ServerNotReady
 }

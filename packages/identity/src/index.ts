@@ -4,6 +4,13 @@
  */
 
 export {
+  type BootstrapRequest,
+  type BootstrapResult,
+  type BootstrapSettings,
+  bootstrap,
+} from './core/bootstrap.ts'
+export { passwordSettings } from './core/password_settings.ts'
+export {
   Conflict,
   Forbidden,
   IdentityErrorCode,
@@ -19,11 +26,15 @@ export {
 } from './errors.ts'
 export {
   authOptions,
+  databaseOptions,
+  defaultOptions,
   fernetTokensOptions,
   identityOptionGroups,
   identityOptions,
+  osloMiddlewareOptions,
   tokenOptions,
 } from './options.ts'
+export { type OpenedStore, openCurrentStore, syncDatabase } from './server/database_access.ts'
 export { DEFAULT_AUTH_METHODS, MethodCodec, PSEUDO_METHOD_BITS } from './token/methods.ts'
 export { PAYLOAD_CLASS_NAMES, selectPayloadVersion } from './token/payloads.ts'
 export type { DecodedToken, PayloadVersion, TokenFields } from './token/token_fields.ts'

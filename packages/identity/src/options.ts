@@ -4,6 +4,7 @@
  * @module
  */
 import { defineGroup, opt } from '@baton/config'
+import { PASSWORD_HASH_ALGORITHMS } from './passwords/index.ts'
 import { DEFAULT_AUTH_METHODS } from './token/methods.ts'
 
 export const tokenOptions = defineGroup(
@@ -74,11 +75,43 @@ export const identityOptions = defineGroup(
       default: 'default',
       help: 'The ID of the default domain (the domain of users and projects given without one).',
     }),
+    password_hash_algorithm: opt.str({
+      default: 'bcrypt',
+      choices: [...PASSWORD_HASH_ALGORITHMS],
+      help: 'The password hashing algorithm to use for passwords stored within keystone.',
+    }),
+    password_hash_rounds: opt.int({
+      help:
+        'This option represents a trade off between security and performance. Higher values ' +
+        'lead to slower performance, but higher security. Defaults per algorithm: bcrypt 12, ' +
+        'scrypt 16 (log2 N), pbkdf2_sha512 25000.',
+    }),
+    salt_bytesize: opt.int({
+      min: 0,
+      max: 96,
+      help: 'Number of bytes to use in scrypt and pbkfd2_sha512 hashing salt (default 16).',
+    }),
+    max_password_length: opt.int({
+      default: 4096,
+      min: 1,
+      max: 4096,
+      help:
+        'Maximum allowed length for user passwords (bytes). bcrypt only uses the first 72 ' +
+        'bytes; longer passwords are truncated unless [DEFAULT] strict_password_check is set.',
+    }),
   },
   { help: 'Identity backend options.' },
 )
 
 export const defaultOptions = defineGroup('DEFAULT', {
+  strict_password_check: opt.bool({
+    default: false,
+    help:
+      'If set to true, strict password length checking is performed for password manipulation. ' +
+      'If a password exceeds the maximum length, the operation will fail with an HTTP 403 ' +
+      'Forbidden error. If set to false, passwords are automatically truncated to the maximum ' +
+      'length.',
+  }),
   public_endpoint: opt.uri({
     help:
       'The base public endpoint URL for Keystone that is advertised to clients (NOTE: this does ' +
@@ -100,9 +133,24 @@ export const osloMiddlewareOptions = defineGroup(
   { help: 'Request limits.' },
 )
 
+export const databaseOptions = defineGroup(
+  'database',
+  {
+    connection: opt.str({
+      default: 'sqlite:///keystone.db',
+      secret: true,
+      help:
+        'The SQLAlchemy-style connection string: sqlite:///relative/path, sqlite:////absolute/path ' +
+        'or postgresql://user:password@host:port/dbname (postgresql+psycopg2:// is accepted too).',
+    }),
+  },
+  { help: 'The identity database.' },
+)
+
 /** Every group the identity server reads, for loading and for sample-config generation. */
 export const identityOptionGroups = [
   defaultOptions,
+  databaseOptions,
   tokenOptions,
   fernetTokensOptions,
   authOptions,
