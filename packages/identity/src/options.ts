@@ -104,6 +104,14 @@ export const identityOptions = defineGroup(
 )
 
 export const defaultOptions = defineGroup('DEFAULT', {
+  workers: opt.int({
+    default: 1,
+    min: 1,
+    max: 256,
+    help:
+      'Number of identity server processes sharing the listening port (Keystone deployments run ' +
+      'several uwsgi workers). Fernet validation is stateless, so any worker answers any token.',
+  }),
   strict_password_check: opt.bool({
     default: false,
     help:
@@ -147,6 +155,164 @@ export const databaseOptions = defineGroup(
   { help: 'The identity database.' },
 )
 
+/*
+ * Token issue, validation and revocation (core/tokens, core/auth). Groups that share a name with
+ * one above merge with it when the config loads.
+ */
+
+export const tokenRescopeOptions = defineGroup('token', {
+  allow_rescope_scoped_token: opt.bool({
+    default: true,
+    help:
+      'This toggles whether scoped tokens may be re-scoped to a new project or domain, ' +
+      'thereby preventing users from exchanging a scoped token (including those with a default ' +
+      'project scope) for any other token. This forces users to either authenticate for ' +
+      'unscoped tokens (and later exchange that unscoped token for tokens with a more specific ' +
+      'scope) or to provide their credentials in every request for a scoped token to avoid ' +
+      're-scoping altogether.',
+  }),
+})
+
+export const authPrimaryMethodOptions = defineGroup('auth', {
+  additional_primary_auth_methods: opt.list({
+    default: [],
+    help:
+      "Auth method names, beyond keystone's own built-in primary methods (password, totp, " +
+      'mapped, saml2, openid, external, kerberos, x509, token), that authenticate a user ' +
+      'directly rather than via a delegated credential. Tokens from any other method (an ' +
+      'application credential, for one) cannot be exchanged for another token.',
+  }),
+})
+
+export const securityComplianceOptions = defineGroup(
+  'security_compliance',
+  {
+    lockout_failure_attempts: opt.int({
+      min: 1,
+      help:
+        'The maximum number of times that a user can fail to authenticate before the user ' +
+        'account is locked for the number of seconds specified by `[security_compliance] ' +
+        'lockout_duration`. This feature is disabled by default. If this feature is enabled ' +
+        'and `[security_compliance] lockout_duration` is not set, then users may be locked out ' +
+        'indefinitely until the user is explicitly enabled via the API.',
+    }),
+    lockout_duration: opt.int({
+      default: 1800,
+      min: 1,
+      help:
+        'The number of seconds a user account will be locked when the maximum number of ' +
+        'failed authentication attempts (as specified by `[security_compliance] ' +
+        'lockout_failure_attempts`) is exceeded. Setting this option will have no effect ' +
+        'unless you also set `[security_compliance] lockout_failure_attempts` to a non-zero ' +
+        'value.',
+    }),
+  },
+  { help: 'Security compliance features of the SQL identity backend.' },
+)
+
+export const resourceOptions = defineGroup(
+  'resource',
+  {
+    admin_project_domain_name: opt.str({
+      help:
+        'Name of the domain that owns the `admin_project_name`. If left unset, then there is ' +
+        'no admin project. `[resource] admin_project_name` must also be set to use this option.',
+    }),
+    admin_project_name: opt.str({
+      help:
+        'This is a special project which represents cloud-level administrator privileges ' +
+        'across services. Tokens scoped to this project will contain a true ' +
+        '`is_admin_project` attribute to indicate to policy systems that the role ' +
+        'assignments on that specific project should apply equally across every project. If ' +
+        'left unset, then there is no admin project. `[resource] admin_project_domain_name` ' +
+        'must also be set to use this option.',
+    }),
+  },
+  { help: 'Projects and domains.' },
+)
+
+export const revokeOptions = defineGroup(
+  'revoke',
+  {
+    expiration_buffer: opt.int({
+      default: 1800,
+      min: 0,
+      help:
+        'The number of seconds after a token has expired before a corresponding revocation ' +
+        'event may be purged from the backend. Baton counts it after `[token] ' +
+        'allow_expired_window` too (Keystone does not), so a revoked token never becomes valid ' +
+        'again for services that fetch expired tokens.',
+    }),
+  },
+  { help: 'Token revocation events.' },
+)
+
+/*
+ * The resource API (api/v3, core/resources): projects, roles and role implications.
+ */
+
+export const projectTreeOptions = defineGroup('DEFAULT', {
+  max_project_tree_depth: opt.int({
+    default: 5,
+    help:
+      'Maximum depth of the project hierarchy, excluding the project acting as a domain at the ' +
+      'top of the hierarchy. WARNING: Setting it to a large value may adversely impact ' +
+      'performance.',
+  }),
+})
+
+export const assignmentOptions = defineGroup(
+  'assignment',
+  {
+    prohibited_implied_role: opt.list({
+      default: ['admin'],
+      help: 'A list of role names which are prohibited from being an implied role.',
+    }),
+  },
+  { help: 'Roles and role assignments.' },
+)
+
+export const policyOptions = defineGroup(
+  'oslo_policy',
+  {
+    enforce_scope: opt.bool({
+      default: false,
+      help:
+        'This option controls whether or not to enforce scope when evaluating policies. If ' +
+        '``True``, the scope of the token used in the request is compared to the ' +
+        '``scope_types`` of the policy being enforced. If the scopes do not match, the request ' +
+        'is refused (403). If ``False``, scope is not checked.',
+    }),
+    enforce_new_defaults: opt.bool({
+      default: false,
+      help:
+        'This option controls whether or not to use old deprecated defaults when evaluating ' +
+        'policies. If ``True``, the old deprecated defaults are not going to be evaluated. ' +
+        'It is encouraged to enable this flag along with the ``enforce_scope`` flag. If ' +
+        "``False``, the deprecated policy check string is logically OR'd with the new policy " +
+        'check string (the Keystone 22 behaviour).',
+    }),
+    policy_file: opt.str({
+      default: 'policy.yaml',
+      help:
+        'The relative or absolute path of a file that maps roles to permissions (overrides of ' +
+        'the default rules). A relative path is searched in the directories of the config ' +
+        'files, then ~/.keystone, ~, /etc/keystone and /etc; when left at its default and no ' +
+        'policy.yaml exists, a policy.json there is used. No file means the defaults. Baton ' +
+        'reads JSON and one-line "rule": "check string" YAML, and refuses anything else.',
+      deprecatedNames: [{ group: 'DEFAULT', name: 'policy_file' }],
+    }),
+    policy_default_rule: opt.str({
+      default: 'default',
+      help:
+        'Default rule. Enforced when a requested rule is not found (only if the policy file ' +
+        'defines it; otherwise such requests are refused).',
+      deprecatedNames: [{ group: 'DEFAULT', name: 'policy_default_rule' }],
+    }),
+  },
+  { help: 'Policy (RBAC) enforcement, as oslo.policy reads it.' },
+)
+
 /** Every group the identity server reads, for loading and for sample-config generation. */
 export const identityOptionGroups = [
   defaultOptions,
@@ -156,4 +322,12 @@ export const identityOptionGroups = [
   authOptions,
   identityOptions,
   osloMiddlewareOptions,
+  tokenRescopeOptions,
+  authPrimaryMethodOptions,
+  securityComplianceOptions,
+  resourceOptions,
+  revokeOptions,
+  projectTreeOptions,
+  assignmentOptions,
+  policyOptions,
 ]

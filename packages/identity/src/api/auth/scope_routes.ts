@@ -1,0 +1,102 @@
+/**
+ * Scope discovery (keystone/api/auth.py): `GET /v3/auth/catalog` (project-scoped tokens only),
+ * `/v3/auth/projects`, `/v3/auth/domains` and `/v3/auth/system`, each for the X-Auth-Token's
+ * user, each behind its `identity:get_auth_*` policy (open to any authenticated caller by
+ * default). HEAD answers as GET without a body.
+ * @module
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { domainsForUser, hasDirectSystemRole, projectsForUser } from '../../core/auth/index.ts'
+import type { Caller } from '../../core/caller.ts'
+import { Forbidden } from '../../errors.ts'
+import type { Domain, Project } from '../../store/index.ts'
+import { selfLink } from './request_args.ts'
+import { type AuthRoutesContext, registerMethodNotAllowed } from './token_routes.ts'
+
+/** keystone `Project.to_dict()` with its self link (a project of `GET /v3/projects`). */
+function renderProject(base: string, p: Project): Record<string, unknown> {
+  return {
+    ...p.extra,
+    id: p.id,
+    name: p.name,
+    domain_id: p.domainId,
+    description: p.description,
+    enabled: p.enabled,
+    parent_id: p.parentId,
+    is_domain: p.isDomain,
+    tags: p.tags,
+    options: p.options,
+    links: { self: `${base}/v3/projects/${p.id}` },
+  }
+}
+
+/** keystone `Domain.to_dict()` with its self link. */
+function renderDomain(base: string, d: Domain): Record<string, unknown> {
+  return {
+    ...d.extra,
+    id: d.id,
+    name: d.name,
+    description: d.description,
+    enabled: d.enabled,
+    tags: d.tags,
+    options: d.options,
+    links: { self: `${base}/v3/domains/${d.id}` },
+  }
+}
+
+export function registerScopeRoutes(app: FastifyInstance, ctx: AuthRoutesContext): void {
+  const caller = async (request: FastifyRequest, action: string): Promise<Caller> => {
+    const found = await ctx.authenticate(request)
+    ctx.policy.enforce(found, action, {})
+    return found
+  }
+
+  app.get('/v3/auth/catalog', async (request) => {
+    const who = await caller(request, 'identity:get_auth_catalog')
+    if (who.projectId === undefined) {
+      // Forbidden is a SecurityError: Keystone sends its generic message, not this reason
+      throw new Forbidden(undefined, {
+        cause: new Error('A project-scoped token is required to produce a service catalog.'),
+      })
+    }
+    return {
+      catalog: await ctx.tokens.catalog(who.userId, who.projectId),
+      links: { self: `${ctx.baseUrl(request)}/v3/auth/catalog` },
+    }
+  })
+
+  app.get('/v3/auth/projects', async (request) => {
+    const who = await caller(request, 'identity:get_auth_projects')
+    const base = ctx.baseUrl(request)
+    const projects = await projectsForUser(ctx.store, who.userId)
+    return {
+      projects: projects.map((p) => renderProject(base, p)),
+      links: { next: null, self: selfLink(base, request), previous: null },
+    }
+  })
+
+  app.get('/v3/auth/domains', async (request) => {
+    const who = await caller(request, 'identity:get_auth_domains')
+    const base = ctx.baseUrl(request)
+    const domains = await domainsForUser(ctx.store, who.userId)
+    return {
+      domains: domains.map((d) => renderDomain(base, d)),
+      links: { next: null, self: selfLink(base, request), previous: null },
+    }
+  })
+
+  app.get('/v3/auth/system', async (request) => {
+    const who = await caller(request, 'identity:get_auth_system')
+    const system = (await hasDirectSystemRole(ctx.store, who.userId)) ? [{ all: true }] : []
+    return { system, links: { self: `${ctx.baseUrl(request)}/v3/auth/system` } }
+  })
+
+  for (const url of [
+    '/v3/auth/catalog',
+    '/v3/auth/projects',
+    '/v3/auth/domains',
+    '/v3/auth/system',
+  ]) {
+    registerMethodNotAllowed(app, url, ['POST', 'PUT', 'PATCH', 'DELETE'])
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * `/v3/auth/tokens` (keystone/api/auth.py `AuthTokenResource`):
+ * - POST issues (201, `X-Subject-Token`), unauthenticated, `?nocatalog`;
+ * - GET validates and HEAD checks (200, `X-Subject-Token` echoed), `?allow_expired`, `?nocatalog`;
+ * - DELETE revokes (204).
+ * GET/HEAD/DELETE follow Keystone's enforcement order: the caller's X-Auth-Token (401), then the
+ * subject token, validated with the request's allow_expired window to build the policy target
+ * (404, even for callers who may not look), then policy (403): `identity:validate_token` for GET,
+ * `identity:check_token` for HEAD (no service role), `identity:revoke_token` for DELETE.
+ * @module
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { AuthService } from '../../core/auth/index.ts'
+import type { Caller, PolicyTarget } from '../../core/caller.ts'
+import type { TokenModel, TokenService } from '../../core/tokens/index.ts'
+import { MethodNotAllowed } from '../../errors.ts'
+import { headerValue } from '../../http/authenticate.ts'
+import type { ApiContext } from '../context.ts'
+import { boolFromString, hasQueryArg, queryArg } from './request_args.ts'
+
+export type AuthRoutesContext = ApiContext & { readonly tokens: TokenService }
+
+const SUBJECT = 'x-subject-token'
+
+/**
+ * keystone `_extract_subject_token_target_data`: `target.token.user_id` and
+ * `target.token.user.domain.id`, nested and flattened (oslo.policy reads the dotted keys).
+ */
+function tokenTarget(subject: TokenModel | undefined): PolicyTarget {
+  if (subject === undefined) return {}
+  const token = { user_id: subject.user.id, user: { domain: { id: subject.userDomain.id } } }
+  return {
+    target: { token },
+    'target.token.user_id': token.user_id,
+    'target.token.user.domain.id': token.user.domain.id,
+  }
+}
+
+/** Authenticate, validate the subject (when sent) for the target, enforce; returns the subject. */
+async function enforceOnSubject(
+  ctx: AuthRoutesContext,
+  request: FastifyRequest,
+  action: string,
+): Promise<{ caller: Caller; subject: TokenModel | undefined; token: string | undefined }> {
+  const caller = await ctx.authenticate(request)
+  const token = headerValue(request, SUBJECT)
+  const allowExpired = boolFromString(queryArg(request, 'allow_expired'))
+  const subject =
+    token === undefined ? undefined : await ctx.tokens.validate(token, { allowExpired })
+  ctx.policy.enforce(caller, action, tokenTarget(subject))
+  return { caller, subject, token }
+}
+
+export function registerTokenRoutes(
+  app: FastifyInstance,
+  ctx: AuthRoutesContext,
+  auth: AuthService,
+): void {
+  const url = '/v3/auth/tokens'
+
+  app.post(url, async (request, reply) => {
+    const body = request.body
+    const authData =
+      typeof body === 'object' && body !== null && Object.hasOwn(body, 'auth')
+        ? (body as Record<string, unknown>).auth
+        : undefined
+    const issued = await auth.authenticateForToken(authData)
+    const rendered = await ctx.tokens.render(issued.model, {
+      includeCatalog: !hasQueryArg(request, 'nocatalog'),
+    })
+    return reply.code(201).header('X-Subject-Token', issued.token).send(rendered)
+  })
+
+  app.get(url, async (request, reply) => {
+    const action = request.method === 'HEAD' ? 'identity:check_token' : 'identity:validate_token'
+    const { subject, token } = await enforceOnSubject(ctx, request, action)
+    // Without the header the enforcer had nothing to validate; now Keystone says why.
+    const model = subject ?? (await ctx.tokens.validate(token))
+    const rendered = await ctx.tokens.render(model, {
+      includeCatalog: !hasQueryArg(request, 'nocatalog'),
+    })
+    return reply
+      .code(200)
+      .header('X-Subject-Token', token ?? '')
+      .send(rendered)
+  })
+
+  app.delete(url, async (request, reply) => {
+    const { token } = await enforceOnSubject(ctx, request, 'identity:revoke_token')
+    // keystone revoke_token validates again, without the allow_expired window
+    await ctx.tokens.revoke(token)
+    return reply.code(204).send()
+  })
+
+  registerMethodNotAllowed(app, url, ['PUT', 'PATCH'])
+}
+
+/** werkzeug answers 405 for a known path and an unknown method. */
+export function registerMethodNotAllowed(
+  app: FastifyInstance,
+  url: string,
+  methods: readonly ('PUT' | 'PATCH' | 'POST' | 'DELETE')[],
+): void {
+  app.route({
+    method: [...methods],
+    url,
+    handler: async () => {
+      throw new MethodNotAllowed()
+    },
+  })
+}

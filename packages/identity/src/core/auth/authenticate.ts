@@ -1,0 +1,132 @@
+/**
+ * `POST /v3/auth/tokens` minus HTTP: keystone/api/_shared/authentication.py
+ * `authenticate_for_token`. Validate the `auth` object, resolve methods and scope (AuthInfo),
+ * run every listed method in order (all must succeed and agree on the user, keystone
+ * `AuthContext`), apply default-project scoping, check the user's MFA rules, then issue.
+ * @module
+ */
+import {
+  expectingToFind,
+  InsufficientAuthMethods,
+  Unauthorized,
+  UserNotFound,
+} from '../../errors.ts'
+import type { Store, User } from '../../store/index.ts'
+import type { IssuedToken, RequestedScope, TokenService } from '../tokens/index.ts'
+import { authenticateApplicationCredential } from './application_credential_method.ts'
+import { type AuthInfo, createAuthInfo } from './auth_info.ts'
+import { validateIssueTokenAuth } from './auth_schema.ts'
+import type { AuthSettings } from './auth_settings.ts'
+import { defaultScope } from './default_scope.ts'
+import type { MethodResult } from './method_result.ts'
+import { satisfiesMfaRules } from './mfa_rules.ts'
+import { authenticatePassword } from './password_method.ts'
+import { get, isObject, truthy } from './py_values.ts'
+import { authenticateToken } from './token_method.ts'
+
+export interface AuthServiceOptions {
+  readonly store: Store
+  readonly tokens: TokenService
+  readonly settings: AuthSettings
+  /** Milliseconds since the epoch. */
+  readonly clock: () => number
+}
+
+export interface AuthService {
+  /** `auth` is the request body's `auth` member, untrusted. */
+  authenticateForToken(auth: unknown): Promise<IssuedToken>
+}
+
+/** keystone `AuthContext`: methods must agree on the user; the earliest expiry wins. */
+class AuthContext {
+  userId: string | undefined
+  expiresAt: string | undefined
+  auditId: string | null = null
+  methodNames: string[] = []
+  applicationCredentialId: string | null = null
+
+  add(method: string, result: MethodResult): void {
+    if (this.userId !== undefined && this.userId !== result.userId) {
+      throw new Unauthorized(undefined, { cause: new Error('methods disagree on the user') })
+    }
+    this.userId = result.userId
+    if (result.expiresAt !== undefined) {
+      // Keystone takes min() of the strings; both are `.000000Z` times, so text order is time order
+      this.expiresAt =
+        this.expiresAt === undefined || result.expiresAt < this.expiresAt
+          ? result.expiresAt
+          : this.expiresAt
+    }
+    if (result.auditId !== undefined) this.auditId = result.auditId
+    this.methodNames.unshift(method)
+    this.methodNames.push(...(result.methodNames ?? []))
+    if (result.applicationCredential !== undefined) {
+      this.applicationCredentialId = result.applicationCredential.id
+    }
+  }
+}
+
+export function createAuthService(options: AuthServiceOptions): AuthService {
+  const { store, tokens, settings, clock } = options
+
+  async function runMethod(method: string, info: AuthInfo, auth: unknown): Promise<MethodResult> {
+    const payload = info.identity[method]
+    switch (method) {
+      case 'password':
+        return authenticatePassword({ store, settings, clock }, payload)
+      case 'token':
+        return authenticateToken({ tokens, settings }, payload, get(auth, 'scope') ?? {})
+      case 'application_credential':
+        if (info.applicationCredential === undefined) throw new Unauthorized()
+        return authenticateApplicationCredential(
+          { store, settings, clock },
+          payload,
+          info.applicationCredential,
+        )
+      default:
+        // enabled in [auth] methods but not implemented by Baton (external, mapped, oauth1...)
+        throw new Unauthorized(undefined, { cause: new Error(`method ${method} not implemented`) })
+    }
+  }
+
+  return {
+    async authenticateForToken(auth) {
+      validateIssueTokenAuth(auth)
+      if (!truthy(auth) || !isObject(auth)) throw expectingToFind('auth', 'request body')
+      const info = await createAuthInfo(store, auth, settings.methods)
+
+      const context = new AuthContext()
+      for (const method of info.methodNames) {
+        context.add(method, await runMethod(method, info, auth))
+      }
+      const userId = context.userId
+      if (userId === undefined) {
+        throw new Unauthorized(undefined, { cause: new Error('User not found by auth plugin') })
+      }
+      let user: User
+      try {
+        user = await store.identity.getUser(userId)
+      } catch (error) {
+        if (error instanceof UserNotFound) throw new Unauthorized(undefined, { cause: error })
+        throw error
+      }
+      let scope: RequestedScope | undefined = info.scope
+      if (scope === undefined && !info.explicitlyUnscoped) scope = await defaultScope(store, user)
+
+      const methods = [...new Set(context.methodNames)]
+      if (!satisfiesMfaRules(user, new Set(methods), settings.methods)) {
+        throw new InsufficientAuthMethods(userId, methods)
+      }
+      return tokens.issue({
+        userId,
+        methods,
+        scope: scope ?? { kind: 'unscoped' },
+        expiresAt: context.expiresAt,
+        parentAuditId: context.auditId,
+        appCredId: methods.includes('application_credential')
+          ? context.applicationCredentialId
+          : null,
+      })
+    },
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The `password` auth method: keystone/auth/plugins/password.py over the SQL identity driver's
+ * `authenticate` (keystone/identity/backends/sql.py), in its order:
+ *   1. the user (by ID or name + domain), its domain and the user enabled: else a generic 401;
+ *   2. locked out (`[security_compliance] lockout_failure_attempts` failures, for
+ *      `lockout_duration` seconds, unless the user has `ignore_lockout_failure_attempts`): the
+ *      generic 401 too (Keystone's emit_event wrapper hides AccountLocked); an expired lockout
+ *      resets the counter;
+ *   3. the password (bcrypt and friends, off the event loop): a mismatch counts a failure and is
+ *      the generic 401, whether or not lockout is enabled, as Keystone counts it;
+ *   4. an expired password (unless `ignore_password_expiry`): PasswordExpired;
+ *   5. success resets a non-zero failure count.
+ * @module
+ */
+import {
+  AccountLocked,
+  expectingToFind,
+  PasswordExpired,
+  Unauthorized,
+  UserDisabled,
+} from '../../errors.ts'
+import { verifyPassword } from '../../passwords/index.ts'
+import type { Store, User } from '../../store/index.ts'
+import type { AuthSettings } from './auth_settings.ts'
+import type { MethodResult } from './method_result.ts'
+import { contains, get } from './py_values.ts'
+import { lookupAuthUser } from './user_lookup.ts'
+
+export interface PasswordMethodDeps {
+  readonly store: Store
+  readonly settings: AuthSettings
+  /** Milliseconds since the epoch. */
+  readonly clock: () => number
+}
+
+function optionSet(user: User, name: string): boolean {
+  return user.options[name] === true
+}
+
+async function isLocked(deps: PasswordMethodDeps, user: User): Promise<boolean> {
+  const max = deps.settings.lockoutFailureAttempts
+  if (optionSet(user, 'ignore_lockout_failure_attempts')) return false
+  if (!max || user.failedAuthCount < max) return false
+  const last = user.failedAuthAt
+  if (last === null) return true
+  if (last + deps.settings.lockoutDurationSeconds * 1_000_000 > deps.clock() * 1000) return true
+  await deps.store.identity.resetFailedAuth(user.id)
+  return false
+}
+
+export async function authenticatePassword(
+  deps: PasswordMethodDeps,
+  payload: unknown,
+): Promise<MethodResult> {
+  // UserAuthInfo validates before it learns its METHOD_NAME, hence Keystone's "in None".
+  if (!contains(payload, 'user')) throw expectingToFind('user', 'None')
+  const userInfo = get(payload, 'user')
+  const { user } = await lookupAuthUser(deps.store, userInfo)
+  const password = get(userInfo, 'password')
+
+  // keystone's notification wrapper turns AccountLocked into a bare Unauthorized
+  if (await isLocked(deps, user)) {
+    throw new Unauthorized(undefined, { cause: new AccountLocked(user.id) })
+  }
+  const stored = await deps.store.identity.getPassword(user.id)
+  const matches =
+    typeof password === 'string' &&
+    (await verifyPassword(password, stored?.hash, deps.settings.passwords))
+  if (!matches) {
+    await deps.store.identity.recordFailedAuth(user.id)
+    throw new Unauthorized(undefined, { cause: new Error('Invalid username or password') })
+  }
+  if (!user.enabled) throw new UserDisabled(user.id)
+  const expires = user.passwordExpiresAt
+  if (
+    expires !== null &&
+    !optionSet(user, 'ignore_password_expiry') &&
+    deps.clock() * 1000 >= expires
+  ) {
+    throw new PasswordExpired(user.id)
+  }
+  if (user.failedAuthCount > 0) await deps.store.identity.resetFailedAuth(user.id)
+  return { userId: user.id }
+}

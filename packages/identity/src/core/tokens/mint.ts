@@ -1,0 +1,168 @@
+/**
+ * keystone `TokenModel.mint()` (keystone/models/token_model.py): turns the fields a Fernet
+ * payload carries into a `TokenModel`, loading the user, scope and roles and running Keystone's
+ * checks in Keystone's order:
+ *   1. the project exists and is enabled (ProjectNotFound), its domain too (DomainNotFound);
+ *   2. the user exists (UserNotFound) and its domain is enabled (DomainNotFound);
+ *   3. a system, domain or project scope carries at least one effective role (Unauthorized,
+ *      which validation turns into TokenNotFound and issue answers as a 401).
+ * Baton adds one check Keystone 22 lacks: the domain of a domain-scoped token must be enabled
+ * (Keystone only drops its token cache when a domain is disabled, so such tokens stay valid).
+ *
+ * The lookups run in two concurrent rounds (project, user, roles, app credential; then the
+ * domains); the checks still apply in Keystone's order, so the error a client sees is Keystone's.
+ * @module
+ */
+import {
+  DomainNotFound,
+  KeystoneError,
+  ProjectNotFound,
+  TokenNotFound,
+  Unauthorized,
+  UnexpectedError,
+} from '../../errors.ts'
+import type {
+  ApplicationCredential,
+  Domain,
+  EffectiveRole,
+  Project,
+  RoleScope,
+  Store,
+  User,
+} from '../../store/index.ts'
+import type { TokenModel, TokenScope } from './token_model.ts'
+
+/** What a token payload says (keystone's `validate_token` tuple), plus the Fernet timestamp. */
+export interface MintFields {
+  readonly userId: string
+  readonly methods: readonly string[]
+  readonly auditId: string
+  readonly parentAuditId: string | null
+  readonly projectId: string | null
+  readonly domainId: string | null
+  readonly system: string | null
+  readonly appCredId: string | null
+  readonly expiresAt: string
+  readonly issuedAt: string
+}
+
+type Settled<T> = PromiseSettledResult<T>
+
+function value<T>(result: Settled<T>): T {
+  if (result.status === 'fulfilled') return result.value
+  throw result.reason instanceof KeystoneError
+    ? result.reason
+    : new UnexpectedError(undefined, { cause: result.reason })
+}
+
+function none<T>(): Promise<T | null> {
+  return Promise.resolve(null)
+}
+
+function disabled(kind: 'project' | 'domain', id: string): Error {
+  const text = `Unable to validate token because ${kind} ${id} is disabled`
+  return kind === 'project' ? new ProjectNotFound(text) : new DomainNotFound(text)
+}
+
+function roleScopeOf(fields: MintFields): RoleScope | null {
+  if (fields.system !== null) return { type: 'system' }
+  if (fields.domainId !== null) return { type: 'domain', id: fields.domainId }
+  if (fields.projectId !== null) return { type: 'project', id: fields.projectId }
+  return null
+}
+
+/**
+ * keystone `_get_application_credential_roles`: the credential's roles that the user still holds
+ * on the project, in the credential's order.
+ */
+function applicationCredentialRoles(
+  credential: ApplicationCredential,
+  held: readonly EffectiveRole[],
+): EffectiveRole[] {
+  return credential.roleIds.flatMap((id) => held.filter((role) => role.id === id))
+}
+
+export async function mintToken(store: Store, fields: MintFields): Promise<TokenModel> {
+  const roleScope = roleScopeOf(fields)
+  const [projectR, userR, rolesR, appCredR] = await Promise.allSettled([
+    fields.projectId === null ? none<Project>() : store.resource.getProject(fields.projectId),
+    store.identity.getUser(fields.userId),
+    roleScope === null
+      ? Promise.resolve<EffectiveRole[]>([])
+      : store.effectiveRoles.rolesFor(fields.userId, roleScope),
+    fields.appCredId === null
+      ? none<ApplicationCredential>()
+      : store.applicationCredentials.get(fields.appCredId),
+  ])
+
+  // keystone `_validate_token_resources`
+  const project = value(projectR)
+  if (project !== null && !project.enabled) throw disabled('project', project.id)
+  if (project !== null && project.domainId === null) {
+    // the project form of a domain: Keystone cannot mint it either
+    throw new ProjectNotFound(`Could not find project: ${project.id}.`)
+  }
+  const user = userR.status === 'fulfilled' ? userR.value : null
+
+  const domains = new Map<string, Promise<Domain>>()
+  const domain = (id: string) => {
+    let found = domains.get(id)
+    if (found === undefined) {
+      found = store.resource.getDomain(id)
+      domains.set(id, found)
+    }
+    return found
+  }
+  const [projectDomainR, userDomainR, scopeDomainR] = await Promise.allSettled([
+    project?.domainId ? domain(project.domainId) : none<Domain>(),
+    user === null ? none<Domain>() : domain(user.domainId),
+    fields.domainId === null ? none<Domain>() : domain(fields.domainId),
+  ])
+  const projectDomain = value(projectDomainR)
+  if (projectDomain !== null && !projectDomain.enabled) throw disabled('domain', projectDomain.id)
+
+  // keystone `_validate_token_user`
+  const liveUser: User = value(userR)
+  const userDomain = value(userDomainR)
+  if (userDomain === null) throw new UnexpectedError('the user was found but not its domain')
+  if (!userDomain.enabled) throw disabled('domain', userDomain.id)
+
+  // Baton: a disabled domain ends its domain-scoped tokens.
+  const scopeDomain = value(scopeDomainR)
+  if (scopeDomain !== null && !scopeDomain.enabled) throw disabled('domain', scopeDomain.id)
+
+  // keystone `TokenModel.roles`, then `_validate_{system,domain,project}_scope`
+  const credential = value(appCredR)
+  const held = value(rolesR)
+  const roles =
+    credential !== null && project !== null ? applicationCredentialRoles(credential, held) : held
+  let scope: TokenScope
+  if (fields.system !== null) scope = { kind: 'system' }
+  else if (scopeDomain !== null) scope = { kind: 'domain', domain: scopeDomain }
+  else if (project !== null && projectDomain !== null)
+    scope = { kind: 'project', project, projectDomain }
+  else scope = { kind: 'unscoped' }
+  if (scope.kind !== 'unscoped' && roles.length === 0) {
+    throw new Unauthorized(undefined, {
+      cause: new Error(`user ${liveUser.id} has no role on the token's ${scope.kind} scope`),
+    })
+  }
+
+  return {
+    user: liveUser,
+    userDomain,
+    methods: fields.methods,
+    auditId: fields.auditId,
+    parentAuditId: fields.parentAuditId,
+    expiresAt: fields.expiresAt,
+    issuedAt: fields.issuedAt,
+    scope,
+    roles,
+    applicationCredential: credential,
+  }
+}
+
+/** Payload kinds Baton does not implement (trusts, OAuth1, federation, OAuth2 mTLS). */
+export function unsupportedTokenKind(kind: string): TokenNotFound {
+  return new TokenNotFound(undefined, { cause: new Error(`${kind} tokens are not supported`) })
+}

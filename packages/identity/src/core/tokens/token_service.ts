@@ -1,0 +1,214 @@
+/**
+ * The token service: issue, validate, render and revoke Keystone-compatible Fernet tokens
+ * (keystone/token/provider.py `Manager`).
+ *
+ * Validation is keystone's `validate_token`, in its order: decode -> mint (user, scope, roles
+ * and their enabled checks) -> expiry against `now`, strictly, with the allow_expired window ->
+ * revocation events -> the user still enabled. Every Unauthorized raised on the way becomes a
+ * TokenNotFound (404); other NotFounds (a deleted user, a disabled project) keep their message.
+ *
+ * Round-trips for a valid project-scoped token: two concurrent rounds for mint, one for the
+ * revocation events. A `MintCache` may keep minted models (keyed by a hash of the token, never
+ * the token): expiry, revocation and the user's enabled flag are still checked on every call.
+ * @module
+ */
+import { createHash } from 'node:crypto'
+import { TokenNotFound, Unauthorized, UserDisabled } from '../../errors.ts'
+import type { Store } from '../../store/index.ts'
+import type { DecodedToken, TokenFields } from '../../token/token_fields.ts'
+import type { CreatedToken, CreateTokenOptions } from '../../token/token_formatter.ts'
+import { randomAuditId } from './audit_id.ts'
+import { type CatalogService, renderCatalog } from './catalog.ts'
+import { mintFieldsOf } from './decoded_fields.ts'
+import { mintToken } from './mint.ts'
+import { renderToken, type TokenBody } from './render_token.ts'
+import { isRevoked } from './revocation_check.ts'
+import { projectIdOf, type TokenModel } from './token_model.ts'
+import { revocationRetentionSeconds, type TokenSettings } from './token_settings.ts'
+import { keystoneTime, keystoneTimeMs } from './token_time.ts'
+
+/** The slice of `TokenFormatter` the service uses. */
+export interface TokenCodec {
+  createToken(fields: TokenFields, options?: CreateTokenOptions): CreatedToken
+  validateToken(token: string): DecodedToken
+}
+
+/** A cache of minted models; must be cleared when users, scopes, roles or grants change. */
+export interface MintCache {
+  get(key: string): TokenModel | undefined
+  set(key: string, model: TokenModel): void
+}
+
+export type RequestedScope =
+  | { readonly kind: 'unscoped' }
+  | { readonly kind: 'project'; readonly projectId: string }
+  | { readonly kind: 'domain'; readonly domainId: string }
+  | { readonly kind: 'system' }
+
+/** keystone `issue_token`'s arguments, after authentication decided them. */
+export interface IssueRequest {
+  readonly userId: string
+  readonly methods: readonly string[]
+  readonly scope: RequestedScope
+  /** Re-scoping keeps the original token's expiry (keystone token plugin). */
+  readonly expiresAt?: string | undefined
+  readonly parentAuditId?: string | null | undefined
+  readonly appCredId?: string | null | undefined
+}
+
+export interface IssuedToken {
+  /** The token itself: goes to `X-Subject-Token` and nowhere else. */
+  readonly token: string
+  readonly model: TokenModel
+}
+
+export interface ValidateOptions {
+  /** `?allow_expired=true`: accept tokens expired less than the window ago. */
+  readonly allowExpired?: boolean | undefined
+  /** Overrides `[token] allow_expired_window` when allowExpired is set. */
+  readonly windowSeconds?: number | undefined
+}
+
+export interface TokenService {
+  readonly settings: TokenSettings
+  issue(request: IssueRequest): Promise<IssuedToken>
+  /** @throws TokenNotFound and the other 404s of keystone's validate_token */
+  validate(token: string | null | undefined, options?: ValidateOptions): Promise<TokenModel>
+  render(model: TokenModel, options?: { readonly includeCatalog?: boolean }): Promise<TokenBody>
+  /** keystone `get_v3_catalog(user_id, project_id)`. */
+  catalog(userId: string, projectId: string | null): Promise<CatalogService[]>
+  /** `DELETE /v3/auth/tokens`: validates, records an audit-id event, prunes old events. */
+  revoke(token: string | null | undefined): Promise<void>
+  /** Deletes events older than `revocationRetentionSeconds`; returns how many. */
+  pruneRevocationEvents(): Promise<number>
+}
+
+export interface TokenServiceOptions {
+  readonly store: Store
+  readonly formatter: TokenCodec
+  readonly settings: TokenSettings
+  /** Milliseconds since the epoch. */
+  readonly clock: () => number
+  readonly cache?: MintCache | undefined
+}
+
+const FAILED = 'Failed to validate token'
+
+function cacheKey(token: string): string {
+  return createHash('sha256').update(token).digest('base64url')
+}
+
+export function createTokenService(options: TokenServiceOptions): TokenService {
+  const { store, formatter, settings, clock, cache } = options
+
+  /** Decode and mint, or take a cached mint; `fresh` says the user was just read. */
+  async function resolve(token: string): Promise<{ model: TokenModel; fresh: boolean }> {
+    const key = cache === undefined ? undefined : cacheKey(token)
+    const cached = key === undefined ? undefined : cache?.get(key)
+    if (cached !== undefined) return { model: cached, fresh: false }
+    const model = await mintToken(store, mintFieldsOf(formatter.validateToken(token)))
+    if (key !== undefined) cache?.set(key, model)
+    return { model, fresh: true }
+  }
+
+  async function validate(
+    token: string | null | undefined,
+    validateOptions: ValidateOptions = {},
+  ): Promise<TokenModel> {
+    if (token === null || token === undefined || token === '') {
+      throw new TokenNotFound('No token in the request')
+    }
+    const window = validateOptions.allowExpired
+      ? (validateOptions.windowSeconds ?? settings.allowExpiredWindowSeconds)
+      : 0
+    try {
+      const { model, fresh } = await resolve(token)
+      // keystone `_is_valid_token`: `current_time < expiry`, revocation only when not expired
+      if (!(clock() < keystoneTimeMs(model.expiresAt) + window * 1000)) {
+        throw new TokenNotFound(FAILED)
+      }
+      if (await isRevoked(store.revocation, model)) throw new TokenNotFound(FAILED)
+      // The live user check (upstream bug 2122615; not in Keystone 22): a cached mint must not
+      // outlive a disable that recorded no revocation event (e.g. a read-only backend).
+      const user = fresh ? model.user : await store.identity.getUser(model.user.id)
+      if (!user.enabled) throw new UserDisabled(user.id)
+      return model
+    } catch (error) {
+      // keystone validate_token: `except exception.Unauthorized: raise TokenNotFound(token_id=...)`
+      // (Keystone's message echoes the token; Baton's does not.)
+      if (error instanceof Unauthorized) throw new TokenNotFound(undefined, { cause: error })
+      throw error
+    }
+  }
+
+  async function issue(request: IssueRequest): Promise<IssuedToken> {
+    const nowSeconds = Math.floor(clock() / 1000)
+    let expiresAt: string | Date =
+      request.expiresAt ?? keystoneTime((nowSeconds + settings.expirationSeconds) * 1000)
+    const appCredId = request.appCredId ?? null
+    if (appCredId !== null) {
+      // CVE-2022-2447: a token never outlives the application credential it came from.
+      const credential = await store.applicationCredentials.get(appCredId)
+      const limit = credential.expiresAt
+      if (limit !== null && keystoneTimeMs(keystoneTimeOf(expiresAt)) * 1000 > limit) {
+        expiresAt = new Date(Math.floor(limit / 1000))
+      }
+    }
+    const auditId = randomAuditId()
+    const parent = request.parentAuditId ?? null
+    const { scope } = request
+    const created = formatter.createToken(
+      {
+        userId: request.userId,
+        methods: [...new Set(request.methods)],
+        expiresAt,
+        auditIds: parent === null ? [auditId] : [auditId, parent],
+        system: scope.kind === 'system' ? 'all' : null,
+        domainId: scope.kind === 'domain' ? scope.domainId : null,
+        projectId: scope.kind === 'project' ? scope.projectId : null,
+        appCredId,
+      },
+      { now: nowSeconds },
+    )
+    // Mint from what the token decodes to, so the issue response equals what GET returns.
+    const model = await mintToken(store, mintFieldsOf(formatter.validateToken(created.token)))
+    return { token: created.token, model }
+  }
+
+  async function catalog(userId: string, projectId: string | null): Promise<CatalogService[]> {
+    const entries = await store.catalog.listCatalog()
+    return renderCatalog(entries, userId, projectId, { publicEndpoint: settings.publicEndpoint })
+  }
+
+  async function pruneRevocationEvents(): Promise<number> {
+    const horizonMs = clock() - revocationRetentionSeconds(settings) * 1000
+    return store.revocation.prune(Math.floor(horizonMs) * 1000)
+  }
+
+  return {
+    settings,
+    issue,
+    validate,
+    catalog,
+    pruneRevocationEvents,
+    async render(model, renderOptions = {}) {
+      const wanted = (renderOptions.includeCatalog ?? true) && model.scope.kind !== 'unscoped'
+      return renderToken(model, {
+        adminProject: settings.adminProject,
+        catalog: wanted ? await catalog(model.user.id, projectIdOf(model)) : undefined,
+      })
+    },
+    async revoke(token) {
+      const model = await validate(token)
+      await store.revocation.record({
+        auditId: model.auditId,
+        revokedAt: Math.floor(clock()) * 1000,
+      })
+      await pruneRevocationEvents()
+    },
+  }
+}
+
+function keystoneTimeOf(value: string | Date): string {
+  return typeof value === 'string' ? value : keystoneTime(value.getTime())
+}

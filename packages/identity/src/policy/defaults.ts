@@ -1,0 +1,56 @@
+/**
+ * Every policy Baton registers: Keystone 22's defaults for the identity v3 actions Baton serves
+ * (tokens, auth scope discovery and catalog, domains, projects and tags, users, groups, roles,
+ * implied roles, grants, system grants, role assignments, services, endpoints, regions,
+ * application credentials, access rules, OS-REVOKE events) plus the base rules they reference.
+ * Policies of APIs Baton does not serve (trusts, federation, OAuth1, credentials, limits, ...)
+ * are left out: a policy file may still define them.
+ * @module
+ */
+
+import {
+  GRANT_RULES,
+  IMPLIED_ROLE_RULES,
+  ROLE_ASSIGNMENT_RULES,
+  ROLE_RULES,
+  SYSTEM_GRANT_RULES,
+} from './defaults_assignment.ts'
+import {
+  AUTH_RULES,
+  BASE_RULES,
+  type PolicyDefault,
+  REVOKE_EVENT_RULES,
+  TOKEN_RULES,
+} from './defaults_base.ts'
+import { ENDPOINT_RULES, REGION_RULES, SERVICE_RULES } from './defaults_catalog.ts'
+import {
+  ACCESS_RULE_RULES,
+  APPLICATION_CREDENTIAL_RULES,
+  GROUP_RULES,
+  USER_RULES,
+} from './defaults_identity.ts'
+import { DOMAIN_RULES, PROJECT_RULES, PROJECT_TAG_RULES } from './defaults_resource.ts'
+
+export type { PolicyDefault } from './defaults_base.ts'
+
+export const KEYSTONE_DEFAULT_POLICIES: readonly PolicyDefault[] = Object.freeze([
+  ...BASE_RULES,
+  ...AUTH_RULES,
+  ...TOKEN_RULES,
+  ...REVOKE_EVENT_RULES,
+  ...DOMAIN_RULES,
+  ...PROJECT_RULES,
+  ...PROJECT_TAG_RULES,
+  ...USER_RULES,
+  ...GROUP_RULES,
+  ...APPLICATION_CREDENTIAL_RULES,
+  ...ACCESS_RULE_RULES,
+  ...ROLE_RULES,
+  ...IMPLIED_ROLE_RULES,
+  ...GRANT_RULES,
+  ...SYSTEM_GRANT_RULES,
+  ...ROLE_ASSIGNMENT_RULES,
+  ...SERVICE_RULES,
+  ...ENDPOINT_RULES,
+  ...REGION_RULES,
+])
