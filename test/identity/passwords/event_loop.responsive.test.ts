@@ -1,6 +1,6 @@
 /**
  * Hashing and verifying never block the event loop: a 5 ms interval keeps ticking while the work
- * runs. The bar is behaviour, not speed: at least half the ticks an idle loop would see (a
+ * runs. The bar is behaviour, not speed: at least a fifth of the ticks an idle loop would see (a
  * blocking implementation, like bcryptjs, sees almost none).
  * @module
  */
@@ -17,7 +17,8 @@ function assertResponsive(
   const summary = `${result.ticks} ticks of ${result.ideal} in ${Math.round(result.ms)} ms`
   t.diagnostic(summary)
   assert.ok(result.ideal >= 10, `too quick to judge: ${summary}`)
-  assert.ok(result.ticks >= result.ideal / 2, `event loop starved: ${summary}`)
+  // A blocked loop sees one or two ticks; a fifth of ideal tolerates a loaded shared machine.
+  assert.ok(result.ticks >= result.ideal / 5, `event loop starved: ${summary}`)
 }
 
 describe('the event loop keeps turning', () => {
