@@ -1,7 +1,7 @@
 /**
  * Runs one test suite against every dialect: SQLite always (a fresh in-memory database per test),
- * PostgreSQL when BATON_TEST_PG_URL is set (a fresh schema per test, dropped afterwards), skipped
- * with a message otherwise.
+ * PostgreSQL when BATON_TEST_PG_URL is set (a fresh schema per test, dropped afterwards, inside a
+ * database of this test process's own), skipped with a message otherwise.
  * @module
  */
 import { randomBytes } from 'node:crypto'
@@ -53,25 +53,48 @@ export async function freshDatabase(dialect: DialectName): Promise<TestDb> {
     return { database, url: 'sqlite://', close: () => database.close() }
   }
   if (!PG_URL) throw new Error('BATON_TEST_PG_URL is not set')
+  const processUrl = await processDatabaseUrl(PG_URL)
   const schema = `t_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: PG_URL })
+  const admin = new pg.Client({ connectionString: processUrl })
   await admin.connect()
   await admin.query(`create schema ${schema}`)
   await admin.end()
-  const separator = PG_URL.includes('?') ? '&' : '?'
-  const url = `${PG_URL}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`
+  const separator = processUrl.includes('?') ? '&' : '?'
+  const url = `${processUrl}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`
   const database = openDatabase(url, { poolMax: 4 })
   return {
     database,
     url,
     async close() {
       await database.close()
-      const cleanup = new pg.Client({ connectionString: PG_URL })
+      const cleanup = new pg.Client({ connectionString: processUrl })
       await cleanup.connect()
       await cleanup.query(`drop schema ${schema} cascade`)
       await cleanup.end()
     },
   }
+}
+
+let processDatabase: Promise<string> | undefined
+
+/**
+ * One database per test process: kysely's migrator introspects every schema of its database, and
+ * a schema that another process drops meanwhile fails it ("schema ... does not exist"). Test files
+ * run in parallel processes, tests inside one file one after another. The cluster is throw-away,
+ * so these databases go with it.
+ */
+function processDatabaseUrl(baseUrl: string): Promise<string> {
+  processDatabase ??= (async () => {
+    const name = `baton_t_${process.pid}_${randomBytes(3).toString('hex')}`
+    const admin = new pg.Client({ connectionString: baseUrl })
+    await admin.connect()
+    await admin.query(`create database ${name}`)
+    await admin.end()
+    const url = new URL(baseUrl)
+    url.pathname = `/${name}`
+    return url.toString()
+  })()
+  return processDatabase
 }
 
 export interface StoreEnv {
