@@ -10,7 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import { defaultOptions, osloMiddlewareOptions } from '../options.ts'
 import { baseUrl } from './base_url.ts'
 import { registerDiscovery } from './discovery.ts'
-import { registerErrorHandling } from './error_handler.ts'
+import { frameworkErrorRenderer, registerErrorHandling } from './error_handler.ts'
 import { registerJsonBodyParser } from './json_body.ts'
 
 /** Headers and body fields that carry credentials: never logged. */
@@ -42,13 +42,18 @@ export type HttpContext = {
 export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
   const publicEndpoint = options.config.get(defaultOptions).public_endpoint
   const bodyLimit = options.config.get(osloMiddlewareOptions).max_request_body_size
+  const rendering = {
+    authenticateUri: (request: FastifyRequest) => `${baseUrl(request, publicEndpoint)}/v3`,
+  }
   const app = Fastify({
+    frameworkErrors: frameworkErrorRenderer(rendering),
     logger:
       options.logger === undefined || options.logger === false
         ? false
         : { level: options.logger.level, redact: { paths: REDACTED_LOG_PATHS, censor: '***' } },
     bodyLimit,
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // tags and region ids may be 255 characters; fastify's default cuts path segments at 100
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
     exposeHeadRoutes: true,
     genReqId: () => `req-${randomUUID()}`,
     requestIdHeader: false,
@@ -60,7 +65,7 @@ export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
   const context: HttpContext = { baseUrl: (request) => baseUrl(request, publicEndpoint) }
 
   registerJsonBodyParser(app)
-  registerErrorHandling(app, { authenticateUri: (request) => `${context.baseUrl(request)}/v3` })
+  registerErrorHandling(app, rendering)
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-openstack-request-id', request.id)
     reply.header('Vary', 'X-Auth-Token')

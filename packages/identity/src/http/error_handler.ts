@@ -20,6 +20,16 @@ export type ErrorRendering = {
   authenticateUri(request: FastifyRequest): string
 }
 
+/**
+ * fastify's `frameworkErrors` hook: errors its router raises before any route runs (a malformed
+ * URL, a path segment over maxParamLength) get the same Keystone body as everything else.
+ */
+export function frameworkErrorRenderer(rendering: ErrorRendering) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    send(reply, request, toKeystoneError(error), rendering)
+  }
+}
+
 export function registerErrorHandling(app: FastifyInstance, rendering: ErrorRendering): void {
   app.setErrorHandler((error: unknown, request, reply) => {
     const keystoneError = toKeystoneError(error)
@@ -58,6 +68,8 @@ export function toKeystoneError(error: unknown): KeystoneError {
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return new ValidationError()
       case 'FST_ERR_BAD_URL':
+      case 'FST_ERR_MAX_PARAM_LENGTH':
+        // Keystone routes any segment and then finds no such entity
         return new NotFound('The resource could not be found.')
       case 'FST_ERR_METHOD_NOT_ALLOWED':
         return new MethodNotAllowed()

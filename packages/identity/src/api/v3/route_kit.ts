@@ -1,0 +1,268 @@
+/**
+ * What every resource route shares, in Keystone's shapes (keystone/server/flask/common.py):
+ * `base_url`/`full_url` links, `wrap_member` / `wrap_collection` envelopes, the policy target
+ * (view arguments at the top level, the looked-up entities under `target`, the list filters under
+ * `filter_attr`, flattened to dotted keys as `RBACEnforcer.enforce_call` hands them to
+ * oslo.policy), request bodies read as `request_body_json.get(key, default)`, and a `Router` that
+ * answers 405 for the methods a known path does not take, as werkzeug does.
+ * @module
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Caller } from '../../core/caller.ts'
+import {
+  type Filter,
+  flattenDict,
+  parseQuery,
+  type QueryArgs,
+} from '../../core/resources/query_filters.ts'
+import { isObject } from '../../core/resources/schema_validator.ts'
+import { expectingToFind, MethodNotAllowed, NotFound, type ValidationError } from '../../errors.ts'
+import type { ApiContext } from '../context.ts'
+
+export type Result = {
+  readonly status: number
+  readonly body?: unknown
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+export const ok = (body: unknown): Result => ({ status: 200, body })
+export const created = (body: unknown): Result => ({ status: 201, body })
+export const noContent = (): Result => ({ status: 204 })
+
+export type Handler = (request: FastifyRequest) => Promise<Result>
+
+type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+
+/** Registers routes and remembers which methods each path takes. */
+export class Router {
+  readonly #app: FastifyInstance
+  readonly #methods = new Map<string, Set<Method>>()
+
+  constructor(app: FastifyInstance) {
+    this.#app = app
+  }
+
+  /** `GET` also answers `HEAD` (same status, no body) unless `head` is given separately. */
+  route(method: Method, url: string, handler: Handler, options: { head?: Handler } = {}): void {
+    const seen = this.#methods.get(url) ?? new Set<Method>()
+    seen.add(method)
+    this.#methods.set(url, seen)
+    const run = async (request: FastifyRequest, reply: FastifyReply) =>
+      send(reply, await handler(request))
+    if (method === 'GET' && options.head) {
+      this.#app.route({ method, url, handler: run, exposeHeadRoute: false })
+      const head = options.head
+      this.#app.route({
+        method: 'HEAD',
+        url,
+        handler: async (r, reply) => send(reply, await head(r)),
+      })
+      seen.add('HEAD')
+      return
+    }
+    this.#app.route({ method, url, handler: run })
+  }
+
+  /** Every (method, path) registered with a handler, HEAD only where it has its own. */
+  registered(): [method: string, url: string][] {
+    return [...this.#methods].flatMap(([url, methods]) =>
+      [...methods].map((m) => [m, url] as [string, string]),
+    )
+  }
+
+  /** werkzeug's 405 for every other method on the paths registered so far. */
+  finish(): void {
+    for (const [url, seen] of this.#methods) {
+      const others = METHODS.filter((m) => !seen.has(m))
+      if (others.length === 0) continue
+      this.#app.route({
+        method: others,
+        url,
+        handler: async () => {
+          throw new MethodNotAllowed()
+        },
+      })
+    }
+  }
+}
+
+function send(reply: FastifyReply, result: Result): FastifyReply {
+  reply.code(result.status)
+  for (const [name, value] of Object.entries(result.headers ?? {})) reply.header(name, value)
+  return result.body === undefined ? reply.send() : reply.send(result.body)
+}
+
+export function pathParams(request: FastifyRequest): Record<string, string> {
+  return isObject(request.params) ? (request.params as Record<string, string>) : {}
+}
+
+/**
+ * A path parameter. PostgreSQL cannot hold NUL characters (the driver fails, Keystone answers
+ * 500), so nothing can be found under such an ID.
+ */
+export function param(request: FastifyRequest, name: string): string {
+  const value = pathParams(request)[name] ?? ''
+  if (value.includes('\u0000')) throw new NotFound('The resource could not be found.')
+  return value
+}
+
+/** NUL characters cannot be stored or compared on PostgreSQL: refused up front (400). */
+function nulRefused(): ValidationError {
+  return expectingToFind('text without NUL characters', 'request')
+}
+
+function rawQuery(request: FastifyRequest): string {
+  const at = request.url.indexOf('?')
+  return at === -1 ? '' : request.url.slice(at + 1)
+}
+
+export function queryArgs(request: FastifyRequest): QueryArgs {
+  const args = parseQuery(rawQuery(request))
+  if (args.some(([k, v]) => k.includes('\u0000') || v.includes('\u0000'))) throw nulRefused()
+  return args
+}
+
+/** keystone `base_url(path)`: `<endpoint>/v3[/<path>]`. */
+export function baseUrl(ctx: ApiContext, request: FastifyRequest, path = ''): string {
+  let tail = path.replace(/\/+$/, '').replace(/^\/+/, '')
+  if (tail.startsWith('v3')) tail = tail.slice(2).replace(/^\/+/, '')
+  return [ctx.baseUrl(request).replace(/\/+$/, ''), 'v3', tail].filter((p) => p !== '').join('/')
+}
+
+/** keystone `full_url(PATH_INFO)`: the request's own URL with its original query string. */
+export function requestUrl(ctx: ApiContext, request: FastifyRequest): string {
+  const path = decodeURIComponentSafe(request.url.split('?')[0] ?? '')
+  const query = rawQuery(request)
+  return `${baseUrl(ctx, request, path)}${query === '' ? '' : `?${query}`}`
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+/** `wrap_member`: `{<key>: {...entity, links: {self: <base>/v3/<collection>/<id>}}}`. */
+export function wrapMember(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  key: string,
+  collection: string,
+  entity: Record<string, unknown>,
+): Record<string, unknown> {
+  return { [key]: withSelf(ctx, request, collection, entity) }
+}
+
+export function withSelf(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  collection: string,
+  entity: Record<string, unknown>,
+): Record<string, unknown> {
+  const self = baseUrl(ctx, request, `${collection}/${String(entity.id)}`)
+  return { ...entity, links: { self } }
+}
+
+/** `wrap_collection` (no pagination: `next`/`previous` are always null). */
+export function wrapCollection(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  key: string,
+  collection: string | null,
+  entities: readonly Record<string, unknown>[],
+): Record<string, unknown> {
+  const items =
+    collection === null ? entities : entities.map((e) => withSelf(ctx, request, collection, e))
+  return {
+    [key]: items,
+    links: { next: null, self: requestUrl(ctx, request), previous: null },
+  }
+}
+
+/**
+ * Deeper bodies than this are refused like invalid JSON. Python's json module gives up near
+ * its recursion limit (~1000) and Keystone answers with a 500; Baton's own limit is lower so
+ * that storing and echoing a value (JSON.stringify recurses) can never exhaust the stack.
+ */
+export const MAX_BODY_DEPTH = 256
+
+/** `request_body_json.get(key, fallback)`; a missing body reads as `{}`. */
+export function bodyMember(request: FastifyRequest, key: string, fallback: unknown = {}): unknown {
+  const body: unknown = request.body
+  if (!isObject(body)) return fallback
+  const problem = inspectBody(body, MAX_BODY_DEPTH)
+  if (problem === 'depth') throw expectingToFind('valid JSON', 'request body')
+  if (problem === 'nul') throw nulRefused()
+  return Object.hasOwn(body, key) ? body[key] : fallback
+}
+
+/** Iterative, so the check itself cannot overflow the stack. */
+function inspectBody(value: unknown, limit: number): 'depth' | 'nul' | undefined {
+  const pending: [unknown, number][] = [[value, 1]]
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, depth] = next
+    if (typeof item === 'string' && item.includes('\u0000')) return 'nul'
+    if (typeof item !== 'object' || item === null) continue
+    if (depth > limit) return 'depth'
+    for (const [key, child] of Object.entries(item)) {
+      if (key.includes('\u0000')) return 'nul'
+      pending.push([child, depth + 1])
+    }
+  }
+  return undefined
+}
+
+export type PolicyInput = {
+  /** Entities under `target` (`target.project.domain_id`...). */
+  readonly target?: Record<string, unknown>
+  readonly filters?: readonly Filter[]
+  /** View arguments replacing the path's (`user_id` of an application credential's owner). */
+  readonly view?: Record<string, string>
+}
+
+/**
+ * `ENFORCER.enforce_call`: the target oslo.policy sees, flattened. Request bodies are left out
+ * on purpose (no default rule reads them, and they may carry passwords).
+ */
+export function enforce(
+  ctx: ApiContext,
+  caller: Caller,
+  request: FastifyRequest,
+  action: string,
+  input: PolicyInput = {},
+): void {
+  const data: Record<string, unknown> = { ...pathParams(request), ...input.view }
+  if (input.target !== undefined) data.target = input.target
+  if (input.filters !== undefined && input.filters.length > 0) {
+    const filterAttr: Record<string, string> = {}
+    for (const f of input.filters) if (f.comparator === 'equals') filterAttr[f.name] ??= f.value
+    data.filter_attr = filterAttr
+  }
+  ctx.policy.enforce(caller, action, flattenDict(data))
+}
+
+/** Authenticates, then enforces; the two steps every protected route starts with. */
+export async function authorize(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  action: string,
+  input: PolicyInput | ((caller: Caller) => Promise<PolicyInput>) = {},
+): Promise<Caller> {
+  const caller = await ctx.authenticate(request)
+  const resolved = typeof input === 'function' ? await input(caller) : input
+  enforce(ctx, caller, request, action, resolved)
+  return caller
+}
+
+/** Looks an entity up for a policy target; a missing one leaves the target empty. */
+export async function orNothing<T>(lookup: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await lookup()
+  } catch (error) {
+    if (error instanceof NotFound) return undefined
+    throw error
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Application credentials under /v3/users/{id}/application_credentials (keystone/api/users.py
+ * UserAppCred*, keystone/application_credential/core.py and backends/sql.py): only for the
+ * caller's own user, never from a restricted application-credential token, roles a subset of the
+ * token's (default: all of them) that the user still holds on the project, a secret generated
+ * when none is given and returned once, `expires_at` in the future.
+ * @module
+ */
+import { randomBytes } from 'node:crypto'
+import { Forbidden, NotFound, ValidationError } from '../../errors.ts'
+import type { Micros, Role, Store } from '../../store/index.ts'
+import { parseIsoTime } from '../../store/index.ts'
+import type { Caller } from '../caller.ts'
+import { listRoleAssignments } from './role_assignments.ts'
+import { isObject } from './schema_validator.ts'
+
+/** keystone ForbiddenAction's message (Keystone's actions end with a period of their own). */
+export function forbiddenAction(action: string): Forbidden {
+  return new Forbidden(`You are not authorized to perform the requested action: ${action}.`)
+}
+
+/** `_check_unrestricted_application_credential`. */
+export async function assertUnrestricted(store: Store, caller: Caller): Promise<void> {
+  if (!caller.methods.includes('application_credential')) return
+  const id = caller.applicationCredentialId
+  const current = id === undefined ? undefined : await store.applicationCredentials.get(id)
+  if (!current?.unrestricted) {
+    throw forbiddenAction(
+      "Using method 'application_credential' is not allowed for managing additional " +
+        'application credentials.',
+    )
+  }
+}
+
+/** `_generate_secret`: 64 random bytes, URL-safe base64 without padding. */
+export function generateSecret(): string {
+  return randomBytes(64).toString('base64url')
+}
+
+function invalid(detail: string): ValidationError {
+  return new ValidationError(`Invalid application credential: ${detail}`)
+}
+
+/** `parse_expiration_date`: a `Z` is appended unless present; past dates are refused. */
+export function parseExpiration(value: string, nowMs: number): Micros {
+  const parsed = parseIsoTime(value.endsWith('Z') ? value : `${value}Z`)
+  if (parsed === undefined) {
+    throw new ValidationError(
+      'Timestamp not in expected format. The server could not comply with the request since ' +
+        'it is either malformed or otherwise incorrect. The client is assumed to be in error.',
+    )
+  }
+  if (parsed < nowMs * 1000) {
+    throw new ValidationError(
+      "The 'expires_at' must not be before now. The server could not comply with the request " +
+        'since it is either malformed or otherwise incorrect. The client is assumed to be in error.',
+    )
+  }
+  return parsed
+}
+
+/** `_get_roles`: the requested roles (by id, or unique name) must all be on the token. */
+export async function resolveRoles(
+  store: Store,
+  caller: Caller,
+  requested: unknown,
+): Promise<string[]> {
+  if (!Array.isArray(requested) || requested.length === 0) return [...caller.roleIds]
+  const ids: string[] = []
+  for (const item of requested) {
+    const entry = isObject(item) ? item : {}
+    if (typeof entry.id === 'string' && entry.id !== '') {
+      ids.push(entry.id)
+      continue
+    }
+    const name = String(entry.name)
+    const found = (await store.assignment.listRoles()).filter((r: Role) => r.name === name)
+    if (found.length === 0) throw new NotFound(`Role ${name} is not defined`)
+    if (found.length > 1) {
+      throw new ValidationError(
+        `There are multiple role entities named '${name}'. Please use ID instead of names to ` +
+          'resolve the ambiguity.',
+      )
+    }
+    ids.push((found[0] as Role).id)
+  }
+  const held = new Set(caller.roleIds)
+  if (ids.some((id) => !held.has(id))) {
+    throw invalid('Cannot create an application credential with unassigned role')
+  }
+  return ids
+}
+
+/** `_require_user_has_role_in_project`, reported as Keystone's API reports it (400). */
+export async function assertRolesHeld(
+  store: Store,
+  userId: string,
+  projectId: string | null,
+  roleIds: readonly string[],
+): Promise<void> {
+  const refs = await listRoleAssignments(store, {
+    userId,
+    ...(projectId === null ? {} : { projectId }),
+    effective: true,
+  })
+  const held = new Set(refs.map((r) => r.role_id))
+  const missing = roleIds.find((id) => !held.has(id))
+  if (missing !== undefined) {
+    throw invalid(
+      `Could not find role assignment with role: ${missing}, user or group: ${userId}, ` +
+        `project, domain, or system: ${String(projectId)}.`,
+    )
+  }
+}
+
+const MODEL_COLUMNS = new Set([
+  'internal_id',
+  'id',
+  'name',
+  'secret',
+  'secret_hash',
+  'description',
+  'user_id',
+  'project_id',
+  'system',
+  'expires_at',
+  'unrestricted',
+  'roles',
+  'access_rules',
+])
+
+/** The model takes no extra attributes: SQLAlchemy's TypeError, which Keystone makes a 400. */
+export function assertNoExtras(body: Record<string, unknown>): void {
+  const extra = Object.keys(body).find((key) => !MODEL_COLUMNS.has(key))
+  if (extra !== undefined) {
+    throw new ValidationError(
+      `'${extra}' is an invalid keyword argument for ApplicationCredentialModel`,
+    )
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The slice of JSON Schema draft 4 Keystone's request schemas use, checked the way jsonschema
+ * 4.x does it in `keystone/common/validation/validators.py`: keywords in the order the schema
+ * lists them, the first failure wins, and its message is jsonschema's own
+ * (`Invalid input for field 'name': 1 is not of type 'string'`, or without the field prefix when
+ * the failure is on the object itself). Keystone appends jsonschema's multi-line "Failed
+ * validating ..." dump of the schema to the message; Baton stops at the first line.
+ * @module
+ */
+import { ValidationError } from '../../errors.ts'
+import { pyRepr, pyStr } from './py_repr.ts'
+
+export type JsonType = 'string' | 'boolean' | 'object' | 'array' | 'null' | 'integer' | 'number'
+
+/** A schema; keyword order matters (it is the order jsonschema checks them in). */
+export type Schema = {
+  readonly type?: JsonType | readonly JsonType[]
+  readonly enum?: readonly unknown[]
+  readonly minLength?: number
+  readonly maxLength?: number
+  readonly pattern?: string
+  readonly properties?: Readonly<Record<string, Schema>>
+  readonly required?: readonly string[]
+  readonly additionalProperties?: boolean
+  readonly minProperties?: number
+  readonly maxProperties?: number
+  readonly items?: Schema
+  readonly minItems?: number
+  readonly maxItems?: number
+  readonly uniqueItems?: boolean
+}
+
+type Failure = { readonly path: readonly (string | number)[]; readonly message: string }
+
+/** Throws Keystone's SchemaValidationError (400) for the first failure. */
+export function validate(schema: Schema, instance: unknown): void {
+  const failure = check(schema, instance, [])
+  if (failure === undefined) return
+  const message =
+    failure.path.length === 0
+      ? failure.message
+      : `Invalid input for field '${failure.path.join('/')}': ${failure.message}`
+  throw new ValidationError(message)
+}
+
+function check(schema: Schema, value: unknown, path: (string | number)[]): Failure | undefined {
+  for (const keyword of Object.keys(schema) as (keyof Schema)[]) {
+    const message = checkKeyword(schema, keyword, value, path)
+    if (message !== undefined) return message
+  }
+  return undefined
+}
+
+function checkKeyword(
+  schema: Schema,
+  keyword: keyof Schema,
+  value: unknown,
+  path: (string | number)[],
+): Failure | undefined {
+  const fail = (message: string): Failure => ({ path, message })
+  switch (keyword) {
+    case 'type': {
+      const types = typeof schema.type === 'string' ? [schema.type] : (schema.type ?? [])
+      if (types.some((t) => isType(value, t))) return undefined
+      return fail(`${pyRepr(value)} is not of type ${types.map((t) => pyStr(t)).join(', ')}`)
+    }
+    case 'enum':
+      if ((schema.enum ?? []).some((e) => pyEqual(e, value))) return undefined
+      return fail(`${pyRepr(value)} is not one of ${pyRepr(schema.enum)}`)
+    case 'minLength':
+      if (typeof value !== 'string' || codePoints(value) >= (schema.minLength ?? 0)) return
+      return fail(`${pyRepr(value)} is too short`)
+    case 'maxLength':
+      if (typeof value !== 'string' || codePoints(value) <= (schema.maxLength ?? Infinity)) return
+      return fail(`${pyRepr(value)} is too long`)
+    case 'pattern':
+      // jsonschema uses re.search: the pattern may match anywhere
+      if (typeof value !== 'string' || new RegExp(schema.pattern ?? '', 'u').test(value)) return
+      return fail(`${pyRepr(value)} does not match ${pyStr(schema.pattern ?? '')}`)
+    case 'properties':
+      if (!isObject(value)) return undefined
+      for (const [name, sub] of Object.entries(schema.properties ?? {})) {
+        if (!Object.hasOwn(value, name)) continue
+        const failure = check(sub, value[name], [...path, name])
+        if (failure) return failure
+      }
+      return undefined
+    case 'required': {
+      if (!isObject(value)) return undefined
+      const missing = (schema.required ?? []).find((name) => !Object.hasOwn(value, name))
+      return missing === undefined ? undefined : fail(`${pyStr(missing)} is a required property`)
+    }
+    case 'additionalProperties': {
+      if (schema.additionalProperties !== false || !isObject(value)) return undefined
+      const extras = Object.keys(value).filter((k) => !Object.hasOwn(schema.properties ?? {}, k))
+      if (extras.length === 0) return undefined
+      const verb = extras.length === 1 ? 'was' : 'were'
+      return fail(
+        `Additional properties are not allowed (${extras.map((e) => pyStr(e)).join(', ')} ${verb} unexpected)`,
+      )
+    }
+    case 'minProperties':
+      if (!isObject(value) || Object.keys(value).length >= (schema.minProperties ?? 0)) return
+      return fail(`${pyRepr(value)} does not have enough properties`)
+    case 'maxProperties':
+      if (!isObject(value) || Object.keys(value).length <= (schema.maxProperties ?? Infinity))
+        return
+      return fail(`${pyRepr(value)} has too many properties`)
+    case 'items':
+      if (!Array.isArray(value) || schema.items === undefined) return undefined
+      for (const [index, item] of value.entries()) {
+        const failure = check(schema.items, item, [...path, index])
+        if (failure) return failure
+      }
+      return undefined
+    case 'minItems':
+      if (!Array.isArray(value) || value.length >= (schema.minItems ?? 0)) return undefined
+      return fail(`${pyRepr(value)} is too short`)
+    case 'maxItems':
+      if (!Array.isArray(value) || value.length <= (schema.maxItems ?? Infinity)) return undefined
+      return fail(`${pyRepr(value)} is too long`)
+    case 'uniqueItems':
+      if (!schema.uniqueItems || !Array.isArray(value)) return undefined
+      for (let i = 0; i < value.length; i++) {
+        for (let j = i + 1; j < value.length; j++) {
+          if (pyEqual(value[i], value[j])) return fail(`${pyRepr(value)} has non-unique elements`)
+        }
+      }
+      return undefined
+  }
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isType(value: unknown, type: JsonType): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string'
+    case 'boolean':
+      return typeof value === 'boolean'
+    case 'null':
+      return value === null
+    case 'object':
+      return isObject(value)
+    case 'array':
+      return Array.isArray(value)
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value)
+    case 'number':
+      return typeof value === 'number'
+  }
+}
+
+/** Python's `==` on decoded JSON, except that jsonschema keeps booleans apart from numbers. */
+function pyEqual(a: unknown, b: unknown): boolean {
+  if (typeof a === 'boolean' || typeof b === 'boolean') return a === b
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, i) => pyEqual(item, b[i]))
+  }
+  if (isObject(a) && isObject(b)) {
+    const keys = Object.keys(a)
+    return (
+      keys.length === Object.keys(b).length &&
+      keys.every((k) => Object.hasOwn(b, k) && pyEqual(a[k], b[k]))
+    )
+  }
+  return a === b || (a === null && b === undefined) || (a === undefined && b === null)
+}
+
+/** Python's `len()` of a str counts code points, not UTF-16 units. */
+export function codePoints(text: string): number {
+  let count = 0
+  for (const _ of text) count++
+  return count
+}

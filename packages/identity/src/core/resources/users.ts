@@ -1,0 +1,198 @@
+/**
+ * User create, update, delete and self-service password change between the API and the store
+ * (keystone/identity/core.py, keystone/identity/backends/sql.py). Passwords arrive here already
+ * hashed (hashing runs off the event loop, before any transaction opens); the revocation events
+ * Keystone writes (disable, new password, delete) go through the same transaction-bound store.
+ * @module
+ */
+import {
+  Conflict,
+  ProjectNotFound,
+  Unauthorized,
+  UserNotFound,
+  ValidationError,
+} from '../../errors.ts'
+import type { PasswordLengthOptions } from '../../passwords/index.ts'
+import { verifyPassword } from '../../passwords/index.ts'
+import type { JsonObject, Store, User } from '../../store/index.ts'
+import { createOptions, extrasOf, mergeOptions, newId, strip, truthy } from './entities.ts'
+import { revokeUser } from './revocation.ts'
+import { isObject } from './schema_validator.ts'
+
+const USER_ATTRIBUTES = [
+  'id',
+  'name',
+  'domain_id',
+  'password',
+  'enabled',
+  'default_project_id',
+  'password_expires_at',
+  'options',
+  'federated',
+]
+
+/** `_assert_default_project_id_is_not_domain` (an unknown project is fine). */
+async function assertDefaultProject(store: Store, projectId: unknown): Promise<void> {
+  if (!truthy(projectId) || typeof projectId !== 'string') return
+  try {
+    if ((await store.resource.getProject(projectId)).isDomain) {
+      throw new ValidationError(`User's default project ID cannot be a domain ID: ${projectId}`)
+    }
+  } catch (error) {
+    if (!(error instanceof ProjectNotFound)) throw error
+  }
+}
+
+/** Baton has no identity providers, so any federated object names an unknown one. */
+function assertNoFederation(federated: unknown): void {
+  if (!Array.isArray(federated) || federated.length === 0) return
+  const first: unknown = federated[0]
+  const idp = isObject(first) ? String(first.idp_id) : ''
+  throw new ValidationError(`Could not find Identity Provider: ${idp}`)
+}
+
+/** POST /v3/users; `body` is normalized and has its domain_id; `passwordHash` if one was given. */
+export async function createUser(
+  store: Store,
+  body: Record<string, unknown>,
+  passwordHash: string | undefined,
+): Promise<User> {
+  const domainId = String(body.domain_id)
+  await store.resource.getDomain(domainId)
+  await assertDefaultProject(store, body.default_project_id)
+  assertNoFederation(body.federated)
+  return store.identity.createUser({
+    id: newId(),
+    name: strip(String(body.name)),
+    domainId,
+    enabled: body.enabled !== false,
+    defaultProjectId: typeof body.default_project_id === 'string' ? body.default_project_id : null,
+    options: createOptions(body.options),
+    extra: extrasOf(body, USER_ATTRIBUTES),
+    ...(passwordHash === undefined ? {} : { password: { hash: passwordHash } }),
+  })
+}
+
+export type UpdatedUser = { readonly user: User; readonly extra: JsonObject }
+
+/**
+ * PATCH /v3/users/{id}. Any update carrying a password, and disabling an enabled user, write a
+ * revocation event for the user (IdentityManager.update_user).
+ */
+export async function updateUser(
+  store: Store,
+  id: string,
+  patch: Record<string, unknown>,
+  passwordHash: string | undefined,
+): Promise<UpdatedUser> {
+  const old = await store.identity.getUser(id)
+  if (Object.hasOwn(patch, 'domain_id') && patch.domain_id !== old.domainId) {
+    throw new ValidationError('Cannot change Domain ID')
+  }
+  if (Object.hasOwn(patch, 'id') && patch.id !== id) {
+    throw new ValidationError('Cannot change user ID')
+  }
+  await assertDefaultProject(store, patch.default_project_id)
+  assertNoFederation(patch.federated)
+  const extra = { ...old.extra, ...extrasOf(patch, USER_ATTRIBUTES) }
+  let user: User
+  try {
+    user = await store.identity.updateUser(id, {
+      ...(typeof patch.name === 'string' ? { name: strip(patch.name) } : {}),
+      ...(typeof patch.enabled === 'boolean' ? { enabled: patch.enabled } : {}),
+      ...(Object.hasOwn(patch, 'default_project_id')
+        ? { defaultProjectId: (patch.default_project_id as string | null) ?? null }
+        : {}),
+      options: mergeOptions(old.options, patch.options),
+      extra,
+    })
+  } catch (error) {
+    if (!(error instanceof Conflict)) throw error
+    // handle_conflicts formats from the patch: the domain appears only if the patch had one
+    const where = truthy(patch.domain_id) ? ` at domain ID ${String(patch.domain_id)}` : ''
+    throw new Conflict(
+      `Conflict occurred attempting to store user - Duplicate entry found with name ` +
+        `${String(patch.name)}${where}.`,
+    )
+  }
+  // the `enabled` setter clears the lockout counters when a user is (re-)enabled
+  if (patch.enabled === true) await store.identity.resetFailedAuth(id)
+  if (passwordHash !== undefined) {
+    await store.identity.setPassword(id, { hash: passwordHash })
+    user = await store.identity.getUser(id)
+  }
+  const disabled = patch.enabled === false && old.enabled !== false
+  if (disabled || passwordHash !== undefined) await revokeUser(store, id)
+  return { user, extra }
+}
+
+export async function deleteUser(store: Store, id: string): Promise<void> {
+  await store.identity.getUser(id)
+  await store.identity.deleteUser(id)
+  await revokeUser(store, id)
+}
+
+/**
+ * The `authenticate(user_id, original_password)` step of POST /v3/users/{id}/password: any
+ * failure is Keystone's generic 401 (an expired password is fine here). A wrong password counts
+ * as a failed authentication, outside any transaction so that it sticks.
+ */
+export async function verifyOriginalPassword(
+  store: Store,
+  userId: string,
+  original: string,
+  rules: PasswordLengthOptions & { readonly lockout?: Lockout | undefined },
+): Promise<User> {
+  const user = await store.identity.getUser(userId).catch((error: unknown) => {
+    if (error instanceof UserNotFound) return undefined
+    throw error
+  })
+  if (user === undefined) throw new Unauthorized()
+  if (await isLocked(store, user, rules.lockout)) throw new Unauthorized()
+  const lengthRules = rules
+  const current = await store.identity.getPassword(userId)
+  if (!(await verifyPassword(original, current?.hash, lengthRules))) {
+    await store.identity.recordFailedAuth(userId)
+    throw new Unauthorized()
+  }
+  if (!user.enabled) throw new Unauthorized()
+  if (user.failedAuthCount > 0) await store.identity.resetFailedAuth(userId)
+  return user
+}
+
+/** `[security_compliance] lockout_failure_attempts` / `lockout_duration`. */
+export type Lockout = {
+  readonly attempts: number | undefined
+  readonly durationSeconds: number | undefined
+  readonly nowMs: number
+}
+
+/** The SQL driver's `_is_account_locked` (an expired lockout is cleared on the way). */
+async function isLocked(store: Store, user: User, lockout: Lockout | undefined): Promise<boolean> {
+  if (lockout?.attempts === undefined || user.options.ignore_lockout_failure_attempts === true) {
+    return false
+  }
+  if (user.failedAuthCount < lockout.attempts) return false
+  if (!lockout.durationSeconds) return true
+  const until = (user.failedAuthAt ?? 0) + lockout.durationSeconds * 1_000_000
+  if (until > lockout.nowMs * 1000) return true
+  await store.identity.resetFailedAuth(user.id)
+  return false
+}
+
+/** keystone PasswordSelfServiceDisabled (400) for users with the `lock_password` option. */
+export function assertSelfServiceAllowed(user: User): void {
+  if (user.options.lock_password === true) {
+    throw new ValidationError(
+      'You cannot change your password at this time due to password policy disallowing ' +
+        'password changes. Please contact your administrator to reset your password.',
+    )
+  }
+}
+
+/** The driver's change_password after authentication: a self-service password and an event. */
+export async function changePassword(store: Store, user: User, newHash: string): Promise<void> {
+  assertSelfServiceAllowed(user)
+  await store.identity.setPassword(user.id, { hash: newHash, selfService: true })
+  await revokeUser(store, user.id)
+}
