@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander'
 import { registerBootstrapCommand } from './commands/bootstrap.ts'
 import { registerDbCommands } from './commands/db.ts'
 import { registerKeysCommands } from './commands/keys.ts'
+import { registerServeCommands } from './commands/serve.ts'
 import { registerTokenCommands } from './commands/token.ts'
 import { registerUpCommand } from './commands/up.ts'
 import { type CliIo, processIo } from './io.ts'
@@ -23,6 +24,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerKeysCommands(program, io)
   registerDbCommands(program, io)
   registerBootstrapCommand(program, io)
+  registerServeCommands(program, io)
   registerTokenCommands(program, io)
   registerUpCommand(program, io)
   try {

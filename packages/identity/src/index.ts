@@ -35,6 +35,11 @@ export {
   tokenOptions,
 } from './options.ts'
 export { type OpenedStore, openCurrentStore, syncDatabase } from './server/database_access.ts'
+export {
+  createIdentityServer,
+  type IdentityServer,
+  type IdentityServerOptions,
+} from './server/identity_server.ts'
 export { DEFAULT_AUTH_METHODS, MethodCodec, PSEUDO_METHOD_BITS } from './token/methods.ts'
 export { PAYLOAD_CLASS_NAMES, selectPayloadVersion } from './token/payloads.ts'
 export type { DecodedToken, PayloadVersion, TokenFields } from './token/token_fields.ts'

@@ -1,0 +1,66 @@
+/**
+ * `baton serve identity`: the Keystone v3 API on one port, with `[DEFAULT] workers` processes.
+ * Start-up problems (no keys, schema behind) are one line from the supervisor, before any fork.
+ * @module
+ */
+import cluster from 'node:cluster'
+import { dirname } from 'node:path'
+import { createIdentityServer, defaultOptions } from '@baton/identity'
+import type { Command } from 'commander'
+import { InvalidArgumentError } from 'commander'
+import { loadIdentityConfig, withConfigFiles } from '../config_files.ts'
+import type { CliIo } from '../io.ts'
+import { runWorkers } from '../workers.ts'
+
+type ServeFlags = { configFile: string[]; host: string; port: number }
+
+export function registerServeCommands(program: Command, io: CliIo): void {
+  const serve = program.command('serve').description('run a Baton server')
+  withConfigFiles(
+    serve
+      .command('identity')
+      .description('serve the Keystone v3 identity API')
+      .option('--host <address>', 'address to listen on', '127.0.0.1')
+      .option('--port <number>', 'port to listen on', parsePort, 5000),
+  ).action(async (flags: ServeFlags) => {
+    const config = loadIdentityConfig(flags.configFile, quietInWorkers(io))
+    const configDir =
+      flags.configFile.length > 0 ? dirname(flags.configFile.at(-1) ?? '.') : undefined
+    const options = { logger: { level: 'info' }, ...(configDir === undefined ? {} : { configDir }) }
+    const workers = config.get(defaultOptions).workers
+    if (cluster.isPrimary) {
+      // Fail fast and once: opening the keys and the database is cheap and says what is wrong.
+      const probe = await createIdentityServer(config, { ...options, logger: false })
+      await probe.close()
+      io.err(`baton: identity listening on http://${flags.host}:${flags.port} (${workers} workers)`)
+    }
+    const status = await runWorkers(
+      workers,
+      async () => {
+        const server = await createIdentityServer(config, options)
+        await server.app.listen({ host: flags.host, port: flags.port })
+        const closed = new Promise<void>((resolve) => {
+          const stop = () => void server.close().then(resolve)
+          process.once('SIGINT', stop)
+          process.once('SIGTERM', stop)
+        })
+        return { closed }
+      },
+      io,
+    )
+    if (status !== 0) process.exitCode = status
+  })
+}
+
+function parsePort(value: string): number {
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError('a port is an integer from 0 to 65535')
+  }
+  return port
+}
+
+/** Workers repeat the supervisor's config warnings; only the supervisor prints them. */
+function quietInWorkers(io: CliIo): CliIo {
+  return cluster.isPrimary ? io : { ...io, err: () => {} }
+}

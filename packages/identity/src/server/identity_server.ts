@@ -1,0 +1,97 @@
+/**
+ * Assembles a running identity server from its configuration: refuses to start (one actionable
+ * line) without a usable key repository or with a database schema that is not current, then
+ * wires keys -> token formatter -> token service -> authenticator, policy, and every API area.
+ * @module
+ */
+import type { Config } from '@baton/config'
+import { FernetError, WatchedKeyRepository } from '@baton/fernet'
+import type { FastifyInstance } from 'fastify'
+import { registerAuthRoutes } from '../api/auth/index.ts'
+import type { ApiContext } from '../api/context.ts'
+import { registerResourceRoutes } from '../api/v3/index.ts'
+import { createTokenService, tokenSettings } from '../core/tokens/index.ts'
+import { ServerNotReady } from '../errors.ts'
+import { buildIdentityApp } from '../http/app.ts'
+import { createAuthenticator } from '../http/authenticate.ts'
+import { authOptions, fernetTokensOptions, identityOptions } from '../options.ts'
+import { policyFromConfig } from '../policy/index.ts'
+import { TokenFormatter } from '../token/token_formatter.ts'
+import { openCurrentStore } from './database_access.ts'
+
+export type IdentityServer = {
+  readonly app: FastifyInstance
+  /** Stops accepting requests, then releases keys and database. */
+  close(): Promise<void>
+}
+
+export type IdentityServerOptions = {
+  /** Milliseconds since the epoch (tests move time; production uses Date.now). */
+  readonly clock?: () => number
+  readonly logger?: false | { level: string }
+  /** Where relative paths in the config (policy_file) are resolved; the config file's folder. */
+  readonly configDir?: string
+}
+
+export async function createIdentityServer(
+  config: Config,
+  options: IdentityServerOptions = {},
+): Promise<IdentityServer> {
+  const clock = options.clock ?? Date.now
+  const keys = openKeyRepository(config.get(fernetTokensOptions).key_repository)
+  const policy = policyFromConfig(config, options.configDir)
+  let opened: Awaited<ReturnType<typeof openCurrentStore>>
+  try {
+    opened = await openCurrentStore(config, { now: clock })
+  } catch (error) {
+    keys.close()
+    throw error
+  }
+  const { store, database } = opened
+  const formatter = new TokenFormatter({
+    keys,
+    methods: config.get(authOptions).methods,
+    defaultDomainId: config.get(identityOptions).default_domain_id,
+    clock,
+  })
+  const tokens = createTokenService({ store, formatter, settings: tokenSettings(config), clock })
+  const app = buildIdentityApp({
+    config,
+    logger: options.logger ?? false,
+    routes: (instance, http) => {
+      const ctx: ApiContext = {
+        ...http,
+        config,
+        store,
+        policy,
+        clock,
+        authenticate: createAuthenticator(tokens),
+      }
+      registerAuthRoutes(instance, { ...ctx, tokens })
+      registerResourceRoutes(instance, ctx)
+    },
+  })
+  return {
+    app,
+    async close() {
+      await app.close()
+      keys.close()
+      await database.close()
+    },
+  }
+}
+
+/** keystone's fernet provider exits when the repository is missing or empty; so do we, clearly. */
+function openKeyRepository(path: string): WatchedKeyRepository {
+  try {
+    return new WatchedKeyRepository(path)
+  } catch (error) {
+    if (error instanceof FernetError) {
+      throw new ServerNotReady(
+        `${error.message}; create the key repository with \`baton keys setup --config-file ...\``,
+        { cause: error },
+      )
+    }
+    throw error
+  }
+}
