@@ -3,6 +3,8 @@
  * rotation guard, reading `[fernet_tokens]` and `[token]` from the identity config.
  * @module
  */
+
+import type { Config } from '@baton/config'
 import {
   type DroppedKey,
   type FernetLogger,
@@ -90,12 +92,16 @@ function keysCommand(parent: Command, name: string, description: string): Comman
 }
 
 /** The repository path, key count and token lifetimes from the config, as the guard needs them. */
-export function repositorySettings(options: KeysOptions, io: CliIo) {
+function repositorySettings(options: KeysOptions, io: CliIo) {
   const overrides =
     options.keyRepository === undefined
       ? {}
       : { fernet_tokens: { key_repository: options.keyRepository } }
-  const config = loadIdentityConfig(options.configFile, io, overrides)
+  return keySettings(loadIdentityConfig(options.configFile, io, overrides))
+}
+
+/** What the key repository functions need from `[fernet_tokens]` and `[token]`. */
+export function keySettings(config: Config) {
   const fernet = config.get(fernetTokensOptions)
   const token = config.get(tokenOptions)
   return {

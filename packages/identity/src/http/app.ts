@@ -28,7 +28,8 @@ export const REDACTED_LOG_PATHS = [
 export type IdentityAppOptions = {
   config: Config
   /** pino options, or false for no logging (tests). */
-  logger?: false | { level: string }
+  /** pino options (`file` appends JSON lines there instead of stdout), or false for none. */
+  logger?: false | { level: string; file?: string }
   /** Registers the API areas on the configured instance. */
   routes?: (app: FastifyInstance, context: HttpContext) => void
 }
@@ -50,7 +51,11 @@ export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
     logger:
       options.logger === undefined || options.logger === false
         ? false
-        : { level: options.logger.level, redact: { paths: REDACTED_LOG_PATHS, censor: '***' } },
+        : {
+            level: options.logger.level,
+            ...(options.logger.file === undefined ? {} : { file: options.logger.file }),
+            redact: { paths: REDACTED_LOG_PATHS, censor: '***' },
+          },
     bodyLimit,
     // tags and region ids may be 255 characters; fastify's default cuts path segments at 100
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },

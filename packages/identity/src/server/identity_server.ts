@@ -28,7 +28,7 @@ export type IdentityServer = {
 export type IdentityServerOptions = {
   /** Milliseconds since the epoch (tests move time; production uses Date.now). */
   readonly clock?: () => number
-  readonly logger?: false | { level: string }
+  readonly logger?: false | { level: string; file?: string }
   /** Where relative paths in the config (policy_file) are resolved; the config file's folder. */
   readonly configDir?: string
 }
