@@ -78,7 +78,7 @@ test('a corrupt key file is named by file and number, its contents are not shown
       `${generateKey()}x`,
       Buffer.alloc(31, 7).toString('base64url'),
       'not base64 at all!!',
-      generateKey().replace(/-|_/g, '+'),
+      `+${generateKey().slice(1)}`, // standard base64, not base64url
     ]
     for (const text of corrupt) {
       writeFileSync(join(repo.path, '5'), text)
