@@ -27,7 +27,7 @@ import { buildHints, exactValues, matchesFilters } from '../../core/resources/qu
 import { type Schema, validate } from '../../core/resources/schema_validator.ts'
 import * as schemas from '../../core/resources/schemas.ts'
 import { ValidationError } from '../../errors.ts'
-import type { EndpointInterface } from '../../store/index.ts'
+import type { EndpointInterface, Store } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
 import {
   authorize,
@@ -102,6 +102,47 @@ export function registerCatalogRoutes(router: Router, ctx: ApiContext): void {
   const get = async (req: FastifyRequest, kind: Kind) =>
     ok(one(req, kind, await lookups[kind.one as keyof typeof lookups](param(req, kind.idParam))))
 
+  /** POST /v3/<many>: policy, the body checked against `schema`, then `create` in a transaction. */
+  const createRoute = <T>(
+    kind: Kind,
+    schema: Schema,
+    create: (s: Store, input: Record<string, unknown>) => Promise<T>,
+    render: (entity: T) => Rendered,
+  ) =>
+    router.route('POST', `/v3/${kind.many}`, async (req) => {
+      await authorize(ctx, req, `identity:create_${kind.one}`)
+      const input = body(req, kind, schema)
+      const entity = await ctx.store.transaction((s) => create(s, input))
+      return created(one(req, kind, render(entity)))
+    })
+  /** GET, PATCH and DELETE of /v3/<many>/:<idParam>, alike for all three resources. */
+  const memberRoutes = <T>(
+    kind: Kind,
+    schema: Schema,
+    update: (s: Store, id: string, patch: Record<string, unknown>) => Promise<T>,
+    render: (entity: T) => Rendered,
+    remove: (s: Store, id: string) => Promise<void>,
+  ) => {
+    const path = `/v3/${kind.many}/:${kind.idParam}`
+    router.route('GET', path, async (req) => {
+      await authorizeMember(req, kind, 'get')
+      return get(req, kind)
+    })
+    router.route('PATCH', path, async (req) => {
+      await authorizeMember(req, kind, 'update')
+      const patch = body(req, kind, schema)
+      matchingId(req, kind, patch)
+      const id = param(req, kind.idParam)
+      const entity = await ctx.store.transaction((s) => update(s, id, patch))
+      return ok(one(req, kind, render(entity)))
+    })
+    router.route('DELETE', path, async (req) => {
+      await authorizeMember(req, kind, 'delete')
+      await ctx.store.transaction((s) => remove(s, param(req, kind.idParam)))
+      return noContent()
+    })
+  }
+
   // services
   router.route('GET', '/v3/services', (req) =>
     list(req, SERVICE, ['type', 'name'], async (f) => {
@@ -110,29 +151,10 @@ export function registerCatalogRoutes(router: Router, ctx: ApiContext): void {
       return services.map(renderService)
     }),
   )
-  router.route('POST', '/v3/services', async (req) => {
-    await authorize(ctx, req, 'identity:create_service')
-    const input = body(req, SERVICE, schemas.serviceCreate)
-    const service = await ctx.store.transaction((s) => createService(s, input))
-    return created(one(req, SERVICE, renderService(service)))
-  })
-  router.route('GET', '/v3/services/:service_id', async (req) => {
-    await authorizeMember(req, SERVICE, 'get')
-    return get(req, SERVICE)
-  })
-  router.route('PATCH', '/v3/services/:service_id', async (req) => {
-    await authorizeMember(req, SERVICE, 'update')
-    const patch = body(req, SERVICE, schemas.serviceUpdate)
-    matchingId(req, SERVICE, patch)
-    const id = param(req, 'service_id')
-    const service = await ctx.store.transaction((s) => updateService(s, id, patch))
-    return ok(one(req, SERVICE, renderService(service)))
-  })
-  router.route('DELETE', '/v3/services/:service_id', async (req) => {
-    await authorizeMember(req, SERVICE, 'delete')
-    await ctx.store.transaction((s) => s.catalog.deleteService(param(req, 'service_id')))
-    return noContent()
-  })
+  createRoute(SERVICE, schemas.serviceCreate, createService, renderService)
+  memberRoutes(SERVICE, schemas.serviceUpdate, updateService, renderService, (s, id) =>
+    s.catalog.deleteService(id),
+  )
 
   // endpoints
   router.route('GET', '/v3/endpoints', (req) =>
@@ -146,29 +168,10 @@ export function registerCatalogRoutes(router: Router, ctx: ApiContext): void {
       return endpoints.map(renderEndpoint)
     }),
   )
-  router.route('POST', '/v3/endpoints', async (req) => {
-    await authorize(ctx, req, 'identity:create_endpoint')
-    const input = body(req, ENDPOINT, schemas.endpointCreate)
-    const endpoint = await ctx.store.transaction((s) => createEndpoint(s, input))
-    return created(one(req, ENDPOINT, renderEndpoint(endpoint)))
-  })
-  router.route('GET', '/v3/endpoints/:endpoint_id', async (req) => {
-    await authorizeMember(req, ENDPOINT, 'get')
-    return get(req, ENDPOINT)
-  })
-  router.route('PATCH', '/v3/endpoints/:endpoint_id', async (req) => {
-    await authorizeMember(req, ENDPOINT, 'update')
-    const patch = body(req, ENDPOINT, schemas.endpointUpdate)
-    matchingId(req, ENDPOINT, patch)
-    const id = param(req, 'endpoint_id')
-    const endpoint = await ctx.store.transaction((s) => updateEndpoint(s, id, patch))
-    return ok(one(req, ENDPOINT, renderEndpoint(endpoint)))
-  })
-  router.route('DELETE', '/v3/endpoints/:endpoint_id', async (req) => {
-    await authorizeMember(req, ENDPOINT, 'delete')
-    await ctx.store.transaction((s) => s.catalog.deleteEndpoint(param(req, 'endpoint_id')))
-    return noContent()
-  })
+  createRoute(ENDPOINT, schemas.endpointCreate, createEndpoint, renderEndpoint)
+  memberRoutes(ENDPOINT, schemas.endpointUpdate, updateEndpoint, renderEndpoint, (s, id) =>
+    s.catalog.deleteEndpoint(id),
+  )
 
   // regions
   router.route('GET', '/v3/regions', (req) =>
@@ -176,14 +179,12 @@ export function registerCatalogRoutes(router: Router, ctx: ApiContext): void {
       (await catalog.listRegions()).map(renderRegion),
     ),
   )
-  router.route('POST', '/v3/regions', async (req) => {
-    await authorize(ctx, req, 'identity:create_region')
-    const input = body(req, REGION, schemas.regionCreate)
-    const region = await ctx.store.transaction((s) =>
-      createRegion(s, { ...input, id: regionIdForPost(input) }),
-    )
-    return created(one(req, REGION, renderRegion(region)))
-  })
+  createRoute(
+    REGION,
+    schemas.regionCreate,
+    (s, input) => createRegion(s, { ...input, id: regionIdForPost(input) }),
+    renderRegion,
+  )
   router.route('PUT', '/v3/regions/:region_id', async (req) => {
     await authorize(ctx, req, 'identity:create_region')
     const input = body(req, REGION, schemas.regionCreate)
@@ -196,21 +197,7 @@ export function registerCatalogRoutes(router: Router, ctx: ApiContext): void {
     const region = await ctx.store.transaction((s) => createRegion(s, { ...input, id }))
     return created(one(req, REGION, renderRegion(region)))
   })
-  router.route('GET', '/v3/regions/:region_id', async (req) => {
-    await authorizeMember(req, REGION, 'get')
-    return get(req, REGION)
-  })
-  router.route('PATCH', '/v3/regions/:region_id', async (req) => {
-    await authorizeMember(req, REGION, 'update')
-    const patch = body(req, REGION, schemas.regionUpdate)
-    matchingId(req, REGION, patch)
-    const id = param(req, 'region_id')
-    const region = await ctx.store.transaction((s) => updateRegion(s, id, patch))
-    return ok(one(req, REGION, renderRegion(region)))
-  })
-  router.route('DELETE', '/v3/regions/:region_id', async (req) => {
-    await authorizeMember(req, REGION, 'delete')
-    await ctx.store.transaction((s) => s.catalog.deleteRegion(param(req, 'region_id')))
-    return noContent()
-  })
+  memberRoutes(REGION, schemas.regionUpdate, updateRegion, renderRegion, (s, id) =>
+    s.catalog.deleteRegion(id),
+  )
 }

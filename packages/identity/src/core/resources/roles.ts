@@ -8,9 +8,9 @@
  */
 import { Conflict, Forbidden, NotFound, ValidationError } from '../../errors.ts'
 import type { Role, Store } from '../../store/index.ts'
+import { pyRepr } from '../py_repr.ts'
 import { checkLength, createOptions, extrasOf, mergeOptions, newId, truthy } from './entities.ts'
 import { checkImmutableDelete, checkImmutableUpdate } from './hierarchy.ts'
-import { pyRepr } from './py_repr.ts'
 
 const ROLE_ATTRIBUTES = ['id', 'name', 'domain_id', 'description', 'options']
 

@@ -8,7 +8,7 @@
  * @module
  */
 import { ValidationError } from '../../errors.ts'
-import { pyRepr, pyStr } from './py_repr.ts'
+import { pyRepr, pyStr } from '../py_repr.ts'
 
 export type JsonType = 'string' | 'boolean' | 'object' | 'array' | 'null' | 'integer' | 'number'
 
@@ -32,9 +32,14 @@ export type Schema = {
 
 type Failure = { readonly path: readonly (string | number)[]; readonly message: string }
 
+/** Fields (`a/b/c`) whose value a message must never quote: it is shown as `***`. */
+export type Hidden = ReadonlySet<string>
+
+const NOTHING_HIDDEN: Hidden = new Set()
+
 /** Throws Keystone's SchemaValidationError (400) for the first failure. */
-export function validate(schema: Schema, instance: unknown): void {
-  const failure = check(schema, instance, [])
+export function validate(schema: Schema, instance: unknown, hidden = NOTHING_HIDDEN): void {
+  const failure = check(schema, instance, [], hidden)
   if (failure === undefined) return
   const message =
     failure.path.length === 0
@@ -43,9 +48,14 @@ export function validate(schema: Schema, instance: unknown): void {
   throw new ValidationError(message)
 }
 
-function check(schema: Schema, value: unknown, path: (string | number)[]): Failure | undefined {
+function check(
+  schema: Schema,
+  value: unknown,
+  path: (string | number)[],
+  hidden: Hidden,
+): Failure | undefined {
   for (const keyword of Object.keys(schema) as (keyof Schema)[]) {
-    const message = checkKeyword(schema, keyword, value, path)
+    const message = checkKeyword(schema, keyword, value, path, hidden)
     if (message !== undefined) return message
   }
   return undefined
@@ -56,32 +66,34 @@ function checkKeyword(
   keyword: keyof Schema,
   value: unknown,
   path: (string | number)[],
+  hidden: Hidden,
 ): Failure | undefined {
   const fail = (message: string): Failure => ({ path, message })
+  const shown = () => (hidden.has(path.join('/')) ? '***' : pyRepr(value))
   switch (keyword) {
     case 'type': {
       const types = typeof schema.type === 'string' ? [schema.type] : (schema.type ?? [])
       if (types.some((t) => isType(value, t))) return undefined
-      return fail(`${pyRepr(value)} is not of type ${types.map((t) => pyStr(t)).join(', ')}`)
+      return fail(`${shown()} is not of type ${types.map((t) => pyStr(t)).join(', ')}`)
     }
     case 'enum':
       if ((schema.enum ?? []).some((e) => pyEqual(e, value))) return undefined
-      return fail(`${pyRepr(value)} is not one of ${pyRepr(schema.enum)}`)
+      return fail(`${shown()} is not one of ${pyRepr(schema.enum)}`)
     case 'minLength':
       if (typeof value !== 'string' || codePoints(value) >= (schema.minLength ?? 0)) return
-      return fail(`${pyRepr(value)} is too short`)
+      return fail(`${shown()} is too short`)
     case 'maxLength':
       if (typeof value !== 'string' || codePoints(value) <= (schema.maxLength ?? Infinity)) return
-      return fail(`${pyRepr(value)} is too long`)
+      return fail(`${shown()} is too long`)
     case 'pattern':
       // jsonschema uses re.search: the pattern may match anywhere
       if (typeof value !== 'string' || new RegExp(schema.pattern ?? '', 'u').test(value)) return
-      return fail(`${pyRepr(value)} does not match ${pyStr(schema.pattern ?? '')}`)
+      return fail(`${shown()} does not match ${pyStr(schema.pattern ?? '')}`)
     case 'properties':
       if (!isObject(value)) return undefined
       for (const [name, sub] of Object.entries(schema.properties ?? {})) {
         if (!Object.hasOwn(value, name)) continue
-        const failure = check(sub, value[name], [...path, name])
+        const failure = check(sub, value[name], [...path, name], hidden)
         if (failure) return failure
       }
       return undefined
@@ -101,29 +113,29 @@ function checkKeyword(
     }
     case 'minProperties':
       if (!isObject(value) || Object.keys(value).length >= (schema.minProperties ?? 0)) return
-      return fail(`${pyRepr(value)} does not have enough properties`)
+      return fail(`${shown()} does not have enough properties`)
     case 'maxProperties':
       if (!isObject(value) || Object.keys(value).length <= (schema.maxProperties ?? Infinity))
         return
-      return fail(`${pyRepr(value)} has too many properties`)
+      return fail(`${shown()} has too many properties`)
     case 'items':
       if (!Array.isArray(value) || schema.items === undefined) return undefined
       for (const [index, item] of value.entries()) {
-        const failure = check(schema.items, item, [...path, index])
+        const failure = check(schema.items, item, [...path, index], hidden)
         if (failure) return failure
       }
       return undefined
     case 'minItems':
       if (!Array.isArray(value) || value.length >= (schema.minItems ?? 0)) return undefined
-      return fail(`${pyRepr(value)} is too short`)
+      return fail(`${shown()} is too short`)
     case 'maxItems':
       if (!Array.isArray(value) || value.length <= (schema.maxItems ?? Infinity)) return undefined
-      return fail(`${pyRepr(value)} is too long`)
+      return fail(`${shown()} is too long`)
     case 'uniqueItems':
       if (!schema.uniqueItems || !Array.isArray(value)) return undefined
       for (let i = 0; i < value.length; i++) {
         for (let j = i + 1; j < value.length; j++) {
-          if (pyEqual(value[i], value[j])) return fail(`${pyRepr(value)} has non-unique elements`)
+          if (pyEqual(value[i], value[j])) return fail(`${shown()} has non-unique elements`)
         }
       }
       return undefined

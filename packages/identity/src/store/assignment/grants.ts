@@ -91,28 +91,18 @@ export async function grant(ctx: StoreContext, g: Grant): Promise<void> {
 }
 
 export async function hasGrant(ctx: StoreContext, g: Grant): Promise<boolean> {
-  const k = grantKey(g)
   const row = await ctx.db
     .selectFrom('assignment')
     .select('role_id')
-    .where('type', '=', k.type)
-    .where('actor_id', '=', k.actor_id)
-    .where('target_id', '=', k.target_id)
-    .where('role_id', '=', k.role_id)
-    .where('inherited', '=', k.inherited)
+    .where((eb) => eb.and(grantKey(g)))
     .executeTakeFirst()
   return row !== undefined
 }
 
 export async function revokeGrant(ctx: StoreContext, g: Grant): Promise<void> {
-  const k = grantKey(g)
   const result = await ctx.db
     .deleteFrom('assignment')
-    .where('type', '=', k.type)
-    .where('actor_id', '=', k.actor_id)
-    .where('target_id', '=', k.target_id)
-    .where('role_id', '=', k.role_id)
-    .where('inherited', '=', k.inherited)
+    .where((eb) => eb.and(grantKey(g)))
     .executeTakeFirst()
   if (Number(result.numDeletedRows) === 0)
     throw assignmentMissing(g.roleId, g.actor.id, g.target.id)

@@ -8,7 +8,7 @@ import { encodeJson, newId, ROOT_DOMAIN_ID } from '../codecs.ts'
 import { inTransaction, type StoreContext } from '../context.ts'
 import { duplicateName, notFound, rethrowConflict } from '../store_errors.ts'
 import { textMatches } from '../text_filter.ts'
-import { loadTags, type ProjectRow, projectUpdates, replaceTags, toDomain } from './rows.ts'
+import { applyProjectPatch, loadTags, type ProjectRow, replaceTags, toDomain } from './rows.ts'
 import type { Domain, DomainFilter, DomainPatch, NewDomain } from './types.ts'
 
 function domainsQuery(ctx: StoreContext) {
@@ -87,19 +87,9 @@ export async function updateDomain(
   patch: DomainPatch,
 ): Promise<Domain> {
   const current = await getDomain(ctx, id)
-  const set = projectUpdates(patch)
-  await inTransaction(ctx, async (trx) => {
-    if (Object.keys(set).length > 0) {
-      try {
-        await trx.updateTable('project').set(set).where('id', '=', id).execute()
-      } catch (error) {
-        rethrowConflict(error, 'domain', id, () =>
-          duplicateName('domain', patch.name ?? current.name),
-        )
-      }
-    }
-    if (patch.tags) await replaceTags(trx, id, patch.tags)
-  })
+  await applyProjectPatch(ctx, 'domain', id, patch, () =>
+    duplicateName('domain', patch.name ?? current.name),
+  )
   return getDomain(ctx, id)
 }
 

@@ -11,7 +11,7 @@ import { inTransaction, type StoreContext } from '../context.ts'
 import type { Schema } from '../schema.ts'
 import { duplicateName, notFound, rethrowConflict } from '../store_errors.ts'
 import { textMatches } from '../text_filter.ts'
-import { loadTags, type ProjectRow, projectUpdates, replaceTags, toProject } from './rows.ts'
+import { applyProjectPatch, loadTags, type ProjectRow, replaceTags, toProject } from './rows.ts'
 import type { NewProject, Project, ProjectFilter, ProjectPatch } from './types.ts'
 
 function projectsQuery(db: Kysely<Schema>) {
@@ -135,19 +135,9 @@ export async function updateProject(
   patch: ProjectPatch,
 ): Promise<Project> {
   const current = await getProject(ctx, id)
-  const set = projectUpdates(patch)
-  await inTransaction(ctx, async (trx) => {
-    if (Object.keys(set).length > 0) {
-      try {
-        await trx.updateTable('project').set(set).where('id', '=', id).execute()
-      } catch (error) {
-        rethrowConflict(error, 'project', id, () =>
-          duplicateName('project', patch.name ?? current.name, current.domainId),
-        )
-      }
-    }
-    if (patch.tags) await replaceTags(trx, id, patch.tags)
-  })
+  await applyProjectPatch(ctx, 'project', id, patch, () =>
+    duplicateName('project', patch.name ?? current.name, current.domainId),
+  )
   return getProject(ctx, id)
 }
 

@@ -3,8 +3,11 @@
  * @module
  */
 import type { Kysely, Selectable, Updateable } from 'kysely'
+import type { Conflict } from '../../errors.ts'
 import { asBool, decodeJson, encodeJson, ROOT_DOMAIN_ID } from '../codecs.ts'
+import { inTransaction, type StoreContext } from '../context.ts'
 import type { ProjectTable, Schema } from '../schema.ts'
+import { rethrowConflict } from '../store_errors.ts'
 import type { Domain, DomainPatch, Project } from './types.ts'
 
 export type ProjectRow = Selectable<ProjectTable>
@@ -45,6 +48,30 @@ export function projectUpdates(patch: DomainPatch): Updateable<ProjectTable> {
   if (patch.options !== undefined) set.options = encodeJson(patch.options)
   if (patch.extra !== undefined) set.extra = encodeJson(patch.extra)
   return set
+}
+
+/**
+ * Writes a domain or project patch: its columns (a clashing name becomes `byName()`), then its
+ * tags when the patch carries them, in one transaction.
+ */
+export async function applyProjectPatch(
+  ctx: StoreContext,
+  type: 'domain' | 'project',
+  id: string,
+  patch: DomainPatch,
+  byName: () => Conflict,
+): Promise<void> {
+  const set = projectUpdates(patch)
+  await inTransaction(ctx, async (trx) => {
+    if (Object.keys(set).length > 0) {
+      try {
+        await trx.updateTable('project').set(set).where('id', '=', id).execute()
+      } catch (error) {
+        rethrowConflict(error, type, id, byName)
+      }
+    }
+    if (patch.tags) await replaceTags(trx, id, patch.tags)
+  })
 }
 
 /** Tags of many projects in one query, each list sorted by code unit (the same on both dialects,
