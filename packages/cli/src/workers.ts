@@ -21,6 +21,8 @@ export async function runWorkers(
   if (workers <= 1 || !cluster.isPrimary) {
     const server = await serve()
     await server.closed
+    // A worker's IPC channel to the supervisor would keep it alive after its server closed.
+    if (cluster.isWorker) cluster.worker?.disconnect()
     return 0
   }
   return supervise(workers, io)
