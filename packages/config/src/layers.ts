@@ -68,7 +68,7 @@ export function layerOf(doc: IniDocument): FileLayer {
 
 /**
  * `_Namespace._get_file_value`: newest file first; a single-valued option takes the last value under
- * the first name found in the newest file that has any; multiStr gathers every file, oldest first,
+ * the first name found in the newest file that sets one; multiStr gathers every file, oldest first,
  * and within a file deprecated names come before the current one (oslo prepends as it goes).
  */
 export function fileValues(

@@ -151,7 +151,7 @@ function factory<D, O extends CommonOptions<D>, T = D>(kind: OptKind): OptFactor
 
 /** Option constructors, one per oslo.config option type. */
 export const opt = Object.freeze({
-  /** StrOpt: any text; `choices` restricts it (case-sensitive). */
+  /** StrOpt: free text; `choices` restricts it (case-sensitive). */
   str: factory<string, StrOptions>('str'),
   /** IntOpt: Python `int()` syntax, optional inclusive `min`/`max`. */
   int: factory<number, NumberOptions>('int'),

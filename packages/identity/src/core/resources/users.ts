@@ -133,7 +133,7 @@ export async function deleteUser(store: Store, id: string): Promise<void> {
 }
 
 /**
- * The `authenticate(user_id, original_password)` step of POST /v3/users/{id}/password: any
+ * The `authenticate(user_id, original_password)` step of POST /v3/users/{id}/password: every
  * failure is Keystone's generic 401 (an expired password is fine here). A wrong password counts
  * as a failed authentication, outside any transaction so that it sticks.
  */
