@@ -28,17 +28,19 @@ export function registerServeCommands(program: Command, io: CliIo): void {
       flags.configFile.length > 0 ? dirname(flags.configFile.at(-1) ?? '.') : undefined
     const options = { logger: { level: 'info' }, ...(configDir === undefined ? {} : { configDir }) }
     const workers = config.get(defaultOptions).workers
-    if (cluster.isPrimary) {
-      // Fail fast and once: opening the keys and the database is cheap and says what is wrong.
+    const listening = `baton: identity listening on http://${flags.host}:${flags.port}`
+    if (cluster.isPrimary && workers > 1) {
+      // Fail fast and once, before forking: otherwise every worker would die with the same line.
       const probe = await createIdentityServer(config, { ...options, logger: false })
       await probe.close()
-      io.err(`baton: identity listening on http://${flags.host}:${flags.port} (${workers} workers)`)
+      io.err(`${listening} (${workers} workers)`)
     }
     const status = await runWorkers(
       workers,
       async () => {
         const server = await createIdentityServer(config, options)
         await server.app.listen({ host: flags.host, port: flags.port })
+        if (workers <= 1) io.err(listening)
         const closed = new Promise<void>((resolve) => {
           const stop = () => void server.close().then(resolve)
           process.once('SIGINT', stop)
