@@ -7,8 +7,10 @@
  * them.
  * @module
  */
+
 import type { FastifyRequest } from 'fastify'
 import { passwordSettings } from '../../core/password_settings.ts'
+import { truthy } from '../../core/py_values.ts'
 import {
   assertNoExtras,
   assertRolesHeld,
@@ -18,11 +20,7 @@ import {
   parseExpiration,
   resolveRoles,
 } from '../../core/resources/application_credentials.ts'
-import {
-  normalizeDict,
-  renderApplicationCredential,
-  truthy,
-} from '../../core/resources/entities.ts'
+import { normalizeDict, renderApplicationCredential } from '../../core/resources/entities.ts'
 import { buildHints, exactValues, matchesFilters } from '../../core/resources/query_filters.ts'
 import { validate } from '../../core/resources/schema_validator.ts'
 import { applicationCredentialCreate } from '../../core/resources/schemas.ts'

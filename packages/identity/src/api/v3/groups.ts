@@ -2,8 +2,10 @@
  * /v3/groups and group membership (keystone/api/groups.py).
  * @module
  */
+
 import type { FastifyRequest } from 'fastify'
-import { normalizeDict, renderGroup, renderUser, truthy } from '../../core/resources/entities.ts'
+import { truthy } from '../../core/py_values.ts'
+import { normalizeDict, renderGroup, renderUser } from '../../core/resources/entities.ts'
 import {
   addUserToGroup,
   checkUserInGroup,

@@ -4,8 +4,10 @@
  * in implied_roles.ts.
  * @module
  */
+
 import type { FastifyRequest } from 'fastify'
-import { normalizeDict, renderRole, truthy } from '../../core/resources/entities.ts'
+import { isObject, truthy } from '../../core/py_values.ts'
+import { normalizeDict, renderRole } from '../../core/resources/entities.ts'
 import {
   buildHints,
   firstArg,
@@ -13,7 +15,7 @@ import {
   textFilter,
 } from '../../core/resources/query_filters.ts'
 import { createRole, deleteRole, updateRole } from '../../core/resources/roles.ts'
-import { isObject, validate } from '../../core/resources/schema_validator.ts'
+import { validate } from '../../core/resources/schema_validator.ts'
 import { roleCreate, roleUpdate } from '../../core/resources/schemas.ts'
 import { ValidationError } from '../../errors.ts'
 import type { Role } from '../../store/index.ts'

@@ -7,15 +7,16 @@
  * answers 405 for the methods a known path does not take, as werkzeug does.
  * @module
  */
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Caller } from '../../core/caller.ts'
+import { isObject } from '../../core/py_values.ts'
 import {
   type Filter,
   flattenDict,
   parseQuery,
   type QueryArgs,
 } from '../../core/resources/query_filters.ts'
-import { isObject } from '../../core/resources/schema_validator.ts'
 import { expectingToFind, MethodNotAllowed, NotFound, type ValidationError } from '../../errors.ts'
 import type { ApiContext } from '../context.ts'
 

@@ -4,9 +4,11 @@
  * the server. Self-service password change and the user's projects/groups are in user_links.ts.
  * @module
  */
+
 import type { FastifyRequest } from 'fastify'
 import { passwordSettings } from '../../core/password_settings.ts'
-import { normalizeDict, renderUser, truthy } from '../../core/resources/entities.ts'
+import { truthy } from '../../core/py_values.ts'
+import { normalizeDict, renderUser } from '../../core/resources/entities.ts'
 import {
   buildHints,
   exactValues,

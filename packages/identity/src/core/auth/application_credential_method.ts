@@ -14,9 +14,9 @@
 import { ApplicationCredentialNotFound, expectingToFind, Unauthorized } from '../../errors.ts'
 import { verifyPassword } from '../../passwords/index.ts'
 import type { ApplicationCredential, Store } from '../../store/index.ts'
+import { contains, get, isObject, text, truthy } from '../py_values.ts'
 import type { AuthSettings } from './auth_settings.ts'
 import type { MethodResult } from './method_result.ts'
-import { contains, get, isObject, text, truthy } from './py_values.ts'
 import { lookupScopeDomain } from './scope_lookups.ts'
 import { lookupAuthUser } from './user_lookup.ts'
 

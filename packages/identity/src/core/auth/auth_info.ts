@@ -12,9 +12,9 @@ import {
   ValidationError,
 } from '../../errors.ts'
 import type { ApplicationCredential, Store } from '../../store/index.ts'
+import { contains, get, truthy } from '../py_values.ts'
 import type { RequestedScope } from '../tokens/index.ts'
 import { lookupApplicationCredential } from './application_credential_method.ts'
-import { contains, get, truthy } from './py_values.ts'
 import { lookupScopeDomain, lookupScopeProject } from './scope_lookups.ts'
 
 export interface AuthInfo {

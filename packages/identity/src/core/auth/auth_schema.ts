@@ -9,8 +9,10 @@
  * and a password that fails its type check is shown as `***`, never echoed.
  * @module
  */
+
 import { ValidationError } from '../../errors.ts'
-import { type Hidden, isObject, type Schema, validate } from '../resources/schema_validator.ts'
+import { isObject } from '../py_values.ts'
+import { type Hidden, type Schema, validate } from '../resources/schema_validator.ts'
 
 const STRING: Schema = { type: 'string' }
 const ID_NAME: Schema = { type: 'object', properties: { id: STRING, name: STRING } }

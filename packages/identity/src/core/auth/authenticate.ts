@@ -12,6 +12,7 @@ import {
   UserNotFound,
 } from '../../errors.ts'
 import type { Store, User } from '../../store/index.ts'
+import { get, isObject, truthy } from '../py_values.ts'
 import type { IssuedToken, RequestedScope, TokenService } from '../tokens/index.ts'
 import { authenticateApplicationCredential } from './application_credential_method.ts'
 import { type AuthInfo, createAuthInfo } from './auth_info.ts'
@@ -21,7 +22,6 @@ import { defaultScope } from './default_scope.ts'
 import type { MethodResult } from './method_result.ts'
 import { satisfiesMfaRules } from './mfa_rules.ts'
 import { authenticatePassword } from './password_method.ts'
-import { get, isObject, truthy } from './py_values.ts'
 import { authenticateToken } from './token_method.ts'
 
 export interface AuthServiceOptions {

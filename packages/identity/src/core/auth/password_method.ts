@@ -21,9 +21,9 @@ import {
 } from '../../errors.ts'
 import { verifyPassword } from '../../passwords/index.ts'
 import type { Store, User } from '../../store/index.ts'
+import { contains, get } from '../py_values.ts'
 import type { AuthSettings } from './auth_settings.ts'
 import type { MethodResult } from './method_result.ts'
-import { contains, get } from './py_values.ts'
 import { lookupAuthUser } from './user_lookup.ts'
 
 export interface PasswordMethodDeps {

@@ -7,7 +7,7 @@
  */
 import { DomainNotFound, expectingToFind, ProjectNotFound, Unauthorized } from '../../errors.ts'
 import type { Domain, Project, Store } from '../../store/index.ts'
-import { contains, get, text } from './py_values.ts'
+import { contains, get, text } from '../py_values.ts'
 
 function unauthorized(reason: string): Unauthorized {
   return new Unauthorized(undefined, { cause: new Error(reason) })

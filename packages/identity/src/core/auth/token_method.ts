@@ -8,10 +8,10 @@
  * @module
  */
 import { forbiddenAction } from '../../errors.ts'
+import { contains, get } from '../py_values.ts'
 import type { TokenService } from '../tokens/index.ts'
 import type { AuthSettings } from './auth_settings.ts'
 import type { MethodResult } from './method_result.ts'
-import { contains, get } from './py_values.ts'
 
 export interface TokenMethodDeps {
   readonly tokens: TokenService

@@ -7,7 +7,7 @@
  */
 import { DomainNotFound, expectingToFind, Unauthorized, UserNotFound } from '../../errors.ts'
 import type { Domain, Store, User } from '../../store/index.ts'
-import { contains, get, text, truthy } from './py_values.ts'
+import { contains, get, text, truthy } from '../py_values.ts'
 
 export interface AuthUser {
   readonly user: User

@@ -6,13 +6,14 @@
  * when none is given and returned once, `expires_at` in the future.
  * @module
  */
+
 import { randomBytes } from 'node:crypto'
 import { Forbidden, NotFound, ValidationError } from '../../errors.ts'
 import type { Micros, Role, Store } from '../../store/index.ts'
 import { parseIsoTime } from '../../store/index.ts'
 import type { Caller } from '../caller.ts'
+import { isObject } from '../py_values.ts'
 import { listRoleAssignments } from './role_assignments.ts'
-import { isObject } from './schema_validator.ts'
 
 /** keystone ForbiddenAction's message (Keystone's actions end with a period of their own). */
 export function forbiddenAction(action: string): Forbidden {

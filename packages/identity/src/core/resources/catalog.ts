@@ -6,6 +6,7 @@
  * region when missing; a region's description defaults to '' and its columns are String(255).
  * @module
  */
+
 import {
   Conflict,
   expectingToFind,
@@ -22,7 +23,8 @@ import type {
   Service,
   Store,
 } from '../../store/index.ts'
-import { checkLength, extrasOf, newId, truthy } from './entities.ts'
+import { truthy } from '../py_values.ts'
+import { checkLength, extrasOf, newId } from './entities.ts'
 
 const SERVICE_COLUMNS = ['id', 'type', 'enabled', 'name', 'description']
 

@@ -5,11 +5,12 @@
  * echoed back as an extra attribute, as Keystone does.
  * @module
  */
+
 import { Conflict, ValidationError } from '../../errors.ts'
 import type { Domain, JsonObject, Store } from '../../store/index.ts'
+import { isObject } from '../py_values.ts'
 import { extrasOf, newId, strip } from './entities.ts'
 import { assertNotFederated, projectConflict, updateProject } from './projects.ts'
-import { isObject } from './schema_validator.ts'
 
 const ATTRIBUTES = ['id', 'name', 'domain_id', 'description', 'enabled', 'parent_id', 'is_domain']
 

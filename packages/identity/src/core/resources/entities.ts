@@ -4,6 +4,7 @@
  * added by the HTTP layer. Also the helpers that turn a request body into attributes + extras.
  * @module
  */
+
 import { randomUUID } from 'node:crypto'
 import { ValidationError } from '../../errors.ts'
 import type {
@@ -20,7 +21,8 @@ import type {
   User,
 } from '../../store/index.ts'
 import { formatEntityTime } from '../../store/index.ts'
-import { codePoints, isObject } from './schema_validator.ts'
+import { isObject } from '../py_values.ts'
+import { codePoints } from './schema_validator.ts'
 
 export type Rendered = Record<string, unknown>
 
@@ -112,16 +114,6 @@ export function renderApplicationCredential(a: ApplicationCredential, roles: Rol
     unrestricted: a.unrestricted,
     roles: roles.map(renderRole),
   }
-}
-
-/** Python truthiness of a decoded JSON value (`if not ref.get('parent_id')`). */
-export function truthy(value: unknown): boolean {
-  if (value === null || value === undefined || value === false || value === 0 || value === '') {
-    return false
-  }
-  if (Array.isArray(value)) return value.length > 0
-  if (isObject(value)) return Object.keys(value).length > 0
-  return true
 }
 
 /** `ResourceBase._normalize_dict`: `:` and `-` in attribute names become `_`. */

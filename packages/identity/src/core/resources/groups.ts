@@ -5,9 +5,11 @@
  * had role assignments revokes every member's.
  * @module
  */
+
 import { Conflict, NotFound, ValidationError } from '../../errors.ts'
 import type { Group, Store } from '../../store/index.ts'
-import { checkLength, extrasOf, newId, strip, truthy } from './entities.ts'
+import { truthy } from '../py_values.ts'
+import { checkLength, extrasOf, newId, strip } from './entities.ts'
 import { revokeUser } from './revocation.ts'
 
 const GROUP_ATTRIBUTES = ['id', 'name', 'domain_id', 'description']

@@ -5,9 +5,10 @@
  * (keystone/common/resource_options/options/immutable.py).
  * @module
  */
+
 import { Forbidden } from '../../errors.ts'
 import type { JsonObject, Project, Store } from '../../store/index.ts'
-import { truthy } from './entities.ts'
+import { truthy } from '../py_values.ts'
 
 /** list_project_parents: nearest first, ending with the domain (as a project). */
 export async function projectParents(store: Store, projectId: string): Promise<Project[]> {

@@ -4,6 +4,7 @@
  * projects, enable/disable rules, and Keystone's conflict messages.
  * @module
  */
+
 import {
   Conflict,
   DomainNotFound,
@@ -12,7 +13,8 @@ import {
   ValidationError,
 } from '../../errors.ts'
 import type { JsonObject, Project, Store } from '../../store/index.ts'
-import { createOptions, extrasOf, mergeOptions, newId, strip, truthy } from './entities.ts'
+import { truthy } from '../py_values.ts'
+import { createOptions, extrasOf, mergeOptions, newId, strip } from './entities.ts'
 import { checkImmutableUpdate, projectParents, projectSubtree } from './hierarchy.ts'
 
 const PROJECT_ATTRIBUTES = [

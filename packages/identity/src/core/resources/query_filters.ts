@@ -6,8 +6,9 @@
  * booleans decoded with oslo's `bool_from_string` (anything not false-ish is true).
  * @module
  */
+
 import type { TextFilter } from '../../store/index.ts'
-import { isObject } from './schema_validator.ts'
+import { isObject } from '../py_values.ts'
 
 /** The query string as ordered (key, value) pairs; repeated keys stay repeated. */
 export type QueryArgs = readonly (readonly [string, string])[]

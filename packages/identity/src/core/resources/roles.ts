@@ -6,10 +6,12 @@
  * application credentials of users who held it directly on a project.
  * @module
  */
+
 import { Conflict, Forbidden, NotFound, ValidationError } from '../../errors.ts'
 import type { Role, Store } from '../../store/index.ts'
 import { pyRepr } from '../py_repr.ts'
-import { checkLength, createOptions, extrasOf, mergeOptions, newId, truthy } from './entities.ts'
+import { truthy } from '../py_values.ts'
+import { checkLength, createOptions, extrasOf, mergeOptions, newId } from './entities.ts'
 import { checkImmutableDelete, checkImmutableUpdate } from './hierarchy.ts'
 
 const ROLE_ATTRIBUTES = ['id', 'name', 'domain_id', 'description', 'options']

@@ -7,8 +7,10 @@
  * validating ..." dump of the schema to the message; Baton stops at the first line.
  * @module
  */
+
 import { ValidationError } from '../../errors.ts'
 import { pyRepr, pyStr } from '../py_repr.ts'
+import { isObject } from '../py_values.ts'
 
 export type JsonType = 'string' | 'boolean' | 'object' | 'array' | 'null' | 'integer' | 'number'
 
@@ -140,10 +142,6 @@ function checkKeyword(
       }
       return undefined
   }
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function isType(value: unknown, type: JsonType): boolean {

@@ -5,6 +5,7 @@
  * Keystone writes (disable, new password, delete) go through the same transaction-bound store.
  * @module
  */
+
 import {
   Conflict,
   ProjectNotFound,
@@ -15,9 +16,9 @@ import {
 import type { PasswordLengthOptions } from '../../passwords/index.ts'
 import { verifyPassword } from '../../passwords/index.ts'
 import type { JsonObject, Store, User } from '../../store/index.ts'
-import { createOptions, extrasOf, mergeOptions, newId, strip, truthy } from './entities.ts'
+import { isObject, truthy } from '../py_values.ts'
+import { createOptions, extrasOf, mergeOptions, newId, strip } from './entities.ts'
 import { revokeUser } from './revocation.ts'
-import { isObject } from './schema_validator.ts'
 
 const USER_ATTRIBUTES = [
   'id',
