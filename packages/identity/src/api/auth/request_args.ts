@@ -30,10 +30,3 @@ export function hasQueryArg(request: FastifyRequest, name: string): boolean {
 export function boolFromString(value: string | undefined): boolean {
   return value !== undefined && TRUE_STRINGS.has(value.trim().toLowerCase())
 }
-
-/** keystone `ks_flask.base_url(path)` plus the request's path and query, trailing `/` dropped. */
-export function selfLink(base: string, request: FastifyRequest): string {
-  const [path = '', search] = request.url.split(/\?(.*)/s, 2)
-  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path
-  return search === undefined || search === '' ? `${base}${trimmed}` : `${base}${trimmed}?${search}`
-}

@@ -10,7 +10,7 @@ import { domainsForUser, hasDirectSystemRole, projectsForUser } from '../../core
 import type { Caller } from '../../core/caller.ts'
 import { Forbidden } from '../../errors.ts'
 import type { Domain, Project } from '../../store/index.ts'
-import { selfLink } from './request_args.ts'
+import { requestUrl } from '../v3/route_kit.ts'
 import { type AuthRoutesContext, registerMethodNotAllowed } from './token_routes.ts'
 
 /** keystone `Project.to_dict()` with its self link (a project of `GET /v3/projects`). */
@@ -71,7 +71,7 @@ export function registerScopeRoutes(app: FastifyInstance, ctx: AuthRoutesContext
     const projects = await projectsForUser(ctx.store, who.userId)
     return {
       projects: projects.map((p) => renderProject(base, p)),
-      links: { next: null, self: selfLink(base, request), previous: null },
+      links: { next: null, self: requestUrl(ctx, request), previous: null },
     }
   })
 
@@ -81,7 +81,7 @@ export function registerScopeRoutes(app: FastifyInstance, ctx: AuthRoutesContext
     const domains = await domainsForUser(ctx.store, who.userId)
     return {
       domains: domains.map((d) => renderDomain(base, d)),
-      links: { next: null, self: selfLink(base, request), previous: null },
+      links: { next: null, self: requestUrl(ctx, request), previous: null },
     }
   })
 
