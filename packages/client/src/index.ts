@@ -1,2 +1,77 @@
-/** @module */
-export {}
+/**
+ * `@baton/client`: the sending side (keystoneauth semantics). A `Session` with auth plugins
+ * (password, token, application credential), catalog lookup, refresh before expiry, connection
+ * retries and one re-authenticated retry on 401; the `[service_user]` options and the
+ * X-Service-Token wrapper services use to call each other on a user's behalf.
+ * @module
+ */
+export { AccessInfo, type AccessRule, type ApplicationCredentialInfo } from './access_info.ts'
+export {
+  type AuthPluginValues,
+  authFromOptions,
+  loadServiceUserAuth,
+  serviceUserSessionOptions,
+} from './auth_loading.ts'
+export {
+  type CatalogEndpoint,
+  type CatalogEntry,
+  type EndpointFilter,
+  endpointFromCatalog,
+  type Interface,
+} from './catalog.ts'
+export { type DownstreamSessionOptions, downstreamSession } from './downstream.ts'
+export {
+  AuthorizationFailure,
+  BadGateway,
+  BadRequest,
+  ClientError,
+  ClientErrorCode,
+  ConfigurationError,
+  Conflict,
+  ConnectFailure,
+  DiscoveryFailure,
+  EndpointNotFound,
+  Forbidden,
+  GatewayTimeout,
+  HttpError,
+  type HttpErrorDetails,
+  InternalServerError,
+  InvalidResponse,
+  InvalidTokenBody,
+  MethodNotAllowed,
+  NotFound,
+  PayloadTooLarge,
+  RequestTimeout,
+  ServiceUnavailable,
+  Unauthorized,
+} from './errors.ts'
+export {
+  ApplicationCredentialAuth,
+  type ApplicationCredentialAuthOptions,
+  PasswordAuth,
+  type PasswordAuthOptions,
+  type ScopeOptions,
+  TokenAuth,
+  type TokenAuthOptions,
+  type UserOptions,
+} from './identity_methods.ts'
+export {
+  BaseIdentityPlugin,
+  type IdentityPluginOptions,
+  MIN_TOKEN_LIFE_SECONDS,
+} from './identity_plugin.ts'
+export { authPluginOptions, SERVICE_USER_GROUP, serviceUserGroup } from './options.ts'
+export { type AuthPlugin, type Clock, type IdentityPlugin, systemClock } from './plugin.ts'
+export {
+  type ClientResponse,
+  type RequestOptions,
+  Session,
+  type SessionLogger,
+  type SessionOptions,
+} from './session.ts'
+export {
+  AccessInfoAuth,
+  SERVICE_TOKEN_HEADER,
+  ServiceTokenAuthWrapper,
+  StaticTokenAuth,
+} from './static_plugins.ts'

@@ -1,0 +1,204 @@
+/**
+ * `Session`: keystoneauth's `Session.request` flow. Auth headers from the plugin (none available is
+ * an AuthorizationFailure), a relative URL joined to a catalog endpoint or override, connection
+ * retries with backoff, one re-authenticated resend on 401, typed errors for statuses >= 400.
+ * Credentials the request carried are scrubbed from every error and log line.
+ * @module
+ */
+import type { EndpointFilter } from './catalog.ts'
+import { AuthorizationFailure, EndpointNotFound, httpErrorFor, InvalidResponse } from './errors.ts'
+import { type RawResponse, sendWithRetries } from './http_send.ts'
+import { type AuthPlugin, type Clock, systemClock } from './plugin.ts'
+
+export type SessionLogger = { debug?(msg: string): void; warn?(msg: string): void }
+
+export type SessionOptions = {
+  auth?: AuthPlugin
+  clock?: Clock
+  /** Per attempt, body included; unset = no timeout. */
+  timeoutMs?: number
+  /** Default 0, like keystoneauth's Session. */
+  connectRetries?: number
+  /** First backoff delay; doubles per retry, capped at 60 s. Default 500. */
+  connectRetryDelayMs?: number
+  /** Retries of a 503 answer; default 0 (off). */
+  statusCodeRetries?: number
+  userAgent?: string
+  logger?: SessionLogger
+}
+
+export type RequestOptions = {
+  method?: string
+  headers?: Record<string, string>
+  json?: unknown
+  body?: string
+  query?: Record<string, string>
+  endpointFilter?: EndpointFilter
+  endpointOverride?: string
+  /** Default: true when the session has an auth plugin. */
+  authenticated?: boolean
+  /** Default true: statuses >= 400 throw the typed HttpError. */
+  raiseExc?: boolean
+  /** Default true: on 401, invalidate the plugin and resend once if it dropped something. */
+  allowReauth?: boolean
+  connectRetries?: number
+  statusCodeRetries?: number
+  timeoutMs?: number
+  /** Further secret values (passwords in a body) to scrub from errors. */
+  redact?: readonly string[]
+}
+
+export type ClientResponse = {
+  status: number
+  headers: Headers
+  text: string
+  json(): unknown
+  url: string
+}
+
+export const DEFAULT_USER_AGENT = `baton-client/0.1.0 node/${process.versions.node}`
+const ABSOLUTE = /^[a-z][a-z\d+.-]*:\/\//i
+/** Headers whose values are credentials, whoever set them. */
+const SECRET_HEADER = /token|password|secret|authorization/i
+
+export class Session {
+  readonly auth: AuthPlugin | undefined
+  readonly clock: Clock
+  readonly #o: SessionOptions
+
+  constructor(o: SessionOptions = {}) {
+    this.auth = o.auth
+    this.clock = o.clock ?? systemClock
+    this.#o = o
+  }
+
+  /** The endpoint for `filter` from the auth plugin's catalog (undefined without a plugin). */
+  async getEndpoint(filter: EndpointFilter): Promise<string | undefined> {
+    return this.auth === undefined ? undefined : this.auth.getEndpoint(this, filter)
+  }
+
+  async request(url: string, o: RequestOptions = {}): Promise<ClientResponse> {
+    const method = (o.method ?? 'GET').toUpperCase()
+    const authenticated = o.authenticated ?? this.auth !== undefined
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(o.headers ?? {})) setHeader(headers, name, value)
+    if (authenticated) await this.#authenticate(headers)
+    const target = await this.#resolveUrl(url, o)
+    let body = o.body
+    if (o.json !== undefined) {
+      body = JSON.stringify(o.json)
+      if (findHeader(headers, 'content-type') === undefined)
+        headers['Content-Type'] = 'application/json'
+    }
+    if (findHeader(headers, 'user-agent') === undefined) {
+      headers['User-Agent'] = this.#o.userAgent ?? DEFAULT_USER_AGENT
+    }
+    const secrets = new Set(o.redact ?? [])
+    const send = async (): Promise<RawResponse> => {
+      for (const [name, value] of Object.entries(headers)) {
+        if (SECRET_HEADER.test(name)) secrets.add(value)
+      }
+      this.#o.logger?.debug?.(`REQ: ${method} ${target}`)
+      const res = await sendWithRetries(
+        { method, url: target, headers, body, timeoutMs: o.timeoutMs ?? this.#o.timeoutMs },
+        {
+          connectRetries: o.connectRetries ?? this.#o.connectRetries ?? 0,
+          statusCodeRetries: o.statusCodeRetries ?? this.#o.statusCodeRetries ?? 0,
+          retryDelayMs: this.#o.connectRetryDelayMs ?? 500,
+          warn: (m) => this.#o.logger?.warn?.(m),
+        },
+      )
+      this.#o.logger?.debug?.(`RESP: ${method} ${target} ${res.status}`)
+      return res
+    }
+
+    let res = await send()
+    if (res.status === 401 && authenticated && (o.allowReauth ?? true) && this.auth?.invalidate()) {
+      this.#o.logger?.debug?.(`${method} ${target} answered 401; re-authenticating once`)
+      await this.#authenticate(headers)
+      res = await send()
+    }
+    if ((o.raiseExc ?? true) && res.status >= 400) {
+      throw httpErrorFor({
+        status: res.status,
+        method,
+        url: target,
+        body: scrub(res.text, secrets),
+      })
+    }
+    return toClientResponse(res, method, target)
+  }
+
+  async #authenticate(headers: Record<string, string>): Promise<void> {
+    if (this.auth === undefined) throw new AuthorizationFailure()
+    const authHeaders = await this.auth.getHeaders(this)
+    if (authHeaders === null) throw new AuthorizationFailure()
+    for (const [name, value] of Object.entries(authHeaders)) setHeader(headers, name, value)
+  }
+
+  async #resolveUrl(url: string, o: RequestOptions): Promise<string> {
+    let full = url
+    if (!ABSOLUTE.test(url)) {
+      let base = o.endpointOverride
+      if (base === undefined && o.endpointFilter !== undefined) {
+        base = await this.getEndpoint(o.endpointFilter)
+      }
+      if (base === undefined) throw new EndpointNotFound(describeMissing(o.endpointFilter))
+      // keystoneauth: base.rstrip('/') + '/' + url.lstrip('/')
+      full = url === '' ? base : `${base.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`
+    }
+    if (o.query === undefined || Object.keys(o.query).length === 0) return full
+    const parsed = new URL(full)
+    for (const [name, value] of Object.entries(o.query)) parsed.searchParams.append(name, value)
+    return parsed.toString()
+  }
+}
+
+function describeMissing(filter: EndpointFilter | undefined): string {
+  if (filter === undefined) return 'a relative URL needs an endpointFilter or endpointOverride'
+  const parts = [`service type ${filter.serviceType}`, `interface ${filter.interface ?? 'public'}`]
+  if (filter.regionName !== undefined) parts.push(`region ${filter.regionName}`)
+  if (filter.serviceName !== undefined) parts.push(`service name ${filter.serviceName}`)
+  return `no endpoint in the catalog for ${parts.join(', ')}`
+}
+
+function findHeader(headers: Record<string, string>, lowerName: string): string | undefined {
+  return Object.keys(headers).find((k) => k.toLowerCase() === lowerName)
+}
+
+/** Replaces any differently-cased copy, so fetch never joins two values into one header. */
+function setHeader(headers: Record<string, string>, name: string, value: string): void {
+  const existing = findHeader(headers, name.toLowerCase())
+  if (existing !== undefined) delete headers[existing]
+  headers[name] = value
+}
+
+/** Credentials in an echoed body would otherwise surface in error messages and logs. */
+export function scrub(text: string, secrets: Iterable<string>): string {
+  let out = text
+  for (const secret of secrets) {
+    if (secret.length === 0) continue
+    // a JSON body echoes the secret escaped (quotes, backslashes, non-ASCII)
+    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {
+      out = out.split(form).join('***')
+    }
+  }
+  return out
+}
+
+function toClientResponse(res: RawResponse, method: string, url: string): ClientResponse {
+  return {
+    status: res.status,
+    headers: res.headers,
+    text: res.text,
+    url: res.url,
+    json(): unknown {
+      try {
+        return JSON.parse(res.text)
+      } catch {
+        // no cause: V8's SyntaxError quotes the body, which may hold credentials
+        throw new InvalidResponse(`${method} ${url} answered ${res.status} without a JSON body`)
+      }
+    },
+  }
+}
