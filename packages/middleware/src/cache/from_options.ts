@@ -1,0 +1,52 @@
+/**
+ * Chooses the backend from `[keystone_authtoken]`: Redis when `redis_url` is set, else memcached
+ * when `memcached_servers` lists any, else the in-process LRU.
+ * @module
+ */
+import { createMemcachedBackend } from './memcached_backend.ts'
+import { createMemoryBackend } from './memory_backend.ts'
+import { createRedisBackend } from './redis_backend.ts'
+import type { CacheBackend, CacheClock } from './types.ts'
+
+export type CacheBackendOptions = {
+  readonly memcachedServers: readonly string[]
+  readonly redisUrl?: string | undefined
+  /** `memcache_pool_socket_timeout` in ms; bounds each memcached or Redis call. */
+  readonly socketTimeoutMs?: number | undefined
+  /** `memcache_pool_dead_retry`: memcached only (Redis keeps its own short back-off). */
+  readonly deadRetrySeconds?: number | undefined
+  readonly poolMaxSize?: number | undefined
+  /** The memory backend's clock for TTLs. */
+  readonly clock?: CacheClock | undefined
+  readonly maxEntries?: number | undefined
+}
+
+export function cacheBackendFromOptions(o: CacheBackendOptions): CacheBackend {
+  if (o.redisUrl !== undefined && o.redisUrl !== '') {
+    return createRedisBackend({
+      url: o.redisUrl,
+      ...defined({ socketTimeoutMs: o.socketTimeoutMs }),
+    })
+  }
+  const servers = o.memcachedServers.map((s) => s.trim()).filter((s) => s !== '')
+  if (servers.length > 0) {
+    return createMemcachedBackend({
+      servers,
+      ...defined({
+        socketTimeoutMs: o.socketTimeoutMs,
+        deadRetrySeconds: o.deadRetrySeconds,
+        poolMaxSize: o.poolMaxSize,
+      }),
+    })
+  }
+  return createMemoryBackend(defined({ clock: o.clock, maxEntries: o.maxEntries }))
+}
+
+/** Drops undefined values, which exactOptionalPropertyTypes will not pass as "absent". */
+function defined<T extends Record<string, unknown>>(
+  values: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  const out: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(values)) if (value !== undefined) out[name] = value
+  return out as { [K in keyof T]?: Exclude<T[K], undefined> }
+}

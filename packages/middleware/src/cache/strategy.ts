@@ -1,0 +1,25 @@
+/**
+ * Parses `memcache_security_strategy` the way keystonemiddleware accepts it: None, MAC or ENCRYPT,
+ * case-insensitive (oslo.config `ignore_case`); anything else is a start-up error.
+ * @module
+ */
+import { CacheConfigError } from './cache_config_error.ts'
+import type { SecurityStrategy } from './types.ts'
+
+const STRATEGIES: Readonly<Record<string, SecurityStrategy>> = {
+  none: 'None',
+  mac: 'MAC',
+  encrypt: 'ENCRYPT',
+}
+
+/** Unset means None (the option's default). The result is always the canonical spelling. */
+export function parseSecurityStrategy(value: string | undefined): SecurityStrategy {
+  if (value === undefined) return 'None'
+  const strategy = STRATEGIES[value.toLowerCase()]
+  if (strategy === undefined) {
+    throw new CacheConfigError(
+      `memcache_security_strategy must be one of None, MAC, ENCRYPT (got ${JSON.stringify(value)})`,
+    )
+  }
+  return strategy
+}
