@@ -1,0 +1,68 @@
+/**
+ * fastify adapter without depending on fastify: `app.addHook('onRequest', hooks.onRequest)` and
+ * `app.addHook('onSend', hooks.onSend)` on the instance (or scope) to protect. The types below are the
+ * parts of fastify's request and reply the hooks use.
+ * @module
+ */
+import type { IncomingMessage } from 'node:http'
+import type { IncomingHeaders } from '../auth_token.ts'
+import type { AuthToken } from '../create_auth_token.ts'
+import { FORGEABLE_HEADERS } from '../identity_headers.ts'
+import { internalErrorBody, pathOf } from './node_http.ts'
+import { rememberIdentity } from './request_identity.ts'
+
+export type FastifyRequestLike = {
+  readonly headers: Record<string, string | string[] | undefined>
+  readonly method: string
+  readonly url: string
+  readonly raw: IncomingMessage
+}
+
+export type FastifyReplyLike = {
+  readonly statusCode: number
+  code(status: number): FastifyReplyLike
+  header(name: string, value: string): FastifyReplyLike
+  send(payload?: string): FastifyReplyLike
+}
+
+export type FastifyAuthTokenHooks = {
+  onRequest(request: FastifyRequestLike, reply: FastifyReplyLike): Promise<void>
+  onSend(request: FastifyRequestLike, reply: FastifyReplyLike, payload: unknown): Promise<unknown>
+}
+
+export function fastifyAuthToken(auth: AuthToken): FastifyAuthTokenHooks {
+  return {
+    async onRequest(request, reply) {
+      let decision: Awaited<ReturnType<AuthToken['protocol']['decide']>>
+      try {
+        decision = await auth.protocol.decide(request.headers as IncomingHeaders, {
+          method: request.method,
+          path: pathOf(request.url),
+        })
+      } catch {
+        reply
+          .code(500)
+          .header('Content-Type', 'application/json; charset=UTF-8')
+          .send(internalErrorBody())
+        return
+      }
+      for (const name of Object.keys(request.headers)) {
+        if (FORGEABLE_HEADERS.has(name)) delete request.headers[name]
+      }
+      if (decision.action === 'reject') {
+        reply.code(decision.status)
+        for (const [name, value] of Object.entries(decision.headers)) reply.header(name, value)
+        reply.send(decision.body)
+        return
+      }
+      for (const [name, value] of Object.entries(decision.identity.headers)) {
+        request.headers[name.toLowerCase()] = value
+      }
+      rememberIdentity(decision.identity, request, request.raw)
+    },
+    async onSend(_request, reply, payload) {
+      if (reply.statusCode === 401) reply.header('WWW-Authenticate', auth.protocol.wwwAuthenticate)
+      return payload
+    },
+  }
+}

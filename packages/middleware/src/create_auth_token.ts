@@ -1,0 +1,199 @@
+/**
+ * Builds the middleware from `[keystone_authtoken]`: from config files (keystonemiddleware's option
+ * names), a loaded `Config`, or a plain object of the same names. Every setting is checked here, at
+ * start-up, so a broken deployment fails before it serves a request.
+ * @module
+ */
+import {
+  type AccessInfo,
+  authFromOptions,
+  type Clock,
+  downstreamSession,
+  type IdentityPlugin,
+  type Interface,
+  Session,
+  type SessionOptions,
+} from '@baton/client'
+import { type Config, type GroupValues, loadConfig } from '@baton/config'
+import { AuthTokenProtocol, type RequestIdentity } from './auth_token.ts'
+import {
+  CacheConfigError,
+  cacheBackendFromOptions,
+  parseSecurityStrategy,
+  TokenCache,
+} from './cache/index.ts'
+import { MiddlewareConfigError } from './errors.ts'
+import { type MiddlewareLogger, toMiddlewareLogger } from './logger.ts'
+import { authtokenOptions } from './options.ts'
+import { parseBindMode } from './token_checks.ts'
+import { TokenFetcher } from './token_fetcher.ts'
+
+/** Option values by keystonemiddleware name, as they would be written in the INI section. */
+export type AuthTokenOptionValues = Readonly<
+  Record<string, string | number | boolean | readonly string[] | undefined>
+>
+
+export type CreateAuthTokenOptions = {
+  /** One of: config files, an already loaded config, or option values. */
+  readonly configFiles?: readonly string[]
+  readonly config?: Config
+  readonly options?: AuthTokenOptionValues
+  /** Environment for `OS_KEYSTONE_AUTHTOKEN__<OPTION>` overrides (files only). */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  readonly logger?: Partial<MiddlewareLogger>
+  readonly clock?: Clock
+  /** Product name for the User-Agent sent to identity. */
+  readonly userAgent?: string
+}
+
+/** A configured middleware: adapters wrap it; `close()` releases cache connections. */
+export type AuthToken = {
+  readonly protocol: AuthTokenProtocol
+  /** The middleware's own credentials: what `sessionFor` sends as X-Service-Token by default. */
+  readonly serviceAuth: IdentityPlugin
+  /** A session that calls the next service as the request's user, vouched for by this service. */
+  sessionFor(
+    identity: RequestIdentity,
+    options?: { serviceAuth?: IdentityPlugin | null } & SessionOptions,
+  ): Session
+  close(): Promise<void>
+}
+
+export function createAuthToken(o: CreateAuthTokenOptions): AuthToken {
+  const logger = toMiddlewareLogger(o.logger)
+  const clock = o.clock ?? { now: Date.now }
+  const config = o.config ?? loadAuthtokenConfig(o)
+  for (const warning of config.warnings) logger.warn(warning)
+  const v = config.get(authtokenOptions)
+
+  const auth = authFromOptions(v, 'keystone_authtoken')
+  if (auth === null) {
+    throw new MiddlewareConfigError(
+      '[keystone_authtoken] auth_type is not set: the middleware needs its own credentials ' +
+        '(auth_type = password or v3applicationcredential, auth_url, ...) to validate tokens',
+    )
+  }
+  if (v.interface !== 'public' && v.interface !== 'internal' && v.interface !== 'admin') {
+    throw new MiddlewareConfigError(
+      '[keystone_authtoken] interface must be public, internal or admin',
+    )
+  }
+  let wwwAuthenticateUri = v.www_authenticate_uri
+  if (wwwAuthenticateUri === undefined || wwwAuthenticateUri === '') {
+    wwwAuthenticateUri = typeof v.auth_url === 'string' ? v.auth_url : ''
+    logger.warn(
+      'Configuring www_authenticate_uri to point to the public identity endpoint is required; ' +
+        'clients may not be able to authenticate against an admin endpoint',
+    )
+  }
+  if (!v.service_token_roles_required) {
+    logger.warn(
+      '[keystone_authtoken] service_token_roles_required is false: any valid token then counts ' +
+        'as a service token, bypassing access rules and service role checks. Set it to true.',
+    )
+  }
+
+  const session = new Session({
+    auth,
+    clock,
+    connectRetries: v.http_request_max_retries,
+    ...(v.http_connect_timeout === undefined ? {} : { timeoutMs: v.http_connect_timeout * 1000 }),
+    userAgent: o.userAgent ?? 'baton-authtoken',
+  })
+  const cache = buildCache(v, logger, clock)
+  const fetcher = new TokenFetcher({
+    session,
+    identity: {
+      serviceType: 'identity',
+      interface: v.interface as Interface,
+      ...(v.region_name === undefined ? {} : { regionName: v.region_name }),
+    },
+    includeServiceCatalog: v.include_service_catalog,
+    cache,
+    cacheTime: v.token_cache_time,
+    clock,
+    userAgent: o.userAgent ?? 'baton-authtoken',
+  })
+  const protocol = new AuthTokenProtocol({
+    settings: {
+      wwwAuthenticateUri,
+      delayAuthDecision: v.delay_auth_decision,
+      serviceTokenRoles: new Set(v.service_token_roles),
+      serviceTokenRolesRequired: v.service_token_roles_required,
+      includeServiceCatalog: v.include_service_catalog,
+      bind: parseBindMode(v.enforce_token_bind),
+      serviceType: v.service_type,
+    },
+    fetcher,
+    clock,
+    logger,
+  })
+  return {
+    protocol,
+    serviceAuth: auth,
+    sessionFor(identity, options = {}) {
+      const { serviceAuth = auth, ...sessionOptions } = options
+      return downstreamSession({
+        ...sessionOptions,
+        user: userAccessOf(identity),
+        serviceAuth,
+        clock,
+      })
+    },
+    close: async () => {
+      await cache?.close()
+    },
+  }
+}
+
+function userAccessOf(identity: RequestIdentity): AccessInfo {
+  if (identity.user === undefined) {
+    throw new MiddlewareConfigError('this request has no confirmed user token to pass on')
+  }
+  return identity.user
+}
+
+type AuthtokenValues = GroupValues<(typeof authtokenOptions)['options']>
+
+function buildCache(
+  v: AuthtokenValues,
+  logger: MiddlewareLogger,
+  clock: Clock,
+): TokenCache | undefined {
+  if (v.token_cache_time <= 0) return undefined
+  try {
+    const securityStrategy = parseSecurityStrategy(v.memcache_security_strategy)
+    const backend = cacheBackendFromOptions({
+      memcachedServers: v.memcached_servers ?? [],
+      redisUrl: v.redis_url,
+      socketTimeoutMs: v.memcache_pool_socket_timeout * 1000,
+      deadRetrySeconds: v.memcache_pool_dead_retry,
+      poolMaxSize: v.memcache_pool_maxsize,
+      clock,
+    })
+    return new TokenCache({
+      backend,
+      securityStrategy,
+      ...(v.memcache_secret_key === undefined ? {} : { secretKey: v.memcache_secret_key }),
+      logger,
+      clock,
+    })
+  } catch (error) {
+    if (error instanceof CacheConfigError) {
+      throw new MiddlewareConfigError(`[keystone_authtoken] ${error.message}`, { cause: error })
+    }
+    throw error
+  }
+}
+
+function loadAuthtokenConfig(o: CreateAuthTokenOptions): Config {
+  if (o.options !== undefined) {
+    const section: Record<string, string> = {}
+    for (const [name, value] of Object.entries(o.options)) {
+      if (value === undefined) continue
+      section[name] = Array.isArray(value) ? value.join(',') : String(value)
+    }
+    return loadConfig({ groups: [authtokenOptions], overrides: { keystone_authtoken: section } })
+  }
+  return loadConfig({ groups: [authtokenOptions], files: o.configFiles ?? [], env: o.env ?? {} })
+}

@@ -1,0 +1,105 @@
+/**
+ * The identity headers keystonemiddleware removes from every request and sets after validation
+ * (`_request.py`), spelled exactly as it spells them. Null values are omitted, not sent as "None".
+ * @module
+ */
+import type { AccessInfo, CatalogEntry } from '@baton/client'
+
+export const USER_STATUS_HEADER = 'X-Identity-Status'
+export const SERVICE_STATUS_HEADER = 'X-Service-Identity-Status'
+export const SERVICE_CATALOG_HEADER = 'X-Service-Catalog'
+export const SYSTEM_SCOPE_HEADER = 'OpenStack-System-Scope'
+export const ADMIN_PROJECT_HEADER = 'X-Is-Admin-Project'
+
+type ScopeField = (access: AccessInfo) => string | undefined
+const SCOPE_TEMPLATE: readonly (readonly [suffix: string, read: ScopeField])[] = [
+  ['Domain-Id', (a) => a.domainId],
+  ['Domain-Name', (a) => a.domainName],
+  ['Project-Id', (a) => a.projectId],
+  ['Project-Name', (a) => a.projectName],
+  ['Project-Domain-Id', (a) => a.projectDomainId],
+  ['Project-Domain-Name', (a) => a.projectDomainName],
+  ['User-Id', (a) => a.userId],
+  ['User-Name', (a) => a.userName],
+  ['User-Domain-Id', (a) => a.userDomainId],
+  ['User-Domain-Name', (a) => a.userDomainName],
+]
+
+/** Old names services may still read; each copies a current header. */
+const DEPRECATED_COPIES: Readonly<Record<string, string>> = {
+  'X-Role': 'X-Roles',
+  'X-User': 'X-User-Name',
+  'X-Tenant-Id': 'X-Project-Id',
+  'X-Tenant-Name': 'X-Project-Name',
+  'X-Tenant': 'X-Project-Name',
+}
+
+const PREFIXES = ['X', 'X-Service'] as const
+
+/**
+ * Every header a client could forge, lower-cased. keystonemiddleware's list plus
+ * `OpenStack-System-Scope`, which it forgets (a forged value survives a delayed decision there).
+ */
+export const FORGEABLE_HEADERS: ReadonlySet<string> = new Set(
+  [
+    SERVICE_CATALOG_HEADER,
+    USER_STATUS_HEADER,
+    SERVICE_STATUS_HEADER,
+    ADMIN_PROJECT_HEADER,
+    SYSTEM_SCOPE_HEADER,
+    ...Object.keys(DEPRECATED_COPIES),
+    ...PREFIXES.flatMap((p) => [...SCOPE_TEMPLATE.map(([s]) => `${p}-${s}`), `${p}-Roles`]),
+  ].map((h) => h.toLowerCase()),
+)
+
+function scopeHeaders(access: AccessInfo, prefix: string): Record<string, string> {
+  const out: Record<string, string> = { [`${prefix}-Roles`]: access.roleNames.join(',') }
+  for (const [suffix, read] of SCOPE_TEMPLATE) {
+    const value = read(access)
+    if (value !== undefined) out[`${prefix}-${suffix}`] = value
+  }
+  return out
+}
+
+/** Headers describing a confirmed user token (`set_user_headers`). */
+export function userHeaders(user: AccessInfo): Record<string, string> {
+  const out = scopeHeaders(user, 'X')
+  if (user.systemAll) out[SYSTEM_SCOPE_HEADER] = 'all'
+  out[ADMIN_PROJECT_HEADER] = user.isAdminProject ? 'True' : 'False'
+  for (const [old, current] of Object.entries(DEPRECATED_COPIES)) {
+    const value = out[current]
+    if (value !== undefined) out[old] = value
+  }
+  return out
+}
+
+/**
+ * Headers describing a confirmed service token (`set_service_headers`). keystonemiddleware's shared
+ * setter also rewrites OpenStack-System-Scope from the service token; Baton keeps the user's.
+ */
+export function serviceHeaders(service: AccessInfo): Record<string, string> {
+  return scopeHeaders(service, 'X-Service')
+}
+
+type V2Endpoint = Record<string, string>
+
+/** keystonemiddleware's `_normalize_catalog`: the v3 catalog in the v2 shape services expect. */
+export function v2Catalog(catalog: readonly CatalogEntry[]): unknown[] {
+  return catalog.map((service) => {
+    const regions = new Map<string, V2Endpoint>()
+    for (const endpoint of service.endpoints) {
+      const region = endpoint.region ?? endpoint.region_id ?? ''
+      let entry = regions.get(region)
+      if (entry === undefined) {
+        entry = region === '' ? {} : { region }
+        regions.set(region, entry)
+      }
+      entry[`${endpoint.interface.toLowerCase()}URL`] = endpoint.url
+    }
+    return {
+      type: service.type,
+      ...(service.name === undefined ? {} : { name: service.name }),
+      endpoints: [...regions.values()],
+    }
+  })
+}
