@@ -11,6 +11,8 @@ import { InvalidArgumentError } from 'commander'
 import { loadIdentityConfig, withConfigFiles } from '../config_files.ts'
 import type { CliIo } from '../io.ts'
 import { runWorkers } from '../workers.ts'
+import { registerServeCloudCommands } from './serve_cloud.ts'
+import { registerServeEchoCommand } from './serve_echo.ts'
 
 type ServeFlags = { configFile: string[]; host: string; port: number }
 
@@ -52,9 +54,11 @@ export function registerServeCommands(program: Command, io: CliIo): void {
     )
     if (status !== 0) process.exitCode = status
   })
+  registerServeEchoCommand(serve, io)
+  registerServeCloudCommands(serve, io)
 }
 
-function parsePort(value: string): number {
+export function parsePort(value: string): number {
   const port = Number(value)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new InvalidArgumentError('a port is an integer from 0 to 65535')
