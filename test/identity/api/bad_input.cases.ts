@@ -285,6 +285,7 @@ export function cases(w: World): Record<string, Case[]> {
       ['region delete unknown', 'DELETE', '/v3/regions/nope', 404],
       ['revocation events, bad since', 'GET', '/v3/OS-REVOKE/events?since=soon', 400],
       ['revocation events as member', 'GET', '/v3/OS-REVOKE/events', 403, { token: 'member' }],
+      ['fernet key fingerprints as member', 'GET', '/v3/OS-BATON/fernet-keys', 403, { token: 'member' }],
       ['regions, wrong method', 'DELETE', '/v3/regions', 405],
     ],
   }

@@ -14,6 +14,7 @@ import { registerDomainRoutes } from './domains.ts'
 import { registerGrantRoutes } from './grants.ts'
 import { registerGroupRoutes } from './groups.ts'
 import { registerImpliedRoleRoutes } from './implied_roles.ts'
+import { registerKeyFingerprintRoutes } from './key_fingerprints.ts'
 import { registerProjectTagRoutes } from './project_tags.ts'
 import { registerProjectRoutes } from './projects.ts'
 import { registerRevokeEventRoutes } from './revoke_events.ts'
@@ -44,6 +45,7 @@ export function registerResourceRoutes(
   registerRoleAssignmentRoutes(router, ctx)
   registerCatalogRoutes(router, ctx)
   registerRevokeEventRoutes(router, ctx)
+  registerKeyFingerprintRoutes(router, ctx)
   // werkzeug answers 405 for a known path with another method
   router.finish()
   return router.registered()
