@@ -1,0 +1,56 @@
+/**
+ * The audit trail of delegated calls: one JSON line per request a service handled for a user or made
+ * on a user's behalf, saying who acted for whom, whether an expired user token was let in on a
+ * service token's word, the request id and the outcome. Never a token.
+ * @module
+ */
+import { appendFileSync, mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { RequestIdentity } from '@baton/middleware'
+
+export type AuditEntry = {
+  readonly service: string
+  /** `received`: a request this service handled; `sent`: a call it made to the next hop. */
+  readonly direction: 'received' | 'sent'
+  readonly request_id: string
+  readonly method: string
+  readonly path: string
+  readonly status: number
+  readonly user_id?: string | undefined
+  readonly project_id?: string | undefined
+  readonly service_user_id?: string | undefined
+  readonly service_roles?: readonly string[] | undefined
+  readonly expired_user_token_accepted?: boolean
+  readonly target?: string
+  /** Sent calls: whether this service added its own X-Service-Token. */
+  readonly service_token_sent?: boolean
+  readonly outcome: 'ok' | 'error'
+  readonly detail?: string
+}
+
+export type AuditLog = { readonly file: string; write(entry: AuditEntry): void }
+
+export function openAuditLog(file: string, clock: () => number = Date.now): AuditLog {
+  mkdirSync(dirname(file), { recursive: true })
+  return {
+    file,
+    write(entry) {
+      appendFileSync(
+        file,
+        `${JSON.stringify({ time: new Date(clock()).toISOString(), ...entry })}\n`,
+      )
+    },
+  }
+}
+
+/** The identity fields of an audit line, from what the middleware established. */
+export function auditIdentity(identity: RequestIdentity | undefined): Partial<AuditEntry> {
+  if (identity === undefined) return {}
+  return {
+    user_id: identity.user?.userId,
+    project_id: identity.user?.projectId,
+    service_user_id: identity.service?.userId,
+    service_roles: identity.service?.roleNames,
+    expired_user_token_accepted: identity.acceptedExpiredUserToken,
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Calling the next service for a user: the user's token as X-Auth-Token plus this service's own
+ * `[service_user]` token as X-Service-Token (when send_service_user_token is on), the next service
+ * found in the catalog by type, every call written to the audit trail. A `Delegation` is what a
+ * background job keeps of the request that started it, so it can still call on the user's behalf
+ * after the user's token expired (and after a restart).
+ * @module
+ */
+import type {
+  Clock,
+  EndpointFilter,
+  IdentityPlugin,
+  Interface,
+  RequestOptions,
+  Session,
+} from '@baton/client'
+import { ClientError, downstreamSession, HttpError } from '@baton/client'
+import type { AuthToken, RequestIdentity } from '@baton/middleware'
+import type { AuditLog } from './audit.ts'
+import { UpstreamFailure } from './errors.ts'
+
+export type Delegation = {
+  readonly userToken: string
+  readonly userId: string
+  readonly projectId: string
+  readonly requestId: string
+}
+
+export function delegationOf(
+  identity: RequestIdentity,
+  userToken: string,
+  requestId: string,
+): Delegation {
+  return {
+    userToken,
+    userId: identity.user?.userId ?? '',
+    projectId: identity.user?.projectId ?? '',
+    requestId,
+  }
+}
+
+export type NextHopOptions = {
+  readonly service: string
+  readonly auth: AuthToken
+  /** `[service_user]`: null when send_service_user_token is false. */
+  readonly serviceAuth: IdentityPlugin | null
+  readonly audit: AuditLog
+  readonly interface: Interface
+  readonly regionName?: string | undefined
+  readonly clock: Clock
+}
+
+/** keystoneauth substitutes these in catalog URLs (`/v1/AUTH_%(project_id)s`, cinder's `/v3/%(project_id)s`). */
+function substituteProject(url: string, projectId: string): string {
+  return url.replace(/[%$]\((project_id|tenant_id)\)s/g, projectId)
+}
+
+/**
+ * The catalog read here is this service's own token's, where identity already put the service's
+ * project into `%(project_id)s`: that path segment (or `AUTH_<it>`) becomes the user's project.
+ */
+function forUserProject(url: string, ownProject: string | undefined, userProject: string): string {
+  const substituted = substituteProject(url, userProject)
+  if (ownProject === undefined || ownProject === '' || ownProject === userProject)
+    return substituted
+  return substituted
+    .split('/')
+    .map((seg) =>
+      seg === ownProject ? userProject : seg === `AUTH_${ownProject}` ? `AUTH_${userProject}` : seg,
+    )
+    .join('/')
+}
+
+export class NextHop {
+  readonly #o: NextHopOptions
+  constructor(options: NextHopOptions) {
+    this.#o = options
+  }
+
+  /** The session a call for this delegation goes through. */
+  session(delegation: Delegation): Session {
+    return downstreamSession({
+      user: delegation.userToken,
+      serviceAuth: this.#o.serviceAuth,
+      clock: this.#o.clock,
+    })
+  }
+
+  /** The next service's base URL for the user's project, from this service's own catalog. */
+  async endpoint(serviceType: string, delegation: Delegation): Promise<string> {
+    const filter: EndpointFilter = {
+      serviceType,
+      interface: this.#o.interface,
+      ...(this.#o.regionName === undefined ? {} : { regionName: this.#o.regionName }),
+    }
+    let url: string | undefined
+    let ownProject: string | undefined
+    try {
+      const session = this.session(delegation)
+      url = await this.#o.auth.serviceAuth.getEndpoint(session, filter)
+      ownProject = (await this.#o.auth.serviceAuth.getAccess(session)).projectId
+    } catch (error) {
+      throw new UpstreamFailure(`${this.#o.service} could not read the catalog: ${reason(error)}`, {
+        cause: error,
+      })
+    }
+    if (url === undefined) {
+      throw new UpstreamFailure(
+        `${this.#o.service} found no ${serviceType} endpoint in the catalog`,
+      )
+    }
+    return forUserProject(url, ownProject, delegation.projectId).replace(/\/+$/, '')
+  }
+
+  /**
+   * One call to the next hop, audited. HTTP errors come back as UpstreamFailure naming the hop, the
+   * status and the next service's own message (401 after the user's token expired, typically).
+   */
+  async call(
+    serviceType: string,
+    path: string,
+    delegation: Delegation,
+    options: RequestOptions = {},
+  ): Promise<Awaited<ReturnType<Session['request']>>> {
+    const base = await this.endpoint(serviceType, delegation)
+    const method = options.method ?? 'GET'
+    const entry = {
+      service: this.#o.service,
+      direction: 'sent' as const,
+      request_id: delegation.requestId,
+      method,
+      path,
+      user_id: delegation.userId,
+      project_id: delegation.projectId,
+      target: serviceType,
+      service_token_sent: this.#o.serviceAuth !== null,
+    }
+    try {
+      const response = await this.session(delegation).request(`${base}${path}`, {
+        ...options,
+        headers: { 'X-OpenStack-Request-ID': delegation.requestId, ...options.headers },
+      })
+      this.#o.audit.write({ ...entry, status: response.status, outcome: 'ok' })
+      return response
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 0
+      const detail = `${this.#o.service} -> ${serviceType} ${method} ${path}: ${reason(error)}`
+      this.#o.audit.write({ ...entry, status, outcome: 'error', detail })
+      throw new UpstreamFailure(detail, { cause: error })
+    }
+  }
+}
+
+function reason(error: unknown): string {
+  if (error instanceof HttpError) {
+    const text = error.body.length > 300 ? `${error.body.slice(0, 300)}…` : error.body
+    return `${error.status} ${text}`.trim()
+  }
+  if (error instanceof ClientError) return error.message
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,237 @@
+/**
+ * One reference service as a running process would have it: config (its own groups plus
+ * `[keystone_authtoken]`, `[service_user]`, `[audit]`), its database, Baton's middleware in front of
+ * every route but version discovery, an audit line per request, the next hop, background jobs, and
+ * errors rendered in one place in the real service's body shape.
+ * @module
+ */
+import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import {
+  type Clock,
+  type IdentityPlugin,
+  type Interface,
+  loadServiceUserAuth,
+  serviceUserGroup,
+} from '@baton/client'
+import { type Config, loadConfig, type OptionGroup } from '@baton/config'
+import {
+  type AuthToken,
+  authtokenOptions,
+  createAuthToken,
+  fastifyAuthToken,
+  identityOf,
+  type RequestIdentity,
+} from '@baton/middleware'
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import { type AuditLog, auditIdentity, openAuditLog } from './audit.ts'
+import { openServiceDatabase, type ServiceDatabase } from './database.ts'
+import { type Delegation, delegationOf, NextHop } from './delegation.ts'
+import { CloudConfigError, CloudError } from './errors.ts'
+import { JOBS_MIGRATION, JobRunner } from './jobs.ts'
+import { auditOptions, serviceDefaultOptions } from './options.ts'
+
+export type ServiceSpec = {
+  /** compute, volume, image, object. */
+  readonly name: string
+  readonly defaultPort: number
+  readonly groups: readonly OptionGroup[]
+  readonly migrations: readonly string[]
+  /** Routes answered without a token (version discovery). */
+  isPublic?(method: string, path: string): boolean
+  register(app: FastifyInstance, ctx: ServiceContext): void | Promise<void>
+}
+
+export type ServiceContext = {
+  readonly name: string
+  readonly config: Config
+  readonly db: ServiceDatabase
+  readonly dataDir: string
+  readonly auth: AuthToken
+  readonly serviceAuth: IdentityPlugin | null
+  readonly audit: AuditLog
+  readonly next: NextHop
+  readonly jobs: JobRunner
+  readonly clock: Clock
+  /** The identity the middleware established (always present on guarded routes). */
+  identity(request: FastifyRequest): RequestIdentity
+  /** What a background job keeps to act for the request's user later. */
+  delegation(request: FastifyRequest): Delegation
+  log(message: string): void
+}
+
+export type ServiceRuntime = {
+  readonly app: FastifyInstance
+  readonly ctx: ServiceContext
+  close(): Promise<void>
+}
+
+export type BuildOptions = {
+  readonly configFiles?: readonly string[]
+  readonly config?: Config
+  readonly env?: Readonly<Record<string, string | undefined>>
+  readonly clock?: Clock
+  readonly log?: (line: string) => void
+}
+
+export function serviceGroups(spec: ServiceSpec): OptionGroup[] {
+  return [serviceDefaultOptions, auditOptions, authtokenOptions, serviceUserGroup, ...spec.groups]
+}
+
+export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<ServiceRuntime> {
+  const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const clock = o.clock ?? { now: Date.now }
+  const config =
+    o.config ??
+    loadConfig({ files: o.configFiles ?? [], env: o.env ?? {}, groups: serviceGroups(spec) })
+  for (const warning of config.warnings) log(`baton ${spec.name}: warning: ${warning}`)
+  const defaults = config.get(serviceDefaultOptions)
+  const dataDir = defaults.data_dir
+  const auth = createAuthToken({
+    config,
+    clock,
+    userAgent: `baton-${spec.name}`,
+    logger: {
+      warn: (m) => log(`baton ${spec.name}: warning: ${m}`),
+      error: (m) => log(`baton ${spec.name}: ${m}`),
+    },
+  })
+  let serviceAuth: IdentityPlugin | null
+  try {
+    serviceAuth = loadServiceUserAuth(config)
+  } catch (error) {
+    await auth.close()
+    throw error
+  }
+  if (serviceAuth === null) {
+    log(
+      `baton ${spec.name}: warning: [service_user] send_service_user_token is false: calls to the next ` +
+        'service carry only the user token, and fail once it expires',
+    )
+  }
+  const db = openServiceDatabase(join(dataDir, `${spec.name}.sqlite`), [
+    JOBS_MIGRATION,
+    ...spec.migrations,
+  ])
+  const audit = openAuditLog(config.get(auditOptions).file ?? join(dataDir, 'audit.log'), clock.now)
+  const userInterface = (config.get(authtokenOptions).interface ?? 'public') as Interface
+  const next = new NextHop({
+    service: spec.name,
+    auth,
+    serviceAuth,
+    audit,
+    interface: userInterface,
+    regionName: config.get(authtokenOptions).region_name,
+    clock,
+  })
+  const jobs = new JobRunner(db, (job, error) =>
+    log(
+      `baton ${spec.name}: job ${job.kind} ${job.resourceId} failed: ${error instanceof Error ? error.message : String(error)}`,
+    ),
+  )
+  const ctx: ServiceContext = {
+    name: spec.name,
+    config,
+    db,
+    dataDir,
+    auth,
+    serviceAuth,
+    audit,
+    next,
+    jobs,
+    clock,
+    identity(request) {
+      const identity = identityOf(request)
+      if (identity === undefined)
+        throw new CloudConfigError('route reached without the auth middleware')
+      return identity
+    },
+    delegation(request) {
+      const token = request.headers['x-auth-token'] ?? request.headers['x-storage-token']
+      return delegationOf(ctx.identity(request), String(token ?? '').trim(), String(request.id))
+    },
+    log: (m) => log(`baton ${spec.name}: ${m}`),
+  }
+  const app = buildFastify(spec, ctx)
+  await spec.register(app, ctx)
+  jobs.resumeAll()
+  return {
+    app,
+    ctx,
+    close: async () => {
+      await app.close()
+      await jobs.stop()
+      await auth.close()
+      db.close()
+    },
+  }
+}
+
+function buildFastify(spec: ServiceSpec, ctx: ServiceContext): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    genReqId: (req) => {
+      const given = req.headers['x-openstack-request-id']
+      return typeof given === 'string' && /^req-[0-9a-f-]{36}$/.test(given)
+        ? given
+        : `req-${randomUUID()}`
+    },
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    bodyLimit: 1024 * 1024,
+  })
+  // binary bodies (image data, objects) stay streams: handlers pipe them to disk
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
+  const hooks = fastifyAuthToken(ctx.auth)
+  app.addHook('onRequest', async (request, reply) => {
+    if (spec.isPublic?.(request.method, request.url.split('?')[0] ?? '/')) return
+    await hooks.onRequest(request, reply)
+  })
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-openstack-request-id', request.id)
+    return hooks.onSend(request, reply, payload)
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    const identity = identityOf(request)
+    if (identity === undefined) return
+    ctx.audit.write({
+      service: spec.name,
+      direction: 'received',
+      request_id: String(request.id),
+      method: request.method,
+      path: request.url.split('?')[0] ?? '/',
+      status: reply.statusCode,
+      ...auditIdentity(identity),
+      outcome: reply.statusCode < 400 ? 'ok' : 'error',
+    })
+  })
+  app.setErrorHandler(async (error, request, reply) => {
+    if (error instanceof CloudError) {
+      return reply
+        .code(error.status)
+        .send({ [error.fault]: { code: error.status, message: error.message } })
+    }
+    const status = (error as { statusCode?: unknown }).statusCode
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return reply
+        .code(status)
+        .send({ badRequest: { code: status, message: (error as Error).message } })
+    }
+    ctx.log(`unexpected error on ${request.method} ${request.url}: ${(error as Error).message}`)
+    return reply.code(500).send({
+      computeFault: {
+        code: 500,
+        message:
+          'The server has either erred or is incapable of performing the requested operation.',
+      },
+    })
+  })
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).send({
+      itemNotFound: {
+        code: 404,
+        message: `No route for ${request.method} ${request.url.split('?')[0]}`,
+      },
+    }),
+  )
+  return app
+}
