@@ -6,6 +6,8 @@
 import { Command, CommanderError } from 'commander'
 import { registerBootstrapCommand } from './commands/bootstrap.ts'
 import { registerDbCommands } from './commands/db.ts'
+import { registerDemoCommands } from './commands/demo.ts'
+import { registerDoctorCommand } from './commands/doctor.ts'
 import { registerKeysCommands } from './commands/keys.ts'
 import { registerServeCommands } from './commands/serve.ts'
 import { registerTokenCommands } from './commands/token.ts'
@@ -27,6 +29,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerServeCommands(program, io)
   registerTokenCommands(program, io)
   registerUpCommand(program, io)
+  registerDemoCommands(program, io)
+  registerDoctorCommand(program, io)
   try {
     await program.parseAsync([...argv], { from: 'user' })
     return 0

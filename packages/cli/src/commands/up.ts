@@ -1,139 +1,91 @@
 /**
- * `baton up`: the local cloud in one command. The first run creates the data directory (configs,
- * Fernet keys, SQLite database, an admin password) and bootstraps identity; later runs reuse it.
- * Then it serves identity on loopback (port 5000 when free), prints an `OS_*` block for
- * openstackclient and where the logs are, and stops cleanly on Ctrl-C. The reference compute,
- * volume, image and object services are not implemented yet, and `up` says so.
+ * `baton up`: the whole local cloud in one command (what `npm start` runs). The first run creates the
+ * data directory (configs, Fernet keys, SQLite databases, passwords) and bootstraps identity; later
+ * runs reuse it. Identity and the compute, volume, image and object services run as their own
+ * processes on loopback (OpenStack's ports when free); `up` prints the URLs, an `OS_*` block for
+ * openstackclient and where the logs and the audit trail are, and stops everything on Ctrl-C.
  * @module
  */
-import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { setupKeyRepository } from '@baton/fernet'
-import {
-  bootstrap,
-  createIdentityServer,
-  identityOptions,
-  openCurrentStore,
-  passwordSettings,
-  syncDatabase,
-} from '@baton/identity'
 import type { Command } from 'commander'
-import { loadIdentityConfig } from '../config_files.ts'
 import type { CliIo } from '../io.ts'
-import { keySettings } from './keys.ts'
+import { type CloudPlan, SERVICE_INFO, SERVICES, urlOf } from '../local_cloud/plan.ts'
+import { choosePorts } from '../local_cloud/processes.ts'
+import { type LocalCloud, startLocalCloud } from '../local_cloud/start_cloud.ts'
 
-const NOT_YET = ['compute', 'volume', 'image', 'object']
-const IDENTITY_PORT = 5000
-
-type UpFlags = { dataDir: string; port?: number }
+type UpFlags = { dataDir: string; port?: number; host: string; anyPorts?: boolean }
 
 export function registerUpCommand(program: Command, io: CliIo): void {
   program
     .command('up')
     .description('bring up the local cloud in a data directory (default .baton/)')
     .option('--data-dir <dir>', 'where configs, keys, databases and logs live', '.baton')
+    .option('--host <address>', 'loopback address to serve on', '127.0.0.1')
     .option('--port <number>', 'identity port (default 5000, or a free one when taken)', Number)
+    .option('--any-ports', 'serve every program on a free port instead of OpenStack’s usual ones')
     .action(async (flags: UpFlags) => {
       const dataDir = resolve(flags.dataDir)
-      const conf = join(dataDir, 'identity.conf')
-      const firstRun = !existsSync(conf)
-      if (firstRun) writeFirstRunFiles(dataDir, conf)
-      const password = readFileSync(join(dataDir, 'admin-password'), 'utf8').trim()
-      const port = flags.port ?? ((await isFree(IDENTITY_PORT)) ? IDENTITY_PORT : 0)
-
-      const logger = { warn: (message: string) => io.err(`baton: warning: ${message}`) }
-      const config = loadIdentityConfig([conf], io)
-      setupKeyRepository({ ...keySettings(config), clock: io.now, logger })
-      await syncDatabase(config)
-      const server = await createIdentityServer(config, {
-        logger: { level: 'info', file: join(dataDir, 'logs', 'identity.log') },
-      })
-      const address = await server.app.listen({ host: '127.0.0.1', port })
-      const url = address.replace('[::1]', '127.0.0.1')
-      // Bootstrap every time: idempotent, and it moves the endpoints if the port changed.
-      const { store, database } = await openCurrentStore(config)
-      try {
-        await bootstrap(
-          store,
-          { password, publicUrl: `${url}/v3/`, internalUrl: `${url}/v3/`, regionId: 'RegionOne' },
-          {
-            defaultDomainId: config.get(identityOptions).default_domain_id,
-            hashing: passwordSettings(config),
-            log: () => {},
-          },
-        )
-      } finally {
-        await database.close()
+      const firstRun = !existsSync(join(dataDir, 'identity.conf'))
+      const plan: CloudPlan = {
+        dataDir,
+        host: flags.host,
+        ports: await choosePorts(
+          flags.host,
+          flags.port === undefined ? {} : { identity: flags.port },
+          flags.anyPorts === true,
+        ),
+        tokenExpiration: 3600,
+        allowExpiredWindow: 172800,
+        maxActiveKeys: 5,
+        copyBytesPerSecond: 0,
+        sendServiceUserToken: true,
       }
-      printUsage(io, { dataDir, firstRun, url, password })
+      const cloud = await startLocalCloud(plan, io)
+      printUsage(io, cloud, firstRun)
       await new Promise<void>((done) => {
         process.once('SIGINT', done)
         process.once('SIGTERM', done)
       })
       io.out('Stopping...')
-      await server.close()
+      await cloud.stop()
     })
 }
 
-function writeFirstRunFiles(dataDir: string, conf: string): void {
-  mkdirSync(join(dataDir, 'logs'), { recursive: true, mode: 0o700 })
-  writeFileSync(join(dataDir, 'admin-password'), `${randomBytes(18).toString('base64url')}\n`, {
-    mode: 0o600,
-    flag: 'wx',
-  })
-  const text = [
-    '# Written by `baton up`: a keystone.conf-compatible identity config.',
-    '[database]',
-    `connection = sqlite:///${join(dataDir, 'identity.db')}`,
-    '',
-    '[token]',
-    'expiration = 3600',
-    'allow_expired_window = 172800',
-    '',
-    '[fernet_tokens]',
-    `key_repository = ${join(dataDir, 'fernet-keys')}`,
-    '# (expiration + allow_expired_window) / rotation period + 2, for daily rotation:',
-    'max_active_keys = 5',
-    '',
-  ].join('\n')
-  writeFileSync(conf, text, { mode: 0o600, flag: 'wx' })
-}
-
-function printUsage(
-  io: CliIo,
-  info: { dataDir: string; firstRun: boolean; url: string; password: string },
-): void {
-  const { dataDir, url } = info
-  io.out(`${info.firstRun ? 'Created' : 'Reusing'} the local cloud in ${dataDir}`)
+function printUsage(io: CliIo, cloud: LocalCloud, firstRun: boolean): void {
+  const { plan } = cloud
+  const identityUrl = urlOf(plan, 'identity')
+  io.out(`${firstRun ? 'Created' : 'Reusing'} the local cloud in ${plan.dataDir}`)
   io.out('')
-  io.out(`  identity  ${url}/v3   (Keystone v3 API)`)
-  io.out(`  not implemented yet: ${NOT_YET.join(', ')}`)
+  io.out(`  identity  ${identityUrl}/v3`)
+  for (const service of SERVICES) {
+    io.out(`  ${service.padEnd(8)}  ${urlOf(plan, service)}   (${SERVICE_INFO[service].type})`)
+  }
   io.out('')
   io.out('Use it with openstackclient:')
   io.out('')
-  io.out(`  export OS_AUTH_URL=${url}/v3`)
+  io.out(`  export OS_AUTH_URL=${identityUrl}/v3`)
   io.out('  export OS_IDENTITY_API_VERSION=3')
   io.out('  export OS_USERNAME=admin')
-  io.out(`  export OS_PASSWORD=${info.password}`)
+  io.out(`  export OS_PASSWORD=${cloud.secrets.admin}`)
   io.out('  export OS_PROJECT_NAME=admin')
   io.out('  export OS_USER_DOMAIN_NAME=Default')
   io.out('  export OS_PROJECT_DOMAIN_NAME=Default')
   io.out('  export OS_REGION_NAME=RegionOne')
-  io.out('  openstack token issue')
-  io.out('')
+  io.out('  openstack catalog list')
   io.out(
-    `Config: ${join(dataDir, 'identity.conf')}   Logs: ${join(dataDir, 'logs', 'identity.log')}`,
+    '  openstack image create --file README.md --disk-format raw --container-format bare readme',
   )
-  io.out(`Keys:   npx baton keys status --config-file ${join(dataDir, 'identity.conf')}`)
+  io.out('  openstack volume create --image readme --size 1 vol1')
+  io.out('')
+  io.out(`Configs: ${plan.dataDir}/{identity,compute,volume,image,object}.conf`)
+  io.out(
+    `Logs:    ${join(plan.dataDir, 'logs')}/  (identity.log, ${SERVICES.map((s) => `${s}.log`).join(', ')})`,
+  )
+  io.out(`Audit:   ${join(plan.dataDir, 'logs', 'audit.log')}   (one JSON line per delegated call)`)
+  io.out(
+    `Check:   npx baton doctor ${['identity', ...SERVICES].map((p) => `--config-file ${join(plan.dataDir, `${p}.conf`)}`).join(' ')}`,
+  )
+  io.out(`Keys:    npx baton keys status --config-file ${join(plan.dataDir, 'identity.conf')}`)
   io.out('Ctrl-C stops everything.')
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const probe = createServer()
-    probe.once('error', () => done(false))
-    probe.listen(port, '127.0.0.1', () => probe.close(() => done(true)))
-  })
 }

@@ -1,0 +1,83 @@
+/**
+ * `baton demo long-job`: the story service tokens exist for, told twice on throw-away clouds. First
+ * every sender sends its service token and the server goes ACTIVE although the user's token expired
+ * mid-way; then the senders do not, the chain breaks at a named hop, and `baton doctor` shows the
+ * finding that would have caught it. Exit 0 when both outcomes are the expected ones.
+ * @module
+ */
+import type { Command } from 'commander'
+import { removeDemoCloud, runLongJob, startDemoCloud } from '../demo/long_job.ts'
+import type { TimelineOutput } from '../demo/timeline.ts'
+import type { CliIo } from '../io.ts'
+import { configPath, type ProgramName } from '../local_cloud/plan.ts'
+import { main } from '../main.ts'
+
+const PROGRAMS: readonly ProgramName[] = ['identity', 'compute', 'volume', 'image', 'object']
+
+export function registerDemoCommands(program: Command, io: CliIo): void {
+  const demo = program.command('demo').description('tell a story on a throw-away local cloud')
+  demo
+    .command('long-job')
+    .description(
+      'boot from volume with a user token that expires mid-way, with and without service tokens',
+    )
+    .option('--keep', 'keep the throw-away data directories (configs, logs, audit trail)')
+    .action(async (flags: { keep?: boolean }) => {
+      const out: TimelineOutput = {
+        line: (text) => io.out(text),
+        write: (text) => process.stdout.write(text),
+        isTTY: process.stdout.isTTY === true,
+      }
+      io.out('1) Senders send service tokens ([service_user] send_service_user_token = true)')
+      const withTokens = await startDemoCloud(true, io)
+      let first: Awaited<ReturnType<typeof runLongJob>>
+      try {
+        first = await runLongJob(withTokens, out)
+      } finally {
+        await withTokens.stop()
+        if (flags.keep !== true) removeDemoCloud(withTokens)
+      }
+      const firstOk = first.status === 'ACTIVE' && first.expiredAcceptedBy.length > 0
+      io.out(
+        firstOk
+          ? `   => ACTIVE: ${first.expiredAcceptedBy.join(', ')} accepted the expired user token because a service token came with it`
+          : `   => UNEXPECTED: server ${first.status}${first.fault === undefined ? '' : ` (${first.fault})`}`,
+      )
+      io.out('')
+      io.out('2) The same without service tokens (send_service_user_token = false)')
+      const without = await startDemoCloud(false, io)
+      let second: Awaited<ReturnType<typeof runLongJob>>
+      let doctorLines: string[] = []
+      let doctorStatus = 0
+      try {
+        second = await runLongJob(without, out)
+        const lines: string[] = []
+        const files = PROGRAMS.flatMap((p) => ['--config-file', configPath(without.plan, p)])
+        doctorStatus = await main(['doctor', ...files], {
+          ...io,
+          out: (l) => lines.push(l),
+          err: (l) => lines.push(l),
+        })
+        doctorLines = lines
+      } finally {
+        await without.stop()
+        if (flags.keep !== true) removeDemoCloud(without)
+      }
+      const secondOk = second.status === 'ERROR' && /->/.test(second.fault ?? '')
+      io.out(
+        secondOk
+          ? `   => ERROR, as expected: ${second.fault}`
+          : `   => UNEXPECTED: server ${second.status}`,
+      )
+      io.out('')
+      io.out('What `baton doctor` says about the second cloud:')
+      for (const line of doctorLines) io.out(`   ${line}`)
+      const doctorOk =
+        doctorStatus === 1 && doctorLines.some((l) => l.includes('send_service_user_token'))
+      if (flags.keep === true) io.out(`Kept: ${withTokens.plan.dataDir} ${without.plan.dataDir}`)
+      if (!(firstOk && secondOk && doctorOk)) {
+        io.err('baton: demo long-job: an outcome was not the expected one (see above)')
+        process.exitCode = 1
+      }
+    })
+}

@@ -1,0 +1,87 @@
+/**
+ * Follows the local cloud's shared audit trail (JSON lines) during the demo and turns the first line
+ * of each kind of delegated call into a timeline event: which hop called which, whether a service
+ * token went along, and when an expired user token was let in on a service token's word.
+ * @module
+ */
+import { existsSync, readFileSync } from 'node:fs'
+
+type AuditLine = {
+  service: string
+  direction: 'received' | 'sent'
+  method: string
+  path: string
+  status: number
+  target?: string
+  service_user_id?: string
+  expired_user_token_accepted?: boolean
+  service_token_sent?: boolean
+  outcome: 'ok' | 'error'
+  detail?: string
+}
+
+const TARGET_NAMES: Readonly<Record<string, string>> = {
+  volumev3: 'volume',
+  image: 'image',
+  'object-store': 'object',
+  compute: 'compute',
+}
+
+export class AuditTail {
+  readonly #file: string
+  readonly #serviceUsers: ReadonlyMap<string, string>
+  readonly #seen = new Set<string>()
+  /** Services that let an expired user token in on a service token's word. */
+  readonly acceptedExpired = new Set<string>()
+  #offset = 0
+
+  /** `serviceUsers`: service user id → the service it belongs to. */
+  constructor(file: string, serviceUsers: ReadonlyMap<string, string>) {
+    this.#file = file
+    this.#serviceUsers = serviceUsers
+    if (existsSync(file)) this.#offset = readFileSync(file).length
+  }
+
+  /** New events since the last call. */
+  poll(): string[] {
+    if (!existsSync(this.#file)) return []
+    const data = readFileSync(this.#file)
+    const text = data.subarray(this.#offset).toString('utf8')
+    const complete = text.lastIndexOf('\n')
+    if (complete < 0) return []
+    this.#offset += Buffer.byteLength(text.slice(0, complete + 1))
+    const events: string[] = []
+    for (const raw of text.slice(0, complete).split('\n')) {
+      if (raw.trim() === '') continue
+      const event = this.#describe(JSON.parse(raw) as AuditLine)
+      if (event !== undefined) events.push(event)
+    }
+    return events
+  }
+
+  #once(key: string, text: string): string | undefined {
+    if (this.#seen.has(key)) return undefined
+    this.#seen.add(key)
+    return text
+  }
+
+  #describe(line: AuditLine): string | undefined {
+    if (line.direction === 'sent') {
+      const target = TARGET_NAMES[line.target ?? ''] ?? line.target ?? '?'
+      const hop = `${line.service} -> ${target}`
+      if (line.outcome === 'error')
+        return this.#once(`fail ${hop}`, `${hop} FAILED: ${line.detail ?? line.status}`)
+      const tokens = line.service_token_sent ? 'user token + service token' : 'user token only'
+      return this.#once(`sent ${hop}`, `${hop}: ${line.method} ${line.path} (${tokens})`)
+    }
+    if (line.expired_user_token_accepted === true) {
+      this.acceptedExpired.add(line.service)
+      const from = this.#serviceUsers.get(line.service_user_id ?? '') ?? 'a service'
+      return this.#once(
+        `expired ${line.service}`,
+        `${line.service} accepted the EXPIRED user token: ${from}'s service token vouched for it`,
+      )
+    }
+    return undefined
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Makes identity know the local cloud, idempotently and over the v3 API as the admin (what an
+ * operator does with openstackclient): the `service` project, a service user per service holding the
+ * `service` role there, and catalog entries (public and internal) at the planned ports.
+ * @module
+ */
+import { adminApi, ensure, type Json } from './identity_admin.ts'
+import { type CloudPlan, SERVICE_INFO, SERVICES, urlOf } from './plan.ts'
+import type { CloudSecrets } from './secrets.ts'
+
+export async function provisionCloud(plan: CloudPlan, secrets: CloudSecrets): Promise<void> {
+  const api = await adminApi(urlOf(plan, 'identity'), secrets.admin)
+  const project = await ensure(api, 'projects', 'project', 'name=service&domain_id=default', {
+    name: 'service',
+    domain_id: 'default',
+    description: 'Service users of the local cloud',
+  })
+  const role = await ensure(api, 'roles', 'role', 'name=service', { name: 'service' })
+  for (const service of SERVICES) {
+    const info = SERVICE_INFO[service]
+    const password = secrets.users[info.user] ?? ''
+    const userId = await ensure(api, 'users', 'user', `name=${info.user}&domain_id=default`, {
+      name: info.user,
+      password,
+      domain_id: 'default',
+      default_project_id: project,
+    })
+    await api('PUT', `/projects/${project}/users/${userId}/roles/${role}`)
+    const serviceId = await ensure(api, 'services', 'service', `type=${info.type}`, {
+      type: info.type,
+      name: info.serviceName,
+      description: info.description,
+    })
+    const url = `${urlOf(plan, service)}${info.path}`
+    const endpoints = (await api('GET', `/endpoints?service_id=${serviceId}`)).endpoints as Json[]
+    for (const iface of ['public', 'internal']) {
+      const existing = endpoints.find((e) => e.interface === iface)
+      if (existing === undefined) {
+        await api('POST', '/endpoints', {
+          endpoint: { service_id: serviceId, interface: iface, url, region_id: 'RegionOne' },
+        })
+      } else if (existing.url !== url) {
+        await api('PATCH', `/endpoints/${String(existing.id)}`, { endpoint: { url } })
+      }
+    }
+  }
+}
