@@ -20,6 +20,8 @@ import { call, UNAUTHORIZED } from './support.ts'
 
 let identity: TestIdentity
 let auth: AuthToken
+/** Routes count their runs: a rejected request must never reach one. */
+let routeRuns = 0
 const closers: (() => Promise<void>)[] = []
 
 before(async () => {
@@ -40,6 +42,7 @@ async function expressApp(): Promise<string> {
   const app = express()
   app.use(expressAuthToken(auth))
   app.get('/whoami', (req, res) => {
+    routeRuns++
     const who = identityOf(req)
     res.json({
       user: who?.user?.userName,
@@ -63,6 +66,7 @@ async function fastifyApp(): Promise<string> {
   app.addHook('onRequest', hooks.onRequest)
   app.addHook('onSend', hooks.onSend)
   app.get('/whoami', async (request) => {
+    routeRuns++
     const who = identityOf(request)
     return {
       user: who?.user?.userName,
@@ -83,12 +87,14 @@ for (const [name, start] of [
 ] as const) {
   test(`${name}: rejects without a valid token, with Keystone's body and challenge`, async () => {
     const url = await start()
+    const before = routeRuns
     for (const headers of [{}, { 'X-Auth-Token': 'garbage' }]) {
       const res = await call(url, headers, '/whoami')
       assert.equal(res.status, 401)
       assert.deepEqual(JSON.parse(res.body), UNAUTHORIZED)
       assert.equal(res.headers.get('www-authenticate'), `Keystone uri="${identity.url}/v3"`)
     }
+    assert.equal(routeRuns, before, 'the route never ran for a rejected request')
   })
 
   test(`${name}: a valid token reaches the route with headers and the identity object`, async () => {

@@ -172,7 +172,7 @@ export class AuthTokenProtocol {
         serviceStatus,
         user,
         service,
-        acceptedExpiredUserToken: user !== undefined && user.willExpireSoon(this.#clock.now(), 0),
+        acceptedExpiredUserToken: user?.willExpireSoon(this.#clock.now(), 0) === true,
         headers: out,
       },
     }

@@ -184,7 +184,7 @@ function buildFastify(spec: ServiceSpec, ctx: ServiceContext): FastifyInstance {
   const hooks = fastifyAuthToken(ctx.auth)
   app.addHook('onRequest', async (request, reply) => {
     if (spec.isPublic?.(request.method, request.url.split('?')[0] ?? '/')) return
-    await hooks.onRequest(request, reply)
+    return hooks.onRequest(request, reply)
   })
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-openstack-request-id', request.id)

@@ -26,7 +26,11 @@ export type FastifyReplyLike = {
 }
 
 export type FastifyAuthTokenHooks = {
-  onRequest(request: FastifyRequestLike, reply: FastifyReplyLike): Promise<void>
+  /** Resolves to the reply when the middleware answered (fastify then stops: no route runs). */
+  onRequest(
+    request: FastifyRequestLike,
+    reply: FastifyReplyLike,
+  ): Promise<FastifyReplyLike | undefined>
   onSend(request: FastifyRequestLike, reply: FastifyReplyLike, payload: unknown): Promise<unknown>
 }
 
@@ -40,11 +44,10 @@ export function fastifyAuthToken(auth: AuthToken): FastifyAuthTokenHooks {
           path: pathOf(request.url),
         })
       } catch {
-        reply
+        return reply
           .code(500)
           .header('Content-Type', 'application/json; charset=UTF-8')
           .send(internalErrorBody())
-        return
       }
       for (const name of Object.keys(request.headers)) {
         if (FORGEABLE_HEADERS.has(name)) delete request.headers[name]
@@ -52,13 +55,13 @@ export function fastifyAuthToken(auth: AuthToken): FastifyAuthTokenHooks {
       if (decision.action === 'reject') {
         reply.code(decision.status)
         for (const [name, value] of Object.entries(decision.headers)) reply.header(name, value)
-        reply.send(decision.body)
-        return
+        return reply.send(decision.body)
       }
       for (const [name, value] of Object.entries(decision.identity.headers)) {
         request.headers[name.toLowerCase()] = value
       }
       rememberIdentity(decision.identity, request, request.raw)
+      return undefined
     },
     async onSend(_request, reply, payload) {
       if (reply.statusCode === 401) reply.header('WWW-Authenticate', auth.protocol.wwwAuthenticate)
