@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 
 type AuditLine = {
+  time: string
   service: string
   direction: 'received' | 'sent'
   method: string
@@ -19,6 +20,8 @@ type AuditLine = {
   outcome: 'ok' | 'error'
   detail?: string
 }
+
+export type TimedEvent = { readonly time: number; readonly text: string }
 
 const TARGET_NAMES: Readonly<Record<string, string>> = {
   volumev3: 'volume',
@@ -42,19 +45,20 @@ export class AuditTail {
     if (existsSync(file)) this.#offset = readFileSync(file).length
   }
 
-  /** New events since the last call. */
-  poll(): string[] {
+  /** New events since the last call, with the time each happened (ms since the epoch). */
+  poll(): TimedEvent[] {
     if (!existsSync(this.#file)) return []
     const data = readFileSync(this.#file)
     const text = data.subarray(this.#offset).toString('utf8')
     const complete = text.lastIndexOf('\n')
     if (complete < 0) return []
     this.#offset += Buffer.byteLength(text.slice(0, complete + 1))
-    const events: string[] = []
+    const events: TimedEvent[] = []
     for (const raw of text.slice(0, complete).split('\n')) {
       if (raw.trim() === '') continue
-      const event = this.#describe(JSON.parse(raw) as AuditLine)
-      if (event !== undefined) events.push(event)
+      const line = JSON.parse(raw) as AuditLine
+      const event = this.#describe(line)
+      if (event !== undefined) events.push({ time: Date.parse(line.time), text: event })
     }
     return events
   }

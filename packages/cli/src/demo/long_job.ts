@@ -139,12 +139,16 @@ export async function runLongJob(cloud: LocalCloud, out: TimelineOutput): Promis
   let expiredShown = false
   const deadline = Date.now() + 120_000
   let server: Json = {}
-  while (Date.now() < deadline) {
-    for (const event of audit.poll()) timeline.event(event)
+  const showEvents = () => {
+    const events = audit.poll()
     if (!expiredShown && Date.now() >= user.expiresAt.getTime()) {
       expiredShown = true
-      timeline.event("the user's token has EXPIRED; the copy is still running")
+      events.push({ time: user.expiresAt.getTime(), text: "the user's token has EXPIRED" })
     }
+    for (const e of events.sort((a, b) => a.time - b.time)) timeline.eventAt(e.time, e.text)
+  }
+  while (Date.now() < deadline) {
+    showEvents()
     if (observer.expiresAt.getTime() - Date.now() < 2000) observer = await login()
     server = (await call(`${urlOf(plan, 'compute')}/v2.1/servers/${serverId}`, observer.token))
       .server as Json
@@ -161,7 +165,7 @@ export async function runLongJob(cloud: LocalCloud, out: TimelineOutput): Promis
     if (server.status === 'ACTIVE' || server.status === 'ERROR') break
     await new Promise((r) => setTimeout(r, 250))
   }
-  for (const event of audit.poll()) timeline.event(event)
+  showEvents()
   const fault = (server.fault as Json | undefined)?.message
   timeline.event(
     `server ${serverId.slice(0, 8)} is ${String(server.status)}${fault === undefined ? '' : `: ${String(fault)}`}`,

@@ -23,8 +23,14 @@ export class Timeline {
   }
 
   event(text: string): void {
+    this.eventAt(this.#now(), text)
+  }
+
+  /** An event that happened at `time` (ms since the epoch), e.g. read from the audit trail. */
+  eventAt(time: number, text: string): void {
     this.#clearBar()
-    this.#out.line(`  t+${this.elapsed().toFixed(1).padStart(5)}s  ${text}`)
+    const at = (time - this.#start) / 1000
+    this.#out.line(`  t+${at.toFixed(1).padStart(5)}s  ${text}`)
   }
 
   progress(label: string, fraction: number): void {

@@ -68,11 +68,16 @@ function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceN
     'service_token_roles = service',
     'service_token_roles_required = true',
     '',
-    '[service_user]',
-    `send_service_user_token = ${plan.sendServiceUserToken}`,
-    'auth_type = password',
-    ...credentials,
-    '',
+    // the object store is the end of the chain: it calls no one, so it sends no service token
+    ...(service === 'object'
+      ? []
+      : [
+          '[service_user]',
+          `send_service_user_token = ${plan.sendServiceUserToken}`,
+          'auth_type = password',
+          ...credentials,
+          '',
+        ]),
     '[audit]',
     `file = ${join(plan.dataDir, 'logs', 'audit.log')}`,
   ]

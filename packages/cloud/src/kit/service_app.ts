@@ -37,6 +37,8 @@ export type ServiceSpec = {
   readonly defaultPort: number
   readonly groups: readonly OptionGroup[]
   readonly migrations: readonly string[]
+  /** False for the end of the chain (the object store): it calls no other service. */
+  readonly callsNextHop?: boolean
   /** Routes answered without a token (version discovery). */
   isPublic?(method: string, path: string): boolean
   register(app: FastifyInstance, ctx: ServiceContext): void | Promise<void>
@@ -103,7 +105,7 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
     await auth.close()
     throw error
   }
-  if (serviceAuth === null) {
+  if (serviceAuth === null && spec.callsNextHop !== false) {
     log(
       `baton ${spec.name}: warning: [service_user] send_service_user_token is false: calls to the next ` +
         'service carry only the user token, and fail once it expires',

@@ -14,6 +14,7 @@ export { swiftConstraints } from './options.ts'
 export const objectService: ServiceSpec = {
   name: 'object',
   defaultPort: 8080,
+  callsNextHop: false,
   groups: [swiftConstraints],
   migrations: OBJECT_MIGRATIONS,
   isPublic: (method, path) =>
