@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { passwordLogin } from '../../packages/cli/src/local_cloud/identity_admin.ts'
 import {
   startTestIdentity,
   type TestClock,
@@ -35,21 +36,7 @@ export async function passwordToken(
   password: string,
   project: string,
 ): Promise<string> {
-  const res = await fetch(`${url}/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name, password, domain: { id: 'default' } } },
-        },
-        scope: { project: { name: project, domain: { id: 'default' } } },
-      },
-    }),
-  })
-  if (res.status !== 201) throw new Error(`login ${name}: ${res.status} ${await res.text()}`)
-  return res.headers.get('x-subject-token') ?? ''
+  return (await passwordLogin(url, name, password, project)).token
 }
 
 export async function freePort(): Promise<number> {

@@ -8,6 +8,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type Login, passwordLogin } from '../../packages/cli/src/local_cloud/identity_admin.ts'
 import { imageService } from '../../packages/cloud/src/image/index.ts'
 import type { RunningService } from '../../packages/cloud/src/kit/run_service.ts'
 import { startService } from '../../packages/cloud/src/kit/run_service.ts'
@@ -16,36 +17,10 @@ import { objectService } from '../../packages/cloud/src/object/index.ts'
 import { freePort } from '../interop/identity_process.ts'
 import { ADMIN_PASSWORD, type TestClock, type WorldUser } from '../support/identity_server.ts'
 
-export type Login = { readonly token: string; readonly projectId: string; readonly userId: string }
+export type { Login } from '../../packages/cli/src/local_cloud/identity_admin.ts'
 
 /** A project-scoped password login, returning the token and the ids it is for. */
-export async function login(
-  identityUrl: string,
-  name: string,
-  password: string,
-  project: string,
-): Promise<Login> {
-  const res = await fetch(`${identityUrl}/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name, password, domain: { id: 'default' } } },
-        },
-        scope: { project: { name: project, domain: { id: 'default' } } },
-      },
-    }),
-  })
-  const body = (await res.json()) as { token?: { project?: { id: string }; user?: { id: string } } }
-  if (res.status !== 201) throw new Error(`login ${name}: ${res.status}`)
-  return {
-    token: res.headers.get('x-subject-token') ?? '',
-    projectId: body.token?.project?.id ?? '',
-    userId: body.token?.user?.id ?? '',
-  }
-}
+export const login = passwordLogin
 
 export function loginUser(identityUrl: string, user: WorldUser): Promise<Login> {
   return login(identityUrl, user.name, user.password, user.project)

@@ -19,6 +19,7 @@ import {
   passwordSettings,
   syncDatabase,
 } from '@baton/identity'
+import { passwordLogin } from '../../packages/cli/src/local_cloud/identity_admin.ts'
 
 export const ADMIN_PASSWORD = 'test-admin-pw'
 /** Token lifetime and allow_expired window the tests reason about (seconds). */
@@ -134,18 +135,8 @@ export async function startTestIdentity(
       headers: res.headers,
     }
   }
-  const login = async (name: string, password: string, project: string) => {
-    const { headers } = await api('POST', '/auth/tokens', undefined, {
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name, password, domain: { id: 'default' } } },
-        },
-        scope: { project: { name: project, domain: { id: 'default' } } },
-      },
-    })
-    return headers.get('x-subject-token') ?? ''
-  }
+  const login = async (name: string, password: string, project: string) =>
+    (await passwordLogin(url, name, password, project)).token
   const admin = () => login('admin', ADMIN_PASSWORD, 'admin')
 
   const adminToken = await admin()

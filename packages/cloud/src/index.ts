@@ -3,6 +3,9 @@
  * middleware and client as real OpenStack services do, and the kit they share.
  * @module
  */
+
+export { computeOptions, computeService } from './compute/index.ts'
+export { imageOptions, imageService } from './image/index.ts'
 export { type AuditEntry, type AuditLog, openAuditLog } from './kit/audit.ts'
 export { type Delegation, NextHop } from './kit/delegation.ts'
 export * from './kit/errors.ts'
@@ -17,7 +20,5 @@ export {
   type ServiceSpec,
   serviceGroups,
 } from './kit/service_app.ts'
-export { computeOptions, computeService } from './compute/index.ts'
-export { imageOptions, imageService } from './image/index.ts'
 export { objectService, swiftConstraints } from './object/index.ts'
 export { volumeOptions, volumeService } from './volume/index.ts'

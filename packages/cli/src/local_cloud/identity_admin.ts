@@ -6,7 +6,12 @@
 export type Json = Record<string, unknown>
 export type Api = (method: string, path: string, body?: Json) => Promise<Json>
 
-export type Login = { readonly token: string; readonly expiresAt: Date }
+export type Login = {
+  readonly token: string
+  readonly expiresAt: Date
+  readonly projectId: string
+  readonly userId: string
+}
 
 /** A project-scoped password login in the Default domain. */
 export async function passwordLogin(
@@ -29,11 +34,18 @@ export async function passwordLogin(
     }),
   })
   const token = res.headers.get('x-subject-token')
-  const body = (await res.json()) as { token?: { expires_at?: string } }
+  const body = (await res.json()) as {
+    token?: { expires_at?: string; project?: { id: string }; user?: { id: string } }
+  }
   if (res.status !== 201 || token === null || body.token?.expires_at === undefined) {
     throw new Error(`identity refused the login of ${name} (${res.status})`)
   }
-  return { token, expiresAt: new Date(body.token.expires_at) }
+  return {
+    token,
+    expiresAt: new Date(body.token.expires_at),
+    projectId: body.token.project?.id ?? '',
+    userId: body.token.user?.id ?? '',
+  }
 }
 
 /** A v3 API caller authenticated as the bootstrap admin. */

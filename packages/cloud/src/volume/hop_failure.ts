@@ -1,0 +1,49 @@
+/**
+ * Turns a failed call to the next service into the reason a resource is put in error: the kit's
+ * message already names the hop (`volume -> image GET /v2/images/…/file: 401 …`); a 401 from a sender
+ * that sends no service token also says why the chain broke. Used by the volume and compute jobs.
+ * @module
+ */
+import { HttpError } from '@baton/client'
+
+/** The HTTP status somewhere in the error's cause chain, if any. */
+export function statusOf(error: unknown): number | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof HttpError) return e.status
+  }
+  return undefined
+}
+
+export function failureReason(error: unknown, sendsServiceToken: boolean): string {
+  const message = error instanceof Error ? error.message : String(error)
+  if (statusOf(error) === 401 && !sendsServiceToken) {
+    return (
+      `${message} (the user's token was refused, typically because it expired during the job, and no ` +
+      'service token vouched for it: [service_user] send_service_user_token = false)'
+    )
+  }
+  return message
+}
+
+/**
+ * The body of a failed answer as it may appear in a message: the service's own message when the body
+ * is an OpenStack fault (`{"itemNotFound": {"message"}}`, Keystone's `{"error": {"message"}}`), so a
+ * reason relayed along the chain stays readable; short; credentials removed.
+ */
+export function shortBody(text: string, secrets: readonly string[]): string {
+  let out = faultMessage(text) ?? text.trim()
+  for (const secret of secrets) if (secret !== '') out = out.split(secret).join('***')
+  return out.length > 300 ? `${out.slice(0, 300)}…` : out
+}
+
+function faultMessage(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as unknown
+    if (typeof body !== 'object' || body === null || Object.keys(body).length !== 1)
+      return undefined
+    const fault = Object.values(body)[0] as { message?: unknown } | null
+    return typeof fault?.message === 'string' ? fault.message : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Baton's volume service (a Cinder v3 subset, default port 8776, catalog type `volumev3` at
+ * `/v3/%(project_id)s`): volumes as files under `<data_dir>/volumes`, created from images streamed
+ * from the image service with the user's token plus this service's service token, attachable to
+ * servers. Version discovery at `/` and `/v3/` answers without a token.
+ * @module
+ */
+import type { ServiceSpec } from '../kit/service_app.ts'
+import { CREATE_JOB, createJob } from './create_job.ts'
+import { volumeOptions } from './options.ts'
+import { baseUrl, registerVolumeRoutes } from './routes.ts'
+import { VOLUME_MIGRATIONS, VolumeStore } from './store.ts'
+import { versionDocument } from './views.ts'
+
+const VERSION_PATHS = new Set(['/', '/v3', '/v3/'])
+
+export const volumeService: ServiceSpec = {
+  name: 'volume',
+  defaultPort: 8776,
+  groups: [volumeOptions],
+  migrations: VOLUME_MIGRATIONS,
+  isPublic: (method, path) => (method === 'GET' || method === 'HEAD') && VERSION_PATHS.has(path),
+  register(app, ctx) {
+    const now = () => new Date(ctx.clock.now()).toISOString()
+    const store = new VolumeStore(ctx.db, now)
+    const { copy_bytes_per_second: bytesPerSecond } = ctx.config.get(volumeOptions)
+    ctx.jobs.register(CREATE_JOB, createJob({ ctx, store, bytesPerSecond, now }))
+    // cinder answers the root with 300 Multiple Choices and /v3/ with the one version
+    app.get('/', async (request, reply) =>
+      reply.code(300).send({ versions: [versionDocument(baseUrl(ctx, request))] }),
+    )
+    app.get('/v3', async (request) => ({ versions: [versionDocument(baseUrl(ctx, request))] }))
+    registerVolumeRoutes(app, ctx, store)
+  },
+}
+
+export { volumeOptions } from './options.ts'
