@@ -39,6 +39,7 @@ export function registerUpCommand(program: Command, io: CliIo): void {
         allowExpiredWindow: 172800,
         maxActiveKeys: 5,
         copyBytesPerSecond: 0,
+        copyChunkBytes: 0,
         sendServiceUserToken: true,
       }
       const cloud = await startLocalCloud(plan, io)

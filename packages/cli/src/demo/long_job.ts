@@ -64,6 +64,10 @@ export async function startDemoCloud(
     allowExpiredWindow: 3600,
     maxActiveKeys: 3,
     copyBytesPerSecond: Math.round(IMAGE_BYTES / COPY_SECONDS),
+    // four ranged reads: the later ones travel the whole chain with an expired user token
+    copyChunkBytes: IMAGE_BYTES / 4,
+    // a throw-away cloud whose 5 s tokens make every hop log in again: cheap hashes keep it brisk
+    passwordHashRounds: 4,
     sendServiceUserToken,
   }
   return startLocalCloud(plan, { ...io, out: () => {}, err: () => {} })
@@ -160,10 +164,11 @@ export async function runLongJob(cloud: LocalCloud, out: TimelineOutput): Promis
     }
   }
   while (Date.now() < deadline) {
-    showEvents()
     server = (await observe(`${urlOf(plan, 'compute')}/v2.1/servers/${serverId}`)).server as Json
     const volumes = (await observe(`${urlOf(plan, 'volume')}/v3/${projectId}/volumes/detail`))
       .volumes as Json[]
+    // events first: they happened before the progress just read
+    showEvents()
     const volume = volumes[0]
     const progress = volume?.['os-vol-baton:copy_progress'] as
       | { bytes_copied: number; bytes_total: number }

@@ -37,6 +37,9 @@ export function writeCloudConfigs(plan: CloudPlan, secrets: CloudSecrets): void 
     `key_repository = ${join(plan.dataDir, 'fernet-keys')}`,
     '# at least (expiration + allow_expired_window) / rotation period + 2',
     `max_active_keys = ${plan.maxActiveKeys}`,
+    ...(plan.passwordHashRounds === undefined
+      ? []
+      : ['[identity]', `password_hash_rounds = ${plan.passwordHashRounds}`]),
   ])
   for (const service of SERVICES)
     write(configPath(plan, service), serviceConfig(plan, secrets, service))
@@ -58,7 +61,12 @@ function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceN
     `host = ${plan.host}`,
     `port = ${plan.ports[service]}`,
     `data_dir = ${join(plan.dataDir, service)}`,
-    ...(service === 'volume' ? [`copy_bytes_per_second = ${plan.copyBytesPerSecond}`] : []),
+    ...(service === 'volume'
+      ? [
+          `copy_bytes_per_second = ${plan.copyBytesPerSecond}`,
+          `copy_chunk_bytes = ${plan.copyChunkBytes}`,
+        ]
+      : []),
     '',
     '[keystone_authtoken]',
     `www_authenticate_uri = ${urlOf(plan, 'identity')}/v3`,

@@ -62,6 +62,10 @@ export type CloudPlan = {
   readonly maxActiveKeys: number
   /** Volume's `[DEFAULT] copy_bytes_per_second`; 0 = unthrottled. */
   readonly copyBytesPerSecond: number
+  /** Volume's `[DEFAULT] copy_chunk_bytes`: ranged image reads of this size; 0 = one stream. */
+  readonly copyChunkBytes: number
+  /** identity's `[identity] password_hash_rounds`; undefined = Keystone's default (bcrypt 12). */
+  readonly passwordHashRounds?: number
   /** `[service_user] send_service_user_token` of every sender. */
   readonly sendServiceUserToken: boolean
 }

@@ -26,6 +26,8 @@ export type CreateJobDeps = {
   readonly ctx: ServiceContext
   readonly store: VolumeStore
   readonly bytesPerSecond: number
+  /** `copy_chunk_bytes`: > 0 fetches the image in ranged requests of this size. */
+  readonly chunkBytes: number
   readonly now: () => string
 }
 
@@ -96,20 +98,22 @@ async function copyImage(
     fault_at: null,
   })
   const path = volumePath(ctx.dataDir, volume.id)
-  const data = await openImageData(ctx, delegation, imageId, signal)
   const file = await open(path, 'w', 0o600)
   let copied = 0
   let reported = performance.now()
   try {
-    for await (const piece of throttled(data, deps.bytesPerSecond, signal)) {
-      if (copied + piece.length > limit) {
-        throw new TooLarge(`Image ${imageId} sent more than the ${volume.size} GiB volume holds`)
-      }
-      await file.write(piece)
-      copied += piece.length
-      if (performance.now() - reported >= PROGRESS_EVERY_MS) {
-        reported = performance.now()
-        store.update(volume.id, { bytes_copied: copied })
+    for (const range of byteRanges(image.size, deps.chunkBytes)) {
+      const data = await openImageData(ctx, delegation, imageId, signal, range)
+      for await (const piece of throttled(data, deps.bytesPerSecond, signal)) {
+        if (copied + piece.length > limit) {
+          throw new TooLarge(`Image ${imageId} sent more than the ${volume.size} GiB volume holds`)
+        }
+        await file.write(piece)
+        copied += piece.length
+        if (performance.now() - reported >= PROGRESS_EVERY_MS) {
+          reported = performance.now()
+          store.update(volume.id, { bytes_copied: copied })
+        }
       }
     }
   } catch (error) {
@@ -128,4 +132,15 @@ async function copyImage(
   store.update(volume.id, { bytes_copied: copied, bytes_total: copied })
   // the rest of the volume reads as zeros, as a fresh block device would
   await truncate(path, limit)
+}
+
+/** One whole-image request, or `bytes=a-b` ranges of `chunk` bytes when the size is known. */
+function* byteRanges(size: number | null, chunk: number): Generator<string | undefined> {
+  if (chunk <= 0 || size === null) {
+    yield undefined
+    return
+  }
+  for (let offset = 0; offset < size; offset += chunk) {
+    yield `bytes=${offset}-${Math.min(offset + chunk, size) - 1}`
+  }
 }

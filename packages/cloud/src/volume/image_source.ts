@@ -59,6 +59,8 @@ export async function openImageData(
   delegation: Delegation,
   imageId: string,
   signal: AbortSignal,
+  /** An HTTP byte range (`bytes=a-b`) for a ranged copy; the whole image when absent. */
+  range?: string,
 ): Promise<AsyncIterable<Uint8Array>> {
   const path = `/v2/images/${encodeURIComponent(imageId)}/file`
   const url = `${await ctx.next.endpoint(IMAGE, delegation)}${path}`
@@ -86,6 +88,7 @@ export async function openImageData(
         ...auth,
         Accept: 'application/octet-stream',
         'X-OpenStack-Request-ID': delegation.requestId,
+        ...(range === undefined ? {} : { Range: range }),
       },
       signal,
     })

@@ -23,8 +23,9 @@ export const volumeService: ServiceSpec = {
   register(app, ctx) {
     const now = () => new Date(ctx.clock.now()).toISOString()
     const store = new VolumeStore(ctx.db, now)
-    const { copy_bytes_per_second: bytesPerSecond } = ctx.config.get(volumeOptions)
-    ctx.jobs.register(CREATE_JOB, createJob({ ctx, store, bytesPerSecond, now }))
+    const { copy_bytes_per_second: bytesPerSecond, copy_chunk_bytes: chunkBytes } =
+      ctx.config.get(volumeOptions)
+    ctx.jobs.register(CREATE_JOB, createJob({ ctx, store, bytesPerSecond, chunkBytes, now }))
     // cinder answers the root with 300 Multiple Choices and /v3/ with the one version
     app.get('/', async (request, reply) =>
       reply.code(300).send({ versions: [versionDocument(baseUrl(ctx, request))] }),

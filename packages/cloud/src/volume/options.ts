@@ -13,4 +13,12 @@ export const volumeOptions = defineGroup('DEFAULT', {
       'Upper bound on how fast a volume is filled from an image, in bytes per second (0 = as fast ' +
       'as the image service sends). Slow copies let a demo outlive the user’s token on small images.',
   }),
+  copy_chunk_bytes: opt.int({
+    default: 0,
+    min: 0,
+    help:
+      'Baton extension: fetch the image in ranged requests of this many bytes (0 = one stream). ' +
+      'Each request is a fresh call through the chain, so a long copy keeps proving that the ' +
+      'service tokens vouch for the user after the user’s token expired.',
+  }),
 })
