@@ -5,6 +5,7 @@
  * @module
  */
 import type { ServiceDatabase } from '../kit/database.ts'
+import { type ListQuery, updateRow } from '../kit/rows.ts'
 
 export const COMPUTE_MIGRATIONS: readonly string[] = [
   `
@@ -62,14 +63,6 @@ export type NewServer = Pick<
   'id' | 'project_id' | 'user_id' | 'name' | 'flavor_id' | 'boot_image_id' | 'volume_size'
 > & { readonly deleteOnTermination: boolean; readonly metadata: Readonly<Record<string, string>> }
 
-export type ServerQuery = {
-  readonly projectId: string
-  readonly name?: string | undefined
-  readonly status?: string | undefined
-  readonly limit?: number | undefined
-  readonly marker?: string | undefined
-}
-
 type Changes = Partial<
   Omit<ServerRow, 'id' | 'project_id' | 'user_id' | 'created_at' | 'updated_at'>
 >
@@ -119,7 +112,7 @@ export class ServerStore {
   }
 
   /** Newest first; undefined when the marker is not one of the project's servers. */
-  list(q: ServerQuery): ServerRow[] | undefined {
+  list(q: ListQuery): ServerRow[] | undefined {
     const where = ['project_id = ?', 'deleted_at IS NULL']
     const args: (string | number)[] = [q.projectId]
     if (q.status !== undefined) {
@@ -142,14 +135,7 @@ export class ServerStore {
   }
 
   update(id: string, changes: Changes): void {
-    const names = Object.keys(changes)
-    if (names.length === 0) return
-    const values = Object.values(changes) as (string | number | null)[]
-    this.#db
-      .prepare(
-        `UPDATE servers SET ${names.map((n) => `${n} = ?`).join(', ')}, updated_at = ? WHERE id = ?`,
-      )
-      .run(...values, this.#now(), id)
+    updateRow(this.#db, 'servers', id, changes, this.#now())
   }
 
   /** BUILD -> ACTIVE/ERROR only while the server still exists and is building. */

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ServiceDatabase } from '../kit/database.ts'
+import { type ListQuery, updateRow } from '../kit/rows.ts'
 
 export const VOLUME_MIGRATIONS: readonly string[] = [
   `
@@ -65,15 +66,6 @@ export type NewVolume = Pick<
 > & {
   readonly metadata: Readonly<Record<string, string>>
   readonly imageId: string | null
-}
-
-export type ListQuery = {
-  readonly projectId: string
-  readonly name?: string | undefined
-  readonly status?: string | undefined
-  readonly limit?: number | undefined
-  /** The id of the last volume of the previous page. */
-  readonly marker?: string | undefined
 }
 
 type Changes = Partial<
@@ -149,14 +141,7 @@ export class VolumeStore {
   }
 
   update(id: string, changes: Changes): void {
-    const names = Object.keys(changes)
-    if (names.length === 0) return
-    const values = Object.values(changes) as (string | number | null)[]
-    this.#db
-      .prepare(
-        `UPDATE volumes SET ${names.map((n) => `${n} = ?`).join(', ')}, updated_at = ? WHERE id = ?`,
-      )
-      .run(...values, this.#now(), id)
+    updateRow(this.#db, 'volumes', id, changes, this.#now())
   }
 
   /** Sets the status only when the volume is still in `from` (a compare-and-set for racing requests). */
