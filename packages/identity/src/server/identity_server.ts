@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import { registerAuthRoutes } from '../api/auth/index.ts'
 import type { ApiContext } from '../api/context.ts'
 import { registerResourceRoutes } from '../api/v3/index.ts'
+import { createValidationCache } from '../cache/index.ts'
 import { createTokenService, tokenSettings } from '../core/tokens/index.ts'
 import { ServerNotReady } from '../errors.ts'
 import { buildIdentityApp } from '../http/app.ts'
@@ -54,7 +55,14 @@ export async function createIdentityServer(
     defaultDomainId: config.get(identityOptions).default_domain_id,
     clock,
   })
-  const tokens = createTokenService({ store, formatter, settings: tokenSettings(config), clock })
+  const tokens = createTokenService({
+    store,
+    formatter,
+    settings: tokenSettings(config),
+    clock,
+    // Generation-checked, so writes by other workers and nodes on the database invalidate it.
+    validationCache: createValidationCache(),
+  })
   const app = buildIdentityApp({
     config,
     logger: options.logger ?? false,

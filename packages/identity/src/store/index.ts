@@ -9,6 +9,7 @@ import {
   createApplicationCredentialRepository,
 } from './application_credentials.ts'
 import { type AssignmentRepository, createAssignmentRepository } from './assignment/index.ts'
+import { type CacheGenerationReader, createCacheGenerationReader } from './cache_generation.ts'
 import { type CatalogRepository, createCatalogRepository } from './catalog/index.ts'
 import type { StoreContext } from './context.ts'
 import type { StoreDatabase } from './database.ts'
@@ -20,6 +21,7 @@ import { type Clock, systemClock } from './timestamps.ts'
 
 export type * from './application_credentials.ts'
 export type * from './assignment/index.ts'
+export type * from './cache_generation.ts'
 export type * from './catalog/index.ts'
 export type { JsonObject, JsonValue } from './codecs.ts'
 export { ROOT_DOMAIN_ID } from './codecs.ts'
@@ -58,6 +60,8 @@ export interface Store {
   readonly revocation: RevocationRepository
   /** Uncached; put a cache in front on the token path. */
   readonly effectiveRoles: EffectiveRoleResolver
+  /** Moves with every write that can change a validation result (see cache_generation.ts). */
+  readonly generation: CacheGenerationReader
   /**
    * Runs `work` with a store bound to one transaction: everything commits together or, if
    * `work` throws, nothing does. Inside a transaction, it simply joins it.
@@ -82,6 +86,7 @@ function bind(ctx: StoreContext): Store {
     applicationCredentials: createApplicationCredentialRepository(ctx),
     revocation: createRevocationRepository(ctx),
     effectiveRoles: createEffectiveRoleResolver(ctx),
+    generation: createCacheGenerationReader(ctx),
     transaction: (work) =>
       ctx.db.isTransaction
         ? work(store)

@@ -162,6 +162,12 @@ export interface RevocationEventTable {
   audit_chain_id: string | null
 }
 
+/** One row (id 1): moved by triggers on every write that can change a validation result. */
+export interface CacheGenerationTable {
+  id: number
+  value: number
+}
+
 export interface Schema {
   project: ProjectTable
   project_tag: ProjectTagTable
@@ -179,4 +185,5 @@ export interface Schema {
   application_credential: ApplicationCredentialTable
   application_credential_role: ApplicationCredentialRoleTable
   revocation_event: RevocationEventTable
+  cache_generation: CacheGenerationTable
 }

@@ -8,16 +8,21 @@
  * TokenNotFound (404); other NotFounds (a deleted user, a disabled project) keep their message.
  *
  * Round-trips for a valid project-scoped token: two concurrent rounds for mint, one for the
- * revocation events. A `MintCache` may keep minted models (keyed by a hash of the token, never
- * the token): expiry, revocation and the user's enabled flag are still checked on every call.
+ * revocation events. With a `ValidationCache` (the server's), one round: the cache generation,
+ * then minted models, role expansions, revocation events and the catalog come from memory when
+ * they were computed at that same generation; the token is still decrypted and its expiry
+ * checked on every call. The older `MintCache` keeps minted models without generations, so it
+ * re-reads the user on every hit; it cannot see grant or role changes (tests only).
  * @module
  */
 import { createHash } from 'node:crypto'
+import type { ValidationCache } from '../../cache/index.ts'
 import { TokenNotFound, Unauthorized, UserDisabled } from '../../errors.ts'
 import type { Store } from '../../store/index.ts'
 import type { DecodedToken, TokenFields } from '../../token/token_fields.ts'
 import type { CreatedToken, CreateTokenOptions } from '../../token/token_formatter.ts'
 import { randomAuditId } from './audit_id.ts'
+import { catalogAt, isRevokedAt, storeAtGeneration } from './cached_reads.ts'
 import { type CatalogService, renderCatalog } from './catalog.ts'
 import { mintFieldsOf } from './decoded_fields.ts'
 import { mintToken } from './mint.ts'
@@ -90,6 +95,8 @@ export interface TokenServiceOptions {
   /** Milliseconds since the epoch. */
   readonly clock: () => number
   readonly cache?: MintCache | undefined
+  /** Generation-checked caches, safe with other processes writing the same database. */
+  readonly validationCache?: ValidationCache | undefined
 }
 
 const FAILED = 'Failed to validate token'
@@ -99,10 +106,28 @@ function cacheKey(token: string): string {
 }
 
 export function createTokenService(options: TokenServiceOptions): TokenService {
-  const { store, formatter, settings, clock, cache } = options
+  const { store, formatter, settings, clock, cache, validationCache } = options
 
-  /** Decode and mint, or take a cached mint; `fresh` says the user was just read. */
-  async function resolve(token: string): Promise<{ model: TokenModel; fresh: boolean }> {
+  interface Resolved {
+    readonly model: TokenModel
+    /** The user is as current as the rest of the model (just read, or unchanged since). */
+    readonly fresh: boolean
+    /** Known from a cached revocation check, else undefined. */
+    readonly revoked?: boolean
+  }
+
+  /** Decode and mint, or take a cached mint. */
+  async function resolve(token: string): Promise<Resolved> {
+    if (validationCache !== undefined) {
+      // Generation first: what is computed after it is at least as new as it.
+      const generation = await store.generation.current()
+      const fields = mintFieldsOf(formatter.validateToken(token))
+      const cached = await validationCache.mints.get(generation, cacheKey(token), async () => {
+        const model = await mintToken(storeAtGeneration(store, validationCache, generation), fields)
+        return { model, revoked: await isRevokedAt(store, validationCache, generation, model) }
+      })
+      return { ...cached, fresh: true }
+    }
     const key = cache === undefined ? undefined : cacheKey(token)
     const cached = key === undefined ? undefined : cache?.get(key)
     if (cached !== undefined) return { model: cached, fresh: false }
@@ -122,12 +147,12 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       ? (validateOptions.windowSeconds ?? settings.allowExpiredWindowSeconds)
       : 0
     try {
-      const { model, fresh } = await resolve(token)
+      const { model, fresh, revoked } = await resolve(token)
       // keystone `_is_valid_token`: `current_time < expiry`, revocation only when not expired
       if (!(clock() < keystoneTimeMs(model.expiresAt) + window * 1000)) {
         throw new TokenNotFound(FAILED)
       }
-      if (await isRevoked(store.revocation, model)) throw new TokenNotFound(FAILED)
+      if (revoked ?? (await isRevoked(store.revocation, model))) throw new TokenNotFound(FAILED)
       // The live user check (upstream bug 2122615; not in Keystone 22): a cached mint must not
       // outlive a disable that recorded no revocation event (e.g. a read-only backend).
       const user = fresh ? model.user : await store.identity.getUser(model.user.id)
@@ -171,13 +196,21 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       { now: nowSeconds },
     )
     // Mint from what the token decodes to, so the issue response equals what GET returns.
-    const model = await mintToken(store, mintFieldsOf(formatter.validateToken(created.token)))
+    const minting =
+      validationCache === undefined
+        ? store
+        : storeAtGeneration(store, validationCache, await store.generation.current())
+    const model = await mintToken(minting, mintFieldsOf(formatter.validateToken(created.token)))
     return { token: created.token, model }
   }
 
   async function catalog(userId: string, projectId: string | null): Promise<CatalogService[]> {
+    const substitutions = { publicEndpoint: settings.publicEndpoint }
+    if (validationCache !== undefined) {
+      return catalogAt(store, validationCache, { userId, projectId }, substitutions)
+    }
     const entries = await store.catalog.listCatalog()
-    return renderCatalog(entries, userId, projectId, { publicEndpoint: settings.publicEndpoint })
+    return renderCatalog(entries, userId, projectId, substitutions)
   }
 
   async function pruneRevocationEvents(): Promise<number> {

@@ -12,6 +12,7 @@ import { assignmentMigration } from './0003_assignment.ts'
 import { catalogMigration } from './0004_catalog.ts'
 import { applicationCredentialMigration } from './0005_application_credential.ts'
 import { revocationEventMigration } from './0006_revocation_event.ts'
+import { cacheGenerationMigration } from './0007_cache_generation.ts'
 import type { BatonMigration, MigrationFactory } from './columns.ts'
 
 /** Applied in this order; names are recorded in the migration table and must never change. */
@@ -22,6 +23,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, MigrationFactory]> = [
   ['0004_catalog', catalogMigration],
   ['0005_application_credential', applicationCredentialMigration],
   ['0006_revocation_event', revocationEventMigration],
+  ['0007_cache_generation', cacheGenerationMigration],
 ]
 
 export const MIGRATION_TABLE = 'baton_migration'

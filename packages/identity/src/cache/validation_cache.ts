@@ -1,0 +1,46 @@
+/**
+ * The identity server's in-process validation caches, all keyed by cache generation (see
+ * store/cache_generation.ts) so a write in any process on the database invalidates them at once:
+ * minted token models (keyed by a SHA-256 of the token, never the token), effective-role
+ * expansions per user and scope, the revocation event list, and the catalog (raw and rendered).
+ * @module
+ */
+import type { CatalogService } from '../core/tokens/catalog.ts'
+import type { TokenModel } from '../core/tokens/token_model.ts'
+import type { CatalogEntry, EffectiveRole, RevocationEvent } from '../store/index.ts'
+import { GenerationMemo } from './generation_memo.ts'
+
+/** A minted model and whether the events of its generation revoke it. */
+export interface CachedMint {
+  readonly model: TokenModel
+  readonly revoked: boolean
+}
+
+export interface ValidationCache {
+  readonly mints: GenerationMemo<CachedMint>
+  readonly roles: GenerationMemo<EffectiveRole[]>
+  /** One key (''): every event; Keystone's revoke cache holds the whole list too. */
+  readonly revocationEvents: GenerationMemo<RevocationEvent[]>
+  /** One key (''): the catalog as the store lists it. */
+  readonly catalogEntries: GenerationMemo<CatalogEntry[]>
+  /** Rendered per user and project (URL substitutions differ). */
+  readonly catalogs: GenerationMemo<CatalogService[]>
+}
+
+export interface ValidationCacheOptions {
+  /** Most token models kept; one per distinct token validated lately. */
+  readonly maxTokens?: number
+  /** Most role expansions and rendered catalogs kept, each. */
+  readonly maxScopes?: number
+}
+
+export function createValidationCache(options: ValidationCacheOptions = {}): ValidationCache {
+  const maxScopes = options.maxScopes ?? 10_000
+  return {
+    mints: new GenerationMemo(options.maxTokens ?? 10_000),
+    roles: new GenerationMemo(maxScopes),
+    revocationEvents: new GenerationMemo(1),
+    catalogEntries: new GenerationMemo(1),
+    catalogs: new GenerationMemo(maxScopes),
+  }
+}

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { Store } from '../../../packages/identity/src/store/index.ts'
+import { eachDialect, seedBasics } from '../store/store.fixtures.ts'
+
+/** Repository methods that only read: they must never move the generation. */
+const READ = /^(get|find|list|has|is|rolesFor$|current$)/
+
+/** Writes that deliberately leave it alone: login bookkeeping no validation result depends on. */
+const BOOKKEEPING = new Set([
+  'identity.recordFailedAuth',
+  'identity.resetFailedAuth',
+  'identity.recordLastActive',
+])
+
+type Run = (store: Store) => Promise<unknown>
+
+/** A write method, how to call it, and what it needs first (not measured). */
+type Step = readonly [method: string, run: Run, setup?: Run]
+
+/** Every write method, in an order where each finds what it needs. */
+function writeSteps(ids: Awaited<ReturnType<typeof seedBasics>>): Step[] {
+  const user = { type: 'user', id: ids.user.id } as const
+  const onProject = {
+    roleId: ids.role.id,
+    actor: user,
+    target: { type: 'project', id: ids.project.id },
+  } as const
+  return [
+    ['resource.createDomain', (s) => s.resource.createDomain({ id: 'd2', name: 'Other' })],
+    ['resource.updateDomain', (s) => s.resource.updateDomain('d2', { enabled: false })],
+    [
+      'resource.createProject',
+      (s) => s.resource.createProject({ id: 'p2', name: 'p2', domainId: 'd2' }),
+    ],
+    ['resource.updateProject', (s) => s.resource.updateProject('p2', { enabled: false })],
+    ['resource.setTags', (s) => s.resource.setTags('p2', ['a', 'b'])],
+    ['resource.addTag', (s) => s.resource.addTag('p2', 'c')],
+    ['resource.removeTag', (s) => s.resource.removeTag('p2', 'a')],
+    [
+      'identity.createUser',
+      (s) => s.identity.createUser({ id: 'u2', name: 'u2', domainId: ids.domain.id }),
+    ],
+    ['identity.updateUser', (s) => s.identity.updateUser('u2', { enabled: false })],
+    ['identity.setPassword', (s) => s.identity.setPassword(ids.user.id, { hash: 'h2' })],
+    ['identity.recordFailedAuth', (s) => s.identity.recordFailedAuth(ids.user.id)],
+    ['identity.resetFailedAuth', (s) => s.identity.resetFailedAuth(ids.user.id)],
+    ['identity.recordLastActive', (s) => s.identity.recordLastActive(ids.user.id)],
+    [
+      'identity.createGroup',
+      (s) => s.identity.createGroup({ id: 'g2', name: 'g2', domainId: ids.domain.id }),
+    ],
+    ['identity.updateGroup', (s) => s.identity.updateGroup('g2', { name: 'g2b' })],
+    ['identity.addUserToGroup', (s) => s.identity.addUserToGroup(ids.user.id, ids.group.id)],
+    [
+      'identity.removeUserFromGroup',
+      (s) => s.identity.removeUserFromGroup(ids.user.id, ids.group.id),
+    ],
+    ['assignment.createRole', (s) => s.assignment.createRole({ id: 'r2', name: 'reader' })],
+    ['assignment.updateRole', (s) => s.assignment.updateRole('r2', { name: 'reader2' })],
+    ['assignment.addImpliedRole', (s) => s.assignment.addImpliedRole(ids.role.id, 'r2')],
+    ['assignment.removeImpliedRole', (s) => s.assignment.removeImpliedRole(ids.role.id, 'r2')],
+    ['assignment.grant', (s) => s.assignment.grant(onProject)],
+    ['assignment.revokeGrant', (s) => s.assignment.revokeGrant(onProject)],
+    ['assignment.grantSystem', (s) => s.assignment.grantSystem(user, ids.role.id)],
+    ['assignment.revokeSystemGrant', (s) => s.assignment.revokeSystemGrant(user, ids.role.id)],
+    ['catalog.createService', (s) => s.catalog.createService({ id: 's1', type: 'compute' })],
+    ['catalog.updateService', (s) => s.catalog.updateService('s1', { enabled: false })],
+    ['catalog.createRegion', (s) => s.catalog.createRegion({ id: 'RegionOne' })],
+    ['catalog.updateRegion', (s) => s.catalog.updateRegion('RegionOne', { description: 'x' })],
+    [
+      'catalog.createEndpoint',
+      (s) =>
+        s.catalog.createEndpoint({
+          id: 'e1',
+          interface: 'public',
+          serviceId: 's1',
+          url: 'http://x',
+        }),
+    ],
+    ['catalog.updateEndpoint', (s) => s.catalog.updateEndpoint('e1', { url: 'http://y' })],
+    ['catalog.deleteEndpoint', (s) => s.catalog.deleteEndpoint('e1')],
+    ['catalog.deleteRegion', (s) => s.catalog.deleteRegion('RegionOne')],
+    ['catalog.deleteService', (s) => s.catalog.deleteService('s1')],
+    [
+      'applicationCredentials.create',
+      (s) =>
+        s.applicationCredentials.create({
+          id: 'ac1',
+          name: 'ac1',
+          userId: ids.user.id,
+          projectId: ids.project.id,
+          secretHash: 'x',
+          roleIds: [ids.role.id],
+        }),
+    ],
+    ['applicationCredentials.delete', (s) => s.applicationCredentials.delete('ac1')],
+    [
+      'applicationCredentials.deleteForUserOnProject',
+      (s) => s.applicationCredentials.deleteForUserOnProject(ids.user.id, ids.project.id),
+      (s) =>
+        s.applicationCredentials.create({
+          name: 'ac2',
+          userId: ids.user.id,
+          projectId: ids.project.id,
+          secretHash: 'x',
+          roleIds: [],
+        }),
+    ],
+    [
+      'revocation.record',
+      (s) => s.revocation.record({ userId: ids.user.id, revokedAt: 1_000_000 }),
+    ],
+    ['revocation.prune', (s) => s.revocation.prune(2_000_000)],
+    ['assignment.deleteRole', (s) => s.assignment.deleteRole('r2')],
+    ['identity.deleteGroup', (s) => s.identity.deleteGroup('g2')],
+    ['identity.deleteUser', (s) => s.identity.deleteUser('u2')],
+    ['resource.deleteProject', (s) => s.resource.deleteProject('p2')],
+    ['resource.deleteDomain', (s) => s.resource.deleteDomain('d2')],
+  ]
+}
+
+eachDialect('the cache generation', (env) => {
+  test('every store write method that can change a validation result moves it', async () => {
+    const { store } = env()
+    const ids = await seedBasics(store)
+    const steps = writeSteps(ids)
+    const stepNames = new Set(steps.map(([name]) => name))
+    // Reflection: a write method added to any repository fails here until it has a step.
+    const writes: string[] = []
+    for (const [area, repository] of Object.entries(store)) {
+      if (typeof repository !== 'object' || repository === null) continue
+      for (const method of Object.keys(repository)) {
+        if (!READ.test(method)) writes.push(`${area}.${method}`)
+      }
+    }
+    assert.ok(writes.length > 40, `found only ${writes.length} write methods`)
+    assert.deepEqual(
+      writes.filter((name) => !stepNames.has(name)),
+      [],
+    )
+
+    for (const [name, run, setup] of steps) {
+      await setup?.(store)
+      const before = await store.generation.current()
+      await run(store)
+      const after = await store.generation.current()
+      if (BOOKKEEPING.has(name)) assert.equal(after, before, `${name} moved the generation`)
+      else assert.ok(after > before, `${name} left the generation at ${before}`)
+    }
+  })
+
+  test('reads leave it alone, and a rolled-back write does not move it', async () => {
+    const { store } = env()
+    const ids = await seedBasics(store)
+    const start = await store.generation.current()
+    await store.identity.getUser(ids.user.id)
+    await store.resource.getProject(ids.project.id)
+    await store.effectiveRoles.rolesFor(ids.user.id, { type: 'project', id: ids.project.id })
+    await store.catalog.listCatalog()
+    await store.revocation.listSince()
+    assert.equal(await store.generation.current(), start)
+    await assert.rejects(
+      store.transaction(async (trx) => {
+        await trx.identity.updateUser(ids.user.id, { enabled: false })
+        throw new Error('abort')
+      }),
+      /abort/,
+    )
+    assert.equal(await store.generation.current(), start)
+    assert.equal((await store.identity.getUser(ids.user.id)).enabled, true)
+  })
+})
