@@ -78,6 +78,7 @@ function printUsage(io: CliIo, cloud: LocalCloud, firstRun: boolean): void {
     '  openstack image create --file README.md --disk-format raw --container-format bare readme',
   )
   io.out('  openstack volume create --image readme --size 1 vol1')
+  io.out('  openstack server create --flavor 1 --image readme --boot-from-volume 1 --wait srv1')
   io.out('')
   io.out(`Configs: ${plan.dataDir}/{identity,compute,volume,image,object}.conf`)
   io.out(
