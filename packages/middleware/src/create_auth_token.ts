@@ -88,7 +88,7 @@ export function createAuthToken(o: CreateAuthTokenOptions): AuthToken {
   }
   if (!v.service_token_roles_required) {
     logger.warn(
-      '[keystone_authtoken] service_token_roles_required is false: any valid token then counts ' +
+      '[keystone_authtoken] service_token_roles_required is false, so every valid token then counts ' +
         'as a service token, bypassing access rules and service role checks. Set it to true.',
     )
   }

@@ -50,7 +50,7 @@ export function registerServeEchoCommand(serve: Command, io: CliIo): void {
       .command('echo')
       .description('serve a guarded echo of the identity headers ([keystone_authtoken] config)')
       .option('--host <address>', 'address to listen on', '127.0.0.1')
-      .option('--port <number>', 'port to listen on (0: any free port)', parsePort, 8999),
+      .option('--port <number>', 'port to listen on (0 picks a free port)', parsePort, 8999),
   ).action(async (flags: EchoFlags) => {
     const auth = createAuthToken({
       configFiles: flags.configFile,
