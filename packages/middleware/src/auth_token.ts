@@ -8,7 +8,6 @@
 import type { AccessInfo, Clock } from '@baton/client'
 import { IdentityUnavailable, InvalidToken } from './errors.ts'
 import {
-  FORGEABLE_HEADERS,
   SERVICE_CATALOG_HEADER,
   SERVICE_STATUS_HEADER,
   serviceHeaders,
@@ -47,7 +46,7 @@ export type AuthDecision =
   | { readonly action: 'pass'; readonly identity: RequestIdentity }
   | {
       readonly action: 'reject'
-      readonly status: 401 | 503
+      readonly status: 401 | 500 | 503
       readonly headers: Readonly<Record<string, string>>
       readonly body: string
     }
@@ -236,15 +235,4 @@ export class AuthTokenProtocol {
 function header(headers: IncomingHeaders, name: string): string | undefined {
   const value = headers[name]
   return typeof value === 'string' ? value : value?.[0]
-}
-
-/** Copies `headers` without any identity header a client could have forged. */
-export function withoutForgedHeaders(
-  headers: IncomingHeaders,
-): Record<string, string | readonly string[]> {
-  const out: Record<string, string | readonly string[]> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !FORGEABLE_HEADERS.has(name.toLowerCase())) out[name] = value
-  }
-  return out
 }

@@ -112,7 +112,6 @@ export function createAuthToken(o: CreateAuthTokenOptions): AuthToken {
     cache,
     cacheTime: v.token_cache_time,
     clock,
-    userAgent: o.userAgent ?? 'baton-authtoken',
   })
   const protocol = new AuthTokenProtocol({
     settings: {

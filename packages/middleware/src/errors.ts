@@ -41,3 +41,6 @@ export class IdentityUnavailable extends MiddlewareError {
     super(MiddlewareErrorCode.IdentityUnavailable, reason, options)
   }
 }
+
+/** A cache setting (`memcached_servers`, `memcache_security_strategy`, ...) that cannot work. */
+export class CacheConfigError extends MiddlewareConfigError {}

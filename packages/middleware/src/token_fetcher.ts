@@ -25,7 +25,6 @@ export type TokenFetcherOptions = {
   /** Seconds; <= 0 disables caching. */
   readonly cacheTime: number
   readonly clock: Clock
-  readonly userAgent: string
 }
 
 export class TokenFetcher {
@@ -76,7 +75,6 @@ export class TokenFetcher {
         headers: {
           'X-Subject-Token': token,
           'OpenStack-Identity-Access-Rules': '1',
-          'User-Agent': this.#o.userAgent,
         },
         query,
         raiseExc: false,

@@ -7,8 +7,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { IncomingHeaders } from '../auth_token.ts'
 import type { AuthToken } from '../create_auth_token.ts'
-import { FORGEABLE_HEADERS } from '../identity_headers.ts'
-import { internalErrorBody, pathOf } from './node_http.ts'
+import { decideRequest, rewriteHeaders } from './decide.ts'
 import { rememberIdentity } from './request_identity.ts'
 
 export type FastifyRequestLike = {
@@ -37,28 +36,17 @@ export type FastifyAuthTokenHooks = {
 export function fastifyAuthToken(auth: AuthToken): FastifyAuthTokenHooks {
   return {
     async onRequest(request, reply) {
-      let decision: Awaited<ReturnType<AuthToken['protocol']['decide']>>
-      try {
-        decision = await auth.protocol.decide(request.headers as IncomingHeaders, {
-          method: request.method,
-          path: pathOf(request.url),
-        })
-      } catch {
-        return reply
-          .code(500)
-          .header('Content-Type', 'application/json; charset=UTF-8')
-          .send(internalErrorBody())
-      }
-      for (const name of Object.keys(request.headers)) {
-        if (FORGEABLE_HEADERS.has(name)) delete request.headers[name]
-      }
+      const decision = await decideRequest(
+        auth,
+        request.headers as IncomingHeaders,
+        request.method,
+        request.url,
+      )
+      rewriteHeaders(request.headers, decision)
       if (decision.action === 'reject') {
         reply.code(decision.status)
         for (const [name, value] of Object.entries(decision.headers)) reply.header(name, value)
         return reply.send(decision.body)
-      }
-      for (const [name, value] of Object.entries(decision.identity.headers)) {
-        request.headers[name.toLowerCase()] = value
       }
       rememberIdentity(decision.identity, request, request.raw)
       return undefined

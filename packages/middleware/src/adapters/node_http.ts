@@ -5,9 +5,9 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { AuthDecision } from '../auth_token.ts'
 import type { AuthToken } from '../create_auth_token.ts'
 import { FORGEABLE_HEADERS } from '../identity_headers.ts'
+import { decideRequest, rewriteHeaders } from './decide.ts'
 import { rememberIdentity } from './request_identity.ts'
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>
@@ -28,39 +28,21 @@ export async function authenticateNodeRequest(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<boolean> {
-  let decision: AuthDecision
-  try {
-    decision = await auth.protocol.decide(req.headers, {
-      method: req.method ?? 'GET',
-      path: pathOf(req.url),
-    })
-  } catch {
-    sendJson(res, 500, internalErrorBody())
-    return false
-  }
-  stripForgedHeaders(req)
+  const decision = await decideRequest(auth, req.headers, req.method, req.url)
+  rewriteHeaders(req.headers, decision)
+  stripForgedRawHeaders(req)
   if (decision.action === 'reject') {
     res.writeHead(decision.status, decision.headers)
     res.end(decision.body)
     return false
-  }
-  for (const [name, value] of Object.entries(decision.identity.headers)) {
-    req.headers[name.toLowerCase()] = value
   }
   rememberIdentity(decision.identity, req)
   addChallengeTo401(res, auth.protocol.wwwAuthenticate)
   return true
 }
 
-export function pathOf(url: string | undefined): string {
-  const path = (url ?? '/').split('?', 1)[0] ?? '/'
-  return path === '' ? '/' : path
-}
-
-function stripForgedHeaders(req: IncomingMessage): void {
-  for (const name of Object.keys(req.headers)) {
-    if (FORGEABLE_HEADERS.has(name)) delete req.headers[name]
-  }
+/** `rawHeaders` too, for frameworks that read them. */
+function stripForgedRawHeaders(req: IncomingMessage): void {
   const raw = req.rawHeaders
   const kept: string[] = []
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -89,19 +71,4 @@ function addChallengeTo401(res: ServerResponse, challenge: string): void {
     return writeHead.apply(this, args)
   } as ServerResponse['writeHead']
   res.writeHead = patched
-}
-
-export function internalErrorBody(): string {
-  return JSON.stringify({
-    error: {
-      code: 500,
-      title: 'Internal Server Error',
-      message: 'An unexpected error prevented the server from authenticating the request.',
-    },
-  })
-}
-
-function sendJson(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8' })
-  res.end(body)
 }

@@ -3,7 +3,7 @@
  * over a memory, memcached or Redis backend, and the helpers that build it from options.
  * @module
  */
-export { CacheConfigError } from './cache_config_error.ts'
+export { CacheConfigError } from '../errors.ts'
 export { type CacheBackendOptions, cacheBackendFromOptions } from './from_options.ts'
 export {
   createMemcachedBackend,

@@ -6,7 +6,7 @@
  * @module
  */
 import { Redis } from 'ioredis'
-import { CacheConfigError } from './cache_config_error.ts'
+import { CacheConfigError } from '../errors.ts'
 import type { CacheBackend } from './types.ts'
 
 export type RedisBackendOptions = {

@@ -3,7 +3,7 @@
  * case-insensitive (oslo.config `ignore_case`); anything else is a start-up error.
  * @module
  */
-import { CacheConfigError } from './cache_config_error.ts'
+import { CacheConfigError } from '../errors.ts'
 import type { SecurityStrategy } from './types.ts'
 
 const STRATEGIES: Readonly<Record<string, SecurityStrategy>> = {

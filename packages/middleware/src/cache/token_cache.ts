@@ -4,7 +4,7 @@
  * results apart. Every backend failure, tampered entry or unreadable value is a miss, never an error.
  * @module
  */
-import { CacheConfigError } from './cache_config_error.ts'
+import { CacheConfigError } from '../errors.ts'
 import {
   type DerivedKeys,
   deriveKeys,
