@@ -5,8 +5,8 @@
  * @module
  */
 import type { Delegation } from '../kit/delegation.ts'
+import { statusOf } from '../kit/hop_failure.ts'
 import type { ServiceContext } from '../kit/service_app.ts'
-import { statusOf } from '../volume/hop_failure.ts'
 
 const VOLUME = 'volumev3'
 const HEADERS = { 'OpenStack-API-Version': 'volume 3.0', Accept: 'application/json' }

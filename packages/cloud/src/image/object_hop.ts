@@ -10,9 +10,11 @@ import type { Readable } from 'node:stream'
 import type { Delegation } from '../kit/delegation.ts'
 import { TooLarge, UpstreamFailure } from '../kit/errors.ts'
 import type { ServiceContext } from '../kit/service_app.ts'
+import type { HopResponse } from '../kit/stream_http.ts'
 import type { Image } from './model.ts'
 import type { UploadResult } from './repository.ts'
-import { type HopResponse, streamRequest } from './stream_http.ts'
+
+const OBJECT_STORE = 'object-store'
 
 type HopRequest = {
   readonly headers?: Record<string, string>
@@ -120,42 +122,12 @@ export class ObjectHop {
     delegation: Delegation,
     o: HopRequest,
   ): Promise<HopResponse> {
-    const ctx = this.#ctx
-    const path = this.#path(suffix)
-    const entry = {
-      service: ctx.name,
-      direction: 'sent' as const,
-      request_id: delegation.requestId,
+    const base = ownerAccount(await this.#ctx.next.endpoint(OBJECT_STORE, delegation), image.owner)
+    return this.#ctx.next.stream(OBJECT_STORE, this.#path(suffix), delegation, {
+      ...o,
       method,
-      path,
-      user_id: delegation.userId,
-      project_id: delegation.projectId,
-      target: 'object-store',
-      service_token_sent: ctx.serviceAuth !== null,
-    }
-    const fail = (error: unknown): never => {
-      const detail = `${ctx.name} -> object-store ${method} ${path}: ${error instanceof Error ? error.message : String(error)}`
-      ctx.audit.write({ ...entry, status: 0, outcome: 'error', detail })
-      throw new UpstreamFailure(detail, { cause: error })
-    }
-    const base = ownerAccount(await ctx.next.endpoint('object-store', delegation), image.owner)
-    const session = ctx.next.session(delegation)
-    let auth: Record<string, string> | null = null
-    try {
-      auth = (await session.auth?.getHeaders(session)) ?? null
-    } catch (error) {
-      fail(error)
-    }
-    if (auth === null) fail(new Error('no token to send'))
-    let res: HopResponse
-    try {
-      const headers = { ...auth, 'X-OpenStack-Request-ID': delegation.requestId, ...o.headers }
-      res = await streamRequest(`${base}${path}`, method, headers, o.body)
-    } catch (error) {
-      return fail(error)
-    }
-    ctx.audit.write({ ...entry, status: res.status, outcome: res.status < 400 ? 'ok' : 'error' })
-    return res
+      base,
+    })
   }
 
   async #failure(method: string, suffix: string, res: HopResponse): Promise<UpstreamFailure> {

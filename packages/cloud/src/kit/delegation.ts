@@ -18,6 +18,8 @@ import { ClientError, downstreamSession, HttpError } from '@baton/client'
 import type { AuthToken, RequestIdentity } from '@baton/middleware'
 import type { AuditLog } from './audit.ts'
 import { UpstreamFailure } from './errors.ts'
+import { shortBody } from './hop_failure.ts'
+import { type HopResponse, streamRequest } from './stream_http.ts'
 
 export type Delegation = {
   readonly userToken: string
@@ -71,10 +73,27 @@ function forUserProject(url: string, ownProject: string | undefined, userProject
     .join('/')
 }
 
+export type StreamOptions = {
+  readonly method?: string
+  readonly headers?: Readonly<Record<string, string>>
+  /** A streamed request body (sent with backpressure); no 401 retry then: it cannot be replayed. */
+  readonly body?: AsyncIterable<Uint8Array>
+  /** Another base URL than the catalog's (the image service writes into the image owner's account). */
+  readonly base?: string
+  /** Statuses the caller takes; any other is an UpstreamFailure. Default: the caller takes them all. */
+  readonly accept?: (status: number) => boolean
+  readonly signal?: AbortSignal
+}
+
 export class NextHop {
   readonly #o: NextHopOptions
   constructor(options: NextHopOptions) {
     this.#o = options
+  }
+
+  /** Whether calls carry this service's own X-Service-Token (`[service_user]` is on). */
+  get sendsServiceToken(): boolean {
+    return this.#o.serviceAuth !== null
   }
 
   /** The session a call for this delegation goes through. */
@@ -124,17 +143,7 @@ export class NextHop {
   ): Promise<Awaited<ReturnType<Session['request']>>> {
     const base = await this.endpoint(serviceType, delegation)
     const method = options.method ?? 'GET'
-    const entry = {
-      service: this.#o.service,
-      direction: 'sent' as const,
-      request_id: delegation.requestId,
-      method,
-      path,
-      user_id: delegation.userId,
-      project_id: delegation.projectId,
-      target: serviceType,
-      service_token_sent: this.#o.serviceAuth !== null,
-    }
+    const entry = this.#auditEntry(serviceType, method, path, delegation)
     try {
       const response = await this.session(delegation).request(`${base}${path}`, {
         ...options,
@@ -147,6 +156,72 @@ export class NextHop {
       const detail = `${this.#o.service} -> ${serviceType} ${method} ${path}: ${reason(error)}`
       this.#o.audit.write({ ...entry, status, outcome: 'error', detail })
       throw new UpstreamFailure(detail, { cause: error })
+    }
+  }
+  /**
+   * `call` for data: the same tokens, the same single re-authenticated retry on 401 (when there is
+   * no body to replay), the same audit line and hop-naming failures, but bodies stream both ways
+   * (image data, volume copies) instead of being buffered as text.
+   */
+  async stream(
+    serviceType: string,
+    path: string,
+    delegation: Delegation,
+    o: StreamOptions = {},
+  ): Promise<HopResponse> {
+    const method = o.method ?? 'GET'
+    const entry = this.#auditEntry(serviceType, method, path, delegation)
+    const fail = (status: number, why: string, cause?: unknown): never => {
+      const detail = `${this.#o.service} -> ${serviceType} ${method} ${path}: ${why}`
+      this.#o.audit.write({ ...entry, status, outcome: 'error', detail })
+      throw new UpstreamFailure(detail, { cause })
+    }
+    const url = `${o.base ?? (await this.endpoint(serviceType, delegation))}${path}`
+    const session = this.session(delegation)
+    let secrets: string[] = []
+    const send = async (): Promise<HopResponse> => {
+      const auth = (await session.auth?.getHeaders(session)) ?? null
+      if (auth === null) throw new Error('no token to send')
+      secrets = Object.values(auth)
+      const headers = { ...auth, 'X-OpenStack-Request-ID': delegation.requestId, ...o.headers }
+      return streamRequest(url, method, headers, o.body, o.signal)
+    }
+    let res: HopResponse
+    try {
+      res = await send()
+      // keystoneauth: on 401, drop what can be renewed (our service token) and resend once
+      if (res.status === 401 && o.body === undefined && session.auth?.invalidate() === true) {
+        await res.text()
+        res = await send()
+      }
+    } catch (error) {
+      if (o.signal?.aborted === true) throw error
+      return fail(0, error instanceof Error ? error.message : String(error), error)
+    }
+    if (o.accept !== undefined && !o.accept(res.status)) {
+      const body = shortBody(await res.text(), secrets)
+      const cause = new HttpError({ status: res.status, method, url, body })
+      return fail(res.status, `${res.status} ${body}`.trim(), cause)
+    }
+    this.#o.audit.write({
+      ...entry,
+      status: res.status,
+      outcome: res.status < 400 ? 'ok' : 'error',
+    })
+    return res
+  }
+
+  #auditEntry(serviceType: string, method: string, path: string, delegation: Delegation) {
+    return {
+      service: this.#o.service,
+      direction: 'sent' as const,
+      request_id: delegation.requestId,
+      method,
+      path,
+      user_id: delegation.userId,
+      project_id: delegation.projectId,
+      target: serviceType,
+      service_token_sent: this.sendsServiceToken,
     }
   }
 }

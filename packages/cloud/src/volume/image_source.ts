@@ -1,15 +1,10 @@
 /**
- * Reading an image from the image service for the user: its record through the kit's next hop, its
- * data as a stream. Baton's client buffers bodies as text, so the download goes through global fetch
- * with the same headers the hop's session would send (user token + this service's X-Service-Token),
- * the same single re-authenticated retry on 401, the same audit line and the same hop-naming errors.
+ * Reading an image from the image service for the user (user token + this service's
+ * X-Service-Token, through the kit's next hop): its record as JSON, its data as a stream.
  * @module
  */
-import { HttpError } from '@baton/client'
 import type { Delegation } from '../kit/delegation.ts'
-import { UpstreamFailure } from '../kit/errors.ts'
 import type { ServiceContext } from '../kit/service_app.ts'
-import { shortBody } from './hop_failure.ts'
 
 const IMAGE = 'image'
 
@@ -53,7 +48,7 @@ export async function imageRecord(
   }
 }
 
-/** The image data as a byte stream; failures are UpstreamFailure naming the hop and the reason. */
+/** The image data (or a byte range of it) as a stream; failures name the hop and the reason. */
 export async function openImageData(
   ctx: ServiceContext,
   delegation: Delegation,
@@ -62,56 +57,18 @@ export async function openImageData(
   /** An HTTP byte range (`bytes=a-b`) for a ranged copy; the whole image when absent. */
   range?: string,
 ): Promise<AsyncIterable<Uint8Array>> {
-  const path = `/v2/images/${encodeURIComponent(imageId)}/file`
-  const url = `${await ctx.next.endpoint(IMAGE, delegation)}${path}`
-  const session = ctx.next.session(delegation)
-  const entry = {
-    service: ctx.name,
-    direction: 'sent' as const,
-    request_id: delegation.requestId,
-    method: 'GET',
-    path,
-    user_id: delegation.userId,
-    project_id: delegation.projectId,
-    target: IMAGE,
-    service_token_sent: ctx.serviceAuth !== null,
-  }
-  const fail = (status: number, reason: string, cause?: unknown): never => {
-    const detail = `${ctx.name} -> ${IMAGE} GET ${path}: ${reason}`
-    ctx.audit.write({ ...entry, status, outcome: 'error', detail })
-    throw new UpstreamFailure(detail, { cause })
-  }
-  const send = async (): Promise<{ res: Response; secrets: string[] }> => {
-    const auth = (await session.auth?.getHeaders(session)) ?? {}
-    const res = await fetch(url, {
+  const res = await ctx.next.stream(
+    IMAGE,
+    `/v2/images/${encodeURIComponent(imageId)}/file`,
+    delegation,
+    {
       headers: {
-        ...auth,
         Accept: 'application/octet-stream',
-        'X-OpenStack-Request-ID': delegation.requestId,
         ...(range === undefined ? {} : { Range: range }),
       },
+      accept: (status) => status === 200 || status === 206,
       signal,
-    })
-    return { res, secrets: Object.values(auth) }
-  }
-  let sent: Awaited<ReturnType<typeof send>>
-  try {
-    sent = await send()
-    // keystoneauth: on 401, drop what can be renewed (our service token) and resend once
-    if (sent.res.status === 401 && session.auth?.invalidate() === true) {
-      await sent.res.body?.cancel()
-      sent = await send()
-    }
-  } catch (error) {
-    if (signal.aborted) throw error
-    return fail(0, error instanceof Error ? error.message : String(error), error)
-  }
-  const { res, secrets } = sent
-  if (res.status >= 400 || res.body === null) {
-    const body = shortBody(await res.text(), secrets)
-    const cause = new HttpError({ status: res.status, method: 'GET', url, body })
-    return fail(res.status, `${res.status} ${body}`.trim(), cause)
-  }
-  ctx.audit.write({ ...entry, status: res.status, outcome: 'ok' })
+    },
+  )
   return res.body
 }

@@ -23,30 +23,35 @@ export function streamRequest(
   method: string,
   headers: Record<string, string>,
   body?: AsyncIterable<Uint8Array>,
+  signal?: AbortSignal,
 ): Promise<HopResponse> {
   const target = new URL(url)
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise((resolve, reject) => {
     let answered = false
     let written = body === undefined
-    const req = send(target, { method, headers }, (res) => {
-      answered = true
-      resolve({
-        status: res.statusCode ?? 0,
-        header: (name) => {
-          const value = res.headers[name.toLowerCase()]
-          return Array.isArray(value) ? value.join(', ') : value
-        },
-        body: res,
-        async text() {
-          const chunks: Buffer[] = []
-          for await (const chunk of res) chunks.push(chunk as Buffer)
-          // answered before taking all the data (a refusal): this connection cannot be reused
-          if (!written) req.destroy()
-          return Buffer.concat(chunks).toString('utf8')
-        },
-      })
-    })
+    const req = send(
+      target,
+      { method, headers, ...(signal === undefined ? {} : { signal }) },
+      (res) => {
+        answered = true
+        resolve({
+          status: res.statusCode ?? 0,
+          header: (name) => {
+            const value = res.headers[name.toLowerCase()]
+            return Array.isArray(value) ? value.join(', ') : value
+          },
+          body: res,
+          async text() {
+            const chunks: Buffer[] = []
+            for await (const chunk of res) chunks.push(chunk as Buffer)
+            // answered before taking all the data (a refusal): this connection cannot be reused
+            if (!written) req.destroy()
+            return Buffer.concat(chunks).toString('utf8')
+          },
+        })
+      },
+    )
     req.on('error', reject)
     if (body === undefined) {
       req.end()

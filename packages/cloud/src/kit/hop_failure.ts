@@ -1,7 +1,7 @@
 /**
  * Turns a failed call to the next service into the reason a resource is put in error: the kit's
  * message already names the hop (`volume -> image GET /v2/images/…/file: 401 …`); a 401 from a sender
- * that sends no service token also says why the chain broke. Used by the volume and compute jobs.
+ * that sends no service token also says why the chain broke. Used by every service that calls on.
  * @module
  */
 import { HttpError } from '@baton/client'
