@@ -17,10 +17,12 @@ process.once('exit', () => {
 })
 
 export function startHelperServer(
-  script: 'fixed_body.mjs' | 'plain_echo.mjs',
+  script: 'fixed_body.mjs' | 'plain_echo.ts',
   args: readonly string[] = [],
 ): Promise<HelperServer> {
-  const child = spawn(process.execPath, [new URL(script, SERVERS).pathname, ...args], {
+  // a .ts helper runs through tsx (module loading only: requests never touch the loader)
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const child = spawn(process.execPath, [...loader, new URL(script, SERVERS).pathname, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   running.add(child)

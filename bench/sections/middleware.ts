@@ -1,7 +1,7 @@
 /**
  * Section 4, middleware overhead: `baton serve echo` (the auth middleware, in-memory token cache,
  * guarding an echo of the identity headers; test/interop/echo_process.ts) against the same echo
- * unguarded (bench/servers/plain_echo.mjs), with a user token the middleware has already
+ * unguarded (bench/servers/plain_echo.ts), with a user token the middleware has already
  * validated and cached, in alternating rounds.
  * @module
  */
@@ -30,7 +30,7 @@ export async function middlewareSection(ctx: BenchContext): Promise<Figure[]> {
     'interface = public',
     'token_cache_time = 300',
   ])
-  const plain = await startHelperServer('plain_echo.mjs')
+  const plain = await startHelperServer('plain_echo.ts')
   try {
     const request = (url: string): WrkRequest => ({
       method: 'GET',

@@ -58,7 +58,7 @@ export function registerServeEchoCommand(serve: Command, io: CliIo): void {
       logger: { warn: (m) => io.err(`baton: warning: ${m}`), error: (m) => io.err(`baton: ${m}`) },
       userAgent: 'baton-echo',
     })
-    const server = createServer(guardHandler(auth, echo))
+    const server = createServer(guardHandler(auth, echoIdentityHeaders))
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(flags.port, flags.host, resolve)
@@ -73,7 +73,8 @@ export function registerServeEchoCommand(serve: Command, io: CliIo): void {
   })
 }
 
-function echo(req: IncomingMessage, res: ServerResponse): void {
+/** The echo itself: 200 with the identity headers the request carries (the bench serves it unguarded). */
+export function echoIdentityHeaders(req: IncomingMessage, res: ServerResponse): void {
   const identity: Record<string, string> = {}
   for (const name of ECHOED_HEADERS) {
     const value = req.headers[name]
