@@ -39,13 +39,7 @@ export async function passwordToken(
   return (await passwordLogin(url, name, password, project)).token
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
+export { freePort } from '../support/servers.ts'
 
 export type Received = {
   readonly method: string

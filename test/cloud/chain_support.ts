@@ -19,13 +19,13 @@ import { join } from 'node:path'
 import { computeService } from '../../packages/cloud/src/compute/index.ts'
 import { type RunningService, startService } from '../../packages/cloud/src/kit/run_service.ts'
 import { volumeService } from '../../packages/cloud/src/volume/index.ts'
-import { freePort } from '../interop/identity_process.ts'
 import {
   ADMIN_PASSWORD,
   EXPIRATION,
   startTestIdentity,
   type TestIdentity,
 } from '../support/identity_server.ts'
+import { freePort } from '../support/servers.ts'
 import {
   imageUrl,
   type Login,

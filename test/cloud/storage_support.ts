@@ -14,8 +14,8 @@ import type { RunningService } from '../../packages/cloud/src/kit/run_service.ts
 import { startService } from '../../packages/cloud/src/kit/run_service.ts'
 import type { ServiceSpec } from '../../packages/cloud/src/kit/service_app.ts'
 import { objectService } from '../../packages/cloud/src/object/index.ts'
-import { freePort } from '../interop/identity_process.ts'
 import { ADMIN_PASSWORD, type TestClock, type WorldUser } from '../support/identity_server.ts'
+import { freePort } from '../support/servers.ts'
 
 export type { Login } from '../../packages/cli/src/local_cloud/identity_admin.ts'
 

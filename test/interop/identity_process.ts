@@ -1,36 +1,48 @@
 /**
- * A real `baton serve identity` process for interop tests: a scratch data dir with keys, a synced
- * SQLite database and keystone-manage-style bootstrap, on a free loopback port.
+ * A real `baton serve identity` process for interop tests and the bench: a scratch data dir with
+ * keys, a synced database (SQLite unless told otherwise) and keystone-manage-style bootstrap, on a
+ * free loopback port. The bench adds node flags (`--cpu-prof`), another database and a hook that
+ * seeds data between bootstrap and serve.
  * @module
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { main } from '@baton/cli'
+import { freePort } from '../support/servers.ts'
+
+export { freePort }
 
 export const ADMIN_PASSWORD = 'interop-admin-pw'
 const BATON_BIN = new URL('../../packages/cli/bin/baton.mjs', import.meta.url).pathname
 
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  // a crashed run must not leave a server holding its port
+  for (const child of running) child.kill('SIGKILL')
+})
+
 export type IdentityProcess = {
   readonly url: string
   readonly conf: string
+  readonly dir: string
+  readonly pid: number
+  /** `[fernet_tokens] key_repository`, for minting tokens the server will accept. */
+  readonly keyRepository: string
   /** OS_* variables for openstackclient / keystoneauth as the bootstrap admin. */
   readonly adminEnv: Record<string, string>
   stop(): Promise<void>
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
+export type IdentityProcessOptions = {
+  /** Parent of the server's scratch dir (default the OS temp dir). */
+  readonly scratchDir?: string
+  /** `[database] connection`; default a SQLite file in the scratch dir. */
+  readonly connection?: string
+  readonly nodeArgs?: readonly string[]
+  /** Runs after `db sync` and `bootstrap`, before the server starts. */
+  readonly prepare?: (conf: string) => Promise<void>
 }
 
 async function baton(args: string[]): Promise<void> {
@@ -42,24 +54,29 @@ async function baton(args: string[]): Promise<void> {
     now: Date.now,
     debug: false,
   })
-  if (status !== 0) throw new Error(`baton ${args[0]} failed: ${err.join('\n')}`)
+  if (status !== 0) throw new Error(`baton ${args.slice(0, 2).join(' ')} failed: ${err.join('\n')}`)
 }
 
-export async function startIdentity(extraConfig: readonly string[] = []): Promise<IdentityProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'baton-interop-'))
+export async function startIdentity(
+  extraConfig: readonly string[] = [],
+  options: IdentityProcessOptions = {},
+): Promise<IdentityProcess> {
+  const dir = mkdtempSync(join(options.scratchDir ?? tmpdir(), 'baton-identity-'))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const conf = join(dir, 'identity.conf')
+  const keyRepository = join(dir, 'fernet-keys')
   writeFileSync(
     conf,
     [
       '[database]',
-      `connection = sqlite:///${join(dir, 'identity.db')}`,
+      `connection = ${options.connection ?? `sqlite:///${join(dir, 'identity.db')}`}`,
       '[fernet_tokens]',
-      `key_repository = ${join(dir, 'fernet-keys')}`,
+      `key_repository = ${keyRepository}`,
       ...extraConfig,
       '',
     ].join('\n'),
+    { mode: 0o600 },
   )
   await baton(['keys', 'setup', '--config-file', conf])
   await baton(['db', 'sync', '--config-file', conf])
@@ -69,6 +86,7 @@ export async function startIdentity(extraConfig: readonly string[] = []): Promis
     conf,
     '--bootstrap-password',
     ADMIN_PASSWORD,
+    // all three interfaces, as keystone_process.ts bootstraps Keystone: the same catalog both sides
     '--bootstrap-public-url',
     `${url}/v3/`,
     '--bootstrap-internal-url',
@@ -78,9 +96,11 @@ export async function startIdentity(extraConfig: readonly string[] = []): Promis
     '--bootstrap-region-id',
     'RegionOne',
   ])
+  await options.prepare?.(conf)
   const child = spawn(
     process.execPath,
     [
+      ...(options.nodeArgs ?? []),
       BATON_BIN,
       'serve',
       'identity',
@@ -91,14 +111,22 @@ export async function startIdentity(extraConfig: readonly string[] = []): Promis
       '--port',
       String(port),
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // stdout carries the request log; stderr is kept for start-up failures
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
   )
-  const stderr: string[] = []
-  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()))
-  await waitForVersion(url, child, stderr)
+  running.add(child)
+  child.once('exit', () => running.delete(child))
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000)
+  })
+  await waitForVersion(url, child, () => stderr)
   return {
     url,
     conf,
+    dir,
+    pid: child.pid ?? 0,
+    keyRepository,
     adminEnv: {
       OS_AUTH_URL: `${url}/v3`,
       OS_IDENTITY_API_VERSION: '3',
@@ -114,14 +142,19 @@ export async function startIdentity(extraConfig: readonly string[] = []): Promis
   }
 }
 
-async function waitForVersion(url: string, child: ChildProcess, stderr: string[]): Promise<void> {
-  const deadline = Date.now() + 30_000
+async function waitForVersion(
+  url: string,
+  child: ChildProcess,
+  stderr: () => string,
+): Promise<void> {
+  const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`baton serve identity exited ${child.exitCode}: ${stderr.join('')}`)
+      throw new Error(`baton serve identity exited ${child.exitCode}: ${stderr()}`)
     }
     try {
       const res = await fetch(`${url}/v3`)
+      await res.arrayBuffer()
       if (res.status === 200) return
     } catch {
       // not listening yet
@@ -129,13 +162,14 @@ async function waitForVersion(url: string, child: ChildProcess, stderr: string[]
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   child.kill('SIGKILL')
-  throw new Error(`baton serve identity did not answer within 30 s: ${stderr.join('')}`)
+  throw new Error(`baton serve identity did not answer within 60 s: ${stderr()}`)
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve()
+/** SIGTERM (the server closes cleanly, so `--cpu-prof` writes its file), SIGKILL after 10 s. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
     child.once('exit', () => {
       clearTimeout(timer)
       resolve()
