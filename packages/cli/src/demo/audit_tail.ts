@@ -4,7 +4,7 @@
  * token went along, and when an expired user token was let in on a service token's word.
  * @module
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
 
 type AuditLine = {
   time: string
@@ -42,14 +42,13 @@ export class AuditTail {
   constructor(file: string, serviceUsers: ReadonlyMap<string, string>) {
     this.#file = file
     this.#serviceUsers = serviceUsers
-    if (existsSync(file)) this.#offset = readFileSync(file).length
+    if (existsSync(file)) this.#offset = statSync(file).size
   }
 
   /** New events since the last call, with the time each happened (ms since the epoch). */
   poll(): TimedEvent[] {
     if (!existsSync(this.#file)) return []
-    const data = readFileSync(this.#file)
-    const text = data.subarray(this.#offset).toString('utf8')
+    const text = this.#readNew()
     const complete = text.lastIndexOf('\n')
     if (complete < 0) return []
     this.#offset += Buffer.byteLength(text.slice(0, complete + 1))
@@ -61,6 +60,20 @@ export class AuditTail {
       if (event !== undefined) events.push({ time: Date.parse(line.time), text: event })
     }
     return events
+  }
+
+  /** Only the bytes appended since the last complete line: the trail grows during the demo. */
+  #readNew(): string {
+    const size = statSync(this.#file).size
+    if (size <= this.#offset) return ''
+    const buffer = Buffer.alloc(size - this.#offset)
+    const fd = openSync(this.#file, 'r')
+    try {
+      readSync(fd, buffer, 0, buffer.length, this.#offset)
+    } finally {
+      closeSync(fd)
+    }
+    return buffer.toString('utf8')
   }
 
   #once(key: string, text: string): string | undefined {
