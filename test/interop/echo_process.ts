@@ -4,7 +4,7 @@
  * @module
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -19,7 +19,8 @@ export type EchoProcess = {
 export async function startBatonEcho(configLines: readonly string[]): Promise<EchoProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-echo-'))
   const conf = join(dir, 'echo.conf')
-  writeFileSync(conf, `${configLines.join('\n')}\n`)
+  // the config holds the service user's password: owner only, and removed on stop
+  writeFileSync(conf, `${configLines.join('\n')}\n`, { mode: 0o600 })
   const child = spawn(
     process.execPath,
     [BATON_BIN, 'serve', 'echo', '--config-file', conf, '--port', '0'],
@@ -51,11 +52,15 @@ export async function startBatonEcho(configLines: readonly string[]): Promise<Ec
     stderr: () => err,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve()
+        const done = () => {
+          rmSync(dir, { recursive: true, force: true })
+          resolve()
+        }
+        if (child.exitCode !== null) return done()
         const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
         child.once('exit', () => {
           clearTimeout(timer)
-          resolve()
+          done()
         })
         child.kill('SIGTERM')
       }),
