@@ -9,6 +9,7 @@ import pg from 'pg'
 import { parseConnectionUrl } from './connection_url.ts'
 import type { Schema } from './schema.ts'
 import { SqliteBooleanPlugin } from './sqlite_booleans.ts'
+import { withStatementCache } from './sqlite_statements.ts'
 import { StoreConfigError } from './store_errors.ts'
 
 export type StoreDialect = 'sqlite' | 'postgres'
@@ -57,7 +58,7 @@ function openSqlite(filename: string, options: OpenDatabaseOptions): StoreDataba
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`)
   const db = new Kysely<Schema>({
-    dialect: new SqliteDialect({ database: sqlite }),
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     plugins: [new SqliteBooleanPlugin()],
   })
   return { db, dialect: 'sqlite', close: () => db.destroy() }

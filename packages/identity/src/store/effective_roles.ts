@@ -34,34 +34,38 @@ const MAX_DEPTH = 100
 export function createEffectiveRoleResolver(ctx: StoreContext): EffectiveRoleResolver {
   return {
     async rolesFor(userId, scope) {
-      const actors = sql`
-        actor(type, id) as (
-          select 'user', ${userId}
-          union
-          select 'group', group_id from user_group_membership where user_id = ${userId}
-        )`
+      // The user's ID and its group memberships drive every lookup (UNION ALL of the two actor
+      // kinds; groups as an IN list): a join through an `actor` CTE let SQLite pick the primary key's leading `type`
+      // column and read every assignment of that type (~100 ms at 200k rows).
       let direct: ReturnType<typeof sql>
       if (scope.type === 'system') {
         direct = sql`
-          select a.role_id from system_assignment a join actor on a.actor_id = actor.id
-          where (actor.type = 'user' and a.type = 'UserSystem')
-             or (actor.type = 'group' and a.type = 'GroupSystem')`
+          select a.role_id from system_assignment a
+          where a.type = 'UserSystem' and a.actor_id = ${userId}
+          union all
+          select a.role_id from system_assignment a
+          where a.type = 'GroupSystem'
+            and a.actor_id in (select group_id from user_group_membership where user_id = ${userId})`
       } else {
         // `ancestor` holds the target (depth 0: direct grants only) and, for a project, every
         // parent up to and including its domain (depth > 0: inherited grants only).
+        const inheritance = sql`
+          ((t.depth = 0 and a.inherited = ${false}) or (t.depth > 0 and a.inherited = ${true}))`
         direct = sql`
-          select a.role_id from assignment a
-            join actor on a.actor_id = actor.id
-            join ancestor t on a.target_id = t.id
-          where ((actor.type = 'user' and a.type in ('UserProject', 'UserDomain'))
-              or (actor.type = 'group' and a.type in ('GroupProject', 'GroupDomain')))
-            and ((t.depth = 0 and a.inherited = ${false}) or (t.depth > 0 and a.inherited = ${true}))`
+          select a.role_id from ancestor t
+            join assignment a on a.target_id = t.id
+          where a.type in ('UserProject', 'UserDomain') and a.actor_id = ${userId} and ${inheritance}
+          union all
+          select a.role_id from ancestor t
+            join assignment a on a.target_id = t.id
+          where a.type in ('GroupProject', 'GroupDomain')
+            and a.actor_id in (select group_id from user_group_membership where user_id = ${userId})
+            and ${inheritance}`
       }
       const ancestorLimit = scope.type === 'project' ? MAX_DEPTH : 0
       const scopeId = scope.type === 'system' ? '' : scope.id
       const { rows } = await sql<EffectiveRole>`
-        with recursive ${actors},
-        ancestor(id, parent_id, depth) as (
+        with recursive ancestor(id, parent_id, depth) as (
           select id, parent_id, 0 from project
             where id = ${scopeId} and is_domain = ${scope.type === 'domain'}
           union
