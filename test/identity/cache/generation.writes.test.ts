@@ -170,4 +170,24 @@ eachDialect('the cache generation', (env) => {
     assert.equal(await store.generation.current(), start)
     assert.equal((await store.identity.getUser(ids.user.id)).enabled, true)
   })
+
+  test('a read beside an open transaction never sees its uncommitted bump', async () => {
+    // On SQLite the reader skips the query builder; it must still wait for a transaction open on
+    // the same connection, or a rollback would leave caches labelled with a phantom generation.
+    const { store } = env()
+    const ids = await seedBasics(store)
+    const start = await store.generation.current()
+    let readDuringTransaction: Promise<number> | undefined
+    await assert.rejects(
+      store.transaction(async (trx) => {
+        await trx.identity.updateUser(ids.user.id, { enabled: false })
+        assert.ok((await trx.generation.current()) > start, 'the transaction sees its own bump')
+        readDuringTransaction = store.generation.current()
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        throw new Error('abort')
+      }),
+      /abort/,
+    )
+    assert.equal(await readDuringTransaction, start)
+  })
 })

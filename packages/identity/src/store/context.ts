@@ -4,6 +4,7 @@
  * context already is one (so `store.transaction()` can compose several repositories atomically).
  * @module
  */
+import type Database from 'better-sqlite3'
 import type { Kysely } from 'kysely'
 import type { StoreDialect } from './database.ts'
 import type { Schema } from './schema.ts'
@@ -13,6 +14,8 @@ export interface StoreContext {
   /** The database, or an open transaction on it. */
   readonly db: Kysely<Schema>
   readonly dialect: StoreDialect
+  /** The raw SQLite connection under `db` (see `StoreDatabase.sqlite`). */
+  readonly sqlite?: Database.Database | undefined
   readonly clock: Clock
 }
 

@@ -17,6 +17,11 @@ export type StoreDialect = 'sqlite' | 'postgres'
 export interface StoreDatabase {
   readonly db: Kysely<Schema>
   readonly dialect: StoreDialect
+  /**
+   * The SQLite connection under `db`, for the few per-request reads that skip the query builder
+   * (see cache_generation.ts); undefined on PostgreSQL.
+   */
+  readonly sqlite?: Database.Database
   /** Ends the pool or closes the SQLite file; the object is unusable afterwards. */
   close(): Promise<void>
 }
@@ -61,7 +66,7 @@ function openSqlite(filename: string, options: OpenDatabaseOptions): StoreDataba
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     plugins: [new SqliteBooleanPlugin()],
   })
-  return { db, dialect: 'sqlite', close: () => db.destroy() }
+  return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() }
 }
 
 function openPostgres(connectionString: string, options: OpenDatabaseOptions): StoreDatabase {

@@ -34,9 +34,9 @@ const MAX_DEPTH = 100
 export function createEffectiveRoleResolver(ctx: StoreContext): EffectiveRoleResolver {
   return {
     async rolesFor(userId, scope) {
-      // The user's ID and its group memberships drive every lookup (UNION ALL of the two actor
-      // kinds; groups as an IN list): a join through an `actor` CTE let SQLite pick the primary key's leading `type`
-      // column and read every assignment of that type (~100 ms at 200k rows).
+      // The user's ID and its groups (an IN list) drive every lookup, one UNION ALL branch per
+      // actor kind: a join through an `actor` CTE let SQLite pick the primary key's leading
+      // `type` column and read every assignment of that type (~100 ms at 200k rows).
       let direct: ReturnType<typeof sql>
       if (scope.type === 'system') {
         direct = sql`

@@ -74,7 +74,12 @@ export interface StoreOptions {
 }
 
 export function createStore(database: StoreDatabase, options: StoreOptions = {}): Store {
-  return bind({ db: database.db, dialect: database.dialect, clock: options.clock ?? systemClock })
+  return bind({
+    db: database.db,
+    dialect: database.dialect,
+    sqlite: database.sqlite,
+    clock: options.clock ?? systemClock,
+  })
 }
 
 function bind(ctx: StoreContext): Store {
