@@ -123,6 +123,38 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.ok(JSON.stringify(catalog.body).includes(url))
     })
 
+    /** Rescope `token` on node B to a project named `name` in the default domain. */
+    const rescopeOnB = (token: string, name: string) =>
+      nodes.call(nodes.b, 'POST', '/v3/auth/tokens', {
+        auth: {
+          identity: { methods: ['token'], token: { id: token } },
+          scope: { project: { name, domain: { id: 'default' } } },
+        },
+      })
+
+    test('a project renamed: rescoping by name follows at once', async () => {
+      const w = await world()
+      const name = `p${n}`
+      for (let i = 0; i < 2; i++) assert.equal((await rescopeOnB(w.token, name)).status, 201)
+      const body = { project: { name: `${name}-renamed` } }
+      const res = await nodes.call(nodes.a, 'PATCH', `/v3/projects/${w.projectId}`, body, admin())
+      assert.equal(res.status, 200)
+      assert.equal((await rescopeOnB(w.token, name)).status, 401)
+      const renamed = await rescopeOnB(w.token, `${name}-renamed`)
+      assert.equal(renamed.status, 201)
+      const project = (renamed.body.token as { project: { name: string } }).project
+      assert.equal(project.name, `${name}-renamed`)
+    })
+
+    test('a project disabled: rescoping to it is refused at once', async () => {
+      const w = await world()
+      assert.equal((await rescopeOnB(w.token, `p${n}`)).status, 201)
+      const body = { project: { enabled: false } }
+      const res = await nodes.call(nodes.a, 'PATCH', `/v3/projects/${w.projectId}`, body, admin())
+      assert.equal(res.status, 200)
+      assert.equal((await rescopeOnB(w.token, `p${n}`)).status, 401)
+    })
+
     test('a role granted back makes the token valid again', async () => {
       const w = await world()
       await nodes.call(nodes.a, 'DELETE', w.grant, undefined, admin())

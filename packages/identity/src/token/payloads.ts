@@ -26,14 +26,11 @@ import {
 import type { DecodedToken, PayloadVersion, TokenFields } from './token_fields.ts'
 import { isPyArray, packId, unpackId } from './uuid_py.ts'
 
-/** validate_token's payload part: everything but the version and issued_at. */
-export type PayloadFields = Omit<DecodedToken, 'version' | 'issuedAt'>
-
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 interface Slot {
   pack(fields: TokenFields, ctx: PayloadContext): PyValue
-  unpack(value: PyValue, out: Mutable<PayloadFields>, ctx: PayloadContext): void
+  unpack(value: PyValue, out: Mutable<DecodedToken>, ctx: PayloadContext): void
 }
 
 type IdField =
@@ -216,20 +213,26 @@ export function isPayloadVersion(version: bigint): boolean {
   return version >= 0n && version < BigInt(PAYLOAD_LAYOUTS.length)
 }
 
-/** `payload_class.disassemble(payload)` for a known version; the array must match the layout. */
+/**
+ * `payload_class.disassemble(payload)` for a known version, over the whole unpacked array
+ * (`versioned[0]` is the version, the slots follow and must match the layout).
+ */
 export function disassemblePayload(
   version: PayloadVersion,
-  payload: readonly PyValue[],
+  versioned: readonly PyValue[],
   ctx: PayloadContext,
-): PayloadFields {
+  issuedAt: string,
+): DecodedToken {
   const layout = PAYLOAD_LAYOUTS[version]
   if (layout === undefined) throw new MsgpackFormatError(`no payload version ${version}`)
-  if (payload.length !== layout.slots.length) {
+  const { slots } = layout
+  if (versioned.length - 1 !== slots.length) {
     throw new MsgpackFormatError(
-      `${layout.name} has ${layout.slots.length} elements after the version, not ${payload.length}`,
+      `${layout.name} has ${slots.length} elements after the version, not ${versioned.length - 1}`,
     )
   }
-  const out: Mutable<PayloadFields> = {
+  const out: Mutable<DecodedToken> = {
+    version,
     userId: '',
     methods: [],
     projectId: null,
@@ -244,9 +247,8 @@ export function disassemblePayload(
     thumbprint: null,
     auditIds: [],
     expiresAt: '',
+    issuedAt,
   }
-  layout.slots.forEach((slot, i) => {
-    slot.unpack(payload[i] ?? null, out, ctx)
-  })
+  for (let i = 0; i < slots.length; i++) slots[i]?.unpack(versioned[i + 1] ?? null, out, ctx)
   return out
 }

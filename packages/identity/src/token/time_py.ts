@@ -108,20 +108,50 @@ export function expiresToFloat(expires: string | Date): number {
   return ms / 1000
 }
 
+/** "00".."59": the two-digit fields of a time of day. */
+const TWO_DIGITS: readonly string[] = Array.from({ length: 60 }, (_, i) =>
+  String(i).padStart(2, '0'),
+)
+
+// The day's `YYYY-MM-DDT` for the last two days asked: every token validation formats its issue
+// and expiry times, which rarely fall on more than two days.
+let dayA = Number.NaN
+let prefixA = ''
+let dayB = Number.NaN
+let prefixB = ''
+
+function dayPrefix(day: number): string {
+  if (day === dayA) return prefixA
+  if (day === dayB) return prefixB
+  const prefix = new Date(day * 86_400_000).toISOString().slice(0, 11)
+  dayB = dayA
+  prefixB = prefixA
+  dayA = day
+  prefixA = prefix
+  return prefix
+}
+
 /** `YYYY-MM-DDTHH:MM:SS.000000Z` for whole epoch seconds (isotime(subsecond=True)). */
 export function isotime(seconds: number): string {
   if (!Number.isSafeInteger(seconds) || seconds < PY_MIN_SECONDS || seconds > PY_MAX_SECONDS) {
     throw new ValidationError('time out of range')
   }
-  return `${new Date(seconds * 1000).toISOString().slice(0, 19)}.000000Z`
+  const day = Math.floor(seconds / 86_400)
+  const time = seconds - day * 86_400
+  const hour = TWO_DIGITS[Math.floor(time / 3600)] ?? ''
+  const minute = TWO_DIGITS[Math.floor(time / 60) % 60] ?? ''
+  const second = TWO_DIGITS[time % 60] ?? ''
+  return `${dayPrefix(day)}${hour}:${minute}:${second}.000000Z`
 }
 
-// CPython _PyTime_RoundHalfEven over C round() (half away from zero).
+// C round(): half away from zero.
+function cRound(v: number): number {
+  const t = Math.trunc(v)
+  return Math.abs(v - t) >= 0.5 ? t + Math.sign(v) : t
+}
+
+// CPython _PyTime_RoundHalfEven over C round().
 function roundHalfEven(x: number): number {
-  const cRound = (v: number): number => {
-    const t = Math.trunc(v)
-    return Math.abs(v - t) >= 0.5 ? t + Math.sign(v) : t
-  }
   const rounded = cRound(x)
   return Math.abs(x - rounded) === 0.5 ? 2 * cRound(x / 2) : rounded
 }

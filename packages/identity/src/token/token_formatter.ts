@@ -30,8 +30,8 @@ import { isPyArray } from './uuid_py.ts'
 export interface TokenCrypto {
   /** Returns a padded base64url token. `now` is unix seconds. */
   encrypt(plaintext: Uint8Array, options?: { now?: number; iv?: Uint8Array }): string
-  /** Takes a padded token; called without a ttl, as Keystone does. */
-  decrypt(token: string): { plaintext: Uint8Array; timestamp: number }
+  /** Takes the token already decoded from base64url; called without a ttl, as Keystone does. */
+  decryptBytes(token: Uint8Array): { plaintext: Uint8Array; timestamp: number }
 }
 
 /** Hands out the current key set (e.g. a watched key repository); asked on every call. */
@@ -66,26 +66,40 @@ export interface CreatedToken {
 }
 
 const UNRECOGNIZED = 'Could not recognize Fernet token'
-const BASE64URL = /^[A-Za-z0-9_-]*$/
+const EQUALS = 0x3d
+// The alphabet, then any `=`; how many `=` are allowed is counted below.
+const SHAPE = /^[A-Za-z0-9_-]*=*$/
+
+/** base64url alphabet value per char code below 128 (only alphabet characters are looked up). */
+const ALPHABET_VALUE = new Uint8Array(128)
+for (const [value, char] of [
+  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+].entries()) {
+  ALPHABET_VALUE[char.charCodeAt(0)] = value
+}
 
 function unrecognized(cause: unknown): TokenNotFound {
   return new TokenNotFound(UNRECOGNIZED, { cause })
 }
 
 /**
- * keystone `restore_padding`, then only the canonical spelling: Python's lenient b64decode would
- * also take stray characters, surplus `=`, `+` and `/`, and non-zero unused bits, each an alias.
+ * keystone `restore_padding` then b64decode, taking only the canonical spelling: Python's lenient
+ * b64decode would also take stray characters, surplus `=`, `+` and `/`, and non-zero unused bits,
+ * each an alias. The bytes are decoded once, here, and handed to Fernet as they are.
  */
-function paddedToken(token: unknown): string {
+function tokenBytes(token: unknown): Buffer {
   if (typeof token !== 'string') throw unrecognized(new TypeError('token is not a string'))
-  const padded = token.length % 4 === 0 ? token : token + '='.repeat(4 - (token.length % 4))
-  const body = padded.replace(/={1,2}$/, '')
-  const canonical =
-    BASE64URL.test(body) &&
-    body.length % 4 !== 1 &&
-    Buffer.from(body, 'base64url').toString('base64url') === body
-  if (!canonical) throw unrecognized(new Error('not canonical URL-safe base64'))
-  return padded
+  let end = token.length
+  while (end > 0 && token.charCodeAt(end - 1) === EQUALS) end--
+  // restore_padding appends (4 - len % 4) % 4 `=`; canonical base64 ends in at most two.
+  const padding = token.length - end + ((4 - (token.length % 4)) % 4)
+  // The last character's bits past the data (4 of them after 2 chars, 2 after 3) must be zero.
+  const unusedBits = end % 4 === 2 ? 0x0f : end % 4 === 3 ? 0x03 : 0
+  const last = end === 0 ? 0 : (ALPHABET_VALUE[token.charCodeAt(end - 1)] ?? 0)
+  if (!SHAPE.test(token) || padding > 2 || end % 4 === 1 || (last & unusedBits) !== 0) {
+    throw unrecognized(new Error('not canonical URL-safe base64'))
+  }
+  return Buffer.from(end === token.length ? token : token.slice(0, end), 'base64url')
 }
 
 /** msgpack.unpackb, retried with raw=True when a str is not UTF-8 (payloads from msgpack < 1.0). */
@@ -155,12 +169,12 @@ export class TokenFormatter {
    * Fernet payload version: N". Payload details stay in `cause`.
    */
   validateToken(token: string): DecodedToken {
-    const padded = paddedToken(token)
+    const raw = tokenBytes(token)
     const crypto = this.#crypto()
     let plaintext: Uint8Array
     let issuedAt: string
     try {
-      const decrypted = crypto.decrypt(padded)
+      const decrypted = crypto.decryptBytes(raw)
       plaintext = decrypted.plaintext
       issuedAt = isotime(decrypted.timestamp) // creation_time: the Fernet timestamp
     } catch (cause) {
@@ -173,14 +187,13 @@ export class TokenFormatter {
       throw unrecognized(cause)
     }
     if (!isPyArray(versioned)) throw unrecognized(new Error('payload is not an array'))
-    const [version, ...payload] = versioned
+    const version = versioned[0]
     if (typeof version !== 'bigint') throw unrecognized(new Error('payload version is not an int'))
     if (!isPayloadVersion(version)) {
       throw new TokenNotFound(`This is not a recognized Fernet payload version: ${version}`)
     }
-    const known = Number(version) as PayloadVersion
     try {
-      return { version: known, ...disassemblePayload(known, payload, this.#ctx), issuedAt }
+      return disassemblePayload(Number(version) as PayloadVersion, versioned, this.#ctx, issuedAt)
     } catch (cause) {
       throw unrecognized(cause)
     }

@@ -88,7 +88,7 @@ export function pyUuidBytes(value: string): Uint8Array | null {
 
 /** `uuid.UUID(bytes=b).hex`: 32 lowercase hex characters. */
 export function uuidHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex')
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex') // a view, no copy
 }
 
 /** keystone `attempt_convert_uuid_hex_to_bytes`: `[true, 16 bytes]` or `[false, value]`. */

@@ -93,7 +93,9 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     async authenticateForToken(auth) {
       validateIssueTokenAuth(auth)
       if (!truthy(auth) || !isObject(auth)) throw expectingToFind('auth', 'request body')
-      const info = await createAuthInfo(store, auth, settings.methods)
+      // Scope names, the user's options and the default project: memoised per generation.
+      const reads = await tokens.readView()
+      const info = await createAuthInfo(reads, auth, settings.methods)
 
       const context = new AuthContext()
       for (const method of info.methodNames) {
@@ -105,13 +107,13 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       }
       let user: User
       try {
-        user = await store.identity.getUser(userId)
+        user = await reads.identity.getUser(userId)
       } catch (error) {
         if (error instanceof UserNotFound) throw new Unauthorized(undefined, { cause: error })
         throw error
       }
       let scope: RequestedScope | undefined = info.scope
-      if (scope === undefined && !info.explicitlyUnscoped) scope = await defaultScope(store, user)
+      if (scope === undefined && !info.explicitlyUnscoped) scope = await defaultScope(reads, user)
 
       const methods = [...new Set(context.methodNames)]
       if (!satisfiesMfaRules(user, new Set(methods), settings.methods)) {

@@ -11,13 +11,36 @@ import { type CatalogService, type CatalogSubstitutions, renderCatalog } from '.
 import { eventMatches, revocationView } from './revocation_check.ts'
 import type { TokenModel } from './token_model.ts'
 
-/** `store` with `effectiveRoles` answered from the cache at `generation`. */
+/**
+ * `store` with the reads of minting and scope resolution answered from the cache at
+ * `generation`: effective roles, users, projects and domains (by ID and by name). Misses read
+ * through; failures (NotFound) are not kept. Everything else, writes included, goes to `store`.
+ * The users carry login bookkeeping (last_active_at, failed_auth_*) that does not move the
+ * generation: authentication must read those from `store`, never from this view.
+ */
 export function storeAtGeneration(store: Store, cache: ValidationCache, generation: number): Store {
+  const { identity, resource } = store
+  const key = (...parts: unknown[]) => JSON.stringify(parts)
   return {
     ...store,
+    identity: {
+      ...identity,
+      getUser: (id) => cache.users.get(generation, id, () => identity.getUser(id)),
+    },
+    resource: {
+      ...resource,
+      getProject: (id) => cache.projects.get(generation, id, () => resource.getProject(id)),
+      findProjectByName: (name, domainId) =>
+        cache.projectsByName.get(generation, key(name, domainId), () =>
+          resource.findProjectByName(name, domainId),
+        ),
+      getDomain: (id) => cache.domains.get(generation, id, () => resource.getDomain(id)),
+      findDomainByName: (name) =>
+        cache.domainsByName.get(generation, name, () => resource.findDomainByName(name)),
+    },
     effectiveRoles: {
       rolesFor: (userId, scope) =>
-        cache.roles.get(generation, JSON.stringify([userId, scope]), () =>
+        cache.roles.get(generation, key(userId, scope), () =>
           store.effectiveRoles.rolesFor(userId, scope),
         ),
     },

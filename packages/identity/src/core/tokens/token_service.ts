@@ -80,6 +80,12 @@ export interface TokenService {
   /** @throws TokenNotFound and the other 404s of keystone's validate_token */
   validate(token: string | null | undefined, options?: ValidateOptions): Promise<TokenModel>
   render(model: TokenModel, options?: { readonly includeCatalog?: boolean }): Promise<TokenBody>
+  /**
+   * The store with users, projects, domains and role expansions read through the validation
+   * cache at the current generation (see `storeAtGeneration`); the plain store without a cache.
+   * For scope resolution, never for login bookkeeping.
+   */
+  readView(): Promise<Store>
   /** keystone `get_v3_catalog(user_id, project_id)`. */
   catalog(userId: string, projectId: string | null): Promise<CatalogService[]>
   /** `DELETE /v3/auth/tokens`: validates, records an audit-id event, prunes old events. */
@@ -196,12 +202,16 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       { now: nowSeconds },
     )
     // Mint from what the token decodes to, so the issue response equals what GET returns.
-    const minting =
-      validationCache === undefined
-        ? store
-        : storeAtGeneration(store, validationCache, await store.generation.current())
-    const model = await mintToken(minting, mintFieldsOf(formatter.validateToken(created.token)))
+    const model = await mintToken(
+      await readView(),
+      mintFieldsOf(formatter.validateToken(created.token)),
+    )
     return { token: created.token, model }
+  }
+
+  async function readView(): Promise<Store> {
+    if (validationCache === undefined) return store
+    return storeAtGeneration(store, validationCache, await store.generation.current())
   }
 
   async function catalog(userId: string, projectId: string | null): Promise<CatalogService[]> {
@@ -222,6 +232,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     settings,
     issue,
     validate,
+    readView,
     catalog,
     pruneRevocationEvents,
     async render(model, renderOptions = {}) {
