@@ -56,6 +56,8 @@ export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
             ...(options.logger.file === undefined ? {} : { file: options.logger.file }),
             redact: { paths: REDACTED_LOG_PATHS, censor: '***' },
           },
+    // One line per request, written when it completes (see below), instead of fastify's two.
+    disableRequestLogging: true,
     bodyLimit,
     // tags and region ids may be 255 characters; fastify's default cuts path segments at 100
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
@@ -75,6 +77,16 @@ export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
     reply.header('x-openstack-request-id', request.id)
     reply.header('Vary', 'X-Auth-Token')
   })
+  if (options.logger !== undefined && options.logger !== false) {
+    // The access line: method, URL, client, status and time. fastify's default pair of lines per
+    // request cost ~6% of a validation's CPU (pino with redaction) for no more information.
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info(
+        { req: request, res: reply, responseTime: reply.elapsedTime },
+        'request completed',
+      )
+    })
+  }
   registerDiscovery(app, context.baseUrl)
   options.routes?.(app, context)
   return app

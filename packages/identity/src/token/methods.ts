@@ -11,6 +11,8 @@
 
 import { trueDivide } from './py_division.ts'
 
+const TWO_POW_53 = 2n ** 53n
+
 /** keystone/conf/constants.py `_DEFAULT_AUTH_METHODS`, in bitmask order. */
 export const DEFAULT_AUTH_METHODS: readonly string[] = Object.freeze([
   'external',
@@ -31,6 +33,8 @@ export class MethodCodec {
   /** bit -> name, like keystone's `construct_method_map_from_config()` dict. */
   readonly #map: ReadonlyMap<bigint, string>
   readonly #bitsHighFirst: readonly bigint[]
+  /** The same bits as doubles with their names, when every bit is at most 2^53 (see `decode`). */
+  readonly #smallBits: readonly (readonly [bit: number, name: string])[] | undefined
 
   constructor(configured: readonly string[] = DEFAULT_AUTH_METHODS) {
     const map = new Map<bigint, string>()
@@ -43,6 +47,9 @@ export class MethodCodec {
     for (const [pseudoBit, name] of PSEUDO_METHOD_BITS) map.set(pseudoBit, name)
     this.#map = map
     this.#bitsHighFirst = [...map.keys()].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0))
+    this.#smallBits = this.#bitsHighFirst.every((b) => b <= TWO_POW_53)
+      ? this.#bitsHighFirst.map((b) => [Number(b), map.get(b) ?? ''] as const)
+      : undefined
   }
 
   /** `convert_method_list_to_integer`: the sum of every bit whose name matches, duplicates too. */
@@ -61,6 +68,10 @@ export class MethodCodec {
    */
   decode(value: bigint): string[] {
     if (value === 0n) return []
+    const small = this.#smallBits
+    if (small !== undefined && value >= -TWO_POW_53 && value <= TWO_POW_53) {
+      return decodeSmall(Number(value), small)
+    }
     const methods: string[] = []
     let rest = value
     for (const bit of this.#bitsHighFirst) {
@@ -71,4 +82,20 @@ export class MethodCodec {
     }
     return methods
   }
+}
+
+/**
+ * `MethodCodec.decode` in doubles: every operand is an integer of at most 2^53 and the bits are
+ * powers of two, so each quotient and difference is exact, as trueDivide's own fast path is.
+ */
+function decodeSmall(value: number, bits: readonly (readonly [number, string])[]): string[] {
+  const methods: string[] = []
+  let rest = value
+  for (const [bit, name] of bits) {
+    if (Math.trunc(rest / bit) === 1) {
+      methods.push(name)
+      rest -= bit
+    }
+  }
+  return methods
 }

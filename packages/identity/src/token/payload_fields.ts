@@ -67,7 +67,8 @@ export function unpackAuditIds(value: PyValue): string[] {
     if (!(id instanceof Uint8Array) || id.length !== 16) {
       throw new MsgpackFormatError('an audit ID is not 16 bytes')
     }
-    return Buffer.from(id.buffer, id.byteOffset, id.length).toString('base64url') // a view, no copy
+    const bytes = Buffer.isBuffer(id) ? id : Buffer.from(id.buffer, id.byteOffset, id.length)
+    return bytes.toString('base64url')
   })
 }
 

@@ -23,6 +23,7 @@ import {
   selectPayloadVersion,
 } from './payloads.ts'
 import { expiresFromFloat, expiresToFloat, isotime } from './time_py.ts'
+import { tokenBytes } from './token_bytes.ts'
 import type { DecodedToken, PayloadVersion, TokenFields } from './token_fields.ts'
 import { isPyArray } from './uuid_py.ts'
 
@@ -66,40 +67,17 @@ export interface CreatedToken {
 }
 
 const UNRECOGNIZED = 'Could not recognize Fernet token'
-const EQUALS = 0x3d
-// The alphabet, then any `=`; how many `=` are allowed is counted below.
-const SHAPE = /^[A-Za-z0-9_-]*=*$/
-
-/** base64url alphabet value per char code below 128 (only alphabet characters are looked up). */
-const ALPHABET_VALUE = new Uint8Array(128)
-for (const [value, char] of [
-  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
-].entries()) {
-  ALPHABET_VALUE[char.charCodeAt(0)] = value
-}
 
 function unrecognized(cause: unknown): TokenNotFound {
   return new TokenNotFound(UNRECOGNIZED, { cause })
 }
 
-/**
- * keystone `restore_padding` then b64decode, taking only the canonical spelling: Python's lenient
- * b64decode would also take stray characters, surplus `=`, `+` and `/`, and non-zero unused bits,
- * each an alias. The bytes are decoded once, here, and handed to Fernet as they are.
- */
-function tokenBytes(token: unknown): Buffer {
+/** The token's bytes, or TokenNotFound when it is not a canonical spelling (see tokenBytes). */
+function decodeToken(token: unknown): Buffer {
   if (typeof token !== 'string') throw unrecognized(new TypeError('token is not a string'))
-  let end = token.length
-  while (end > 0 && token.charCodeAt(end - 1) === EQUALS) end--
-  // restore_padding appends (4 - len % 4) % 4 `=`; canonical base64 ends in at most two.
-  const padding = token.length - end + ((4 - (token.length % 4)) % 4)
-  // The last character's bits past the data (4 of them after 2 chars, 2 after 3) must be zero.
-  const unusedBits = end % 4 === 2 ? 0x0f : end % 4 === 3 ? 0x03 : 0
-  const last = end === 0 ? 0 : (ALPHABET_VALUE[token.charCodeAt(end - 1)] ?? 0)
-  if (!SHAPE.test(token) || padding > 2 || end % 4 === 1 || (last & unusedBits) !== 0) {
-    throw unrecognized(new Error('not canonical URL-safe base64'))
-  }
-  return Buffer.from(end === token.length ? token : token.slice(0, end), 'base64url')
+  const raw = tokenBytes(token)
+  if (raw === undefined) throw unrecognized(new Error('not canonical URL-safe base64'))
+  return raw
 }
 
 /** msgpack.unpackb, retried with raw=True when a str is not UTF-8 (payloads from msgpack < 1.0). */
@@ -169,7 +147,7 @@ export class TokenFormatter {
    * Fernet payload version: N". Payload details stay in `cause`.
    */
   validateToken(token: string): DecodedToken {
-    const raw = tokenBytes(token)
+    const raw = decodeToken(token)
     const crypto = this.#crypto()
     let plaintext: Uint8Array
     let issuedAt: string

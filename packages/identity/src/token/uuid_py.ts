@@ -88,7 +88,10 @@ export function pyUuidBytes(value: string): Uint8Array | null {
 
 /** `uuid.UUID(bytes=b).hex`: 32 lowercase hex characters. */
 export function uuidHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex') // a view, no copy
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length) // a view, no copy
+  return buffer.toString('hex')
 }
 
 /** keystone `attempt_convert_uuid_hex_to_bytes`: `[true, 16 bytes]` or `[false, value]`. */

@@ -76,12 +76,13 @@ export function registerTokenRoutes(
     const { subject, token } = await enforceOnSubject(ctx, request, action)
     // Without the header the enforcer had nothing to validate; now Keystone says why.
     const model = subject ?? (await ctx.tokens.validate(token))
-    const rendered = await ctx.tokens.render(model, {
+    const rendered = await ctx.tokens.renderJson(model, {
       includeCatalog: !hasQueryArg(request, 'nocatalog'),
     })
     return reply
       .code(200)
       .header('X-Subject-Token', token ?? '')
+      .type('application/json; charset=utf-8')
       .send(rendered)
   })
 

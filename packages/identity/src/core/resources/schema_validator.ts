@@ -70,27 +70,32 @@ function checkKeyword(
   path: (string | number)[],
   hidden: Hidden,
 ): Failure | undefined {
-  const fail = (message: string): Failure => ({ path, message })
-  const shown = () => (hidden.has(path.join('/')) ? '***' : pyRepr(value))
+  // Module functions rather than per-call closures: this runs for every keyword of every body.
   switch (keyword) {
     case 'type': {
       const types = typeof schema.type === 'string' ? [schema.type] : (schema.type ?? [])
       if (types.some((t) => isType(value, t))) return undefined
-      return fail(`${shown()} is not of type ${types.map((t) => pyStr(t)).join(', ')}`)
+      return failure(
+        path,
+        `${shown(value, path, hidden)} is not of type ${types.map((t) => pyStr(t)).join(', ')}`,
+      )
     }
     case 'enum':
       if ((schema.enum ?? []).some((e) => pyEqual(e, value))) return undefined
-      return fail(`${shown()} is not one of ${pyRepr(schema.enum)}`)
+      return failure(path, `${shown(value, path, hidden)} is not one of ${pyRepr(schema.enum)}`)
     case 'minLength':
       if (typeof value !== 'string' || codePoints(value) >= (schema.minLength ?? 0)) return
-      return fail(`${shown()} is too short`)
+      return failure(path, `${shown(value, path, hidden)} is too short`)
     case 'maxLength':
       if (typeof value !== 'string' || codePoints(value) <= (schema.maxLength ?? Infinity)) return
-      return fail(`${shown()} is too long`)
+      return failure(path, `${shown(value, path, hidden)} is too long`)
     case 'pattern':
       // jsonschema uses re.search: the pattern may match anywhere
-      if (typeof value !== 'string' || new RegExp(schema.pattern ?? '', 'u').test(value)) return
-      return fail(`${shown()} does not match ${pyStr(schema.pattern ?? '')}`)
+      if (typeof value !== 'string' || compiledPattern(schema.pattern ?? '').test(value)) return
+      return failure(
+        path,
+        `${shown(value, path, hidden)} does not match ${pyStr(schema.pattern ?? '')}`,
+      )
     case 'properties':
       if (!isObject(value)) return undefined
       for (const [name, sub] of Object.entries(schema.properties ?? {})) {
@@ -102,24 +107,27 @@ function checkKeyword(
     case 'required': {
       if (!isObject(value)) return undefined
       const missing = (schema.required ?? []).find((name) => !Object.hasOwn(value, name))
-      return missing === undefined ? undefined : fail(`${pyStr(missing)} is a required property`)
+      return missing === undefined
+        ? undefined
+        : failure(path, `${pyStr(missing)} is a required property`)
     }
     case 'additionalProperties': {
       if (schema.additionalProperties !== false || !isObject(value)) return undefined
       const extras = Object.keys(value).filter((k) => !Object.hasOwn(schema.properties ?? {}, k))
       if (extras.length === 0) return undefined
       const verb = extras.length === 1 ? 'was' : 'were'
-      return fail(
+      return failure(
+        path,
         `Additional properties are not allowed (${extras.map((e) => pyStr(e)).join(', ')} ${verb} unexpected)`,
       )
     }
     case 'minProperties':
       if (!isObject(value) || Object.keys(value).length >= (schema.minProperties ?? 0)) return
-      return fail(`${shown()} does not have enough properties`)
+      return failure(path, `${shown(value, path, hidden)} does not have enough properties`)
     case 'maxProperties':
       if (!isObject(value) || Object.keys(value).length <= (schema.maxProperties ?? Infinity))
         return
-      return fail(`${shown()} has too many properties`)
+      return failure(path, `${shown(value, path, hidden)} has too many properties`)
     case 'items':
       if (!Array.isArray(value) || schema.items === undefined) return undefined
       for (const [index, item] of value.entries()) {
@@ -129,19 +137,40 @@ function checkKeyword(
       return undefined
     case 'minItems':
       if (!Array.isArray(value) || value.length >= (schema.minItems ?? 0)) return undefined
-      return fail(`${shown()} is too short`)
+      return failure(path, `${shown(value, path, hidden)} is too short`)
     case 'maxItems':
       if (!Array.isArray(value) || value.length <= (schema.maxItems ?? Infinity)) return undefined
-      return fail(`${shown()} is too long`)
+      return failure(path, `${shown(value, path, hidden)} is too long`)
     case 'uniqueItems':
       if (!schema.uniqueItems || !Array.isArray(value)) return undefined
       for (let i = 0; i < value.length; i++) {
         for (let j = i + 1; j < value.length; j++) {
-          if (pyEqual(value[i], value[j])) return fail(`${shown()} has non-unique elements`)
+          if (pyEqual(value[i], value[j]))
+            return failure(path, `${shown(value, path, hidden)} has non-unique elements`)
         }
       }
       return undefined
   }
+}
+
+function failure(path: readonly (string | number)[], message: string): Failure {
+  return { path, message }
+}
+
+function shown(value: unknown, path: readonly (string | number)[], hidden: Hidden): string {
+  return hidden.has(path.join('/')) ? '***' : pyRepr(value)
+}
+
+/** Schemas are module constants: a handful of patterns, each compiled once. */
+const patterns = new Map<string, RegExp>()
+
+function compiledPattern(pattern: string): RegExp {
+  let compiled = patterns.get(pattern)
+  if (compiled === undefined) {
+    compiled = new RegExp(pattern, 'u')
+    patterns.set(pattern, compiled)
+  }
+  return compiled
 }
 
 function isType(value: unknown, type: JsonType): boolean {

@@ -81,6 +81,11 @@ export interface TokenService {
   validate(token: string | null | undefined, options?: ValidateOptions): Promise<TokenModel>
   render(model: TokenModel, options?: { readonly includeCatalog?: boolean }): Promise<TokenBody>
   /**
+   * `render` as JSON text, kept per model object: the validation cache hands out one model per
+   * token and generation, and it renders the same every time.
+   */
+  renderJson(model: TokenModel, options?: { readonly includeCatalog?: boolean }): Promise<string>
+  /**
    * The store with users, projects, domains and role expansions read through the validation
    * cache at the current generation (see `storeAtGeneration`); the plain store without a cache.
    * For scope resolution, never for login bookkeeping.
@@ -228,6 +233,16 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     return store.revocation.prune(Math.floor(horizonMs) * 1000)
   }
 
+  async function render(model: TokenModel, renderOptions: { includeCatalog?: boolean } = {}) {
+    const wanted = (renderOptions.includeCatalog ?? true) && model.scope.kind !== 'unscoped'
+    return renderToken(model, {
+      adminProject: settings.adminProject,
+      catalog: wanted ? await catalog(model.user.id, projectIdOf(model)) : undefined,
+    })
+  }
+
+  const renderedJson = new WeakMap<TokenModel, Map<boolean, string>>()
+
   return {
     settings,
     issue,
@@ -235,12 +250,19 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     readView,
     catalog,
     pruneRevocationEvents,
-    async render(model, renderOptions = {}) {
-      const wanted = (renderOptions.includeCatalog ?? true) && model.scope.kind !== 'unscoped'
-      return renderToken(model, {
-        adminProject: settings.adminProject,
-        catalog: wanted ? await catalog(model.user.id, projectIdOf(model)) : undefined,
-      })
+    render,
+    async renderJson(model, renderOptions = {}) {
+      const includeCatalog = renderOptions.includeCatalog ?? true
+      let texts = renderedJson.get(model)
+      const known = texts?.get(includeCatalog)
+      if (known !== undefined) return known
+      const text = JSON.stringify(await render(model, { includeCatalog }))
+      if (texts === undefined) {
+        texts = new Map()
+        renderedJson.set(model, texts)
+      }
+      texts.set(includeCatalog, text)
+      return text
     },
     async revoke(token) {
       const model = await validate(token)
