@@ -89,6 +89,11 @@ export async function startTwoNodes(dialect: DialectName, clock: () => number): 
   const b = await createIdentityServer(config, { clock })
 
   const call: TwoNodes['call'] = async (node, method, url, body, headers = {}) => {
+    // inject() skips the network, so a whole exchange can fit in one event-loop turn; real nodes
+    // are separate processes and every request costs at least one turn of I/O. A SQLite node
+    // shares a generation read within one turn (store/cache_generation.ts): yield one, as the
+    // network would.
+    await new Promise((resolve) => setImmediate(resolve))
     const res = await node.app.inject({
       method: method as 'GET',
       url,

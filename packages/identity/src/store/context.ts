@@ -4,9 +4,8 @@
  * context already is one (so `store.transaction()` can compose several repositories atomically).
  * @module
  */
-import type Database from 'better-sqlite3'
 import type { Kysely } from 'kysely'
-import type { StoreDialect } from './database.ts'
+import type { SqliteHandle, StoreDialect } from './database.ts'
 import type { Schema } from './schema.ts'
 import type { Clock } from './timestamps.ts'
 
@@ -14,8 +13,8 @@ export interface StoreContext {
   /** The database, or an open transaction on it. */
   readonly db: Kysely<Schema>
   readonly dialect: StoreDialect
-  /** The raw SQLite connection under `db` (see `StoreDatabase.sqlite`). */
-  readonly sqlite?: Database.Database | undefined
+  /** SQLite only: the connection under `db` (see `StoreDatabase.sqlite`). */
+  readonly sqlite?: SqliteHandle | undefined
   readonly clock: Clock
 }
 

@@ -14,14 +14,17 @@ import { StoreConfigError } from './store_errors.ts'
 
 export type StoreDialect = 'sqlite' | 'postgres'
 
+export interface SqliteHandle {
+  readonly connection: Database.Database
+  /** Writing statements run through `db` so far (see sqlite_statements.ts). */
+  writes(): number
+}
+
 export interface StoreDatabase {
   readonly db: Kysely<Schema>
   readonly dialect: StoreDialect
-  /**
-   * The SQLite connection under `db`, for the few per-request reads that skip the query builder
-   * (see cache_generation.ts); undefined on PostgreSQL.
-   */
-  readonly sqlite?: Database.Database
+  /** SQLite only: the connection under `db`, for the reads that skip the query builder. */
+  readonly sqlite?: SqliteHandle
   /** Ends the pool or closes the SQLite file; the object is unusable afterwards. */
   close(): Promise<void>
 }
@@ -62,11 +65,17 @@ function openSqlite(filename: string, options: OpenDatabaseOptions): StoreDataba
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`)
+  const cached = withStatementCache(sqlite)
   const db = new Kysely<Schema>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new SqliteDialect({ database: cached }),
     plugins: [new SqliteBooleanPlugin()],
   })
-  return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() }
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite: { connection: sqlite, writes: cached.writes },
+    close: () => db.destroy(),
+  }
 }
 
 function openPostgres(connectionString: string, options: OpenDatabaseOptions): StoreDatabase {
