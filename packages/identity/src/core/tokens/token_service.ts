@@ -207,10 +207,17 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       { now: nowSeconds },
     )
     // Mint from what the token decodes to, so the issue response equals what GET returns.
-    const model = await mintToken(
-      await readView(),
-      mintFieldsOf(formatter.validateToken(created.token)),
-    )
+    const fields = mintFieldsOf(formatter.validateToken(created.token))
+    if (validationCache === undefined)
+      return { token: created.token, model: await mintToken(store, fields) }
+    const generation = await store.generation.current()
+    const model = await mintToken(storeAtGeneration(store, validationCache, generation), fields)
+    // The new token is usually validated next (by the service it is sent to): that validation
+    // finds this mint instead of repeating it.
+    await validationCache.mints.get(generation, cacheKey(created.token), async () => ({
+      model,
+      revoked: await isRevokedAt(store, validationCache, generation, model),
+    }))
     return { token: created.token, model }
   }
 
