@@ -5,6 +5,7 @@
 
 import { FernetError, FernetErrorCode, invalidToken } from './errors.ts'
 import {
+  checkRaw,
   checkTtl,
   clockSeconds,
   deriveKeyMaterial,
@@ -55,7 +56,15 @@ export class Fernet {
   }
 
   decrypt(token: string, options: DecryptOptions = {}): Decrypted {
-    const raw = parseToken(token)
+    return this.#open(parseToken(token), options)
+  }
+
+  /** `decrypt` for a token its caller already decoded from base64url (no second decode). */
+  decryptBytes(token: Uint8Array, options: DecryptOptions = {}): Decrypted {
+    return this.#open(checkRaw(token), options)
+  }
+
+  #open(raw: Buffer, options: DecryptOptions): Decrypted {
     const timestamp = rawTimestamp(raw)
     applyTtl(timestamp, options, this.#clock)
     const plaintext = openRaw(this.#material, raw)

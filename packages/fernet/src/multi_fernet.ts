@@ -15,7 +15,14 @@ import {
   type FernetOptions,
   keyMaterialOf,
 } from './fernet.ts'
-import { type KeyMaterial, openRaw, parseToken, rawTimestamp, sealToken } from './token_codec.ts'
+import {
+  checkRaw,
+  type KeyMaterial,
+  openRaw,
+  parseToken,
+  rawTimestamp,
+  sealToken,
+} from './token_codec.ts'
 
 export class MultiFernet {
   readonly #materials: readonly KeyMaterial[]
@@ -50,7 +57,15 @@ export class MultiFernet {
 
   /** Decodes once and checks the ttl once, then tries each key's MAC on the same bytes. */
   decrypt(token: string, options: DecryptOptions = {}): Decrypted {
-    const raw = parseToken(token)
+    return this.#open(parseToken(token), options)
+  }
+
+  /** `decrypt` for a token its caller already decoded from base64url (no second decode). */
+  decryptBytes(token: Uint8Array, options: DecryptOptions = {}): Decrypted {
+    return this.#open(checkRaw(token), options)
+  }
+
+  #open(raw: Buffer, options: DecryptOptions): Decrypted {
     const timestamp = rawTimestamp(raw)
     applyTtl(timestamp, options, this.#clock)
     for (const material of this.#materials) {
