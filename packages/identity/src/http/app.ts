@@ -78,11 +78,23 @@ export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
     reply.header('Vary', 'X-Auth-Token')
   })
   if (options.logger !== undefined && options.logger !== false) {
-    // The access line: method, URL, client, status and time. fastify's default pair of lines per
-    // request cost ~6% of a validation's CPU (pino with redaction) for no more information.
+    // The access line: method, URL, client, status and time, one per request, built from fields
+    // that never hold a credential, so it skips redaction (~8 us a line with the wildcard paths).
+    const access = app.log.child({}, { redact: { paths: [] } })
     app.addHook('onResponse', async (request, reply) => {
-      request.log.info(
-        { req: request, res: reply, responseTime: reply.elapsedTime },
+      access.info(
+        {
+          reqId: request.id,
+          req: {
+            method: request.method,
+            url: request.url,
+            host: request.host,
+            remoteAddress: request.ip,
+            remotePort: request.socket?.remotePort,
+          },
+          res: { statusCode: reply.statusCode },
+          responseTime: reply.elapsedTime,
+        },
         'request completed',
       )
     })
