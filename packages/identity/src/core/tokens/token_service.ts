@@ -127,6 +127,17 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     readonly revoked?: boolean
   }
 
+  /** Parsed once per model object: a cached model is checked on every request. */
+  const expiries = new WeakMap<TokenModel, number>()
+  function expiryMs(model: TokenModel): number {
+    let ms = expiries.get(model)
+    if (ms === undefined) {
+      ms = keystoneTimeMs(model.expiresAt)
+      expiries.set(model, ms)
+    }
+    return ms
+  }
+
   /** Decode and mint, or take a cached mint. */
   async function resolve(token: string): Promise<Resolved> {
     if (validationCache !== undefined) {
@@ -160,7 +171,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     try {
       const { model, fresh, revoked } = await resolve(token)
       // keystone `_is_valid_token`: `current_time < expiry`, revocation only when not expired
-      if (!(clock() < keystoneTimeMs(model.expiresAt) + window * 1000)) {
+      if (!(clock() < expiryMs(model) + window * 1000)) {
         throw new TokenNotFound(FAILED)
       }
       if (revoked ?? (await isRevoked(store.revocation, model))) throw new TokenNotFound(FAILED)
