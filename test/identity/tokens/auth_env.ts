@@ -8,6 +8,7 @@ import { loadConfig } from '@baton/config'
 import { generateKey, MultiFernet } from '@baton/fernet'
 import type { FastifyInstance } from 'fastify'
 import { registerAuthRoutes } from '../../../packages/identity/src/api/auth/index.ts'
+import type { ValidationCache } from '../../../packages/identity/src/cache/index.ts'
 import {
   type AuthService,
   authSettings,
@@ -144,7 +145,12 @@ async function seed(store: Store): Promise<Seeded> {
 
 export async function createAuthEnv(
   overrides: Overrides = {},
-  options: { cache?: MintCache } = {},
+  options: {
+    cache?: MintCache
+    validationCache?: ValidationCache
+    /** The key set, asked on every call (default: two fresh keys). */
+    keys?: () => MultiFernet
+  } = {},
 ): Promise<AuthEnv> {
   const config = loadConfig({ files: [], overrides, groups: identityOptionGroups })
   const clock = new TestClock()
@@ -152,9 +158,9 @@ export async function createAuthEnv(
   await migrateToLatest(database)
   const store = createStore(database, { clock: { now: clock.now } })
   const seeded = await seed(store)
-  const keys = new MultiFernet([generateKey(), generateKey()])
+  const defaultKeys = new MultiFernet([generateKey(), generateKey()])
   const formatter = new TokenFormatter({
-    keys: { current: () => keys },
+    keys: { current: options.keys ?? (() => defaultKeys) },
     methods: config.get(authOptions).methods,
     defaultDomainId: 'default',
     clock: clock.now,
@@ -165,6 +171,7 @@ export async function createAuthEnv(
     settings: tokenSettings(config),
     clock: clock.now,
     cache: options.cache,
+    validationCache: options.validationCache,
   })
   const auth = createAuthService({
     store,

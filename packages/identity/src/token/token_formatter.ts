@@ -104,6 +104,11 @@ export class TokenFormatter {
     this.#clock = options.clock ?? Date.now
   }
 
+  /** The current key set (the keys' provider hands out a new object when the keys change). */
+  keySet(): object {
+    return this.#crypto()
+  }
+
   #crypto(): TokenCrypto {
     try {
       return this.#keys.current()

@@ -36,6 +36,8 @@ import { keystoneTime, keystoneTimeMs } from './token_time.ts'
 export interface TokenCodec {
   createToken(fields: TokenFields, options?: CreateTokenOptions): CreatedToken
   validateToken(token: string): DecodedToken
+  /** The key set in use: a new object whenever the keys change (rotation, a reload). */
+  keySet(): object
 }
 
 /** A cache of minted models; must be cleared when users, scopes, roles or grants change. */
@@ -127,6 +129,22 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     readonly revoked?: boolean
   }
 
+  /**
+   * Mints are cached per key set as well as per token hash: after a rotation drops the key that
+   * signed a token, its next validation misses and decryption refuses it.
+   */
+  const keySetTags = new WeakMap<object, string>()
+  let keySetCount = 0
+  function mintKey(token: string): string {
+    const keys = formatter.keySet()
+    let tag = keySetTags.get(keys)
+    if (tag === undefined) {
+      tag = String(++keySetCount)
+      keySetTags.set(keys, tag)
+    }
+    return `${tag}:${cacheKey(token)}`
+  }
+
   /** Parsed once per model object: a cached model is checked on every request. */
   const expiries = new WeakMap<TokenModel, number>()
   function expiryMs(model: TokenModel): number {
@@ -143,8 +161,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     if (validationCache !== undefined) {
       // Generation first: what is computed after it is at least as new as it.
       const generation = await store.generation.current()
-      const fields = mintFieldsOf(formatter.validateToken(token))
-      const cached = await validationCache.mints.get(generation, cacheKey(token), async () => {
+      // A hit skips the decryption too: under the same keys, the same token decrypts the same.
+      const cached = await validationCache.mints.get(generation, mintKey(token), async () => {
+        const fields = mintFieldsOf(formatter.validateToken(token))
         const model = await mintToken(storeAtGeneration(store, validationCache, generation), fields)
         return { model, revoked: await isRevokedAt(store, validationCache, generation, model) }
       })
@@ -225,7 +244,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     const model = await mintToken(storeAtGeneration(store, validationCache, generation), fields)
     // The new token is usually validated next (by the service it is sent to): that validation
     // finds this mint instead of repeating it.
-    await validationCache.mints.get(generation, cacheKey(created.token), async () => ({
+    await validationCache.mints.get(generation, mintKey(created.token), async () => ({
       model,
       revoked: await isRevokedAt(store, validationCache, generation, model),
     }))
