@@ -15,7 +15,7 @@
  * re-reads the user on every hit; it cannot see grant or role changes (tests only).
  * @module
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { ValidationCache } from '../../cache/index.ts'
 import { TokenNotFound, Unauthorized, UserDisabled } from '../../errors.ts'
 import type { Store } from '../../store/index.ts'
@@ -115,7 +115,8 @@ export interface TokenServiceOptions {
 const FAILED = 'Failed to validate token'
 
 function cacheKey(token: string): string {
-  return createHash('sha256').update(token).digest('base64url')
+  // One-shot hash (Node >= 20.12): half the cost of createHash().update().digest().
+  return hash('sha256', token, 'base64url')
 }
 
 export function createTokenService(options: TokenServiceOptions): TokenService {
