@@ -26,6 +26,7 @@ export { type LoadedKey, type LoadedKeys, type LoadOptions, loadKeys } from './l
 export type { FernetLogger } from './logger.ts'
 export { MultiFernet } from './multi_fernet.ts'
 export type { GuardOptions, KeyInfo, RepositoryOptions } from './options.ts'
+export { pooledRandomBytes } from './random_pool.ts'
 export type { RepositoryFs } from './repository_fs.ts'
 export { type RotateOptions, type RotationResult, rotateKeyRepository } from './rotate_keys.ts'
 export type { DroppedKey, DropStatus } from './rotation_guard.ts'

@@ -11,11 +11,11 @@ import {
   createSecretKey,
   type Decipher,
   type KeyObject,
-  randomBytes,
   timingSafeEqual,
 } from 'node:crypto'
 import { decodeBase64Url, encodeBase64Url } from './base64url.ts'
 import { FernetError, FernetErrorCode, invalidToken } from './errors.ts'
+import { pooledRandomBytes } from './random_pool.ts'
 
 const VERSION = 0x80
 const HEADER_LENGTH = 25 // version + timestamp + IV
@@ -126,7 +126,7 @@ export function sealToken(
   if (iv !== undefined && iv.length !== BLOCK) {
     throw new FernetError(FernetErrorCode.InvalidArgument, 'IV must be 16 bytes')
   }
-  const ivBytes = iv ?? randomBytes(BLOCK)
+  const ivBytes = iv ?? pooledRandomBytes(BLOCK)
   const cipherLength = (Math.floor(plaintext.length / BLOCK) + 1) * BLOCK
   const out = Buffer.allocUnsafe(HEADER_LENGTH + cipherLength + MAC_LENGTH)
   out[0] = VERSION

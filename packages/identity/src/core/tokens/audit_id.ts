@@ -3,8 +3,8 @@
  * `==` padding chopped, 22 characters. It is what the Fernet payload packs back into 16 bytes.
  * @module
  */
-import { randomBytes } from 'node:crypto'
+import { pooledRandomBytes } from '@baton/fernet'
 
 export function randomAuditId(): string {
-  return randomBytes(16).toString('base64url')
+  return pooledRandomBytes(16).toString('base64url')
 }
