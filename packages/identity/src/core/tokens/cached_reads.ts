@@ -19,6 +19,22 @@ import type { TokenModel } from './token_model.ts'
  * generation: authentication must read those from `store`, never from this view.
  */
 export function storeAtGeneration(store: Store, cache: ValidationCache, generation: number): Store {
+  // One view per generation, not per call: building it is a dozen closures on every request.
+  const last = views.get(cache)
+  if (last !== undefined && last.store === store && last.generation === generation) {
+    return last.view
+  }
+  const view = buildView(store, cache, generation)
+  views.set(cache, { store, generation, view })
+  return view
+}
+
+const views = new WeakMap<
+  ValidationCache,
+  { readonly store: Store; readonly generation: number; readonly view: Store }
+>()
+
+function buildView(store: Store, cache: ValidationCache, generation: number): Store {
   const { identity, resource } = store
   const key = (...parts: unknown[]) => JSON.stringify(parts)
   return {
