@@ -71,8 +71,12 @@ function parseHexInt(s: string): bigint | null {
   return negative ? -value : value
 }
 
+const PLAIN_HEX_ID = /^[0-9a-fA-F]{32}$/
+
 /** `uuid.UUID(value).bytes`, or null where Python raises ValueError. */
 export function pyUuidBytes(value: string): Uint8Array | null {
+  // The common case, an ID as Keystone makes them: 32 hex digits are their own 16 bytes.
+  if (PLAIN_HEX_ID.test(value)) return Buffer.from(value, 'hex')
   const hex = value
     .replaceAll('urn:', '')
     .replaceAll('uuid:', '')
