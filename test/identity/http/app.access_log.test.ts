@@ -28,6 +28,9 @@ test('one access line per request, with status and time, and no credential in it
     logger: { level: 'info', file },
     routes: (instance) => {
       instance.post('/v3/echo', async (request) => ({ received: request.body ?? null }))
+      instance.get('/v3/boom', async () => {
+        throw new Error('boom')
+      })
     },
   })
   await app.inject({
@@ -37,15 +40,16 @@ test('one access line per request, with status and time, and no credential in it
     payload: { password: 'hunter2' },
   })
   await app.inject({ url: '/v3/nowhere', headers: { authorization: 'Basic c2VjcmV0' } })
+  const boom = await app.inject({ url: '/v3/boom' })
   await app.close()
 
-  const text = await linesWritten(file, 2)
+  const text = await linesWritten(file, 4)
   const lines = text
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as Record<string, unknown>)
   const access = lines.filter((line) => line.msg === 'request completed')
-  assert.equal(access.length, 2, text)
+  assert.equal(access.length, 3, text)
   assert.equal(lines.filter((line) => line.msg === 'incoming request').length, 0)
   assert.deepEqual(
     access.map((line) => [
@@ -57,8 +61,14 @@ test('one access line per request, with status and time, and no credential in it
     [
       ['/v3/echo', 200, 'number', 'string'],
       ['/v3/nowhere', 404, 'number', 'string'],
+      ['/v3/boom', 500, 'number', 'string'],
     ],
   )
+  // The request's own logger (built lazily) still binds the request id the access line carries.
+  const failure = lines.find((line) => line.msg === 'unexpected error')
+  assert.ok(failure, text)
+  assert.equal(failure.reqId, boom.headers['x-openstack-request-id'])
+  assert.equal(access[2]?.reqId, failure.reqId)
   for (const secret of ['caller-secret', 'subject-secret', 'hunter2', 'c2VjcmV0']) {
     assert.ok(!text.includes(secret), `${secret} reached the log`)
   }

@@ -12,6 +12,7 @@ import { baseUrl } from './base_url.ts'
 import { registerDiscovery } from './discovery.ts'
 import { frameworkErrorRenderer, registerErrorHandling } from './error_handler.ts'
 import { registerJsonBodyParser } from './json_body.ts'
+import { LazyChildLogger } from './lazy_child_logger.ts'
 
 /** Headers and body fields that carry credentials: never logged. */
 export const REDACTED_LOG_PATHS = [
@@ -58,6 +59,8 @@ export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
           },
     // One line per request, written when it completes (see below), instead of fastify's two.
     disableRequestLogging: true,
+    childLoggerFactory: (logger, bindings, childOptions) =>
+      new LazyChildLogger(logger, bindings, childOptions),
     bodyLimit,
     // tags and region ids may be 255 characters; fastify's default cuts path segments at 100
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
@@ -73,15 +76,17 @@ export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
 
   registerJsonBodyParser(app)
   registerErrorHandling(app, rendering)
-  app.addHook('onSend', async (request, reply) => {
+  // Callback-style hooks: an async hook costs a promise per request.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-openstack-request-id', request.id)
     reply.header('Vary', 'X-Auth-Token')
+    done(null, payload)
   })
   if (options.logger !== undefined && options.logger !== false) {
     // The access line: method, URL, client, status and time, one per request, built from fields
     // that never hold a credential, so it skips redaction (~8 us a line with the wildcard paths).
     const access = app.log.child({}, { redact: { paths: [] } })
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       access.info(
         {
           reqId: request.id,
@@ -97,6 +102,7 @@ export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
         },
         'request completed',
       )
+      done()
     })
   }
   registerDiscovery(app, context.baseUrl)
