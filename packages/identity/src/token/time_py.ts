@@ -97,8 +97,19 @@ export function parseIsotimeMicros(input: string): bigint {
 }
 
 /** keystone `_convert_time_string_to_float` (a Date counts as its milliseconds). */
+// The last string expiry converted: a re-scope keeps its token's expiry, so a session's tokens
+// all carry the same one.
+let lastExpiryText: string | undefined
+let lastExpiryFloat = 0
+
 export function expiresToFloat(expires: string | Date): number {
-  if (typeof expires === 'string') return trueDivide(parseIsotimeMicros(expires), 1_000_000n)
+  if (typeof expires === 'string') {
+    if (expires !== lastExpiryText) {
+      lastExpiryFloat = trueDivide(parseIsotimeMicros(expires), 1_000_000n)
+      lastExpiryText = expires
+    }
+    return lastExpiryFloat
+  }
   const ms = expires.getTime()
   if (!Number.isFinite(ms)) throw new ValidationError('Invalid time: invalid Date')
   const seconds = Math.floor(ms / 1000)
