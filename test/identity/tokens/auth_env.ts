@@ -16,7 +16,6 @@ import {
 } from '../../../packages/identity/src/core/auth/index.ts'
 import {
   createTokenService,
-  type MintCache,
   type TokenService,
   tokenSettings,
 } from '../../../packages/identity/src/core/tokens/index.ts'
@@ -146,7 +145,6 @@ async function seed(store: Store): Promise<Seeded> {
 export async function createAuthEnv(
   overrides: Overrides = {},
   options: {
-    cache?: MintCache
     validationCache?: ValidationCache
     /** The key set, asked on every call (default: two fresh keys). */
     keys?: () => MultiFernet
@@ -170,7 +168,6 @@ export async function createAuthEnv(
     formatter,
     settings: tokenSettings(config),
     clock: clock.now,
-    cache: options.cache,
     validationCache: options.validationCache,
   })
   const auth = createAuthService({

@@ -18,7 +18,6 @@ export {
   createTokenService,
   type IssuedToken,
   type IssueRequest,
-  type MintCache,
   type RequestedScope,
   type TokenCodec,
   type TokenService,

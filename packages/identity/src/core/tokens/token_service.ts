@@ -8,14 +8,13 @@
  * TokenNotFound (404); other NotFounds (a deleted user, a disabled project) keep their message.
  *
  * Round-trips for a valid project-scoped token: two concurrent rounds for mint, one for the
- * revocation events. With a `ValidationCache` (the server's), one round: the cache generation,
- * then minted models, role expansions, revocation events and the catalog come from memory when
- * they were computed at that same generation; the token is still decrypted and its expiry
- * checked on every call. The older `MintCache` keeps minted models without generations, so it
- * re-reads the user on every hit; it cannot see grant or role changes (tests only).
+ * revocation events. With a `ValidationCache` (the server's), at most one: the cache generation
+ * (on SQLite shared within an event-loop turn); then the minted model with its revocation verdict,
+ * role expansions, users, projects, the catalog and the rendered body come from memory when they
+ * were computed at that same generation. A cached mint is keyed by the key set and the token, so
+ * a hit skips decryption too; the expiry is checked on every call.
  * @module
  */
-import { hash } from 'node:crypto'
 import type { ValidationCache } from '../../cache/index.ts'
 import { TokenNotFound, Unauthorized, UserDisabled } from '../../errors.ts'
 import type { Store } from '../../store/index.ts'
@@ -38,12 +37,6 @@ export interface TokenCodec {
   validateToken(token: string): DecodedToken
   /** The key set in use: a new object whenever the keys change (rotation, a reload). */
   keySet(): object
-}
-
-/** A cache of minted models; must be cleared when users, scopes, roles or grants change. */
-export interface MintCache {
-  get(key: string): TokenModel | undefined
-  set(key: string, model: TokenModel): void
 }
 
 export type RequestedScope =
@@ -107,32 +100,24 @@ export interface TokenServiceOptions {
   readonly settings: TokenSettings
   /** Milliseconds since the epoch. */
   readonly clock: () => number
-  readonly cache?: MintCache | undefined
   /** Generation-checked caches, safe with other processes writing the same database. */
   readonly validationCache?: ValidationCache | undefined
 }
 
 const FAILED = 'Failed to validate token'
 
-function cacheKey(token: string): string {
-  // One-shot hash (Node >= 20.12): half the cost of createHash().update().digest().
-  return hash('sha256', token, 'base64url')
-}
-
 export function createTokenService(options: TokenServiceOptions): TokenService {
-  const { store, formatter, settings, clock, cache, validationCache } = options
+  const { store, formatter, settings, clock, validationCache } = options
 
   interface Resolved {
     readonly model: TokenModel
-    /** The user is as current as the rest of the model (just read, or unchanged since). */
-    readonly fresh: boolean
     /** Known from a cached revocation check, else undefined. */
     readonly revoked?: boolean
   }
 
   /**
-   * Mints are cached per key set as well as per token hash: after a rotation drops the key that
-   * signed a token, its next validation misses and decryption refuses it.
+   * Mints are cached per key set and token: after a rotation drops the key that signed a token,
+   * its next validation misses and decryption refuses it.
    */
   const keySetTags = new WeakMap<object, string>()
   let keySetCount = 0
@@ -171,14 +156,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         const model = await mintToken(storeAtGeneration(store, validationCache, generation), fields)
         return { model, revoked: await isRevokedAt(store, validationCache, generation, model) }
       })
-      return { ...cached, fresh: true }
+      return cached
     }
-    const key = cache === undefined ? undefined : cacheKey(token)
-    const cached = key === undefined ? undefined : cache?.get(key)
-    if (cached !== undefined) return { model: cached, fresh: false }
-    const model = await mintToken(store, mintFieldsOf(formatter.validateToken(token)))
-    if (key !== undefined) cache?.set(key, model)
-    return { model, fresh: true }
+    return { model: await mintToken(store, mintFieldsOf(formatter.validateToken(token))) }
   }
 
   async function validate(
@@ -192,16 +172,16 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       ? (validateOptions.windowSeconds ?? settings.allowExpiredWindowSeconds)
       : 0
     try {
-      const { model, fresh, revoked } = await resolve(token)
+      const { model, revoked } = await resolve(token)
       // keystone `_is_valid_token`: `current_time < expiry`, revocation only when not expired
       if (!(clock() < expiryMs(model) + window * 1000)) {
         throw new TokenNotFound(FAILED)
       }
       if (revoked ?? (await isRevoked(store.revocation, model))) throw new TokenNotFound(FAILED)
-      // The live user check (upstream bug 2122615; not in Keystone 22): a cached mint must not
-      // outlive a disable that recorded no revocation event (e.g. a read-only backend).
-      const user = fresh ? model.user : await store.identity.getUser(model.user.id)
-      if (!user.enabled) throw new UserDisabled(user.id)
+      // The user still enabled (upstream bug 2122615; not in Keystone 22): a disable that
+      // recorded no revocation event (e.g. a read-only backend) still ends the token. A cached
+      // model's user is as current as its generation.
+      if (!model.user.enabled) throw new UserDisabled(model.user.id)
       return model
     } catch (error) {
       // keystone validate_token: `except exception.Unauthorized: raise TokenNotFound(token_id=...)`
