@@ -1,9 +1,9 @@
 /**
  * The identity server's in-process validation caches, all keyed by cache generation (see
  * store/cache_generation.ts) so a write in any process on the database invalidates them at once:
- * minted token models (keyed by key set and token), effective-role expansions per user and
- * scope, the users, projects and domains a token or a scope names, the revocation event list,
- * and the catalog (raw and rendered).
+ * minted token models (keyed by key set and a SHA-256 of the token), effective-role expansions
+ * per user and scope, the users, projects and domains a token or a scope names, the revocation
+ * event list, and the catalog (raw and rendered).
  * @module
  */
 import type { CatalogService } from '../core/tokens/catalog.ts'
