@@ -10,10 +10,7 @@ import { IdentityUnavailable, InvalidToken } from './errors.ts'
 import {
   SERVICE_CATALOG_HEADER,
   SERVICE_STATUS_HEADER,
-  serviceHeaders,
   USER_STATUS_HEADER,
-  userHeaders,
-  v2Catalog,
 } from './identity_headers.ts'
 import type { MiddlewareLogger } from './logger.ts'
 import {
@@ -24,6 +21,7 @@ import {
   type RequestFacts,
 } from './token_checks.ts'
 import type { TokenFetcher } from './token_fetcher.ts'
+import type { ValidatedToken } from './validated_token.ts'
 
 export type TokenStatus = 'Confirmed' | 'Invalid'
 
@@ -80,11 +78,18 @@ const UNAVAILABLE_BODY = JSON.stringify({
 })
 const JSON_TYPE = 'application/json; charset=UTF-8'
 
+/** A token `#steps` needs validated, and in which mode. */
+type Lookup = { readonly token: string; readonly allowExpired: boolean }
+/** What is known about it: vouched for, or why not. */
+type Found = ValidatedToken | InvalidToken
+type Steps = Generator<Lookup, AuthDecision, Found>
+
 export class AuthTokenProtocol {
   readonly settings: AuthTokenSettings
   readonly #fetcher: TokenFetcher
   readonly #clock: Clock
   readonly #log: MiddlewareLogger
+  #challenge: string | undefined
 
   constructor(o: {
     settings: AuthTokenSettings
@@ -100,12 +105,39 @@ export class AuthTokenProtocol {
 
   /** The header keystonemiddleware adds to every 401, its own and the application's. */
   get wwwAuthenticate(): string {
-    return `Keystone uri="${this.settings.wwwAuthenticateUri}"`
+    this.#challenge ??= `Keystone uri="${this.settings.wwwAuthenticateUri}"`
+    return this.#challenge
   }
 
   async decide(headers: IncomingHeaders, facts: RequestFacts): Promise<AuthDecision> {
+    return this.evaluate(headers, facts)
+  }
+
+  /**
+   * `decide`, synchronously when every token the request carries is in the in-process cache (the
+   * hot path: no promise, no microtask), else a promise. Adapters call this; both paths run the
+   * same steps (`#steps`).
+   */
+  evaluate(headers: IncomingHeaders, facts: RequestFacts): AuthDecision | Promise<AuthDecision> {
+    const steps = this.#steps(headers, facts)
+    let step = steps.next()
+    while (!step.done) {
+      const found = this.#lookupNow(step.value)
+      if (found === undefined) return this.#continue(steps, step.value)
+      step = steps.next(found)
+    }
+    return step.value
+  }
+
+  /** The rest of `evaluate` once a token must come from the cache backend or identity. */
+  async #continue(steps: Steps, pending: Lookup): Promise<AuthDecision> {
     try {
-      return await this.#decide(headers, facts)
+      let lookup = pending
+      for (;;) {
+        const step = steps.next(await this.#lookup(lookup))
+        if (step.done) return step.value
+        lookup = step.value
+      }
     } catch (error) {
       if (!(error instanceof IdentityUnavailable)) throw error
       this.#log.error(`Unable to validate token: ${error.message}`)
@@ -118,33 +150,33 @@ export class AuthTokenProtocol {
     }
   }
 
-  async #decide(headers: IncomingHeaders, facts: RequestFacts): Promise<AuthDecision> {
+  /**
+   * The decision, written once: yields each token to validate (the service token first, never
+   * with allow_expired; then the user token) and receives what is known about it.
+   */
+  *#steps(headers: IncomingHeaders, facts: RequestFacts): Steps {
     const serviceToken = header(headers, 'x-service-token')
     const userToken = header(headers, 'x-auth-token') ?? header(headers, 'x-storage-token')
-    const out: Record<string, string> = {}
 
-    let service: AccessInfo | undefined
+    let service: ValidatedToken | undefined
+    let serviceStatus: TokenStatus | undefined
     let allowExpired = false
     if (serviceToken) {
-      const checked = await this.#checkServiceToken(serviceToken.trim(), facts)
-      out[SERVICE_STATUS_HEADER] = checked.confirmed ? 'Confirmed' : 'Invalid'
-      if (checked.confirmed) service = checked.access
+      const found = yield { token: serviceToken.trim(), allowExpired: false }
+      const checked = this.#checkServiceToken(found, facts)
+      serviceStatus = checked.confirmed ? 'Confirmed' : 'Invalid'
+      if (checked.confirmed) service = checked.token
       allowExpired = checked.roleMatched
     }
 
-    let user: AccessInfo | undefined
+    let user: ValidatedToken | undefined
     if (userToken) {
-      user = await this.#checkUserToken(
-        userToken.trim(),
-        allowExpired,
-        facts,
-        Boolean(serviceToken),
-      )
+      const found = yield { token: userToken.trim(), allowExpired }
+      user = this.#checkUserToken(found, allowExpired, facts, Boolean(serviceToken))
     }
-    out[USER_STATUS_HEADER] = user === undefined ? 'Invalid' : 'Confirmed'
+    const userStatus: TokenStatus = user === undefined ? 'Invalid' : 'Confirmed'
 
-    const authenticated = user !== undefined && out[SERVICE_STATUS_HEADER] !== 'Invalid'
-    if (!authenticated) {
+    if (user === undefined || serviceStatus === 'Invalid') {
       if (!this.settings.delayAuthDecision) {
         this.#log.info('Rejecting request')
         return {
@@ -156,59 +188,74 @@ export class AuthTokenProtocol {
       }
       this.#log.debug('Deferring reject downstream')
     }
-    if (user !== undefined) {
-      Object.assign(out, userHeaders(user))
-      if (this.settings.includeServiceCatalog && user.catalog !== undefined) {
-        out[SERVICE_CATALOG_HEADER] = JSON.stringify(v2Catalog(user.catalog))
-      }
-    }
-    if (service !== undefined) Object.assign(out, serviceHeaders(service))
-    const serviceStatus = out[SERVICE_STATUS_HEADER] as TokenStatus | undefined
     return {
       action: 'pass',
       identity: {
-        userStatus: out[USER_STATUS_HEADER] as TokenStatus,
+        userStatus,
         serviceStatus,
-        user,
-        service,
-        acceptedExpiredUserToken: user?.willExpireSoon(this.#clock.now(), 0) === true,
-        headers: out,
+        user: user?.access,
+        service: service?.access,
+        acceptedExpiredUserToken: user?.access.willExpireSoon(this.#clock.now(), 0) === true,
+        headers: this.#identityHeaders(userStatus, user, serviceStatus, service),
       },
     }
   }
 
-  async #checkServiceToken(
-    token: string,
+  /** The common case (one confirmed user token, nothing else) is a set shared by its requests. */
+  #identityHeaders(
+    userStatus: TokenStatus,
+    user: ValidatedToken | undefined,
+    serviceStatus: TokenStatus | undefined,
+    service: ValidatedToken | undefined,
+  ): Readonly<Record<string, string>> {
+    const includeCatalog = this.settings.includeServiceCatalog
+    if (serviceStatus === undefined && user !== undefined)
+      return user.userOnlyHeaders(includeCatalog)
+    const out: Record<string, string> = {}
+    if (serviceStatus !== undefined) out[SERVICE_STATUS_HEADER] = serviceStatus
+    out[USER_STATUS_HEADER] = userStatus
+    if (user !== undefined) {
+      Object.assign(out, user.userHeaders)
+      const catalog = includeCatalog ? user.catalogHeader : undefined
+      if (catalog !== undefined) out[SERVICE_CATALOG_HEADER] = catalog
+    }
+    if (service !== undefined) Object.assign(out, service.serviceHeaders)
+    return out
+  }
+
+  #checkServiceToken(
+    found: Found,
     facts: RequestFacts,
-  ): Promise<{ confirmed: boolean; roleMatched: boolean; access?: AccessInfo }> {
-    let access: AccessInfo
+  ): { confirmed: boolean; roleMatched: boolean; token?: ValidatedToken } {
     try {
-      access = await this.#validate(token, false)
-      checkNotExpired(access, this.#clock.now())
-      confirmTokenBind(access, this.settings.bind, facts)
+      if (found instanceof InvalidToken) throw found
+      checkNotExpired(found.access, this.#clock.now())
+      confirmTokenBind(found.access, this.settings.bind, facts)
     } catch (error) {
       if (!(error instanceof InvalidToken)) throw error
       this.#log.info('Invalid service token')
       return { confirmed: false, roleMatched: false }
     }
-    const roleMatched = access.roleNames.some((r) => this.settings.serviceTokenRoles.has(r))
+    const roles = this.settings.serviceTokenRoles
+    const roleMatched = found.access.roleNames.some((r) => roles.has(r))
     if (this.settings.serviceTokenRolesRequired)
-      return { confirmed: roleMatched, roleMatched, access }
-    return { confirmed: true, roleMatched, access }
+      return { confirmed: roleMatched, roleMatched, token: found }
+    return { confirmed: true, roleMatched, token: found }
   }
 
-  async #checkUserToken(
-    token: string,
+  #checkUserToken(
+    found: Found,
     allowExpired: boolean,
     facts: RequestFacts,
     serviceTokenSent: boolean,
-  ): Promise<AccessInfo | undefined> {
+  ): ValidatedToken | undefined {
     try {
-      const access = await this.#validate(token, allowExpired)
+      if (found instanceof InvalidToken) throw found
+      const access = found.access
       if (!allowExpired) checkNotExpired(access, this.#clock.now())
       checkAccessRules(access, facts, this.settings.serviceType, serviceTokenSent)
       if (!serviceTokenSent) confirmTokenBind(access, this.settings.bind, facts)
-      return access
+      return found
     } catch (error) {
       if (!(error instanceof InvalidToken)) throw error
       this.#log.info('Invalid user token')
@@ -216,15 +263,25 @@ export class AuthTokenProtocol {
     }
   }
 
-  /** Under delay_auth_decision an unreachable identity makes the token Invalid instead of a 503. */
-  async #validate(token: string, allowExpired: boolean): Promise<AccessInfo> {
-    if (token === '') throw new InvalidToken('empty token')
+  /** From the in-process cache only; undefined when the backend or identity must be asked. */
+  #lookupNow(lookup: Lookup): Found | undefined {
+    if (lookup.token === '') return new InvalidToken('empty token')
+    return this.#fetcher.cached(lookup.token, lookup.allowExpired)
+  }
+
+  /**
+   * Cache or identity. Under delay_auth_decision an unreachable identity makes the token Invalid
+   * instead of a 503.
+   */
+  async #lookup(lookup: Lookup): Promise<Found> {
+    if (lookup.token === '') return new InvalidToken('empty token')
     try {
-      return await this.#fetcher.fetch(token, allowExpired)
+      return await this.#fetcher.fetch(lookup.token, lookup.allowExpired)
     } catch (error) {
+      if (error instanceof InvalidToken) return error
       if (error instanceof IdentityUnavailable && this.settings.delayAuthDecision) {
         this.#log.error(`Unable to validate token: ${error.message}`)
-        throw new InvalidToken('identity unavailable')
+        return new InvalidToken('identity unavailable')
       }
       throw error
     }

@@ -140,6 +140,7 @@ export function createAuthToken(o: CreateAuthTokenOptions): AuthToken {
       })
     },
     close: async () => {
+      fetcher.clear()
       await cache?.close()
     },
   }

@@ -4,6 +4,18 @@
  * found in their catalog by interface and region, cache first, positive results cached only.
  * 404 (and any unreadable answer) means invalid; anything else that is not a 200 means identity could
  * not answer, so nothing is known (503, or Invalid under delay_auth_decision).
+ *
+ * Two cache layers: an in-process LRU of parsed results (`LocalTokenCache`) in front of the
+ * backend (memory, memcached or Redis; the one other processes share). How long the local layer
+ * trusts an entry:
+ * - validated here: exactly as long as the backend entry written with it (token_cache_time, never
+ *   past the token's expiry), so the two layers expire together;
+ * - read from the backend: at most `sharedRecheckMs` (1 s) before the backend is read again, since
+ *   when another process validated it is unknown. A validation is thus trusted at most
+ *   token_cache_time plus that second (memcached's TTLs are whole seconds anyway), never past the
+ *   token's expiry. Deleting a backend entry reaches other processes within that second; a process
+ *   that validated the token itself keeps it for its token_cache_time, like keystonemiddleware,
+ *   which never re-checks a cached token before its entry expires.
  * @module
  */
 import {
@@ -15,7 +27,9 @@ import {
   type Session,
 } from '@baton/client'
 import type { TokenCache, ValidationMode } from './cache/index.ts'
+import { LocalTokenCache } from './cache/local_cache.ts'
 import { IdentityUnavailable, InvalidToken } from './errors.ts'
+import { ValidatedToken } from './validated_token.ts'
 
 export type TokenFetcherOptions = {
   readonly session: Session
@@ -25,42 +39,81 @@ export type TokenFetcherOptions = {
   /** Seconds; <= 0 disables caching. */
   readonly cacheTime: number
   readonly clock: Clock
+  /** In-process entries per validation mode (default 1000). */
+  readonly localEntries?: number
+  /** How long an entry read from the backend is used before the backend is read again (1000). */
+  readonly sharedRecheckMs?: number
 }
+
+const SHARED_RECHECK_MS = 1000
 
 export class TokenFetcher {
   readonly #o: TokenFetcherOptions
+  /** Undefined when caching is off (no cache, or token_cache_time <= 0): both layers are. */
+  readonly #local: LocalTokenCache<ValidatedToken> | undefined
 
   constructor(options: TokenFetcherOptions) {
     this.#o = options
+    this.#local =
+      options.cache === undefined || options.cacheTime <= 0
+        ? undefined
+        : new LocalTokenCache({
+            clock: options.clock,
+            ...(options.localEntries === undefined ? {} : { maxEntries: options.localEntries }),
+          })
   }
 
-  /** The token's data, from the cache or identity; throws InvalidToken or IdentityUnavailable. */
-  async fetch(token: string, allowExpired: boolean): Promise<AccessInfo> {
+  /** The token's data if the in-process cache has it: the synchronous hot path. */
+  cached(token: string, allowExpired: boolean): ValidatedToken | undefined {
+    return this.#local?.get(token, allowExpired ? 'allow_expired' : 'strict')
+  }
+
+  /** The token's data, from a cache or identity; throws InvalidToken or IdentityUnavailable. */
+  async fetch(token: string, allowExpired: boolean): Promise<ValidatedToken> {
     const mode: ValidationMode = allowExpired ? 'allow_expired' : 'strict'
+    const local = this.#local?.get(token, mode)
+    if (local !== undefined) return local
     const cached = await this.#fromCache(token, mode)
     if (cached !== undefined) return cached
-    const access = await this.#fromIdentity(token, allowExpired)
-    await this.#remember(token, mode, access)
-    return access
+    const validated = new ValidatedToken(await this.#fromIdentity(token, allowExpired))
+    await this.#remember(token, mode, validated)
+    return validated
   }
 
-  async #fromCache(token: string, mode: ValidationMode): Promise<AccessInfo | undefined> {
-    if (this.#o.cache === undefined || this.#o.cacheTime <= 0) return undefined
+  /** Drops the in-process entries (the backend is closed by its owner). */
+  clear(): void {
+    this.#local?.clear()
+  }
+
+  async #fromCache(token: string, mode: ValidationMode): Promise<ValidatedToken | undefined> {
+    if (this.#o.cache === undefined || this.#local === undefined) return undefined
     const data = await this.#o.cache.get(token, mode)
     if (data === undefined) return undefined
+    let validated: ValidatedToken
     try {
-      return AccessInfo.fromTokenResponse(token, data)
+      validated = new ValidatedToken(AccessInfo.fromTokenResponse(token, data))
     } catch {
       return undefined
     }
+    const now = this.#o.clock.now()
+    const recheck = Math.min(this.#o.sharedRecheckMs ?? SHARED_RECHECK_MS, this.#o.cacheTime * 1000)
+    const until = Math.min(validated.access.expiresAt.getTime(), now + recheck)
+    this.#local.set(token, mode, validated, until)
+    return validated
   }
 
-  /** Cached no longer than token_cache_time, and never past the token's own expiry. */
-  async #remember(token: string, mode: ValidationMode, access: AccessInfo): Promise<void> {
-    if (this.#o.cache === undefined || this.#o.cacheTime <= 0) return
-    const untilExpiry = Math.floor((access.expiresAt.getTime() - this.#o.clock.now()) / 1000)
+  /**
+   * Cached no longer than token_cache_time, and never past the token's own expiry: the same whole
+   * seconds in both layers.
+   */
+  async #remember(token: string, mode: ValidationMode, validated: ValidatedToken): Promise<void> {
+    if (this.#o.cache === undefined || this.#local === undefined) return
+    const now = this.#o.clock.now()
+    const untilExpiry = Math.floor((validated.access.expiresAt.getTime() - now) / 1000)
     const ttl = Math.min(this.#o.cacheTime, untilExpiry)
-    if (ttl > 0) await this.#o.cache.set(token, mode, access.body, ttl)
+    if (!(ttl > 0)) return
+    this.#local.set(token, mode, validated, now + ttl * 1000)
+    await this.#o.cache.set(token, mode, validated.access.body, ttl)
   }
 
   async #fromIdentity(token: string, allowExpired: boolean): Promise<AccessInfo> {

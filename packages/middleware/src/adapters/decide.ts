@@ -16,36 +16,52 @@ const INTERNAL_ERROR = JSON.stringify({
   },
 })
 
-export async function decideRequest(
+const internalError = (): AuthDecision => ({
+  action: 'reject',
+  status: 500,
+  headers: { 'Content-Type': 'application/json; charset=UTF-8' },
+  body: INTERNAL_ERROR,
+})
+
+/** Synchronous when the tokens are in the in-process cache (see `AuthTokenProtocol.evaluate`). */
+export function decideRequest(
   auth: AuthToken,
   headers: IncomingHeaders,
   method: string | undefined,
   url: string | undefined,
-): Promise<AuthDecision> {
+): AuthDecision | Promise<AuthDecision> {
   try {
-    return await auth.protocol.decide(headers, { method: method ?? 'GET', path: pathOf(url) })
+    const decision = auth.protocol.evaluate(headers, { method: method ?? 'GET', path: pathOf(url) })
+    return decision instanceof Promise ? decision.catch(internalError) : decision
   } catch {
-    return {
-      action: 'reject',
-      status: 500,
-      headers: { 'Content-Type': 'application/json; charset=UTF-8' },
-      body: INTERNAL_ERROR,
-    }
+    return internalError()
   }
 }
 
 /** Node-style (lower-cased) header map: forged identity headers removed, the confirmed ones set. */
 export function rewriteHeaders(headers: Record<string, unknown>, decision: AuthDecision): void {
-  for (const name of Object.keys(headers)) {
+  for (const name in headers) {
     if (FORGEABLE_HEADERS.has(name)) delete headers[name]
   }
   if (decision.action !== 'pass') return
-  for (const [name, value] of Object.entries(decision.identity.headers)) {
-    headers[name.toLowerCase()] = value
+  const identity = decision.identity.headers
+  for (const name in identity) headers[lowerCase(name)] = identity[name]
+}
+
+/** Identity header names are a small fixed set: lower-case each once, not on every request. */
+const lowered = new Map<string, string>()
+function lowerCase(name: string): string {
+  let lower = lowered.get(name)
+  if (lower === undefined) {
+    lower = name.toLowerCase()
+    if (lowered.size < 256) lowered.set(name, lower)
   }
+  return lower
 }
 
 function pathOf(url: string | undefined): string {
-  const path = (url ?? '/').split('?', 1)[0] ?? '/'
+  if (url === undefined) return '/'
+  const query = url.indexOf('?')
+  const path = query === -1 ? url : url.slice(0, query)
   return path === '' ? '/' : path
 }

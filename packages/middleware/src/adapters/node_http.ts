@@ -5,6 +5,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { AuthDecision } from '../auth_token.ts'
 import type { AuthToken } from '../create_auth_token.ts'
 import { FORGEABLE_HEADERS } from '../identity_headers.ts'
 import { decideRequest, rewriteHeaders } from './decide.ts'
@@ -15,7 +16,12 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<voi
 /** Wraps a node:http request handler; the handler only runs for requests the middleware passes. */
 export function guardHandler(auth: AuthToken, handler: Handler): Handler {
   return async (req, res) => {
-    if (await authenticateNodeRequest(auth, req, res)) await handler(req, res)
+    // a cached token is decided synchronously: the handler then runs in the same tick
+    const pending = decideRequest(auth, req.headers, req.method, req.url)
+    const decision = pending instanceof Promise ? await pending : pending
+    if (!applyDecision(auth, req, res, decision)) return
+    const done = handler(req, res)
+    if (done instanceof Promise) await done
   }
 }
 
@@ -28,7 +34,16 @@ export async function authenticateNodeRequest(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<boolean> {
-  const decision = await decideRequest(auth, req.headers, req.method, req.url)
+  return applyDecision(auth, req, res, await decideRequest(auth, req.headers, req.method, req.url))
+}
+
+/** What `authenticateNodeRequest` does once the decision is known. */
+export function applyDecision(
+  auth: AuthToken,
+  req: IncomingMessage,
+  res: ServerResponse,
+  decision: AuthDecision,
+): boolean {
   rewriteHeaders(req.headers, decision)
   stripForgedRawHeaders(req)
   if (decision.action === 'reject') {
@@ -41,9 +56,14 @@ export async function authenticateNodeRequest(
   return true
 }
 
-/** `rawHeaders` too, for frameworks that read them. */
+/** `rawHeaders` too, for frameworks that read them (rebuilt only when a forged one is there). */
 function stripForgedRawHeaders(req: IncomingMessage): void {
   const raw = req.rawHeaders
+  let forged = false
+  for (let i = 0; i < raw.length && !forged; i += 2) {
+    forged = FORGEABLE_HEADERS.has((raw[i] ?? '').toLowerCase())
+  }
+  if (!forged) return
   const kept: string[] = []
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] ?? ''
@@ -52,23 +72,38 @@ function stripForgedRawHeaders(req: IncomingMessage): void {
   raw.splice(0, raw.length, ...kept)
 }
 
-/** Node writes implicit headers through writeHead too, so this sees every response. */
+const CHALLENGE = Symbol('baton.wwwAuthenticate')
+const WRITE_HEAD = Symbol('baton.writeHead')
+
+type ChallengedResponse = ServerResponse & {
+  [CHALLENGE]: string
+  [WRITE_HEAD]: ServerResponse['writeHead']
+}
+
+/**
+ * Node writes implicit headers through writeHead too, so this sees every response. One shared
+ * function reads its state from the response: no closure per request.
+ */
 function addChallengeTo401(res: ServerResponse, challenge: string): void {
-  const writeHead = res.writeHead
-  const patched = function (
-    this: ServerResponse,
-    ...args: Parameters<ServerResponse['writeHead']>
-  ) {
-    const status = typeof args[0] === 'number' ? args[0] : res.statusCode
-    if (status === 401) {
-      // headers passed to writeHead win over setHeader, so put the challenge in both places
-      res.setHeader('WWW-Authenticate', challenge)
-      const extra = args.find((a, i) => i > 0 && typeof a === 'object' && a !== null)
-      if (extra !== undefined && !Array.isArray(extra)) {
-        ;(extra as Record<string, unknown>)['WWW-Authenticate'] = challenge
-      }
+  const challenged = res as ChallengedResponse
+  challenged[CHALLENGE] = challenge
+  challenged[WRITE_HEAD] = res.writeHead
+  res.writeHead = writeHeadWithChallenge as ServerResponse['writeHead']
+}
+
+function writeHeadWithChallenge(
+  this: ChallengedResponse,
+  ...args: Parameters<ServerResponse['writeHead']>
+): ServerResponse {
+  const status = typeof args[0] === 'number' ? args[0] : this.statusCode
+  if (status === 401) {
+    const challenge = this[CHALLENGE]
+    // headers passed to writeHead win over setHeader, so put the challenge in both places
+    this.setHeader('WWW-Authenticate', challenge)
+    const extra = args.find((a, i) => i > 0 && typeof a === 'object' && a !== null)
+    if (extra !== undefined && !Array.isArray(extra)) {
+      ;(extra as Record<string, unknown>)['WWW-Authenticate'] = challenge
     }
-    return writeHead.apply(this, args)
-  } as ServerResponse['writeHead']
-  res.writeHead = patched
+  }
+  return this[WRITE_HEAD].apply(this, args)
 }

@@ -1,14 +1,18 @@
 /**
- * Where adapters keep the middleware's verdict for a request: a WeakMap keyed by the request object(s),
- * so nothing is bolted onto framework types and nothing outlives the request.
+ * Where adapters keep the middleware's verdict for a request: a symbol-keyed property of the
+ * request object(s), invisible to `for...in`, `Object.keys` and JSON, that dies with the request.
+ * (A WeakMap did the same at about a microsecond per request: every entry is an ephemeron the
+ * young-generation GC must process.)
  * @module
  */
 import type { RequestIdentity } from '../auth_token.ts'
 
-const identities = new WeakMap<object, RequestIdentity>()
+const IDENTITY = Symbol('baton.identity')
+
+type Carrier = { [IDENTITY]?: RequestIdentity }
 
 export function rememberIdentity(identity: RequestIdentity, ...requests: readonly object[]): void {
-  for (const request of requests) identities.set(request, identity)
+  for (const request of requests) (request as Carrier)[IDENTITY] = identity
 }
 
 /**
@@ -16,5 +20,5 @@ export function rememberIdentity(identity: RequestIdentity, ...requests: readonl
  * fastify `request` or `request.raw`); undefined when the request did not pass the middleware.
  */
 export function identityOf(request: object): RequestIdentity | undefined {
-  return identities.get(request)
+  return (request as Carrier)[IDENTITY]
 }
