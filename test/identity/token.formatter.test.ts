@@ -58,6 +58,25 @@ describe('TokenFormatter', () => {
     assert.equal(created.version, 2)
   })
 
+  it('hands back with each new token exactly what validating it decodes to', () => {
+    const formatter = formatterFor({}, () => Date.UTC(2031, 5, 1, 8, 30, 15, 999))
+    const variants: TokenFields[] = [
+      FIELDS,
+      { ...FIELDS, projectId: null, domainId: 'default' },
+      { ...FIELDS, projectId: null, domainId: PROJECT.toUpperCase() },
+      { ...FIELDS, projectId: null, system: 'all' },
+      { ...FIELDS, projectId: null },
+      { ...FIELDS, userId: USER.toUpperCase(), methods: ['password', 'token'] },
+      { ...FIELDS, userId: 'not-a-uuid', auditIds: [AUDIT, 'BBECAwQFBgcICQoLDA0ODw'] },
+      { ...FIELDS, methods: ['application_credential'], appCredId: PROJECT },
+      { ...FIELDS, expiresAt: new Date(Date.UTC(2031, 5, 1, 9, 30, 15, 123)) },
+    ]
+    for (const fields of variants) {
+      const created = formatter.createToken(fields)
+      assert.deepStrictEqual(created.decoded, formatter.validateToken(created.token))
+    }
+  })
+
   it('strips the padding and takes issued_at from the injected clock', () => {
     const formatter = formatterFor({}, () => Date.UTC(2031, 5, 1, 8, 30, 15, 999))
     const created = formatter.createToken(FIELDS)

@@ -64,6 +64,11 @@ export interface CreatedToken {
   readonly issuedAt: string
   /** As validation will report it (whole seconds). */
   readonly expiresAt: string
+  /**
+   * What `validateToken(token)` returns for it, decoded from the plaintext just encrypted:
+   * decryption would give back exactly those bytes, so it is skipped.
+   */
+  readonly decoded: DecodedToken
 }
 
 const UNRECOGNIZED = 'Could not recognize Fernet token'
@@ -143,7 +148,8 @@ export class TokenFormatter {
       throw new UnexpectedError(undefined, { cause })
     }
     // keystone `pack`: base64 padding is not URL-safe
-    return { token: padded.replace(/=+$/, ''), version, issuedAt, expiresAt }
+    const token = padded.replace(/=+$/, '')
+    return { token, version, issuedAt, expiresAt, decoded: this.#decode(payload, issuedAt) }
   }
 
   /**
@@ -163,6 +169,11 @@ export class TokenFormatter {
     } catch (cause) {
       throw unrecognized(cause)
     }
+    return this.#decode(plaintext, issuedAt)
+  }
+
+  /** The payload half of `validateToken`: msgpack, version, fields. */
+  #decode(plaintext: Uint8Array, issuedAt: string): DecodedToken {
     let versioned: PyValue
     try {
       versioned = unpackPayload(plaintext)

@@ -221,7 +221,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       { now: nowSeconds },
     )
     // Mint from what the token decodes to, so the issue response equals what GET returns.
-    const fields = mintFieldsOf(formatter.validateToken(created.token))
+    const fields = mintFieldsOf(created.decoded)
     if (validationCache === undefined)
       return { token: created.token, model: await mintToken(store, fields) }
     const generation = await store.generation.current()
