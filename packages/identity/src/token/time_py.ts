@@ -96,12 +96,12 @@ export function parseIsotimeMicros(input: string): bigint {
   return BigInt(utc) * 1_000_000n + BigInt(micros)
 }
 
-/** keystone `_convert_time_string_to_float` (a Date counts as its milliseconds). */
 // The last string expiry converted: a re-scope keeps its token's expiry, so a session's tokens
 // all carry the same one.
 let lastExpiryText: string | undefined
 let lastExpiryFloat = 0
 
+/** keystone `_convert_time_string_to_float` (a Date counts as its milliseconds). */
 export function expiresToFloat(expires: string | Date): number {
   if (typeof expires === 'string') {
     if (expires !== lastExpiryText) {
