@@ -4,6 +4,7 @@
  * and a closing tally. Pure: it only formats a BenchResult.
  * @module
  */
+import { table } from '../../packages/cli/src/format.ts'
 import { type BenchResult, type Figure, margin, type Sample, tally } from './results.ts'
 
 /** 12345.6 -> "12,346"; 3.14159 -> "3.14"; 0.012345 -> "0.0123" (three significant digits). */
@@ -33,26 +34,6 @@ function formatVerdict(figure: Figure): string {
 
 function formatSample(sample: Sample): string {
   return `${sample.label} ${formatNumber(sample.value)} ${sample.unit}`
-}
-
-function pad(text: string, width: number): string {
-  return text.length >= width ? text : text + ' '.repeat(width - text.length)
-}
-
-/** Columns padded to the widest cell; the last column is left ragged. */
-function columns(rows: readonly (readonly string[])[]): string[] {
-  const widths: number[] = []
-  for (const row of rows) {
-    row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, cell.length)
-    })
-  }
-  return rows.map((row) =>
-    row
-      .map((cell, i) => (i === row.length - 1 ? cell : pad(cell, widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd(),
-  )
 }
 
 export function formatTable(result: BenchResult): string {
@@ -92,7 +73,7 @@ export function formatTable(result: BenchResult): string {
       ])
     }
   }
-  out.push(...columns(rows))
+  out.push(...table(rows))
   for (const section of result.sections) {
     if (section.details.length === 0) continue
     out.push('', `${section.title}:`, ...section.details.map((line) => `  ${line}`))
