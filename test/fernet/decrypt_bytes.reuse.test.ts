@@ -7,7 +7,6 @@
 
 import assert from 'node:assert/strict'
 import { createCipheriv, createHmac, randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import {
   Fernet,
@@ -16,16 +15,8 @@ import {
   generateKey,
   MultiFernet,
 } from '../../packages/fernet/src/index.ts'
+import { type InvalidCase, seconds, type VerifyCase, vectors } from './helpers.ts'
 
-type VerifyCase = { token: string; now: string; ttl_sec: number; src: string; secret: string }
-type InvalidCase = { desc: string; token: string; now: string; ttl_sec: number; secret: string }
-
-function vectors<T>(name: string): T[] {
-  const url = new URL(`../../../shared/vectors/fernet/${name}`, import.meta.url)
-  return JSON.parse(readFileSync(url, 'utf8')) as T[]
-}
-
-const seconds = (rfc3339: string): number => Date.parse(rfc3339) / 1000
 const bytesOf = (token: string): Buffer => Buffer.from(token, 'base64url')
 
 function isInvalidToken(error: unknown): boolean {

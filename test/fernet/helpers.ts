@@ -1,6 +1,6 @@
 /**
- * Shared test helpers for the fernet tests: temporary repositories, a recording logger,
- * a settable clock and directory snapshots.
+ * Shared test helpers for the fernet tests: the spec's test vectors, temporary repositories, a
+ * recording logger, a settable clock and directory snapshots.
  * @module
  */
 
@@ -62,3 +62,28 @@ export function keyNumbers(dir: string): number[] {
 
 export const HOUR = 3600
 export const MS = 1000
+
+export type GenerateCase = { token: string; now: string; iv: number[]; src: string; secret: string }
+export type VerifyCase = {
+  token: string
+  now: string
+  ttl_sec: number
+  src: string
+  secret: string
+}
+export type InvalidCase = {
+  desc: string
+  token: string
+  now: string
+  ttl_sec: number
+  secret: string
+}
+
+/** One file of the Fernet spec's vectors (../shared/vectors/fernet/). */
+export function vectors<T>(name: string): T[] {
+  const url = new URL(`../../../shared/vectors/fernet/${name}`, import.meta.url)
+  return JSON.parse(readFileSync(url, 'utf8')) as T[]
+}
+
+/** A vector's RFC 3339 `now` as unix seconds. */
+export const seconds = (rfc3339: string): number => Date.parse(rfc3339) / 1000

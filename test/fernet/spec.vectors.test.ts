@@ -4,7 +4,6 @@
  */
 
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import {
   Fernet,
@@ -12,17 +11,13 @@ import {
   FernetErrorCode,
   MultiFernet,
 } from '../../packages/fernet/src/index.ts'
-
-type GenerateCase = { token: string; now: string; iv: number[]; src: string; secret: string }
-type VerifyCase = { token: string; now: string; ttl_sec: number; src: string; secret: string }
-type InvalidCase = { desc: string; token: string; now: string; ttl_sec: number; secret: string }
-
-function vectors<T>(name: string): T[] {
-  const url = new URL(`../../../shared/vectors/fernet/${name}`, import.meta.url)
-  return JSON.parse(readFileSync(url, 'utf8')) as T[]
-}
-
-const seconds = (rfc3339: string): number => Date.parse(rfc3339) / 1000
+import {
+  type GenerateCase,
+  type InvalidCase,
+  seconds,
+  type VerifyCase,
+  vectors,
+} from './helpers.ts'
 
 test('generate.json: encrypting with the given time and IV gives the exact token', () => {
   const cases = vectors<GenerateCase>('generate.json')
