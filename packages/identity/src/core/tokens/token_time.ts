@@ -13,17 +13,9 @@ export function keystoneTime(ms: number): string {
   return `${new Date(seconds * 1000).toISOString().slice(0, 19)}.000000Z`
 }
 
-// The last two token times parsed: a token's issue and expiry times, the same for every token of
-// a session issued within a second.
-const recent: [text: string, ms: number][] = []
-
 /** Milliseconds since the epoch of a token time string; a malformed one is a server bug. */
 export function keystoneTimeMs(text: string): number {
-  for (const [known, ms] of recent) if (known === text) return ms
   const micros = parseIsoTime(text)
   if (micros === undefined) throw new UnexpectedError(`unreadable token time ${text}`)
-  const ms = Math.floor(micros / 1000)
-  recent.unshift([text, ms])
-  recent.length = Math.min(recent.length, 2)
-  return ms
+  return Math.floor(micros / 1000)
 }
