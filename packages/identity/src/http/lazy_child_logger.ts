@@ -10,6 +10,7 @@ import type { FastifyBaseLogger } from 'fastify'
 
 type Bindings = Parameters<FastifyBaseLogger['child']>[0]
 type ChildOptions = Parameters<FastifyBaseLogger['child']>[1]
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
 export class LazyChildLogger implements FastifyBaseLogger {
   readonly #parent: FastifyBaseLogger
@@ -28,6 +29,11 @@ export class LazyChildLogger implements FastifyBaseLogger {
     return this.#real
   }
 
+  #call(level: Level, args: unknown[]): void {
+    const logger = this.#logger()
+    Reflect.apply(logger[level], logger, args)
+  }
+
   get level(): string {
     return this.#real?.level ?? this.#options?.level ?? this.#parent.level
   }
@@ -37,38 +43,31 @@ export class LazyChildLogger implements FastifyBaseLogger {
   }
 
   fatal(...args: unknown[]): void {
-    const logger = this.#logger()
-    Reflect.apply(logger.fatal, logger, args)
+    this.#call('fatal', args)
   }
 
   error(...args: unknown[]): void {
-    const logger = this.#logger()
-    Reflect.apply(logger.error, logger, args)
+    this.#call('error', args)
   }
 
   warn(...args: unknown[]): void {
-    const logger = this.#logger()
-    Reflect.apply(logger.warn, logger, args)
+    this.#call('warn', args)
   }
 
   info(...args: unknown[]): void {
-    const logger = this.#logger()
-    Reflect.apply(logger.info, logger, args)
+    this.#call('info', args)
   }
 
   debug(...args: unknown[]): void {
-    const logger = this.#logger()
-    Reflect.apply(logger.debug, logger, args)
+    this.#call('debug', args)
   }
 
   trace(...args: unknown[]): void {
-    const logger = this.#logger()
-    Reflect.apply(logger.trace, logger, args)
+    this.#call('trace', args)
   }
 
   silent(...args: unknown[]): void {
-    const logger = this.#logger()
-    Reflect.apply(logger.silent, logger, args)
+    this.#call('silent', args)
   }
 
   child(bindings: Bindings, options?: ChildOptions): FastifyBaseLogger {
