@@ -79,9 +79,9 @@ export type InvalidCase = {
   secret: string
 }
 
-/** One file of the Fernet spec's vectors (../shared/vectors/fernet/). */
+/** One file of the Fernet spec's vectors, vendored byte for byte in fixtures/spec/ (see its README). */
 export function vectors<T>(name: string): T[] {
-  const url = new URL(`../../../shared/vectors/fernet/${name}`, import.meta.url)
+  const url = new URL(`./fixtures/spec/${name}`, import.meta.url)
   return JSON.parse(readFileSync(url, 'utf8')) as T[]
 }
 
