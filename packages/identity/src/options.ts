@@ -299,7 +299,8 @@ export const policyOptions = defineGroup(
         'the default rules). A relative path is searched in the directories of the config ' +
         'files, then ~/.keystone, ~, /etc/keystone and /etc; when left at its default and no ' +
         'policy.yaml exists, a policy.json there is used. No file means the defaults. Baton ' +
-        'reads JSON and one-line "rule": "check string" YAML, and refuses anything else.',
+        'reads JSON and YAML as oslo.policy does (PyYAML), and refuses a rule whose value is not ' +
+        'a string (a number, boolean, null or list) with its line.',
       deprecatedNames: [{ group: 'DEFAULT', name: 'policy_file' }],
     }),
     policy_default_rule: opt.str({
