@@ -9,12 +9,15 @@ import { ConfigError } from './errors.ts'
 import { buildRegistry, normalizeGroupName } from './groups.ts'
 import { readLayer } from './layers.ts'
 import type { LoadOptions } from './load.ts'
-import { Resolver } from './resolve.ts'
+import { Resolver, type ValueSource } from './resolve.ts'
 import { displayValue } from './values.ts'
 import { type ClassifiedEntry, classifyEntries } from './warnings.ts'
 
 export interface CheckedEntry extends ClassifiedEntry {
-  /** `used`: the value the program reads (`****` for secrets), unless it is invalid. */
+  /**
+   * `used`: the value the program reads (`****` for secrets), unless it is invalid; `path` and
+   * `line` are then where that value comes from (the newest file that sets it).
+   */
   readonly display?: string
 }
 
@@ -45,11 +48,12 @@ export function checkConfig(options: LoadOptions): ConfigCheck {
     warn: () => {},
   })
   const invalid: InvalidOption[] = []
-  const shown = new Map<string, string>()
+  const shown = new Map<string, { display: string; source: ValueSource }>()
   for (const [key, group] of registry) {
     for (const [name, def] of group.options) {
       try {
-        shown.set(`${key}\u0000${name}`, displayValue(def, resolver.resolve(key, name).value))
+        const { value, source } = resolver.resolve(key, name)
+        shown.set(`${key}\u0000${name}`, { display: displayValue(def, value), source })
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error
         invalid.push({ group: group.name, name, code: error.code, message: error.message })
@@ -58,8 +62,13 @@ export function checkConfig(options: LoadOptions): ConfigCheck {
   }
   const entries = classified.map((e): CheckedEntry => {
     if (e.kind !== 'used') return e
-    const display = shown.get(`${normalizeGroupName(e.section)}\u0000${e.name}`)
-    return display === undefined ? e : { ...e, display }
+    const shownAs = shown.get(`${normalizeGroupName(e.section)}\u0000${e.name}`)
+    if (shownAs === undefined) return e
+    // where the value read comes from: a later file (or the environment) may win
+    const { display, source } = shownAs
+    return source.kind === 'file'
+      ? { ...e, display, path: source.path, line: source.line }
+      : { ...e, display }
   })
   return { entries, invalid }
 }
