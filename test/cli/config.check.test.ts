@@ -40,7 +40,9 @@ describe('a kolla-ansible keystone.conf', () => {
       /^baton: \d+ options set in the config files are OpenStack's but not used by Baton \(Keystone \d+, oslo\.messaging \d+, .*\); `baton config check` lists them$/,
     )
     assert.ok(config.unused.some((e) => e.section === 'cache' && e.name === 'backend'))
-    assert.ok(config.unused.some((e) => e.name === 'transport_url' && e.origin === 'oslo.messaging'))
+    assert.ok(
+      config.unused.some((e) => e.name === 'transport_url' && e.origin === 'oslo.messaging'),
+    )
   })
 
   test('BATON_DEBUG lists each of them', () => {
@@ -81,7 +83,10 @@ describe('baton config check', () => {
     const path = withTypo('[token]\nexpiraton = 60\n[identity]\nmax_password_length = lots\n')
     const run = await runBaton(['config', 'check', '--config-file', path])
     assert.equal(run.status, 1)
-    assert.match(run.stdout, /^unknown \(1\):\n {2}\[token\] expiraton {2}.*:\d+ \(did you mean expiration\?\)$/m)
+    assert.match(
+      run.stdout,
+      /^unknown \(1\):\n {2}\[token\] expiraton {2}.*:\d+ \(did you mean expiration\?\)$/m,
+    )
     assert.match(run.stdout, /^invalid \(1\):\n {2}.*\[identity\] max_password_length.*lots/m)
     assert.match(run.stderr, /config check: 1 unknown option, 1 invalid value/)
   })
