@@ -3,7 +3,7 @@
  * group and option names and defaults (a real keystone.conf is a valid Baton config).
  * @module
  */
-import { defineGroup, opt } from '@baton/config'
+import { defineGroup, loggingOptions, opt } from '@baton/config'
 import { PASSWORD_HASH_ALGORITHMS } from './passwords/index.ts'
 import { DEFAULT_AUTH_METHODS } from './token/methods.ts'
 
@@ -317,6 +317,7 @@ export const policyOptions = defineGroup(
 /** Every group the identity server reads, for loading and for sample-config generation. */
 export const identityOptionGroups = [
   defaultOptions,
+  loggingOptions,
   databaseOptions,
   tokenOptions,
   fernetTokensOptions,
