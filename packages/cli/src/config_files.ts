@@ -1,9 +1,10 @@
 /**
- * `--config-file` handling shared by every verb: repeatable, later files win (oslo.config order),
- * and each option Baton does not implement is reported once on stderr.
+ * `--config-file` handling shared by every verb: repeatable, later files win (oslo.config order).
+ * Each unknown option is a warning on stderr; the options OpenStack declares that Baton knowingly
+ * does not use are one summary line (their names with BATON_DEBUG=1 or `baton config check`).
  * @module
  */
-import { type Config, loadConfig } from '@baton/config'
+import { type Config, loadConfig, openstackOptions, unusedSummary } from '@baton/config'
 import { identityOptionGroups } from '@baton/identity'
 import type { Command } from 'commander'
 import type { CliIo } from './io.ts'
@@ -33,7 +34,20 @@ export function loadIdentityConfig(
     env: io.env,
     overrides,
     groups: identityOptionGroups,
+    known: openstackOptions,
   })
   for (const warning of config.warnings) io.err(`baton: warning: ${warning}`)
+  reportUnused(config, io)
   return config
+}
+
+/** One line for every option Baton knowingly ignores; each of them with BATON_DEBUG=1. */
+export function reportUnused(config: Config, io: CliIo): void {
+  const summary = unusedSummary(config.unused)
+  if (summary === undefined) return
+  io.err(`baton: ${summary}; \`baton config check\` lists them`)
+  if (!io.debug) return
+  for (const e of config.unused) {
+    io.err(`baton:   ${e.path}:${e.line}: [${e.section}] ${e.name} (${e.origin})`)
+  }
 }

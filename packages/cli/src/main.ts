@@ -31,6 +31,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerUpCommand(program, io)
   registerDemoCommands(program, io)
   registerDoctorCommand(program, io)
+  await import('./commands/config.ts').then((m) => m.registerConfigCommands(program, io))
   try {
     await program.parseAsync([...argv], { from: 'user' })
     return 0

@@ -13,6 +13,7 @@ import {
 } from './groups.ts'
 import type { ResolvedOption, ValueSource } from './resolve.ts'
 import { displayValue, iniText, REDACTED } from './values.ts'
+import type { ClassifiedEntry } from './warnings.ts'
 
 /** Where one option's value came from, and its display text (`****` for secrets). */
 export interface OptionSource {
@@ -34,6 +35,8 @@ export interface Config {
   readonly warnings: readonly string[]
   /** The files read, in order (later ones win). */
   readonly files: readonly string[]
+  /** Options the files set that OpenStack declares but this program knowingly does not read. */
+  readonly unused: readonly ClassifiedEntry[]
 }
 
 export type ResolvedGroups = ReadonlyMap<string, ReadonlyMap<string, ResolvedOption>>
@@ -41,6 +44,7 @@ export type ResolvedGroups = ReadonlyMap<string, ReadonlyMap<string, ResolvedOpt
 export class LoadedConfig implements Config {
   readonly warnings: readonly string[]
   readonly files: readonly string[]
+  readonly unused: readonly ClassifiedEntry[]
   readonly #registry: ReadonlyMap<string, RegisteredGroup>
   readonly #resolved: ResolvedGroups
   readonly #cache = new WeakMap<OptionGroup, unknown>()
@@ -50,11 +54,13 @@ export class LoadedConfig implements Config {
     resolved: ResolvedGroups,
     warnings: readonly string[],
     files: readonly string[],
+    unused: readonly ClassifiedEntry[] = [],
   ) {
     this.#registry = registry
     this.#resolved = resolved
     this.warnings = Object.freeze([...warnings])
     this.files = Object.freeze([...files])
+    this.unused = Object.freeze([...unused])
   }
 
   get<G extends OptionGroup>(group: G): GroupValues<G['options']> {

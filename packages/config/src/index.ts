@@ -5,6 +5,13 @@
  * file with `generateSampleConfig`.
  * @module
  */
+export {
+  type CheckedEntry,
+  type ConfigCheck,
+  checkConfig,
+  type InvalidOption,
+  unusedSummary,
+} from './check.ts'
 export type { Config, GroupSources, OptionSource } from './config.ts'
 export { ConfigError, ConfigErrorCode } from './errors.ts'
 export {
@@ -15,8 +22,15 @@ export {
   type OptionSpecs,
 } from './groups.ts'
 export { type IniDocument, type IniEntry, parseIni } from './ini_parser.ts'
+export { type KnownOptions, openstackOptions } from './known_options.ts'
 export { envName } from './layers.ts'
 export { type LoadOptions, loadConfig } from './load.ts'
+export {
+  type LoggingValues,
+  type LogSettings,
+  loggingOptions,
+  logSettings,
+} from './logging_options.ts'
 export {
   type BoolOptions,
   type Choice,
@@ -35,3 +49,4 @@ export {
 } from './options.ts'
 export type { ValueSource } from './resolve.ts'
 export { generateSampleConfig, type SampleOptions } from './sample.ts'
+export type { ClassifiedEntry, EntryKind } from './warnings.ts'

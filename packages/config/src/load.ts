@@ -6,9 +6,10 @@
 import { type Config, LoadedConfig, type ResolvedGroups } from './config.ts'
 import { ConfigError, ConfigErrorCode } from './errors.ts'
 import { buildRegistry, normalizeGroupName, type OptionGroup } from './groups.ts'
+import type { KnownOptions } from './known_options.ts'
 import { readLayer } from './layers.ts'
 import { type Overrides, type ResolvedOption, Resolver } from './resolve.ts'
-import { fileWarnings } from './warnings.ts'
+import { classifyEntries, fileWarnings } from './warnings.ts'
 
 export interface LoadOptions {
   /** Config files in order; a later file wins (as repeated `--config-file` in oslo.config). */
@@ -21,13 +22,25 @@ export interface LoadOptions {
   >
   /** Every option group this program reads. */
   readonly groups: readonly OptionGroup[]
+  /**
+   * Options other programs declare that this one knowingly does not read (usually
+   * `openstackOptions`): they are listed in `config.unused` instead of warned about.
+   */
+  readonly known?: KnownOptions
+  /**
+   * `ignore` when the file belongs to another program too (the middleware inside a service's
+   * nova.conf): sections none of `groups` declares are that program's business, not warnings.
+   */
+  readonly otherGroups?: 'warn' | 'ignore'
 }
 
 export function loadConfig(options: LoadOptions): Config {
   const registry = buildRegistry(options.groups)
   const files = options.files ?? []
   const layers = files.map(readLayer)
-  const warnings = fileWarnings(registry, layers)
+  const entries = classifyEntries(registry, layers, options)
+  const warnings = fileWarnings(entries)
+  const unused = entries.filter((e) => e.kind === 'unused')
   const resolver = new Resolver({
     registry,
     layers,
@@ -41,7 +54,7 @@ export function loadConfig(options: LoadOptions): Config {
     for (const name of group.options.keys()) values.set(name, resolver.resolve(key, name))
     resolved.set(key, values)
   }
-  return new LoadedConfig(registry, resolved satisfies ResolvedGroups, warnings, files)
+  return new LoadedConfig(registry, resolved satisfies ResolvedGroups, warnings, files, unused)
 }
 
 /** An override for an undeclared option is a programming or command-line error, so it throws. */

@@ -39,6 +39,7 @@ export {
   createIdentityServer,
   type IdentityServer,
   type IdentityServerOptions,
+  identityLogger,
 } from './server/identity_server.ts'
 export { DEFAULT_AUTH_METHODS, MethodCodec, PSEUDO_METHOD_BITS } from './token/methods.ts'
 export { PAYLOAD_CLASS_NAMES, selectPayloadVersion } from './token/payloads.ts'

@@ -3,7 +3,7 @@
  * group and option names and defaults (a real keystone.conf is a valid Baton config).
  * @module
  */
-import { defineGroup, opt } from '@baton/config'
+import { defineGroup, loggingOptions, opt } from '@baton/config'
 import { PASSWORD_HASH_ALGORITHMS } from './passwords/index.ts'
 import { DEFAULT_AUTH_METHODS } from './token/methods.ts'
 
@@ -299,7 +299,8 @@ export const policyOptions = defineGroup(
         'the default rules). A relative path is searched in the directories of the config ' +
         'files, then ~/.keystone, ~, /etc/keystone and /etc; when left at its default and no ' +
         'policy.yaml exists, a policy.json there is used. No file means the defaults. Baton ' +
-        'reads JSON and one-line "rule": "check string" YAML, and refuses anything else.',
+        'reads JSON and YAML as oslo.policy does (PyYAML), and refuses a rule whose value is not ' +
+        'a string (a number, boolean, null or list) with its line.',
       deprecatedNames: [{ group: 'DEFAULT', name: 'policy_file' }],
     }),
     policy_default_rule: opt.str({
@@ -316,6 +317,7 @@ export const policyOptions = defineGroup(
 /** Every group the identity server reads, for loading and for sample-config generation. */
 export const identityOptionGroups = [
   defaultOptions,
+  loggingOptions,
   databaseOptions,
   tokenOptions,
   fernetTokensOptions,

@@ -14,7 +14,13 @@ import {
   Session,
   type SessionOptions,
 } from '@baton/client'
-import { type Config, type GroupValues, loadConfig } from '@baton/config'
+import {
+  type Config,
+  type GroupValues,
+  loadConfig,
+  openstackOptions,
+  unusedSummary,
+} from '@baton/config'
 import { AuthTokenProtocol, type RequestIdentity } from './auth_token.ts'
 import {
   CacheConfigError,
@@ -62,8 +68,13 @@ export type AuthToken = {
 export function createAuthToken(o: CreateAuthTokenOptions): AuthToken {
   const logger = toMiddlewareLogger(o.logger)
   const clock = o.clock ?? { now: Date.now }
+  // A loaded Config's warnings are its loader's to report (a service prints them once).
   const config = o.config ?? loadAuthtokenConfig(o)
-  for (const warning of config.warnings) logger.warn(warning)
+  if (o.config === undefined) {
+    for (const warning of config.warnings) logger.warn(warning)
+    const summary = unusedSummary(config.unused)
+    if (summary !== undefined) logger.warn(`[keystone_authtoken]: ${summary}`)
+  }
   const v = config.get(authtokenOptions)
 
   const auth = authFromOptions(v, 'keystone_authtoken')
@@ -195,5 +206,12 @@ function loadAuthtokenConfig(o: CreateAuthTokenOptions): Config {
     }
     return loadConfig({ groups: [authtokenOptions], overrides: { keystone_authtoken: section } })
   }
-  return loadConfig({ groups: [authtokenOptions], files: o.configFiles ?? [], env: o.env ?? {} })
+  // The file is the service's (nova.conf): only [keystone_authtoken] is the middleware's to judge.
+  return loadConfig({
+    groups: [authtokenOptions],
+    files: o.configFiles ?? [],
+    env: o.env ?? {},
+    known: openstackOptions,
+    otherGroups: 'ignore',
+  })
 }

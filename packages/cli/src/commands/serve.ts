@@ -5,7 +5,7 @@
  */
 import cluster from 'node:cluster'
 import { dirname } from 'node:path'
-import { createIdentityServer, defaultOptions } from '@baton/identity'
+import { createIdentityServer, defaultOptions, identityLogger } from '@baton/identity'
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
 import { loadIdentityConfig, withConfigFiles } from '../config_files.ts'
@@ -28,7 +28,8 @@ export function registerServeCommands(program: Command, io: CliIo): void {
     const config = loadIdentityConfig(flags.configFile, quietInWorkers(io))
     const configDir =
       flags.configFile.length > 0 ? dirname(flags.configFile.at(-1) ?? '.') : undefined
-    const options = { logger: { level: 'info' }, ...(configDir === undefined ? {} : { configDir }) }
+    const logger = identityLogger(config) // [DEFAULT] debug, log_file, log_dir, use_json
+    const options = { logger, ...(configDir === undefined ? {} : { configDir }) }
     const workers = config.get(defaultOptions).workers
     const listening = `baton: identity listening on http://${flags.host}:${flags.port}`
     if (cluster.isPrimary && workers > 1) {

@@ -8,12 +8,12 @@
  */
 
 import { serviceUserGroup } from '@baton/client'
-import type { OptionGroup } from '@baton/config'
+import { loggingOptions, type OptionGroup } from '@baton/config'
 import { databaseOptions, identityOptions } from '@baton/identity'
 import { authtokenOptions } from '@baton/middleware'
 import type { DoctorConfig } from './config_set.ts'
 import type { Findings } from './findings.ts'
-import { DEFAULT_HASH_ROUNDS, doctorDefaultOptions } from './options.ts'
+import { DEFAULT_HASH_ROUNDS } from './options.ts'
 
 export function checkSymptoms(configs: readonly DoctorConfig[], findings: Findings): void {
   const nodes = configs.filter((c) => c.roles.has('identity'))
@@ -24,7 +24,7 @@ export function checkSymptoms(configs: readonly DoctorConfig[], findings: Findin
 }
 
 function checkIdentitySymptoms(node: DoctorConfig, nodeCount: number, findings: Findings): void {
-  if (node.config.get(doctorDefaultOptions).debug) {
+  if (node.config.get(loggingOptions).debug) {
     findings.warning(
       node.file,
       'DEFAULT',

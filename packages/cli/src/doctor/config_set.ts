@@ -13,6 +13,7 @@ import {
   ConfigErrorCode,
   loadConfig,
   normalizeGroupName,
+  openstackOptions,
   parseIni,
 } from '@baton/config'
 import type { Findings } from './findings.ts'
@@ -69,7 +70,12 @@ export function readConfigs(files: readonly string[], findings: Findings): Docto
     let config: Config
     try {
       roles = rolesOf(Object.keys(parseIni(text, file).sections))
-      config = loadConfig({ files: [file], env: {}, groups: groupsFor(roles) })
+      config = loadConfig({
+        files: [file],
+        env: {},
+        groups: groupsFor(roles),
+        known: openstackOptions,
+      })
     } catch (error) {
       if (!(error instanceof ConfigError) || error.code === ConfigErrorCode.File) throw error
       const [, section = '?', option = '?'] = /\[([^\]]+)\] (\w+)/.exec(error.message) ?? []

@@ -1,22 +1,12 @@
 /**
- * The doctor's option module: the few keystone.conf options it looks at that no Baton package
- * implements (Keystone's doctor symptoms read them), the groups each kind of config is loaded
- * with, and the command's own settings (where identity is, and the admin who may ask it).
+ * The doctor's option module: the groups each kind of config is loaded with, and the command's own settings (where identity is, and the admin who may ask it).
  * @module
  */
 
 import { serviceUserGroup } from '@baton/client'
-import { defineGroup, type OptionGroup, opt } from '@baton/config'
+import type { OptionGroup } from '@baton/config'
 import { identityOptionGroups } from '@baton/identity'
 import { authtokenOptions } from '@baton/middleware'
-
-/** `[DEFAULT] debug` (oslo.log): Baton ignores it, but a keystone.conf shared with Keystone uses it. */
-export const doctorDefaultOptions = defineGroup('DEFAULT', {
-  debug: opt.bool({
-    default: false,
-    help: 'oslo.log debug logging; Keystone adds details to error responses when it is set.',
-  }),
-})
 
 /** passlib's defaults, which Keystone 22 uses when `[identity] password_hash_rounds` is unset. */
 export const DEFAULT_HASH_ROUNDS: Readonly<Record<string, number>> = {
@@ -31,7 +21,7 @@ export type ConfigRole = 'identity' | 'receiver' | 'sender'
 /** The groups a file is loaded with, by what it is: never another program's, which could clash. */
 export function groupsFor(roles: ReadonlySet<ConfigRole>): OptionGroup[] {
   const groups: OptionGroup[] = []
-  if (roles.has('identity')) groups.push(...identityOptionGroups, doctorDefaultOptions)
+  if (roles.has('identity')) groups.push(...identityOptionGroups)
   if (roles.has('receiver')) groups.push(authtokenOptions)
   if (roles.has('sender')) groups.push(serviceUserGroup)
   return groups

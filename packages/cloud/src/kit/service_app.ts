@@ -6,6 +6,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
+import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   type Clock,
@@ -14,7 +15,16 @@ import {
   loadServiceUserAuth,
   serviceUserGroup,
 } from '@baton/client'
-import { type Config, loadConfig, type OptionGroup } from '@baton/config'
+import {
+  type Config,
+  type LogSettings,
+  loadConfig,
+  loggingOptions,
+  logSettings,
+  type OptionGroup,
+  openstackOptions,
+  unusedSummary,
+} from '@baton/config'
 import {
   type AuthToken,
   authtokenOptions,
@@ -77,16 +87,36 @@ export type BuildOptions = {
 }
 
 export function serviceGroups(spec: ServiceSpec): OptionGroup[] {
-  return [serviceDefaultOptions, auditOptions, authtokenOptions, serviceUserGroup, ...spec.groups]
+  return [
+    serviceDefaultOptions,
+    loggingOptions,
+    auditOptions,
+    authtokenOptions,
+    serviceUserGroup,
+    ...spec.groups,
+  ]
 }
 
 export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<ServiceRuntime> {
-  const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`))
   const clock = o.clock ?? { now: Date.now }
   const config =
     o.config ??
-    loadConfig({ files: o.configFiles ?? [], env: o.env ?? {}, groups: serviceGroups(spec) })
+    loadConfig({
+      files: o.configFiles ?? [],
+      env: o.env ?? {},
+      groups: serviceGroups(spec),
+      known: openstackOptions,
+    })
+  // oslo.log: `log_file`/`log_dir` send the service's lines there, `debug` adds fastify's own
+  const logging = logSettings(config.get(loggingOptions), `baton-${spec.name}`)
+  const logFile = logging.file
+  const log =
+    logFile !== undefined
+      ? (line: string) => appendFileSync(logFile, `${line}\n`)
+      : (o.log ?? ((line: string) => process.stderr.write(`${line}\n`)))
   for (const warning of config.warnings) log(`baton ${spec.name}: warning: ${warning}`)
+  const unused = unusedSummary(config.unused)
+  if (unused !== undefined) log(`baton ${spec.name}: ${unused}; \`baton config check\` lists them`)
   const defaults = config.get(serviceDefaultOptions)
   const dataDir = defaults.data_dir
   const auth = createAuthToken({
@@ -154,7 +184,7 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
     },
     log: (m) => log(`baton ${spec.name}: ${m}`),
   }
-  const app = buildFastify(spec, ctx)
+  const app = buildFastify(spec, ctx, logging)
   await spec.register(app, ctx)
   jobs.resumeAll()
   return {
@@ -169,9 +199,16 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
   }
 }
 
-function buildFastify(spec: ServiceSpec, ctx: ServiceContext): FastifyInstance {
+function buildFastify(
+  spec: ServiceSpec,
+  ctx: ServiceContext,
+  logging: LogSettings,
+): FastifyInstance {
   const app = Fastify({
-    logger: false,
+    logger:
+      logging.level === 'debug'
+        ? { level: 'debug', ...(logging.file === undefined ? {} : { file: logging.file }) }
+        : false,
     genReqId: (req) => {
       const given = req.headers['x-openstack-request-id']
       return typeof given === 'string' && /^req-[0-9a-f-]{36}$/.test(given)

@@ -14,6 +14,7 @@ import { registerDiscovery } from './discovery.ts'
 import { frameworkErrorRenderer, registerErrorHandling } from './error_handler.ts'
 import { registerJsonBodyParser } from './json_body.ts'
 import { LazyChildLogger } from './lazy_child_logger.ts'
+import { textLogStream } from './text_log.ts'
 
 /** Headers and body fields that carry credentials: never logged. */
 export const REDACTED_LOG_PATHS = [
@@ -29,17 +30,32 @@ export const REDACTED_LOG_PATHS = [
 
 export type IdentityAppOptions = {
   config: Config
-  /** pino options, or false for no logging (tests). */
-  /** pino options (`file` appends JSON lines there instead of stdout), or false for none. */
-  logger?: false | { level: string; file?: string }
+  /** pino options (`file` appends there instead of stdout; `json: false` writes text lines), or false for none. */
+  logger?: false | IdentityLogger
   /** Registers the API areas on the configured instance. */
   routes?: (app: FastifyInstance, context: HttpContext) => void
 }
+
+/** The server's log: `[DEFAULT] debug`, `log_file`/`log_dir` and `use_json` (see `identityLogger`). */
+export type IdentityLogger = { level: string; file?: string; json?: boolean }
 
 /** What every route needs from the HTTP layer. */
 export type HttpContext = {
   /** `http://host:port` (or `[DEFAULT] public_endpoint`), without a trailing slash. */
   baseUrl(request: FastifyRequest): string
+}
+
+function pinoOptions(logger: IdentityAppOptions['logger']) {
+  if (logger === undefined || logger === false) return false
+  const redact = { paths: REDACTED_LOG_PATHS, censor: '***' }
+  if (logger.json === false) {
+    return { level: logger.level, stream: textLogStream('baton.identity', logger.file), redact }
+  }
+  return {
+    level: logger.level,
+    ...(logger.file === undefined ? {} : { file: logger.file }),
+    redact,
+  }
 }
 
 export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
@@ -50,14 +66,7 @@ export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
   }
   const app = Fastify({
     frameworkErrors: frameworkErrorRenderer(rendering),
-    logger:
-      options.logger === undefined || options.logger === false
-        ? false
-        : {
-            level: options.logger.level,
-            ...(options.logger.file === undefined ? {} : { file: options.logger.file }),
-            redact: { paths: REDACTED_LOG_PATHS, censor: '***' },
-          },
+    logger: pinoOptions(options.logger),
     logController: new AccessLogController(),
     childLoggerFactory: (logger, bindings, childOptions) =>
       new LazyChildLogger(logger, bindings, childOptions),

@@ -1,13 +1,13 @@
 /**
  * Policy files (`[oslo_policy] policy_file`), read as oslo's `parse_file_contents` does: JSON first
- * (deprecated but accepted), then YAML (the subset in yaml_subset.ts). The result maps rule names to
+ * (deprecated but accepted), then YAML as PyYAML reads it (policy_yaml.ts). The result maps rule names to
  * check strings; an empty file means no overrides. Anything Baton cannot read the way oslo would
  * stops the server with the file and line, instead of silently changing who may do what.
  * @module
  */
 import { readFileSync } from 'node:fs'
 import { ServerNotReady } from '../errors.ts'
-import { parseYamlSubset } from './yaml_subset.ts'
+import { parsePolicyYaml } from './policy_yaml.ts'
 
 export type PolicyRules = Readonly<Record<string, string>>
 
@@ -20,7 +20,7 @@ function fail(path: string, line: number | undefined, message: string): never {
 export function parsePolicyFile(text: string, path: string): PolicyRules {
   const json = parseJson(text)
   if (json !== undefined) return fromJson(json.value, text, path)
-  const yaml = parseYamlSubset(text)
+  const yaml = parsePolicyYaml(text)
   if (!yaml.ok) fail(path, yaml.problem.line, yaml.problem.message)
   return Object.fromEntries(yaml.entries)
 }

@@ -4,7 +4,7 @@
  * wires keys -> token formatter -> token service -> authenticator, policy, and every API area.
  * @module
  */
-import type { Config } from '@baton/config'
+import { type Config, loggingOptions, logSettings } from '@baton/config'
 import { FernetError, WatchedKeyRepository } from '@baton/fernet'
 import type { FastifyInstance } from 'fastify'
 import { registerAuthRoutes } from '../api/auth/index.ts'
@@ -13,7 +13,7 @@ import { registerResourceRoutes } from '../api/v3/index.ts'
 import { createValidationCache } from '../cache/index.ts'
 import { createTokenService, tokenSettings } from '../core/tokens/index.ts'
 import { ServerNotReady } from '../errors.ts'
-import { buildIdentityApp } from '../http/app.ts'
+import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
 import { createAuthenticator } from '../http/authenticate.ts'
 import { authOptions, fernetTokensOptions, identityOptions } from '../options.ts'
 import { policyFromConfig } from '../policy/index.ts'
@@ -29,7 +29,8 @@ export type IdentityServer = {
 export type IdentityServerOptions = {
   /** Milliseconds since the epoch (tests move time; production uses Date.now). */
   readonly clock?: () => number
-  readonly logger?: false | { level: string; file?: string }
+  /** False (the default here) for none; `identityLogger(config)` for what the config asks. */
+  readonly logger?: false | IdentityLogger
   /** Where relative paths in the config (policy_file) are resolved; the config file's folder. */
   readonly configDir?: string
 }
@@ -87,6 +88,11 @@ export async function createIdentityServer(
       await database.close()
     },
   }
+}
+
+/** The log oslo.log's `[DEFAULT] debug`, `log_file`, `log_dir` and `use_json` ask for. */
+export function identityLogger(config: Config): IdentityLogger {
+  return { ...logSettings(config.get(loggingOptions), 'baton-identity') }
 }
 
 /** keystone's fernet provider exits when the repository is missing or empty; so do we, clearly. */
