@@ -14,6 +14,12 @@ export {
   type OptionGroup,
   type OptionSpecs,
 } from './groups.ts'
+export {
+  enforceBodyRate,
+  type HttpServerTimeouts,
+  httpServerOptions,
+  nodeServerTimeouts,
+} from './http_server.ts'
 export { type IniDocument, type IniEntry, parseIni } from './ini_parser.ts'
 export { envName } from './layers.ts'
 export { type LoadOptions, loadConfig } from './load.ts'
