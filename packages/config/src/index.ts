@@ -21,6 +21,7 @@ export {
   nodeServerTimeouts,
 } from './http_server.ts'
 export { type IniDocument, type IniEntry, parseIni } from './ini_parser.ts'
+export { decodeUtf8Strict, nestingExceeds, parseJsonWithin } from './json_text.ts'
 export { envName } from './layers.ts'
 export { type LoadOptions, loadConfig } from './load.ts'
 export {

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { enforceBodyRate, httpServerOptions, loadConfig, nodeServerTimeouts } from '@baton/config'
 import { createAuthToken, guardHandler } from '@baton/middleware'
 import type { Command } from 'commander'
 import { withConfigFiles } from '../config_files.ts'
@@ -58,7 +59,17 @@ export function registerServeEchoCommand(serve: Command, io: CliIo): void {
       logger: { warn: (m) => io.err(`baton: warning: ${m}`), error: (m) => io.err(`baton: ${m}`) },
       userAgent: 'baton-echo',
     })
-    const server = createServer(guardHandler(auth, echoIdentityHeaders))
+    // [http_server] from the same files: slow clients get 408 (the rest of the file is the middleware's)
+    const timeouts = loadConfig({
+      files: flags.configFile,
+      env: io.env,
+      groups: [httpServerOptions],
+    }).get(httpServerOptions)
+    const server = createServer(
+      nodeServerTimeouts(timeouts),
+      guardHandler(auth, echoIdentityHeaders),
+    )
+    enforceBodyRate(server, timeouts)
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(flags.port, flags.host, resolve)

@@ -14,7 +14,16 @@ import {
   loadServiceUserAuth,
   serviceUserGroup,
 } from '@baton/client'
-import { type Config, loadConfig, type OptionGroup } from '@baton/config'
+import {
+  type Config,
+  decodeUtf8Strict,
+  enforceBodyRate,
+  httpServerOptions,
+  loadConfig,
+  nestingExceeds,
+  nodeServerTimeouts,
+  type OptionGroup,
+} from '@baton/config'
 import {
   type AuthToken,
   authtokenOptions,
@@ -27,7 +36,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import { type AuditLog, auditIdentity, openAuditLog } from './audit.ts'
 import { openServiceDatabase, type ServiceDatabase } from './database.ts'
 import { type Delegation, delegationOf, NextHop } from './delegation.ts'
-import { CloudConfigError, CloudError } from './errors.ts'
+import { BadRequest, CloudConfigError, CloudError } from './errors.ts'
 import { JOBS_MIGRATION, JobRunner } from './jobs.ts'
 import { auditOptions, serviceDefaultOptions } from './options.ts'
 
@@ -77,7 +86,14 @@ export type BuildOptions = {
 }
 
 export function serviceGroups(spec: ServiceSpec): OptionGroup[] {
-  return [serviceDefaultOptions, auditOptions, authtokenOptions, serviceUserGroup, ...spec.groups]
+  return [
+    serviceDefaultOptions,
+    httpServerOptions,
+    auditOptions,
+    authtokenOptions,
+    serviceUserGroup,
+    ...spec.groups,
+  ]
 }
 
 export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<ServiceRuntime> {
@@ -169,8 +185,16 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
   }
 }
 
+/** As identity's: deeper JSON bodies are refused before anything walks them. */
+const MAX_BODY_DEPTH = 256
+
 function buildFastify(spec: ServiceSpec, ctx: ServiceContext): FastifyInstance {
+  const timeouts = ctx.config.get(httpServerOptions)
+  const { requestTimeout, headersTimeout, connectionsCheckingInterval } =
+    nodeServerTimeouts(timeouts)
   const app = Fastify({
+    requestTimeout,
+    http: { headersTimeout, requestTimeout, connectionsCheckingInterval },
     logger: false,
     genReqId: (req) => {
       const given = req.headers['x-openstack-request-id']
@@ -181,8 +205,20 @@ function buildFastify(spec: ServiceSpec, ctx: ServiceContext): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     bodyLimit: 1024 * 1024,
   })
+  enforceBodyRate(app.server, timeouts)
   // binary bodies (image data, objects) stay streams: handlers pipe them to disk
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
+  // JSON: bytes that are not UTF-8 and runaway nesting are refused, then fastify's own parser
+  // (which refuses __proto__ and constructor keys) reads the text
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const text = decodeUtf8Strict(body)
+    if (text === undefined) return done(new BadRequest('Malformed request body: not UTF-8.'))
+    if (nestingExceeds(text, MAX_BODY_DEPTH)) {
+      return done(new BadRequest(`Malformed request body: nested deeper than ${MAX_BODY_DEPTH}.`))
+    }
+    parseJson(request, text, done)
+  })
   const hooks = fastifyAuthToken(ctx.auth)
   app.addHook('onRequest', async (request, reply) => {
     if (spec.isPublic?.(request.method, request.url.split('?')[0] ?? '/')) return

@@ -7,6 +7,7 @@
  * - nesting deeper than MAX_BODY_DEPTH is refused, counted on the text before JSON.parse.
  * @module
  */
+import { decodeUtf8Strict, parseJsonWithin } from '@baton/config'
 import type { FastifyInstance } from 'fastify'
 import { expectingToFind } from '../errors.ts'
 
@@ -18,12 +19,10 @@ import { expectingToFind } from '../errors.ts'
  */
 export const MAX_BODY_DEPTH = 256
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-
 export function registerJsonBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
-    const text = decode(body)
+    const text = decodeUtf8Strict(body)
     if (text !== undefined && text.trim() === '') {
       done(null, undefined)
       return
@@ -33,60 +32,13 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       done(expectingToFind('application/json', 'Content-Type header'), undefined)
       return
     }
-    let parsed: unknown
-    try {
-      parsed =
-        text === undefined || nestingExceeds(text, MAX_BODY_DEPTH) ? undefined : JSON.parse(text)
-    } catch {
-      parsed = undefined
-    }
+    const parsed = text === undefined ? undefined : parseJsonWithin(text, MAX_BODY_DEPTH)
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       done(expectingToFind('valid JSON', 'request body'), undefined)
       return
     }
     done(null, parsed)
   })
-}
-
-/** The body as text, or undefined when its bytes are not UTF-8. */
-function decode(body: Buffer | string): string | undefined {
-  if (typeof body === 'string') return body
-  try {
-    return utf8.decode(body)
-  } catch {
-    return undefined
-  }
-}
-
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const OPEN_BRACE = 0x7b
-const OPEN_BRACKET = 0x5b
-const CLOSE_BRACE = 0x7d
-const CLOSE_BRACKET = 0x5d
-
-/**
- * Whether brackets outside strings nest deeper than `limit`: one linear pass with a counter, so
- * neither this check nor anything after it can overflow the stack. Malformed text is left to
- * JSON.parse.
- */
-export function nestingExceeds(text: string, limit: number): boolean {
-  let depth = 0
-  let inString = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (inString) {
-      if (c === BACKSLASH) i++
-      else if (c === QUOTE) inString = false
-    } else if (c === QUOTE) {
-      inString = true
-    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (++depth > limit) return true
-    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-      depth--
-    }
-  }
-  return false
 }
 
 /** werkzeug is_json: application/json or any application/*+json. */
