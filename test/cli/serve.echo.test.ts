@@ -76,6 +76,7 @@ test('[http_server] deadlines close connections that trickle a body or headers',
     assert.ok(results !== undefined, 'every slow connection was closed within 15 s')
     // the echo answers (401) before reading a body; a slow header never gets that far: 408
     assert.match(results.at(-1)?.response ?? '', /^HTTP\/1\.1 408 /)
+    assert.doesNotMatch(echo.stderr(), /unknown option/, '[http_server] is a known section')
   } finally {
     for (const c of clients) c.destroy()
     await echo.stop()

@@ -6,7 +6,7 @@
  */
 
 import { serviceUserGroup } from '@baton/client'
-import { defineGroup, type OptionGroup, opt } from '@baton/config'
+import { defineGroup, httpServerOptions, type OptionGroup, opt } from '@baton/config'
 import { identityOptionGroups } from '@baton/identity'
 import { authtokenOptions } from '@baton/middleware'
 
@@ -32,7 +32,8 @@ export type ConfigRole = 'identity' | 'receiver' | 'sender'
 export function groupsFor(roles: ReadonlySet<ConfigRole>): OptionGroup[] {
   const groups: OptionGroup[] = []
   if (roles.has('identity')) groups.push(...identityOptionGroups, doctorDefaultOptions)
-  if (roles.has('receiver')) groups.push(authtokenOptions)
+  // services read [http_server] too (request deadlines)
+  if (roles.has('receiver')) groups.push(authtokenOptions, httpServerOptions)
   if (roles.has('sender')) groups.push(serviceUserGroup)
   return groups
 }
