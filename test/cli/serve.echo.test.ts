@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { startBatonEcho } from '../interop/echo_process.ts'
+import { slowBodyClient, slowHeaderClient } from '../interop/slow_clients.ts'
 import { startTestIdentity, type TestIdentity, testClock } from '../support/identity_server.ts'
 
 let identity: TestIdentity
@@ -49,6 +50,35 @@ test('answers 200 with the identity headers for a valid token, 401 otherwise', a
     assert.equal(denied.headers.get('www-authenticate'), `Keystone uri="${identity.url}/v3"`)
     assert.doesNotMatch(echo.stderr(), /pw-authtoken/)
   } finally {
+    await echo.stop()
+  }
+})
+
+test('[http_server] deadlines close connections that trickle a body or headers', async () => {
+  const echo = await startBatonEcho([
+    ...section(identity.authtokenOptions()),
+    '[http_server]',
+    'header_timeout = 2',
+    'body_timeout = 1',
+    'body_min_rate = 1000',
+  ])
+  const clients = [
+    ...Array.from({ length: 10 }, () =>
+      slowBodyClient(echo.url, { path: '/x', declared: 100_000, first: 1000, trickleMs: 300 }),
+    ),
+    slowHeaderClient(echo.url, 300),
+  ]
+  try {
+    const results = await Promise.race([
+      Promise.all(clients.map((c) => c.closed)),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 15_000).unref()),
+    ])
+    assert.ok(results !== undefined, 'every slow connection was closed within 15 s')
+    // the echo answers (401) before reading a body; a slow header never gets that far: 408
+    assert.match(results.at(-1)?.response ?? '', /^HTTP\/1\.1 408 /)
+    assert.doesNotMatch(echo.stderr(), /unknown option/, '[http_server] is a known section')
+  } finally {
+    for (const c of clients) c.destroy()
     await echo.stop()
   }
 })

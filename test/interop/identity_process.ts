@@ -32,6 +32,10 @@ export type IdentityProcess = {
   readonly keyRepository: string
   /** OS_* variables for openstackclient / keystoneauth as the bootstrap admin. */
   readonly adminEnv: Record<string, string>
+  /** Resolves with the supervisor's exit status (or the signal that ended it). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  /** The last 4000 characters the server wrote to stderr. */
+  stderr(): string
   stop(): Promise<void>
 }
 
@@ -115,7 +119,12 @@ export async function startIdentity(
     { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
   )
   running.add(child)
-  child.once('exit', () => running.delete(child))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      running.delete(child)
+      resolve({ code, signal })
+    }),
+  )
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000)
@@ -138,6 +147,8 @@ export async function startIdentity(
       OS_INTERFACE: 'public',
       OS_REGION_NAME: 'RegionOne',
     },
+    exited,
+    stderr: () => stderr,
     stop: () => stopChild(child),
   }
 }

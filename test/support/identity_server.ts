@@ -60,6 +60,8 @@ export type TestIdentity = {
   authtokenOptions(
     extra?: Record<string, string | number | boolean>,
   ): Record<string, string | number | boolean>
+  /** HTTP requests the server has seen so far, those node refused before routing included. */
+  requestCount(): number
   close(): Promise<void>
 }
 
@@ -96,6 +98,9 @@ export async function startTestIdentity(
   const server = await createIdentityServer(config, { clock: clock.now })
   // port 0, then bootstrap with the real port: no window for another process to take it
   await server.app.listen({ host: '127.0.0.1', port: 0 })
+  let requests = 0
+  server.app.server.on('request', () => requests++)
+  server.app.server.on('clientError', () => requests++)
   const url = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`
   const { store, database } = await openCurrentStore(config, { now: clock.now })
   try {
@@ -204,6 +209,7 @@ export async function startTestIdentity(
       interface: 'public',
       ...extra,
     }),
+    requestCount: () => requests,
     close: () => server.close(),
   }
 }

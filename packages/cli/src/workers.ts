@@ -1,7 +1,8 @@
 /**
  * Several server processes on one port (node:cluster), like uwsgi workers in front of Keystone.
  * The primary only supervises: it forks, restarts a worker that dies unexpectedly (with a limit,
- * so a crash loop ends instead of spinning), and on SIGINT/SIGTERM stops them all.
+ * so a crash loop ends instead of spinning), and on SIGINT/SIGTERM stops them all. Giving up is a
+ * failure (status 1), so a process manager (systemd `Restart=on-failure`) restarts the service.
  * @module
  */
 import cluster from 'node:cluster'
@@ -30,6 +31,7 @@ export async function runWorkers(
 
 function supervise(workers: number, io: CliIo): Promise<number> {
   let stopping = false
+  let gaveUp = false
   const restarts: number[] = []
   return new Promise((resolve) => {
     const stop = () => {
@@ -41,7 +43,7 @@ function supervise(workers: number, io: CliIo): Promise<number> {
     cluster.on('exit', (worker, code, signal) => {
       const alive = Object.keys(cluster.workers ?? {}).length
       if (stopping || code === 0) {
-        if (alive === 0) resolve(stopping ? 0 : code)
+        if (alive === 0) resolve(gaveUp ? 1 : stopping ? 0 : code)
         return
       }
       const now = io.now()
@@ -50,6 +52,7 @@ function supervise(workers: number, io: CliIo): Promise<number> {
       io.err(`baton: worker ${worker.process.pid} exited (${signal ?? `status ${code}`})`)
       if (restarts.length > MAX_RESTARTS_PER_MINUTE) {
         io.err('baton: workers keep dying; stopping (see the log above for why)')
+        gaveUp = true
         stop()
         if (alive === 0) resolve(1)
         return

@@ -20,6 +20,8 @@ export const IdentityErrorCode = {
   TokenNotFound: 'BATON_TOKEN_NOT_FOUND',
   Conflict: 'BATON_CONFLICT',
   RequestTooLarge: 'BATON_REQUEST_TOO_LARGE',
+  RequestTimeout: 'BATON_REQUEST_TIMEOUT',
+  HeadersTooLarge: 'BATON_HEADERS_TOO_LARGE',
   ServerNotReady: 'BATON_SERVER_NOT_READY',
   MethodNotAllowed: 'BATON_METHOD_NOT_ALLOWED',
 } as const
@@ -182,6 +184,27 @@ export class RequestTooLarge extends KeystoneError {
   static override readonly title: string = 'Request Entity Too Large'
   static override readonly code: IdentityErrorCode = IdentityErrorCode.RequestTooLarge
   static override readonly defaultMessage: string = 'Request is too large.'
+}
+
+/**
+ * 408: the request (headers, or a body below the rate floor) did not arrive within `[http_server]`
+ * limits. Keystone's web server (Apache mod_reqtimeout, uwsgi) answers this before Keystone runs.
+ */
+export class RequestTimeout extends KeystoneError {
+  static override readonly status: number = 408
+  static override readonly title: string = 'Request Timeout'
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.RequestTimeout
+  static override readonly defaultMessage: string =
+    'The request was not received in time (see [http_server] in the server configuration).'
+}
+
+/** 431: the request's headers (a 16 KB token, say) exceed node's header size limit. */
+export class HeadersTooLarge extends KeystoneError {
+  static override readonly status: number = 431
+  static override readonly title: string = 'Request Header Fields Too Large'
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.HeadersTooLarge
+  static override readonly defaultMessage: string =
+    'The request headers are too large (a token header over 16 KB, for one).'
 }
 
 /** werkzeug MethodNotAllowed (405), e.g. GET /v3/users/{id}/password. */

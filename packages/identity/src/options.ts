@@ -3,7 +3,7 @@
  * group and option names and defaults (a real keystone.conf is a valid Baton config).
  * @module
  */
-import { defineGroup, loggingOptions, opt } from '@baton/config'
+import { defineGroup, httpServerOptions, loggingOptions, opt } from '@baton/config'
 import { PASSWORD_HASH_ALGORITHMS } from './passwords/index.ts'
 import { DEFAULT_AUTH_METHODS } from './token/methods.ts'
 
@@ -314,6 +314,12 @@ export const policyOptions = defineGroup(
   { help: 'Policy (RBAC) enforcement, as oslo.policy reads it.' },
 )
 
+/**
+ * `[http_server]`: header, body-rate and whole-request deadlines (slow clients get 408). Declared
+ * in @baton/config because the reference services and the echo server enforce the same limits.
+ */
+export { httpServerOptions }
+
 /** Every group the identity server reads, for loading and for sample-config generation. */
 export const identityOptionGroups = [
   defaultOptions,
@@ -324,6 +330,7 @@ export const identityOptionGroups = [
   authOptions,
   identityOptions,
   osloMiddlewareOptions,
+  httpServerOptions,
   tokenRescopeOptions,
   authPrimaryMethodOptions,
   securityComplianceOptions,

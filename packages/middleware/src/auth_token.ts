@@ -6,6 +6,7 @@
  * @module
  */
 import type { AccessInfo, Clock } from '@baton/client'
+import { ThrottledWarning } from './cache/throttled_warning.ts'
 import { IdentityUnavailable, InvalidToken } from './errors.ts'
 import {
   SERVICE_CATALOG_HEADER,
@@ -60,6 +61,8 @@ export type AuthTokenSettings = {
   readonly includeServiceCatalog: boolean
   readonly bind: BindMode
   readonly serviceType: string | undefined
+  /** `max_token_size`: longer tokens are invalid without a call to identity. */
+  readonly maxTokenSize: number
 }
 
 const UNAUTHORIZED_BODY = JSON.stringify({
@@ -89,6 +92,7 @@ export class AuthTokenProtocol {
   readonly #fetcher: TokenFetcher
   readonly #clock: Clock
   readonly #log: MiddlewareLogger
+  readonly #oversized: ThrottledWarning
   #challenge: string | undefined
 
   constructor(o: {
@@ -101,6 +105,7 @@ export class AuthTokenProtocol {
     this.#fetcher = o.fetcher
     this.#clock = o.clock
     this.#log = o.logger
+    this.#oversized = new ThrottledWarning(o.logger, o.clock)
   }
 
   /** The header keystonemiddleware adds to every 401, its own and the application's. */
@@ -265,7 +270,8 @@ export class AuthTokenProtocol {
 
   /** From the in-process cache only; undefined when the backend or identity must be asked. */
   #lookupNow(lookup: Lookup): Found | undefined {
-    if (lookup.token === '') return new InvalidToken('empty token')
+    const refused = this.#refuseUnasked(lookup.token)
+    if (refused !== undefined) return refused
     return this.#fetcher.cached(lookup.token, lookup.allowExpired)
   }
 
@@ -274,7 +280,8 @@ export class AuthTokenProtocol {
    * instead of a 503.
    */
   async #lookup(lookup: Lookup): Promise<Found> {
-    if (lookup.token === '') return new InvalidToken('empty token')
+    const refused = this.#refuseUnasked(lookup.token)
+    if (refused !== undefined) return refused
     try {
       return await this.#fetcher.fetch(lookup.token, lookup.allowExpired)
     } catch (error) {
@@ -285,6 +292,18 @@ export class AuthTokenProtocol {
       }
       throw error
     }
+  }
+
+  /** Tokens not worth a call: empty, or longer than any real token (a warning per interval). */
+  #refuseUnasked(token: string): InvalidToken | undefined {
+    if (token === '') return new InvalidToken('empty token')
+    if (token.length <= this.settings.maxTokenSize) return undefined
+    this.#oversized.warn(
+      'oversized',
+      `Refused a ${token.length}-byte token without asking identity ([keystone_authtoken] ` +
+        `max_token_size = ${this.settings.maxTokenSize})`,
+    )
+    return new InvalidToken('token too large')
   }
 }
 

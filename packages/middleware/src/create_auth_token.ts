@@ -133,6 +133,7 @@ export function createAuthToken(o: CreateAuthTokenOptions): AuthToken {
       includeServiceCatalog: v.include_service_catalog,
       bind: parseBindMode(v.enforce_token_bind),
       serviceType: v.service_type,
+      maxTokenSize: v.max_token_size,
     },
     fetcher,
     clock,

@@ -30,6 +30,15 @@ export const authtokenOptions = defineGroup(
         'Do not reject invalid requests here: pass them on with X-Identity-Status / ' +
         'X-Service-Identity-Status = Invalid and let the service decide.',
     }),
+    max_token_size: opt.int({
+      default: 8192,
+      min: 1,
+      help:
+        'Baton extension: the longest token (X-Auth-Token, X-Storage-Token, X-Service-Token), in ' +
+        'bytes, worth asking identity about. A longer one is invalid (401, or Invalid under ' +
+        'delay_auth_decision) without a call to identity, and a warning is logged at most once a ' +
+        'minute. Fernet tokens are under 300 bytes; identity refuses headers over 16 KB.',
+    }),
     http_connect_timeout: opt.int({
       min: 1,
       help: 'Request timeout (seconds) for calls to the identity server.',

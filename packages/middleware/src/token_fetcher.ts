@@ -136,6 +136,10 @@ export class TokenFetcher {
       throw unavailable(error)
     }
     if (response.status === 404) throw new InvalidToken('identity does not know the token')
+    // 431/413: the token alone made the request too large for identity; says nothing of its health
+    if (response.status === 431 || response.status === 413) {
+      throw new InvalidToken('identity refused the token as too large')
+    }
     if (response.status !== 200) {
       throw new IdentityUnavailable(`identity answered ${response.status} to a token validation`)
     }

@@ -13,7 +13,7 @@ export type Case = readonly [
   options?: {
     token?: string | null
     body?: unknown
-    payload?: string
+    payload?: string | Buffer
     type?: string
     message?: string | RegExp
   },
@@ -21,6 +21,16 @@ export type Case = readonly [
 
 const deep = `{"name": "x", "deep": ${'['.repeat(5000)}${']'.repeat(5000)}}`
 const long = (n: number) => 'x'.repeat(n)
+/** `{"<member>": {"<field>": "a<FF FE>b"}}`: bytes that are not UTF-8 inside a string. */
+const notUtf8 = (member: string, field: string, extra = '') =>
+  Buffer.concat([
+    Buffer.from(`{"${member}": {${extra}"${field}": "a`),
+    Buffer.from([0xff, 0xfe]),
+    Buffer.from('b"}}'),
+  ])
+/** A valid member beside 10,000 nested objects under an extra key. */
+const deepExtra = (member: string) =>
+  `{"${member}": {"name": "n"}, "extra": ${'{"a":'.repeat(10000)}1${'}'.repeat(10000)}}`
 
 // biome-ignore format: one row per case
 export function cases(w: World): Record<string, Case[]> {
@@ -63,6 +73,9 @@ export function cases(w: World): Record<string, Case[]> {
       ['create duplicate', 'POST', '/v3/projects', 409, { body: { project: { name: 'admin' } } }],
       ['create with null body member', 'POST', '/v3/projects', 400, { body: { project: null } }],
       ['create deeply nested', 'POST', '/v3/projects', 400, { payload: `{"project": ${deep}}`, type: 'application/json' }],
+      ['create beside a deep extra key', 'POST', '/v3/projects', 400, { payload: deepExtra('project'), message: /^Expecting to find valid JSON in request body\./ }],
+      ['create with invalid UTF-8 in the name', 'POST', '/v3/projects', 400, { payload: notUtf8('project', 'name') }],
+      ['update with invalid UTF-8 in the description', 'PATCH', `/v3/projects/${p}`, 400, { payload: notUtf8('project', 'description') }],
       ['get unknown', 'GET', '/v3/projects/nope', 404],
       ['get a NUL id', 'GET', '/v3/projects/a%00b', 404],
       ['create with a NUL in the name', 'POST', '/v3/projects', 400, { body: { project: { name: 'a\u0000b' } } }],

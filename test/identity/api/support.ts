@@ -46,7 +46,8 @@ export type Api = {
     options?: {
       token?: string | null
       body?: unknown
-      payload?: string
+      /** Sent as is (a Buffer for bytes that are not UTF-8). */
+      payload?: string | Buffer
       headers?: Record<string, string>
     },
   ): Promise<Called>

@@ -188,6 +188,53 @@ describe('bad input to /v3/auth never makes a 500', () => {
     }
   })
 
+  test('bodies nested past 256 levels or not UTF-8 are 400s before any code walks them', async () => {
+    const { users } = env.seeded
+    const auth = JSON.stringify({ auth: passwordAuth(users.bob, 'bob') })
+    const bodies: [string, string | Buffer][] = [
+      ['auth 5000 arrays deep', `{"auth": ${'['.repeat(5000)}${']'.repeat(5000)}}`],
+      ['auth 257 objects deep', `{"auth": ${'{"a":'.repeat(256)}1${'}'.repeat(256)}}`],
+      [
+        'a 10000-deep extra key',
+        `${auth.slice(0, -1)}, "x": ${'{"a":'.repeat(10000)}1${'}'.repeat(10000)}}`,
+      ],
+      ['a deep array in a string-free body', `[${'['.repeat(300)}${']'.repeat(300)}]`],
+      [
+        'FF FE in the password',
+        Buffer.concat([
+          Buffer.from(auth.replace('"bob"}', '"bo').slice(0, auth.indexOf('"bob"}') + 3)),
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from(auth.slice(auth.indexOf('"bob"}') + 4)),
+        ]),
+      ],
+      ['a lone continuation byte', Buffer.concat([Buffer.from(auth), Buffer.from([0x80])])],
+    ]
+    for (const [label, payload] of bodies) {
+      const res = await env.app.inject({
+        method: 'POST',
+        url: '/v3/auth/tokens',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      })
+      assertClientError(res, label)
+      assert.equal(res.statusCode, 400, `${label}: ${res.body}`)
+      assert.match(
+        res.json().error.message,
+        /^Expecting to find valid JSON in request body\./,
+        label,
+      )
+    }
+    // 256 levels (the body object is the first) are still JSON
+    const deepest = `${auth.slice(0, -1)}, "x": ${'{"a":'.repeat(255)}1${'}'.repeat(255)}}`
+    const ok = await env.app.inject({
+      method: 'POST',
+      url: '/v3/auth/tokens',
+      headers: { 'content-type': 'application/json' },
+      payload: deepest,
+    })
+    assert.equal(ok.statusCode, 201, ok.body)
+  })
+
   test('garbage in X-Auth-Token and X-Subject-Token, on every route', async () => {
     const garbage = [
       'x',

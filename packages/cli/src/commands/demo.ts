@@ -16,8 +16,8 @@ const PROGRAMS: readonly ProgramName[] = ['identity', 'compute', 'volume', 'imag
 
 export function registerDemoCommands(program: Command, io: CliIo): void {
   const demo = program.command('demo').description('tell a story on a throw-away local cloud')
-  demo
-    .command('long-job')
+  const longJob = demo.command('long-job')
+  longJob
     .description(
       'boot from volume with a user token that expires mid-way, with and without service tokens',
     )
@@ -76,8 +76,11 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
         doctorStatus === 1 && doctorLines.some((l) => l.includes('send_service_user_token'))
       if (flags.keep === true) io.out(`Kept: ${withTokens.plan.dataDir} ${without.plan.dataDir}`)
       if (!(firstOk && secondOk && doctorOk)) {
-        io.err('baton: demo long-job: an outcome was not the expected one (see above)')
-        process.exitCode = 1
+        // main()'s status is the process's (process.exitCode would be overwritten with 0)
+        longJob.error('baton: demo long-job: an outcome was not the expected one (see above)', {
+          exitCode: 1,
+          code: 'baton.demo.unexpected',
+        })
       }
     })
 }

@@ -18,9 +18,9 @@ type ServeFlags = { configFile: string[]; host: string; port: number }
 
 export function registerServeCommands(program: Command, io: CliIo): void {
   const serve = program.command('serve').description('run a Baton server')
+  const identity = serve.command('identity')
   withConfigFiles(
-    serve
-      .command('identity')
+    identity
       .description('serve the Keystone v3 identity API')
       .option('--host <address>', 'address to listen on', '127.0.0.1')
       .option('--port <number>', 'port to listen on', parsePort, 5000),
@@ -53,7 +53,13 @@ export function registerServeCommands(program: Command, io: CliIo): void {
       },
       io,
     )
-    if (status !== 0) process.exitCode = status
+    // main()'s status is the process's: a failed supervisor must not exit 0
+    if (status !== 0) {
+      identity.error(`baton: identity stopped (exit status ${status})`, {
+        exitCode: status,
+        code: 'baton.serve.workers',
+      })
+    }
   })
   registerServeEchoCommand(serve, io)
   registerServeCloudCommands(serve, io)

@@ -6,7 +6,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createAuthToken, guardHandler } from '@baton/middleware'
+import { enforceBodyRate, httpServerOptions, loadConfig, nodeServerTimeouts } from '@baton/config'
+import { authtokenOptions, createAuthToken, guardHandler } from '@baton/middleware'
 import type { Command } from 'commander'
 import { withConfigFiles } from '../config_files.ts'
 import type { CliIo } from '../io.ts'
@@ -52,13 +53,23 @@ export function registerServeEchoCommand(serve: Command, io: CliIo): void {
       .option('--host <address>', 'address to listen on', '127.0.0.1')
       .option('--port <number>', 'port to listen on (0 picks a free port)', parsePort, 8999),
   ).action(async (flags: EchoFlags) => {
-    const auth = createAuthToken({
-      configFiles: flags.configFile,
+    // one config: [keystone_authtoken] for the middleware, [http_server] deadlines (slow clients: 408)
+    const config = loadConfig({
+      files: flags.configFile,
       env: io.env,
+      groups: [authtokenOptions, httpServerOptions],
+    })
+    const auth = createAuthToken({
+      config,
       logger: { warn: (m) => io.err(`baton: warning: ${m}`), error: (m) => io.err(`baton: ${m}`) },
       userAgent: 'baton-echo',
     })
-    const server = createServer(guardHandler(auth, echoIdentityHeaders))
+    const timeouts = config.get(httpServerOptions)
+    const server = createServer(
+      nodeServerTimeouts(timeouts),
+      guardHandler(auth, echoIdentityHeaders),
+    )
+    enforceBodyRate(server, timeouts)
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(flags.port, flags.host, resolve)

@@ -4,7 +4,7 @@
  */
 
 import { serviceUserGroup } from '@baton/client'
-import type { OptionGroup } from '@baton/config'
+import { httpServerOptions, type OptionGroup } from '@baton/config'
 import { identityOptionGroups } from '@baton/identity'
 import { authtokenOptions } from '@baton/middleware'
 
@@ -22,7 +22,8 @@ export type ConfigRole = 'identity' | 'receiver' | 'sender'
 export function groupsFor(roles: ReadonlySet<ConfigRole>): OptionGroup[] {
   const groups: OptionGroup[] = []
   if (roles.has('identity')) groups.push(...identityOptionGroups)
-  if (roles.has('receiver')) groups.push(authtokenOptions)
+  // services read [http_server] too (request deadlines)
+  if (roles.has('receiver')) groups.push(authtokenOptions, httpServerOptions)
   if (roles.has('sender')) groups.push(serviceUserGroup)
   return groups
 }

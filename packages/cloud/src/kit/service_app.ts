@@ -17,10 +17,15 @@ import {
 } from '@baton/client'
 import {
   type Config,
+  decodeUtf8Strict,
+  enforceBodyRate,
+  httpServerOptions,
   type LogSettings,
   loadConfig,
   loggingOptions,
   logSettings,
+  nestingExceeds,
+  nodeServerTimeouts,
   type OptionGroup,
   openstackOptions,
   unusedSummary,
@@ -37,7 +42,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import { type AuditLog, auditIdentity, openAuditLog } from './audit.ts'
 import { openServiceDatabase, type ServiceDatabase } from './database.ts'
 import { type Delegation, delegationOf, NextHop } from './delegation.ts'
-import { CloudConfigError, CloudError } from './errors.ts'
+import { BadRequest, CloudConfigError, CloudError } from './errors.ts'
 import { JOBS_MIGRATION, JobRunner } from './jobs.ts'
 import { auditOptions, serviceDefaultOptions } from './options.ts'
 
@@ -90,6 +95,7 @@ export function serviceGroups(spec: ServiceSpec): OptionGroup[] {
   return [
     serviceDefaultOptions,
     loggingOptions,
+    httpServerOptions,
     auditOptions,
     authtokenOptions,
     serviceUserGroup,
@@ -199,12 +205,20 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
   }
 }
 
+/** As identity's: deeper JSON bodies are refused before anything walks them. */
+const MAX_BODY_DEPTH = 256
+
 function buildFastify(
   spec: ServiceSpec,
   ctx: ServiceContext,
   logging: LogSettings,
 ): FastifyInstance {
+  const timeouts = ctx.config.get(httpServerOptions)
+  const { requestTimeout, headersTimeout, connectionsCheckingInterval } =
+    nodeServerTimeouts(timeouts)
   const app = Fastify({
+    requestTimeout,
+    http: { headersTimeout, requestTimeout, connectionsCheckingInterval },
     logger:
       logging.level === 'debug'
         ? { level: 'debug', ...(logging.file === undefined ? {} : { file: logging.file }) }
@@ -218,8 +232,20 @@ function buildFastify(
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     bodyLimit: 1024 * 1024,
   })
+  enforceBodyRate(app.server, timeouts)
   // binary bodies (image data, objects) stay streams: handlers pipe them to disk
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
+  // JSON: bytes that are not UTF-8 and runaway nesting are refused, then fastify's own parser
+  // (which refuses __proto__ and constructor keys) reads the text
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const text = decodeUtf8Strict(body)
+    if (text === undefined) return done(new BadRequest('Malformed request body: not UTF-8.'))
+    if (nestingExceeds(text, MAX_BODY_DEPTH)) {
+      return done(new BadRequest(`Malformed request body: nested deeper than ${MAX_BODY_DEPTH}.`))
+    }
+    parseJson(request, text, done)
+  })
   const hooks = fastifyAuthToken(ctx.auth)
   app.addHook('onRequest', async (request, reply) => {
     if (spec.isPublic?.(request.method, request.url.split('?')[0] ?? '/')) return

@@ -5,13 +5,17 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import type { Config } from '@baton/config'
+import { type Config, enforceBodyRate, nodeServerTimeouts } from '@baton/config'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
-import { defaultOptions, osloMiddlewareOptions } from '../options.ts'
+import { defaultOptions, httpServerOptions, osloMiddlewareOptions } from '../options.ts'
 import { AccessLogController } from './access_log.ts'
 import { baseUrl } from './base_url.ts'
 import { registerDiscovery } from './discovery.ts'
-import { frameworkErrorRenderer, registerErrorHandling } from './error_handler.ts'
+import {
+  clientErrorRenderer,
+  frameworkErrorRenderer,
+  registerErrorHandling,
+} from './error_handler.ts'
 import { registerJsonBodyParser } from './json_body.ts'
 import { LazyChildLogger } from './lazy_child_logger.ts'
 import { textLogStream } from './text_log.ts'
@@ -64,8 +68,15 @@ export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
   const rendering = {
     authenticateUri: (request: FastifyRequest) => `${baseUrl(request, publicEndpoint)}/v3`,
   }
+  const timeouts = options.config.get(httpServerOptions)
+  const { requestTimeout, headersTimeout, connectionsCheckingInterval } =
+    nodeServerTimeouts(timeouts)
   const app = Fastify({
     frameworkErrors: frameworkErrorRenderer(rendering),
+    // 408 (slow headers or body), 431 (headers over 16 KB), 400: Keystone's body, not fastify's
+    clientErrorHandler: clientErrorRenderer,
+    requestTimeout,
+    http: { headersTimeout, requestTimeout, connectionsCheckingInterval },
     logger: pinoOptions(options.logger),
     logController: new AccessLogController(),
     childLoggerFactory: (logger, bindings, childOptions) =>
@@ -81,6 +92,7 @@ export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false },
     },
   })
+  enforceBodyRate(app.server, timeouts)
   const context: HttpContext = { baseUrl: (request) => baseUrl(request, publicEndpoint) }
 
   registerJsonBodyParser(app)

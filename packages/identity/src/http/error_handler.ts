@@ -4,12 +4,15 @@
  * 5xx bodies never carry details; the details go to the log (without secrets).
  * @module
  */
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
+  HeadersTooLarge,
   KeystoneError,
   keystoneErrorBody,
   MethodNotAllowed,
   NotFound,
+  RequestTimeout,
   RequestTooLarge,
   UnexpectedError,
   ValidationError,
@@ -28,6 +31,30 @@ export function frameworkErrorRenderer(rendering: ErrorRendering) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
     send(reply, request, toKeystoneError(error), rendering)
   }
+}
+
+/**
+ * fastify's `clientErrorHandler`: what node refuses before a request exists (headers over its
+ * 16 KB limit, a request or body past the `[http_server]` deadlines, unparsable HTTP) is answered
+ * on the raw socket, with Keystone's body, and the connection closed.
+ */
+export function clientErrorRenderer(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const keystoneError =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new RequestTimeout()
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? new HeadersTooLarge()
+        : new ValidationError()
+  const body = JSON.stringify(keystoneErrorBody(keystoneError))
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${keystoneError.status} ${keystoneError.title}\r\n` +
+        'Content-Type: application/json\r\nConnection: close\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy()
 }
 
 export function registerErrorHandling(app: FastifyInstance, rendering: ErrorRendering): void {

@@ -1,17 +1,29 @@
 /**
  * Request bodies as Keystone reads them (json_body.py): a body, if present, must be JSON sent as
  * `application/json` or with no content type, and must be an object; anything else is a 400
- * with Keystone's messages.
+ * with Keystone's messages. This is the one place bodies are decoded, so two limits hold for every
+ * route before any code (schema validation, policy, storage, JSON.stringify) walks a body:
+ * - bytes that are not UTF-8 are refused, never stored as U+FFFD (Keystone refuses them too);
+ * - nesting deeper than MAX_BODY_DEPTH is refused, counted on the text before JSON.parse.
  * @module
  */
+import { decodeUtf8Strict, parseJsonWithin } from '@baton/config'
 import type { FastifyInstance } from 'fastify'
 import { expectingToFind } from '../errors.ts'
 
+/**
+ * Deeper bodies than this are refused like invalid JSON. Python's json module gives up near
+ * its recursion limit (~1000) and Keystone answers with a 500; Baton's own limit is lower so
+ * that validating, storing and echoing a value (recursive code) can never exhaust the stack.
+ * The body object itself is level 1.
+ */
+export const MAX_BODY_DEPTH = 256
+
 export function registerJsonBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8')
-    if (text.trim() === '') {
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+    const text = decodeUtf8Strict(body)
+    if (text !== undefined && text.trim() === '') {
       done(null, undefined)
       return
     }
@@ -20,12 +32,7 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       done(expectingToFind('application/json', 'Content-Type header'), undefined)
       return
     }
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(text)
-    } catch {
-      parsed = undefined
-    }
+    const parsed = text === undefined ? undefined : parseJsonWithin(text, MAX_BODY_DEPTH)
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       done(expectingToFind('valid JSON', 'request body'), undefined)
       return

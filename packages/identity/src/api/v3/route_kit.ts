@@ -184,36 +184,28 @@ export function wrapCollection(
 }
 
 /**
- * Deeper bodies than this are refused like invalid JSON. Python's json module gives up near
- * its recursion limit (~1000) and Keystone answers with a 500; Baton's own limit is lower so
- * that storing and echoing a value (JSON.stringify recurses) can never exhaust the stack.
+ * `request_body_json.get(key, fallback)`; a missing body reads as `{}`. The body parser
+ * (http/json_body.ts) already refused bodies nested too deep or not UTF-8.
  */
-export const MAX_BODY_DEPTH = 256
-
-/** `request_body_json.get(key, fallback)`; a missing body reads as `{}`. */
 export function bodyMember(request: FastifyRequest, key: string, fallback: unknown = {}): unknown {
   const body: unknown = request.body
   if (!isObject(body)) return fallback
-  const problem = inspectBody(body, MAX_BODY_DEPTH)
-  if (problem === 'depth') throw expectingToFind('valid JSON', 'request body')
-  if (problem === 'nul') throw nulRefused()
+  if (containsNul(body)) throw nulRefused()
   return Object.hasOwn(body, key) ? body[key] : fallback
 }
 
 /** Iterative, so the check itself cannot overflow the stack. */
-function inspectBody(value: unknown, limit: number): 'depth' | 'nul' | undefined {
-  const pending: [unknown, number][] = [[value, 1]]
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [item, depth] = next
-    if (typeof item === 'string' && item.includes('\u0000')) return 'nul'
+function containsNul(value: unknown): boolean {
+  const pending: unknown[] = [value]
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    if (typeof item === 'string' && item.includes('\u0000')) return true
     if (typeof item !== 'object' || item === null) continue
-    if (depth > limit) return 'depth'
     for (const [key, child] of Object.entries(item)) {
-      if (key.includes('\u0000')) return 'nul'
-      pending.push([child, depth + 1])
+      if (key.includes('\u0000')) return true
+      pending.push(child)
     }
   }
-  return undefined
+  return false
 }
 
 export type PolicyInput = {
