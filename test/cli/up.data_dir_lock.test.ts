@@ -57,10 +57,10 @@ test('a stale lock is taken over, a second up is refused, Ctrl-C stops all and u
     // each step, one line each, in the order they happen
     const steps = [
       `creating the local cloud in ${dataDir}`,
+      "created identity's database identity.db",
       'created secrets.json',
       'wrote identity.conf, compute.conf, volume.conf, image.conf, object.conf',
       'created the Fernet keys in fernet-keys/',
-      "created identity's database identity.db",
       'bootstrapped identity',
       'starting identity (pid',
       'identity is ready (',

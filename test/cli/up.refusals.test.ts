@@ -5,7 +5,18 @@
  */
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -102,6 +113,28 @@ test('an identity.db that is not SQLite is named with the fix; nothing is writte
   )
   assert.match(run.stderr, /delete it \(identity\.db\) to start an empty identity/)
   assert.deepEqual(snapshot(dataDir), before)
+})
+
+test('an identity.db damaged inside (its header intact) is named with the fix; nothing else written', async () => {
+  const dataDir = scratch()
+  const conf = join(dataDir, 'db.conf')
+  writeFileSync(conf, `[database]\nconnection = sqlite:///${join(dataDir, 'identity.db')}\n`)
+  assert.equal((await runBaton(['db', 'sync', '--config-file', conf])).status, 0)
+  const fd = openSync(join(dataDir, 'identity.db'), 'r+')
+  writeSync(fd, Buffer.alloc(3000, 0x41), 0, 3000, 100) // the schema page, after the 100-byte header
+  closeSync(fd)
+  rmSync(conf)
+  const before = snapshot(dataDir)
+  const run = await runBaton(['up', '--data-dir', dataDir, '--any-ports'])
+  assert.equal(run.status, 1)
+  assert.match(
+    run.stderr,
+    new RegExp(`${join(dataDir, 'identity.db')} is damaged: restore it from a backup`),
+  )
+  assert.doesNotMatch(run.stderr, /unexpected error/)
+  // SQLite itself leaves its -wal/-shm beside a file it could not read: not baton's writing
+  const after = snapshot(dataDir).filter((f) => !/^identity\.db-(wal|shm) /.test(f))
+  assert.deepEqual(after, before, 'no config, key or password written')
 })
 
 test('a service database that is not SQLite is refused before identity is touched', async () => {
