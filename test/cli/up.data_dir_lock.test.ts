@@ -2,7 +2,8 @@
  * One `baton up` per data directory, with real processes: a stale lock (its pid is dead) is taken
  * over with a note; start-up says each step as it happens; a second `up` on the same directory is
  * refused naming the pid and the directory, exits non-zero and touches nothing; Ctrl-C stops every
- * program, says which, releases the lock and leaves no process behind.
+ * program, says which, releases the lock and leaves no process behind. A deleted secrets.json
+ * (the fix for a damaged one) gives the service users new passwords that work.
  */
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
@@ -12,6 +13,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs'
@@ -31,8 +33,8 @@ function snapshot(dir: string): string[] {
     .sort()
 }
 
-test('a stale lock is taken over, a second up is refused, Ctrl-C stops all and unlocks', {
-  timeout: 240_000,
+test('a stale lock is taken over, a second up is refused, Ctrl-C stops all and unlocks; new secrets reset the service users', {
+  timeout: 400_000,
 }, async () => {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'baton-up-lock-')), 'cloud')
   mkdirSync(dataDir, { mode: 0o700 })
@@ -106,5 +108,38 @@ test('a stale lock is taken over, a second up is refused, Ctrl-C stops all and u
     assert.equal(existsSync(join(dataDir, 'up.lock')), false, 'the lock is released')
   } finally {
     first.child.kill('SIGINT')
+  }
+
+  // the fix a damaged secrets.json's message offers: delete it; the service users get new passwords
+  const adminPassword = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')).admin
+  rmSync(join(dataDir, 'secrets.json'))
+  const third = startUp(['--data-dir', dataDir, '--any-ports'])
+  try {
+    await third.waitFor(/Ctrl-C stops everything\./)
+    assert.match(third.stderr(), /baton up: created secrets\.json/)
+    const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'))
+    assert.equal(secrets.admin, adminPassword, 'the admin password stays (admin-password)')
+    const authUrl = /export OS_AUTH_URL=(\S+)/.exec(third.stdout())?.[1] ?? ''
+    const login = await fetch(`${authUrl}/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: {
+            methods: ['password'],
+            password: {
+              user: { name: 'nova', domain: { id: 'default' }, password: secrets.users.nova },
+            },
+          },
+          scope: { project: { name: 'service', domain: { id: 'default' } } },
+        },
+      }),
+    })
+    await login.arrayBuffer()
+    assert.equal(login.status, 201, 'nova logs in with its new password')
+    third.child.kill('SIGINT')
+    assert.equal(await third.exited, 0)
+  } finally {
+    third.child.kill('SIGINT')
   }
 })
