@@ -4,7 +4,7 @@
  * no other file written or changed), a busy `--port`.
  */
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import {
   closeSync,
   existsSync,
@@ -163,5 +163,36 @@ test('a busy --port is refused up front and a fresh data directory is not left b
     assert.equal(existsSync(dataDir), false)
   } finally {
     server.close()
+  }
+})
+
+test('a data directory that is a file is refused naming it', async () => {
+  const file = join(scratch(), 'not-a-dir')
+  writeFileSync(file, 'x')
+  const run = await runBaton(['up', '--data-dir', file, '--any-ports'])
+  assert.equal(run.status, 1)
+  assert.equal(run.stderr, `baton: the data directory ${file} is a file`)
+})
+
+test('a data directory locked by a running process is refused naming its pid; nothing touched', async () => {
+  const dataDir = scratch()
+  const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], {
+    stdio: 'ignore',
+  })
+  try {
+    writeFileSync(join(dataDir, 'up.lock'), `${holder.pid}\n`)
+    writeFileSync(join(dataDir, 'secrets.json'), VALID_SECRETS, { mode: 0o600 })
+    const before = snapshot(dataDir)
+    const run = await runBaton(['up', '--data-dir', dataDir, '--any-ports'])
+    assert.equal(run.status, 1)
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `^baton: the data directory ${dataDir} is in use by another baton up \\(pid ${holder.pid}\\)`,
+      ),
+    )
+    assert.deepEqual(snapshot(dataDir), before, 'the lock and every file as they were')
+  } finally {
+    holder.kill()
   }
 })

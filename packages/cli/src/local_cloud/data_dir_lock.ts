@@ -41,7 +41,8 @@ function readPid(path: string): number | undefined {
     const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10)
     return Number.isInteger(pid) && pid > 0 ? pid : undefined
   } catch (error) {
-    if (errno(error) === 'ENOENT') return undefined
+    // no lock (or the data directory is a file: ensureDataDir says so)
+    if (errno(error) === 'ENOENT' || errno(error) === 'ENOTDIR') return undefined
     throw error
   }
 }
@@ -80,7 +81,15 @@ export function lockDataDir(dataDir: string, note: (line: string) => void): Data
   if (holder !== undefined && isRunning(holder)) throw locked(dataDir, holder)
   ensureDataDir(dataDir)
   const temp = `${path}.${process.pid}`
-  writeFileSync(temp, `${process.pid}\n`, { mode: 0o600 })
+  try {
+    writeFileSync(temp, `${process.pid}\n`, { mode: 0o600 })
+  } catch (error) {
+    throw new CliError(
+      CliErrorCode.DataDirUnusable,
+      `cannot write in the data directory ${dataDir} (${errno(error) || String(error)})`,
+      { cause: error },
+    )
+  }
   try {
     for (let attempt = 0; attempt < 5; attempt++) {
       try {

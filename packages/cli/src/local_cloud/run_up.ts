@@ -40,14 +40,14 @@ export async function runUp(flags: UpFlags, io: CliIo): Promise<void> {
   let started = false
   const abort = new AbortController()
   const onSignal = (): void => abort.abort()
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+  // SIGHUP: the terminal closed; stop the cloud rather than orphan it
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+  for (const name of signals) process.on(name, onSignal)
   const lock = (() => {
     try {
       return lockDataDir(dataDir, say)
     } catch (error) {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
+      for (const name of signals) process.off(name, onSignal)
       throw error
     }
   })()
@@ -98,8 +98,7 @@ export async function runUp(flags: UpFlags, io: CliIo): Promise<void> {
     await cloud.stop()
     io.out(`Stopped ${cloud.programs.map((p) => p.name).join(', ')}.`)
   } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    for (const name of signals) process.off(name, onSignal)
     lock.release()
     if (freshDir && !started) rmSync(dataDir, { recursive: true, force: true })
   }
