@@ -44,7 +44,7 @@ function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null
 }
 
-function lastLogLine(plan: CloudPlan, name: ProgramName): string {
+export function lastLogLine(plan: CloudPlan, name: ProgramName): string {
   try {
     const lines = readFileSync(logPath(plan, name), 'utf8').trimEnd().split('\n')
     return lines.at(-1)?.slice(0, 300) ?? ''
@@ -100,6 +100,25 @@ export async function waitUntilServing(
     CliErrorCode.ProgramFailed,
     `${program.name} did not answer at ${url} within ${timeoutMs / 1000} s; see ${log}`,
   )
+}
+
+/** Says when a program of the running cloud exits on its own (the others keep running). */
+export function reportUnexpectedExits(
+  plan: CloudPlan,
+  programs: readonly Program[],
+  stopping: () => boolean,
+  say: (line: string) => void,
+): void {
+  for (const { name, child } of programs) {
+    child.once('exit', (code, signal) => {
+      if (stopping()) return
+      const last = lastLogLine(plan, name)
+      say(
+        `${name} exited (${code === null ? signal : `status ${code}`})${last === '' ? '' : `: ${last}`}; ` +
+          `see ${logPath(plan, name)}; Ctrl-C stops the rest`,
+      )
+    })
+  }
 }
 
 /** SIGTERM to every program still running (SIGKILL after 5 s); resolves when all have exited. */

@@ -13,7 +13,7 @@ import { lockDataDir } from './data_dir_lock.ts'
 import { checkDatabaseFiles } from './database_files.ts'
 import type { CloudPlan, ProgramName } from './plan.ts'
 import { planPorts } from './ports.ts'
-import { StartInterrupted } from './processes.ts'
+import { reportUnexpectedExits, StartInterrupted } from './processes.ts'
 import { readSecrets } from './secrets.ts'
 import { type LocalCloud, startLocalCloud } from './start_cloud.ts'
 import { printUsage } from './usage.ts'
@@ -93,6 +93,7 @@ export async function runUp(flags: UpFlags, io: CliIo): Promise<void> {
       return
     }
     printUsage(io, cloud, firstRun)
+    reportUnexpectedExits(plan, cloud.programs, () => abort.signal.aborted, say)
     await untilAborted(abort.signal)
     io.out('Stopping...')
     await cloud.stop()
