@@ -1,18 +1,20 @@
 /**
  * `baton up` for real: five processes (identity, compute, volume, image, object) on loopback, the
  * printed OS_* block authenticates, the catalog lists the four services at the printed URLs, every
- * service answers, Ctrl-C stops everything, and a second run reuses the data and passwords.
+ * service answers, Ctrl-C stops everything, and a second run reuses the data and passwords, keeps
+ * the config the user edited (saying which options differ), writes the one deleted and moves the
+ * unedited ones to its new ports.
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 
 const BATON_BIN = new URL('../../packages/cli/bin/baton.mjs', import.meta.url).pathname
 
-type Up = { stdout: string; status: number | null; catalogTypes: string[] }
+type Up = { stdout: string; stderr: string; status: number | null; catalogTypes: string[] }
 
 /** Runs `baton up` until it prints its usage, checks the cloud answers, then stops it. */
 async function upOnce(dataDir: string): Promise<Up> {
@@ -29,7 +31,7 @@ async function upOnce(dataDir: string): Promise<Up> {
   })
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
   try {
-    const deadline = Date.now() + 60_000
+    const deadline = Date.now() + 150_000
     while (!stdout.includes('Ctrl-C stops everything.')) {
       assert.ok(
         Date.now() < deadline && child.exitCode === null,
@@ -69,14 +71,14 @@ async function upOnce(dataDir: string): Promise<Up> {
     }
     child.kill('SIGINT')
     const status = await exited
-    return { stdout, status, catalogTypes: catalog.map((s) => s.type).sort() }
+    return { stdout, stderr, status, catalogTypes: catalog.map((s) => s.type).sort() }
   } finally {
     child.kill('SIGINT')
   }
 }
 
 test('baton up brings up the whole local cloud, prints how to use it and stops on Ctrl-C', {
-  timeout: 180_000,
+  timeout: 300_000,
 }, async () => {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'baton-up-')), 'cloud')
   const first = await upOnce(dataDir)
@@ -88,9 +90,27 @@ test('baton up brings up the whole local cloud, prints how to use it and stops o
   assert.equal(statSync(join(dataDir, 'secrets.json')).mode & 0o777, 0o600)
   const secrets = readFileSync(join(dataDir, 'secrets.json'), 'utf8')
 
+  const identityConf = join(dataDir, 'identity.conf')
+  const edited = readFileSync(identityConf, 'utf8').replace(
+    'expiration = 3600',
+    'expiration = 7200',
+  )
+  writeFileSync(identityConf, edited)
+  rmSync(join(dataDir, 'volume.conf'))
+
   const second = await upOnce(dataDir)
   assert.match(second.stdout, /^Reusing the local cloud in /)
   assert.equal(second.status, 0)
+  assert.equal(readFileSync(identityConf, 'utf8'), edited, 'the edited config is not overwritten')
+  assert.match(
+    second.stderr,
+    /baton up: keeping your edited identity\.conf; it differs from what baton up would write in \[DEFAULT\] public_endpoint, \[token\] expiration \(delete it to get baton up's\)\n/,
+  )
+  assert.match(second.stderr, /baton up: wrote volume\.conf\n/)
+  assert.match(
+    second.stderr,
+    /baton up: updated compute\.conf, image\.conf, object\.conf \(unedited\) to this run's ports\n/,
+  )
   assert.equal(readFileSync(join(dataDir, 'secrets.json'), 'utf8'), secrets, 'passwords are kept')
   const passwords = Object.values(JSON.parse(secrets).users as Record<string, string>)
   for (const log of readdirSync(join(dataDir, 'logs'))) {

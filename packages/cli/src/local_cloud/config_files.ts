@@ -1,92 +1,146 @@
 /**
- * Writes the five config files of a local cloud: identity's keystone.conf and, for each service, a
- * config with `[keystone_authtoken]` (receiving: its own service user, the service role required)
- * and `[service_user]` (sending: the same user's token as X-Service-Token). Rewritten on every run
- * so ports and settings follow the plan; data and passwords are kept.
+ * The five config files of a local cloud: identity's keystone.conf and, for each service, a config
+ * with `[keystone_authtoken]` (receiving: its own service user, the service role required) and
+ * `[service_user]` (sending: the same user's token as X-Service-Token). Each file baton writes
+ * carries a checksum of its body in its first line: a file whose checksum still holds is baton's and
+ * follows the plan (ports move with it); a file without one, or whose body changed, is the user's
+ * and is never overwritten; `up` says which options differ from what it would have written.
  * @module
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import {
-  type CloudPlan,
-  configPath,
-  SERVICE_INFO,
-  SERVICES,
-  type ServiceName,
-  urlOf,
-} from './plan.ts'
+import { type IniDocument, parseIni } from '@baton/config'
+import { CliError, CliErrorCode } from '../errors.ts'
+import { renderConfig } from './config_render.ts'
+import { type CloudPlan, configPath, type ProgramName, SERVICES, type ServiceName } from './plan.ts'
 import type { CloudSecrets } from './secrets.ts'
 
-function write(path: string, lines: readonly string[]): void {
-  writeFileSync(path, `${lines.join('\n')}\n`, { mode: 0o600 })
+export const PROGRAMS: readonly ProgramName[] = ['identity', ...SERVICES]
+
+const HEADER = /^# Written by baton up \(check ([0-9a-f]{16})\)/
+
+export type ConfigState =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'ours'; readonly text: string }
+  | { readonly kind: 'yours'; readonly text: string; readonly doc: IniDocument }
+
+export type ConfigOutcome = {
+  readonly program: ProgramName
+  readonly file: string
+  readonly action: 'created' | 'updated' | 'unchanged' | 'kept'
+  /** For a kept file: the options where it differs from what `up` would have written. */
+  readonly differs: readonly string[]
 }
 
-export function writeCloudConfigs(plan: CloudPlan, secrets: CloudSecrets): void {
-  mkdirSync(join(plan.dataDir, 'logs'), { recursive: true, mode: 0o700 })
-  const identityUrl = urlOf(plan, 'identity')
-  write(configPath(plan, 'identity'), [
-    '# Written by baton: a keystone.conf-compatible identity config.',
-    '[DEFAULT]',
-    `public_endpoint = ${identityUrl}`,
-    '[database]',
-    `connection = sqlite:///${join(plan.dataDir, 'identity.db')}`,
-    '[token]',
-    `expiration = ${plan.tokenExpiration}`,
-    `allow_expired_window = ${plan.allowExpiredWindow}`,
-    '[fernet_tokens]',
-    `key_repository = ${join(plan.dataDir, 'fernet-keys')}`,
-    '# at least (expiration + allow_expired_window) / rotation period + 2',
-    `max_active_keys = ${plan.maxActiveKeys}`,
-    ...(plan.passwordHashRounds === undefined
-      ? []
-      : ['[identity]', `password_hash_rounds = ${plan.passwordHashRounds}`]),
-  ])
-  for (const service of SERVICES)
-    write(configPath(plan, service), serviceConfig(plan, secrets, service))
+function checksum(body: string): string {
+  return createHash('sha256').update(body).digest('hex').slice(0, 16)
 }
 
-function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceName): string[] {
-  const user = SERVICE_INFO[service].user
-  const credentials = [
-    `auth_url = ${urlOf(plan, 'identity')}/v3`,
-    `username = ${user}`,
-    `password = ${secrets.users[user] ?? ''}`,
-    'user_domain_name = Default',
-    'project_name = service',
-    'project_domain_name = Default',
-  ]
-  return [
-    `# Written by baton: the ${service} service.`,
-    '[DEFAULT]',
-    `host = ${plan.host}`,
-    `port = ${plan.ports[service]}`,
-    `data_dir = ${join(plan.dataDir, service)}`,
-    ...(service === 'volume'
-      ? [
-          `copy_bytes_per_second = ${plan.copyBytesPerSecond}`,
-          `copy_chunk_bytes = ${plan.copyChunkBytes}`,
-        ]
-      : []),
-    '',
-    '[keystone_authtoken]',
-    `www_authenticate_uri = ${urlOf(plan, 'identity')}/v3`,
-    'auth_type = password',
-    ...credentials,
-    'interface = public',
-    'service_token_roles = service',
-    'service_token_roles_required = true',
-    '',
-    // the object store is the end of the chain: it calls no one, so it sends no service token
-    ...(service === 'object'
-      ? []
-      : [
-          '[service_user]',
-          `send_service_user_token = ${plan.sendServiceUserToken}`,
-          'auth_type = password',
-          ...credentials,
-          '',
-        ]),
-    '[audit]',
-    `file = ${join(plan.dataDir, 'logs', 'audit.log')}`,
-  ]
+function withHeader(program: ProgramName, body: string): string {
+  return (
+    `# Written by baton up (check ${checksum(body)}) for ${program}; once you edit this file, ` +
+    'baton up keeps it and says how it differs.\n' +
+    body
+  )
+}
+
+function body(text: string): string {
+  return text.slice(text.indexOf('\n') + 1)
+}
+
+/** Reads each config file and tells baton's own (unedited) files from the user's. */
+export function inspectConfigs(dataDir: string): Record<ProgramName, ConfigState> {
+  const states = {} as Record<ProgramName, ConfigState>
+  for (const program of PROGRAMS) {
+    const file = join(dataDir, `${program}.conf`)
+    if (!existsSync(file)) {
+      states[program] = { kind: 'missing' }
+      continue
+    }
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (error) {
+      throw new CliError(
+        CliErrorCode.ConfigUnreadable,
+        `${file} cannot be read (${error instanceof Error ? error.message : error}); fix its ` +
+          'permissions, or delete it to have baton up write it again',
+      )
+    }
+    const check = HEADER.exec(text)?.[1]
+    if (check !== undefined && check === checksum(body(text))) {
+      states[program] = { kind: 'ours', text }
+      continue
+    }
+    try {
+      states[program] = { kind: 'yours', text, doc: parseIni(text, file) }
+    } catch (error) {
+      throw new CliError(
+        CliErrorCode.ConfigUnreadable,
+        `${error instanceof Error ? error.message : error}; fix ${file}, or delete it to have ` +
+          'baton up write it again',
+      )
+    }
+  }
+  return states
+}
+
+/** `[DEFAULT] port` of each service config the user keeps: the service listens there. */
+export function keptServicePorts(
+  states: Record<ProgramName, ConfigState>,
+): Partial<Record<ServiceName, number>> {
+  const ports: Partial<Record<ServiceName, number>> = {}
+  for (const service of SERVICES) {
+    const state = states[service]
+    if (state.kind !== 'yours') continue
+    const port = Number(state.doc.sections.DEFAULT?.port?.at(-1))
+    if (Number.isInteger(port) && port > 0 && port <= 65535) ports[service] = port
+  }
+  return ports
+}
+
+function optionMap(doc: IniDocument): Map<string, string> {
+  const map = new Map<string, string>()
+  for (const [section, keys] of Object.entries(doc.sections)) {
+    for (const [key, values] of Object.entries(keys))
+      map.set(`[${section}] ${key}`, values.join('\n'))
+  }
+  return map
+}
+
+/** The options where `yours` differs from `planned` (names only: values may be passwords). */
+export function differingOptions(yours: IniDocument, planned: IniDocument): string[] {
+  const mine = optionMap(yours)
+  const theirs = optionMap(planned)
+  const differs: string[] = []
+  for (const [name, value] of theirs) {
+    const own = mine.get(name)
+    if (own === undefined) differs.push(`${name} (not in yours)`)
+    else if (own !== value) differs.push(name)
+  }
+  for (const name of mine.keys()) if (!theirs.has(name)) differs.push(`${name} (only in yours)`)
+  return differs
+}
+
+/** Creates missing configs, rewrites baton's own when the plan moved, keeps the user's. */
+export function writeCloudConfigs(
+  plan: CloudPlan,
+  secrets: CloudSecrets,
+  states: Record<ProgramName, ConfigState> = inspectConfigs(plan.dataDir),
+): ConfigOutcome[] {
+  return PROGRAMS.map((program) => {
+    const file = configPath(plan, program)
+    const planned = withHeader(program, renderConfig(plan, secrets, program))
+    const state = states[program]
+    if (state.kind === 'yours') {
+      const differs = differingOptions(state.doc, parseIni(planned, file))
+      return { program, file, action: 'kept', differs }
+    }
+    if (state.kind === 'ours' && state.text === planned) {
+      return { program, file, action: 'unchanged', differs: [] }
+    }
+    writeFileSync(file, planned, { mode: 0o600 })
+    return { program, file, action: state.kind === 'missing' ? 'created' : 'updated', differs: [] }
+  })
 }

@@ -79,5 +79,6 @@ export function logPath(plan: CloudPlan, program: ProgramName): string {
 }
 
 export function urlOf(plan: CloudPlan, program: ProgramName): string {
-  return `http://${plan.host}:${plan.ports[program]}`
+  const host = plan.host.includes(':') ? `[${plan.host}]` : plan.host // IPv6 literal
+  return `http://${host}:${plan.ports[program]}`
 }

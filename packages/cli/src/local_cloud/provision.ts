@@ -1,14 +1,19 @@
 /**
  * Makes identity know the local cloud, idempotently and over the v3 API as the admin (what an
  * operator does with openstackclient): the `service` project, a service user per service holding the
- * `service` role there, and catalog entries (public and internal) at the planned ports.
+ * `service` role there, and catalog entries (public and internal) at the planned ports. When the
+ * passwords were generated afresh (secrets.json deleted), existing service users get the new ones.
  * @module
  */
 import { adminApi, ensure, type Json } from './identity_admin.ts'
 import { type CloudPlan, SERVICE_INFO, SERVICES, urlOf } from './plan.ts'
 import type { CloudSecrets } from './secrets.ts'
 
-export async function provisionCloud(plan: CloudPlan, secrets: CloudSecrets): Promise<void> {
+export async function provisionCloud(
+  plan: CloudPlan,
+  secrets: CloudSecrets,
+  resetPasswords = false,
+): Promise<void> {
   const api = await adminApi(urlOf(plan, 'identity'), secrets.admin)
   const project = await ensure(api, 'projects', 'project', 'name=service&domain_id=default', {
     name: 'service',
@@ -19,12 +24,20 @@ export async function provisionCloud(plan: CloudPlan, secrets: CloudSecrets): Pr
   for (const service of SERVICES) {
     const info = SERVICE_INFO[service]
     const password = secrets.users[info.user] ?? ''
-    const userId = await ensure(api, 'users', 'user', `name=${info.user}&domain_id=default`, {
-      name: info.user,
-      password,
-      domain_id: 'default',
-      default_project_id: project,
-    })
+    const query = `name=${info.user}&domain_id=default`
+    const existing = ((await api('GET', `/users?${query}`)).users as Json[] | undefined)?.[0]
+    const userId =
+      existing === undefined
+        ? await ensure(api, 'users', 'user', query, {
+            name: info.user,
+            password,
+            domain_id: 'default',
+            default_project_id: project,
+          })
+        : String(existing.id)
+    if (existing !== undefined && resetPasswords) {
+      await api('PATCH', `/users/${userId}`, { user: { password } })
+    }
     await api('PUT', `/projects/${project}/users/${userId}/roles/${role}`)
     const serviceId = await ensure(api, 'services', 'service', `type=${info.type}`, {
       type: info.type,

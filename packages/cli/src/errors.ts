@@ -1,0 +1,35 @@
+/**
+ * The CLI's error registry: one `CliError` class with stable `BATON_CLI_*` codes, for failures the
+ * CLI itself detects (the other packages' errors pass through with their own codes). `main` prints
+ * any `BATON_*` error as one line and exits 1; messages name the file and the fix.
+ * @module
+ */
+
+export const CliErrorCode = {
+  /** Another `baton up` holds the data directory. */
+  DataDirLocked: 'BATON_CLI_DATA_DIR_LOCKED',
+  /** The data directory cannot be used (a file, unreadable, unwritable). */
+  DataDirUnusable: 'BATON_CLI_DATA_DIR_UNUSABLE',
+  /** `secrets.json` does not parse or lacks a password. */
+  SecretsCorrupt: 'BATON_CLI_SECRETS_CORRUPT',
+  /** An SQLite database of the local cloud is not one (or is damaged). */
+  DatabaseCorrupt: 'BATON_CLI_DATABASE_CORRUPT',
+  /** A config file of the local cloud cannot be read or parsed. */
+  ConfigUnreadable: 'BATON_CLI_CONFIG_UNREADABLE',
+  /** A port asked for explicitly is taken. */
+  PortBusy: 'BATON_CLI_PORT_BUSY',
+  /** A program of the local cloud exited or never answered. */
+  ProgramFailed: 'BATON_CLI_PROGRAM_FAILED',
+} as const
+
+export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode]
+
+export class CliError extends Error {
+  override readonly name = 'CliError'
+  readonly code: CliErrorCode
+
+  constructor(code: CliErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * What `baton up` writes into each config of the local cloud for a plan: identity's
+ * keystone.conf-compatible file, and each service's `[DEFAULT]`, `[keystone_authtoken]`,
+ * `[service_user]` and `[audit]`. Pure text; config_files.ts decides whether it is written.
+ * @module
+ */
+import { join } from 'node:path'
+import { type CloudPlan, type ProgramName, SERVICE_INFO, type ServiceName, urlOf } from './plan.ts'
+import type { CloudSecrets } from './secrets.ts'
+
+export function renderConfig(plan: CloudPlan, secrets: CloudSecrets, program: ProgramName): string {
+  const lines =
+    program === 'identity' ? identityConfig(plan) : serviceConfig(plan, secrets, program)
+  return `${lines.join('\n')}\n`
+}
+
+function identityConfig(plan: CloudPlan): string[] {
+  return [
+    '# A keystone.conf-compatible identity config.',
+    '[DEFAULT]',
+    `public_endpoint = ${urlOf(plan, 'identity')}`,
+    '[database]',
+    `connection = sqlite:///${join(plan.dataDir, 'identity.db')}`,
+    '[token]',
+    `expiration = ${plan.tokenExpiration}`,
+    `allow_expired_window = ${plan.allowExpiredWindow}`,
+    '[fernet_tokens]',
+    `key_repository = ${join(plan.dataDir, 'fernet-keys')}`,
+    '# at least (expiration + allow_expired_window) / rotation period + 2',
+    `max_active_keys = ${plan.maxActiveKeys}`,
+    ...(plan.passwordHashRounds === undefined
+      ? []
+      : ['[identity]', `password_hash_rounds = ${plan.passwordHashRounds}`]),
+  ]
+}
+
+function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceName): string[] {
+  const user = SERVICE_INFO[service].user
+  const credentials = [
+    `auth_url = ${urlOf(plan, 'identity')}/v3`,
+    `username = ${user}`,
+    `password = ${secrets.users[user] ?? ''}`,
+    'user_domain_name = Default',
+    'project_name = service',
+    'project_domain_name = Default',
+  ]
+  return [
+    `# The ${service} service.`,
+    '[DEFAULT]',
+    `host = ${plan.host}`,
+    `port = ${plan.ports[service]}`,
+    `data_dir = ${join(plan.dataDir, service)}`,
+    ...(service === 'volume'
+      ? [
+          `copy_bytes_per_second = ${plan.copyBytesPerSecond}`,
+          `copy_chunk_bytes = ${plan.copyChunkBytes}`,
+        ]
+      : []),
+    '',
+    '[keystone_authtoken]',
+    `www_authenticate_uri = ${urlOf(plan, 'identity')}/v3`,
+    'auth_type = password',
+    ...credentials,
+    'interface = public',
+    'service_token_roles = service',
+    'service_token_roles_required = true',
+    '',
+    // the object store is the end of the chain: it calls no one, so it sends no service token
+    ...(service === 'object'
+      ? []
+      : [
+          '[service_user]',
+          `send_service_user_token = ${plan.sendServiceUserToken}`,
+          'auth_type = password',
+          ...credentials,
+          '',
+        ]),
+    '[audit]',
+    `file = ${join(plan.dataDir, 'logs', 'audit.log')}`,
+  ]
+}

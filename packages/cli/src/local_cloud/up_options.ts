@@ -1,0 +1,29 @@
+/**
+ * Parsers for `baton up`'s option values: a bad value fails while the command line is parsed,
+ * before the data directory is created or anything in it is touched.
+ * @module
+ */
+import { isIP } from 'node:net'
+import { InvalidArgumentError } from 'commander'
+
+export function parseUpPort(value: string): number {
+  const port = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new InvalidArgumentError('a port is an integer from 1 to 65535')
+  }
+  return port
+}
+
+export function parseUpHost(value: string): string {
+  if (value !== 'localhost' && isIP(value) === 0) {
+    throw new InvalidArgumentError('an IP address (such as 127.0.0.1 or ::1) or localhost')
+  }
+  return value
+}
+
+export function parseDataDir(value: string): string {
+  if (value.trim() === '' || value.includes('\0')) {
+    throw new InvalidArgumentError('a directory path')
+  }
+  return value
+}

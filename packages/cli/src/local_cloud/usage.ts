@@ -1,0 +1,48 @@
+/**
+ * What `baton up` prints once the cloud answers: the URLs, an `OS_*` block for openstackclient, a
+ * few commands to try, and where the configs, logs, audit trail and keys are.
+ * @module
+ */
+import { join } from 'node:path'
+import type { CliIo } from '../io.ts'
+import { SERVICE_INFO, SERVICES, urlOf } from './plan.ts'
+import type { LocalCloud } from './start_cloud.ts'
+
+export function printUsage(io: CliIo, cloud: LocalCloud, firstRun: boolean): void {
+  const { plan } = cloud
+  const identityUrl = urlOf(plan, 'identity')
+  io.out(`${firstRun ? 'Created' : 'Reusing'} the local cloud in ${plan.dataDir}`)
+  io.out('')
+  io.out(`  identity  ${identityUrl}/v3`)
+  for (const service of SERVICES) {
+    io.out(`  ${service.padEnd(8)}  ${urlOf(plan, service)}   (${SERVICE_INFO[service].type})`)
+  }
+  io.out('')
+  io.out('Use it with openstackclient:')
+  io.out('')
+  io.out(`  export OS_AUTH_URL=${identityUrl}/v3`)
+  io.out('  export OS_IDENTITY_API_VERSION=3')
+  io.out('  export OS_USERNAME=admin')
+  io.out(`  export OS_PASSWORD=${cloud.secrets.admin}`)
+  io.out('  export OS_PROJECT_NAME=admin')
+  io.out('  export OS_USER_DOMAIN_NAME=Default')
+  io.out('  export OS_PROJECT_DOMAIN_NAME=Default')
+  io.out('  export OS_REGION_NAME=RegionOne')
+  io.out('  openstack catalog list')
+  io.out(
+    '  openstack image create --file README.md --disk-format raw --container-format bare readme',
+  )
+  io.out('  openstack volume create --image readme --size 1 vol1')
+  io.out('  openstack server create --flavor 1 --image readme --boot-from-volume 1 --wait srv1')
+  io.out('')
+  io.out(`Configs: ${plan.dataDir}/{identity,compute,volume,image,object}.conf`)
+  io.out(
+    `Logs:    ${join(plan.dataDir, 'logs')}/  (identity.log, ${SERVICES.map((s) => `${s}.log`).join(', ')})`,
+  )
+  io.out(`Audit:   ${join(plan.dataDir, 'logs', 'audit.log')}   (one JSON line per delegated call)`)
+  io.out(
+    `Check:   npx baton doctor ${['identity', ...SERVICES].map((p) => `--config-file ${join(plan.dataDir, `${p}.conf`)}`).join(' ')}`,
+  )
+  io.out(`Keys:    npx baton keys status --config-file ${join(plan.dataDir, 'identity.conf')}`)
+  io.out('Ctrl-C stops everything.')
+}
