@@ -52,15 +52,26 @@ function call(
   path: string,
   body?: unknown,
 ): Promise<{ status: number; text: string }> {
+  return freshRequest(target.url, method, path, body, { 'x-auth-token': target.adminToken })
+}
+
+/** `call` without a token: any request on a connection of its own. */
+export function freshRequest(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   const payload = body === undefined ? undefined : JSON.stringify(body)
   return new Promise((resolve, reject) => {
     const req = request(
-      `${target.url}${path}`,
+      `${url}${path}`,
       {
         method,
         agent: false,
         headers: {
-          'x-auth-token': target.adminToken,
+          ...headers,
           ...(payload === undefined
             ? {}
             : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
