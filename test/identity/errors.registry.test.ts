@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
   Conflict,
+  DatabaseBusy,
   Forbidden,
   IdentityErrorCode,
   KeysNotFound,
@@ -26,6 +27,7 @@ describe('identity error registry', () => {
     [UnexpectedError, 500, 'Internal Server Error', IdentityErrorCode.Unexpected],
     [KeysNotFound, 500, 'Internal Server Error', IdentityErrorCode.KeysNotFound],
     [TokenPayloadError, 500, 'Internal Server Error', IdentityErrorCode.TokenPayloadInvalid],
+    [DatabaseBusy, 503, 'Service Unavailable', IdentityErrorCode.DatabaseBusy],
   ] as const
   for (const [Class, status, title, code] of table) {
     it(`${Class.name}: ${status} ${title}, ${code}`, () => {
@@ -52,6 +54,14 @@ describe('identity error registry', () => {
       keystoneErrorBody(new TokenPayloadError('trust id')).error.message,
       'An unexpected error prevented the server from fulfilling your request.',
     )
+    // a 5xx says its class's fixed message, never the instance's detail
+    assert.deepStrictEqual(keystoneErrorBody(new DatabaseBusy('SQLITE_BUSY at /var/lib/x.db')), {
+      error: {
+        code: 503,
+        title: 'Service Unavailable',
+        message: 'The identity database is busy with other writes. Retry the request.',
+      },
+    })
     assert.equal(new Unauthorized().message, 'The request you have made requires authentication.')
   })
 })

@@ -24,6 +24,7 @@ export const IdentityErrorCode = {
   HeadersTooLarge: 'BATON_HEADERS_TOO_LARGE',
   ServerNotReady: 'BATON_SERVER_NOT_READY',
   MethodNotAllowed: 'BATON_METHOD_NOT_ALLOWED',
+  DatabaseBusy: 'BATON_DATABASE_BUSY',
 } as const
 
 export type IdentityErrorCode = (typeof IdentityErrorCode)[keyof typeof IdentityErrorCode]
@@ -121,11 +122,15 @@ export class Conflict extends KeystoneError {
   static override readonly defaultMessage: string = 'Conflict occurred attempting to store data.'
 }
 
-/** Keystone's error document. 5xx keep their detail out of the body (keystone SecurityError). */
+/**
+ * Keystone's error document. 5xx keep their detail out of the body (keystone SecurityError): they
+ * say their class's fixed message, never the instance's.
+ */
 export function keystoneErrorBody(error: KeystoneError): {
   error: { code: number; title: string; message: string }
 } {
-  const message = error.status >= 500 ? KeystoneError.defaultMessage : error.message
+  const message =
+    error.status >= 500 ? (error.constructor as typeof KeystoneError).defaultMessage : error.message
   return { error: { code: error.status, title: error.title, message } }
 }
 
@@ -222,6 +227,20 @@ export class MethodNotAllowed extends KeystoneError {
  */
 export class ServerNotReady extends UnexpectedError {
   static override readonly code: IdentityErrorCode = IdentityErrorCode.ServerNotReady
+}
+
+/**
+ * The database could not grant a lock in time: SQLite's busy_timeout ran out while other processes
+ * wrote, or PostgreSQL gave up on a deadlock or a serialization conflict. Nothing was written; the
+ * request can be retried (the HTTP layer adds `Retry-After`). Keystone has no such class: its
+ * database errors are 500s; Baton answers 503 so that clients and load balancers retry.
+ */
+export class DatabaseBusy extends KeystoneError {
+  static override readonly status: number = 503
+  static override readonly title: string = 'Service Unavailable'
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.DatabaseBusy
+  static override readonly defaultMessage: string =
+    'The identity database is busy with other writes. Retry the request.'
 }
 
 /*

@@ -12,6 +12,7 @@ export {
 export { passwordSettings } from './core/password_settings.ts'
 export {
   Conflict,
+  DatabaseBusy,
   Forbidden,
   IdentityErrorCode,
   KeysNotFound,

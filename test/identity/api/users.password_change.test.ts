@@ -91,6 +91,20 @@ apiSuite(
       api().env.clock.advance(61_000)
       assert.equal((await change('s3cr3t')).status, 204)
     })
+
+    test('20 parallel wrong originals check only lockout_failure_attempts of them', async () => {
+      const s = await api().seed()
+      const change = (original: string) =>
+        api().call('POST', `/v3/users/${s.memberId}/password`, {
+          token: null,
+          body: { user: { original_password: original, password: 'n3w' } },
+        })
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => change(`bad-${i}`)))
+      for (const res of answers) assertError(res, 401)
+      // each checked wrong original is one counted failure; the refused ones wrote nothing
+      assert.equal((await api().store.identity.getUser(s.memberId)).failedAuthCount, 2)
+      assertError(await change('s3cr3t'), 401)
+    })
   },
   { security_compliance: { lockout_failure_attempts: '2', lockout_duration: '60' } },
 )

@@ -9,6 +9,7 @@ const READ = /^(get|find|list|has|is|rolesFor$|current$)/
 /** Writes that deliberately leave it alone: login bookkeeping no validation result depends on. */
 const BOOKKEEPING = new Set([
   'identity.recordFailedAuth',
+  'identity.reserveAuthAttempt',
   'identity.resetFailedAuth',
   'identity.recordLastActive',
 ])
@@ -44,6 +45,10 @@ function writeSteps(ids: Awaited<ReturnType<typeof seedBasics>>): Step[] {
     ['identity.updateUser', (s) => s.identity.updateUser('u2', { enabled: false })],
     ['identity.setPassword', (s) => s.identity.setPassword(ids.user.id, { hash: 'h2' })],
     ['identity.recordFailedAuth', (s) => s.identity.recordFailedAuth(ids.user.id)],
+    [
+      'identity.reserveAuthAttempt',
+      (s) => s.identity.reserveAuthAttempt(ids.user.id, { maxAttempts: 5, durationSeconds: 60 }),
+    ],
     ['identity.resetFailedAuth', (s) => s.identity.resetFailedAuth(ids.user.id)],
     ['identity.recordLastActive', (s) => s.identity.recordLastActive(ids.user.id)],
     [

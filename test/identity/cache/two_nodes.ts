@@ -24,6 +24,7 @@ import {
   tokenSettings,
 } from '../../../packages/identity/src/core/tokens/index.ts'
 import { authOptions } from '../../../packages/identity/src/options.ts'
+import type { Store } from '../../../packages/identity/src/store/index.ts'
 import { TokenFormatter } from '../../../packages/identity/src/token/token_formatter.ts'
 import { type DialectName, freshDatabase } from '../store/store.fixtures.ts'
 
@@ -50,10 +51,17 @@ export interface TwoNodes {
   login(user: string, password: string, projectId: string): Promise<string>
   /** The token service without any cache, on its own connection: the reference answers. */
   readonly uncached: TokenService
+  /** The store on that connection, to read what the nodes wrote. */
+  readonly store: Store
   close(): Promise<void>
 }
 
-export async function startTwoNodes(dialect: DialectName, clock: () => number): Promise<TwoNodes> {
+export async function startTwoNodes(
+  dialect: DialectName,
+  clock: () => number,
+  /** More config lines, appended to the nodes' shared config file. */
+  extraConfig: readonly string[] = [],
+): Promise<TwoNodes> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-two-nodes-'))
   const pg = dialect === 'postgres' ? await freshDatabase('postgres') : undefined
   if (pg !== undefined) await pg.database.close()
@@ -68,6 +76,7 @@ export async function startTwoNodes(dialect: DialectName, clock: () => number): 
       `key_repository = ${join(dir, 'keys')}`,
       '[identity]',
       'password_hash_rounds = 4',
+      ...extraConfig,
       '',
     ].join('\n'),
   )
@@ -143,6 +152,7 @@ export async function startTwoNodes(dialect: DialectName, clock: () => number): 
     a,
     b,
     uncached,
+    store: plain.store,
     adminToken,
     call,
     login,

@@ -79,6 +79,8 @@ function send(
   if (error.status === 401) {
     reply.header('WWW-Authenticate', `Keystone uri="${rendering.authenticateUri(request)}"`)
   }
+  // DatabaseBusy: nothing was written, and a retry a moment later finds the lock free
+  if (error.status === 503) reply.header('Retry-After', '1')
   reply.code(error.status).type('application/json').send(keystoneErrorBody(error))
 }
 

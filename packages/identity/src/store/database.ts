@@ -1,12 +1,14 @@
 /**
  * Opens the identity database named by `[database] connection`: better-sqlite3 (WAL, foreign keys,
- * busy timeout) or a pg Pool, behind one `Kysely<Schema>`.
+ * busy timeout) or a pg Pool, behind one `Kysely<Schema>` whose transactions take their locks as
+ * lock_aware_driver.ts says.
  * @module
  */
 import Database from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely } from 'kysely'
 import pg from 'pg'
 import { parseConnectionUrl } from './connection_url.ts'
+import { LockAwarePostgresDialect, LockAwareSqliteDialect } from './lock_aware_driver.ts'
 import type { Schema } from './schema.ts'
 import { SqliteBooleanPlugin } from './sqlite_booleans.ts'
 import { withStatementCache } from './sqlite_statements.ts'
@@ -67,7 +69,7 @@ function openSqlite(filename: string, options: OpenDatabaseOptions): StoreDataba
   sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`)
   const cached = withStatementCache(sqlite)
   const db = new Kysely<Schema>({
-    dialect: new SqliteDialect({ database: cached }),
+    dialect: new LockAwareSqliteDialect({ database: cached }),
     plugins: [new SqliteBooleanPlugin()],
   })
   return {
@@ -94,7 +96,7 @@ function openPostgres(connectionString: string, options: OpenDatabaseOptions): S
   // An idle client losing its server emits 'error' on the pool, which would crash the process if
   // unheard; the pool drops that client and the next query opens a fresh one.
   pool.on('error', () => {})
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Schema>({ dialect: new LockAwarePostgresDialect({ pool }) })
   return { db, dialect: 'postgres', close: () => db.destroy() }
 }
 

@@ -5,7 +5,7 @@
  * Driver errors are classified here, and only here, for both dialects.
  * @module
  */
-import { Conflict, type NotFound, ValidationError } from '../errors.ts'
+import { Conflict, DatabaseBusy, type NotFound, ValidationError } from '../errors.ts'
 
 export class StoreConfigError extends Error {
   override readonly name = 'StoreConfigError'
@@ -29,6 +29,29 @@ export function constraintViolation(error: unknown): ConstraintViolation | undef
   }
   if (code === '23503') return 'foreign_key'
   return undefined
+}
+
+/**
+ * A lock the database did not grant in time, so nothing was written and a retry can succeed:
+ * SQLite's SQLITE_BUSY family (busy_timeout ran out, or a snapshot went stale under a writer),
+ * PostgreSQL's serialization_failure, deadlock_detected and lock_not_available.
+ */
+export function isLockUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false
+  const code = (error as { code?: unknown }).code
+  if (typeof code !== 'string') return false
+  return (
+    code === 'SQLITE_BUSY' ||
+    code.startsWith('SQLITE_BUSY_') ||
+    code === '40001' ||
+    code === '40P01' ||
+    code === '55P03'
+  )
+}
+
+/** `error` as the 503 `DatabaseBusy` when the database refused a lock; otherwise unchanged. */
+export function busyOr(error: unknown): unknown {
+  return isLockUnavailable(error) ? new DatabaseBusy(undefined, { cause: error }) : error
 }
 
 /**

@@ -44,9 +44,8 @@ export function registerUserLinkRoutes(router: Router, ctx: ApiContext): void {
     const settings = passwordSettings(ctx.config)
     const compliance = ctx.config.get(securityComplianceOptions)
     const lockout = {
-      attempts: compliance.lockout_failure_attempts,
+      maxAttempts: compliance.lockout_failure_attempts,
       durationSeconds: compliance.lockout_duration,
-      nowMs: ctx.clock(),
     }
     const id = param(req, 'user_id')
     const user = await verifyOriginalPassword(ctx.store, id, original ?? '', {

@@ -5,22 +5,18 @@
  *   2. locked out (`[security_compliance] lockout_failure_attempts` failures, for
  *      `lockout_duration` seconds, unless the user has `ignore_lockout_failure_attempts`): the
  *      generic 401 too (Keystone's emit_event wrapper hides AccountLocked); an expired lockout
- *      resets the counter;
+ *      starts a new window. Unlike Keystone, the lock is taken in the database before the
+ *      password is checked, so parallel guesses cannot outrun it (lockout_guard.ts);
  *   3. the password (bcrypt and friends, off the event loop): a mismatch counts a failure and is
- *      the generic 401, whether or not lockout is enabled, as Keystone counts it;
- *   4. an expired password (unless `ignore_password_expiry`): PasswordExpired;
- *   5. success resets a non-zero failure count.
+ *      the generic 401, whether or not lockout is enabled, as Keystone counts it; a match clears
+ *      the count;
+ *   4. an expired password (unless `ignore_password_expiry`): PasswordExpired.
  * @module
  */
-import {
-  AccountLocked,
-  expectingToFind,
-  PasswordExpired,
-  Unauthorized,
-  UserDisabled,
-} from '../../errors.ts'
+import { expectingToFind, PasswordExpired, Unauthorized, UserDisabled } from '../../errors.ts'
 import { verifyPassword } from '../../passwords/index.ts'
 import type { Store, User } from '../../store/index.ts'
+import { verifyUnderLockout } from '../lockout_guard.ts'
 import { contains, get } from '../py_values.ts'
 import type { AuthSettings } from './auth_settings.ts'
 import type { MethodResult } from './method_result.ts'
@@ -37,17 +33,6 @@ function optionSet(user: User, name: string): boolean {
   return user.options[name] === true
 }
 
-async function isLocked(deps: PasswordMethodDeps, user: User): Promise<boolean> {
-  const max = deps.settings.lockoutFailureAttempts
-  if (optionSet(user, 'ignore_lockout_failure_attempts')) return false
-  if (!max || user.failedAuthCount < max) return false
-  const last = user.failedAuthAt
-  if (last === null) return true
-  if (last + deps.settings.lockoutDurationSeconds * 1_000_000 > deps.clock() * 1000) return true
-  await deps.store.identity.resetFailedAuth(user.id)
-  return false
-}
-
 export async function authenticatePassword(
   deps: PasswordMethodDeps,
   payload: unknown,
@@ -58,16 +43,16 @@ export async function authenticatePassword(
   const { user } = await lookupAuthUser(deps.store, userInfo)
   const password = get(userInfo, 'password')
 
-  // keystone's notification wrapper turns AccountLocked into a bare Unauthorized
-  if (await isLocked(deps, user)) {
-    throw new Unauthorized(undefined, { cause: new AccountLocked(user.id) })
+  const lockout = {
+    maxAttempts: deps.settings.lockoutFailureAttempts,
+    durationSeconds: deps.settings.lockoutDurationSeconds,
   }
-  const stored = await deps.store.identity.getPassword(user.id)
-  const matches =
-    typeof password === 'string' &&
-    (await verifyPassword(password, stored?.hash, deps.settings.passwords))
+  const matches = await verifyUnderLockout(deps.store, user, lockout, async () => {
+    if (typeof password !== 'string') return false
+    const stored = await deps.store.identity.getPassword(user.id)
+    return verifyPassword(password, stored?.hash, deps.settings.passwords)
+  })
   if (!matches) {
-    await deps.store.identity.recordFailedAuth(user.id)
     throw new Unauthorized(undefined, { cause: new Error('Invalid username or password') })
   }
   if (!user.enabled) throw new UserDisabled(user.id)
@@ -79,6 +64,5 @@ export async function authenticatePassword(
   ) {
     throw new PasswordExpired(user.id)
   }
-  if (user.failedAuthCount > 0) await deps.store.identity.resetFailedAuth(user.id)
   return { userId: user.id }
 }

@@ -16,6 +16,7 @@ import {
 import type { PasswordLengthOptions } from '../../passwords/index.ts'
 import { verifyPassword } from '../../passwords/index.ts'
 import type { JsonObject, Store, User } from '../../store/index.ts'
+import { type LockoutRule, verifyUnderLockout } from '../lockout_guard.ts'
 import { isObject, truthy } from '../py_values.ts'
 import { createOptions, extrasOf, mergeOptions, newId, strip } from './entities.ts'
 import { revokeUser } from './revocation.ts'
@@ -136,49 +137,31 @@ export async function deleteUser(store: Store, id: string): Promise<void> {
 /**
  * The `authenticate(user_id, original_password)` step of POST /v3/users/{id}/password: every
  * failure is Keystone's generic 401 (an expired password is fine here). A wrong password counts
- * as a failed authentication, outside any transaction so that it sticks.
+ * as a failed authentication, outside any transaction so that it sticks; with lockout on, the
+ * attempt is counted before the password is checked (lockout_guard.ts).
  */
 export async function verifyOriginalPassword(
   store: Store,
   userId: string,
   original: string,
-  rules: PasswordLengthOptions & { readonly lockout?: Lockout | undefined },
+  rules: PasswordLengthOptions & { readonly lockout: LockoutRule },
 ): Promise<User> {
   const user = await store.identity.getUser(userId).catch((error: unknown) => {
     if (error instanceof UserNotFound) return undefined
     throw error
   })
   if (user === undefined) throw new Unauthorized()
-  if (await isLocked(store, user, rules.lockout)) throw new Unauthorized()
-  const lengthRules = rules
-  const current = await store.identity.getPassword(userId)
-  if (!(await verifyPassword(original, current?.hash, lengthRules))) {
-    await store.identity.recordFailedAuth(userId)
-    throw new Unauthorized()
-  }
+  const matches = await verifyUnderLockout(store, user, rules.lockout, async () => {
+    const current = await store.identity.getPassword(userId)
+    return verifyPassword(original, current?.hash, rules)
+  }).catch((error: unknown) => {
+    // locked: the same bare 401 as a wrong password
+    if (error instanceof Unauthorized) return false
+    throw error
+  })
+  if (!matches) throw new Unauthorized()
   if (!user.enabled) throw new Unauthorized()
-  if (user.failedAuthCount > 0) await store.identity.resetFailedAuth(userId)
   return user
-}
-
-/** `[security_compliance] lockout_failure_attempts` / `lockout_duration`. */
-export type Lockout = {
-  readonly attempts: number | undefined
-  readonly durationSeconds: number | undefined
-  readonly nowMs: number
-}
-
-/** The SQL driver's `_is_account_locked` (an expired lockout is cleared on the way). */
-async function isLocked(store: Store, user: User, lockout: Lockout | undefined): Promise<boolean> {
-  if (lockout?.attempts === undefined || user.options.ignore_lockout_failure_attempts === true) {
-    return false
-  }
-  if (user.failedAuthCount < lockout.attempts) return false
-  if (!lockout.durationSeconds) return true
-  const until = (user.failedAuthAt ?? 0) + lockout.durationSeconds * 1_000_000
-  if (until > lockout.nowMs * 1000) return true
-  await store.identity.resetFailedAuth(user.id)
-  return false
 }
 
 /** keystone PasswordSelfServiceDisabled (400) for users with the `lock_password` option. */

@@ -3,11 +3,13 @@
  * @module
  */
 import type { StoreContext } from '../context.ts'
+import * as attempts from './auth_attempts.ts'
 import * as groups from './groups.ts'
 import * as passwords from './passwords.ts'
 import type { IdentityRepository } from './types.ts'
 import * as users from './users.ts'
 
+export type { AttemptLimit } from './auth_attempts.ts'
 export type * from './types.ts'
 
 export function createIdentityRepository(ctx: StoreContext): IdentityRepository {
@@ -22,6 +24,7 @@ export function createIdentityRepository(ctx: StoreContext): IdentityRepository 
     getPassword: (userId) => passwords.getPassword(ctx, userId),
     listPasswordHistory: (userId, limit) => passwords.listPasswordHistory(ctx, userId, limit),
     recordFailedAuth: (userId) => passwords.recordFailedAuth(ctx, userId),
+    reserveAuthAttempt: (userId, limit) => attempts.reserveAuthAttempt(ctx, userId, limit),
     resetFailedAuth: (userId) => passwords.resetFailedAuth(ctx, userId),
     recordLastActive: (userId) => passwords.recordLastActive(ctx, userId),
     createGroup: (input) => groups.createGroup(ctx, input),

@@ -7,6 +7,7 @@
 import type { JsonObject } from '../codecs.ts'
 import type { TextFilter } from '../text_filter.ts'
 import type { Micros } from '../timestamps.ts'
+import type { AttemptLimit } from './auth_attempts.ts'
 
 export interface User {
   readonly id: string
@@ -113,6 +114,12 @@ export interface IdentityRepository {
   listPasswordHistory(userId: string, limit: number): Promise<PasswordRecord[]>
   /** Counts a failed authentication now (clock) and returns the new count. */
   recordFailedAuth(userId: string): Promise<number>
+  /**
+   * Takes one of the lockout window's attempt slots, counting the attempt as a failure before the
+   * password is checked; false when the user is locked (see auth_attempts.ts).
+   */
+  reserveAuthAttempt(userId: string, limit: AttemptLimit): Promise<boolean>
+  /** Clears the failure count (a right password, an expired lockout, a re-enabled user). */
   resetFailedAuth(userId: string): Promise<void>
   recordLastActive(userId: string): Promise<void>
 

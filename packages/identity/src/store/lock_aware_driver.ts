@@ -1,0 +1,152 @@
+/**
+ * How the store's transactions take locks, and what a lock the database will not grant becomes.
+ * kysely's drivers, for either dialect, wrapped so that:
+ * - on SQLite a transaction begins IMMEDIATE, taking the database's one write lock up front. A
+ *   deferred BEGIN reads on a snapshot and upgrades at its first write; when another process has
+ *   committed since the snapshot, SQLite refuses the upgrade at once (SQLITE_BUSY_SNAPSHOT), and two
+ *   upgraders block each other (SQLITE_BUSY), neither of which busy_timeout waits out: with
+ *   `[DEFAULT] workers = 2` one write in ten failed. Taking the lock first, a writer waits its turn
+ *   within busy_timeout and is never refused half-way. (`accessMode: 'read only'` keeps a deferred
+ *   BEGIN, for transactions that only read.)
+ * - a lock not had in time (busy_timeout ran out; a PostgreSQL deadlock or serialization failure)
+ *   surfaces as `DatabaseBusy`, a 503 with Keystone's error body, never a 500.
+ * Statements outside a transaction are single autocommit statements: each takes the write lock as
+ * it starts, so busy_timeout covers them already.
+ * @module
+ */
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  PostgresDialect,
+  type QueryCompiler,
+  type QueryResult,
+  SqliteDialect,
+  type TransactionSettings,
+} from 'kysely'
+import { busyOr } from './store_errors.ts'
+
+type CompileQuery = QueryCompiler['compileQuery']
+
+export class LockAwareSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    return new LockAwareDriver(super.createDriver(), { beginImmediate: true })
+  }
+}
+
+export class LockAwarePostgresDialect extends PostgresDialect {
+  override createDriver(): Driver {
+    return new LockAwareDriver(super.createDriver(), { beginImmediate: false })
+  }
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    throw busyOr(error)
+  }
+}
+
+/** The connection kysely sees: the driver's own, with lock failures mapped. */
+class GuardedConnection implements DatabaseConnection {
+  readonly inner: DatabaseConnection
+
+  constructor(inner: DatabaseConnection) {
+    this.inner = inner
+  }
+
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return guarded(() => this.inner.executeQuery<R>(query))
+  }
+
+  async *streamQuery<R>(
+    query: CompiledQuery,
+    chunkSize?: number,
+  ): AsyncIterableIterator<QueryResult<R>> {
+    try {
+      yield* this.inner.streamQuery<R>(query, chunkSize)
+    } catch (error) {
+      throw busyOr(error)
+    }
+  }
+}
+
+class LockAwareDriver implements Driver {
+  readonly #inner: Driver
+  readonly #beginImmediate: boolean
+  /** One wrapper per driver connection (PostgreSQL pools several, SQLite has one). */
+  readonly #guarded = new WeakMap<DatabaseConnection, GuardedConnection>()
+
+  constructor(inner: Driver, options: { readonly beginImmediate: boolean }) {
+    this.#inner = inner
+    this.#beginImmediate = options.beginImmediate
+  }
+
+  init(): Promise<void> {
+    return this.#inner.init()
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const inner = await this.#inner.acquireConnection()
+    let connection = this.#guarded.get(inner)
+    if (connection === undefined) {
+      connection = new GuardedConnection(inner)
+      this.#guarded.set(inner, connection)
+    }
+    return connection
+  }
+
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const inner = unwrap(connection)
+    if (this.#beginImmediate && settings.accessMode !== 'read only') {
+      return guarded(async () => {
+        await inner.executeQuery(CompiledQuery.raw('begin immediate'))
+      })
+    }
+    return guarded(() => this.#inner.beginTransaction(inner, settings))
+  }
+
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return guarded(() => this.#inner.commitTransaction(unwrap(connection)))
+  }
+
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return guarded(() => this.#inner.rollbackTransaction(unwrap(connection)))
+  }
+
+  savepoint(c: DatabaseConnection, name: string, compile: CompileQuery): Promise<void> {
+    return this.#savepointCommand('savepoint', c, name, compile)
+  }
+
+  rollbackToSavepoint(c: DatabaseConnection, name: string, compile: CompileQuery): Promise<void> {
+    return this.#savepointCommand('rollbackToSavepoint', c, name, compile)
+  }
+
+  releaseSavepoint(c: DatabaseConnection, name: string, compile: CompileQuery): Promise<void> {
+    return this.#savepointCommand('releaseSavepoint', c, name, compile)
+  }
+
+  #savepointCommand(
+    command: 'savepoint' | 'rollbackToSavepoint' | 'releaseSavepoint',
+    connection: DatabaseConnection,
+    name: string,
+    compile: CompileQuery,
+  ): Promise<void> {
+    const method = this.#inner[command]
+    if (method === undefined) throw new Error(`${command} is not supported by this driver`)
+    return guarded(() => method.call(this.#inner, unwrap(connection), name, compile))
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.#inner.releaseConnection(unwrap(connection))
+  }
+
+  destroy(): Promise<void> {
+    return this.#inner.destroy()
+  }
+}
+
+function unwrap(connection: DatabaseConnection): DatabaseConnection {
+  return connection instanceof GuardedConnection ? connection.inner : connection
+}
