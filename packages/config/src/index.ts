@@ -54,6 +54,7 @@ export {
   type StrOptions,
   type UriOptions,
 } from './options.ts'
+export { isPlainObject, pyFloatRepr, pyRepr, pyStr } from './py_repr.ts'
 export type { ValueSource } from './resolve.ts'
 export { generateSampleConfig, type SampleOptions } from './sample.ts'
 export type { ClassifiedEntry, EntryKind } from './warnings.ts'
