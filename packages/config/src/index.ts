@@ -5,6 +5,8 @@
  * file with `generateSampleConfig`.
  * @module
  */
+
+export { BatonError } from './baton_error.ts'
 export {
   type CheckedEntry,
   type ConfigCheck,
