@@ -1,9 +1,10 @@
 /**
- * The CLI's error registry: one `CliError` class with stable `BATON_CLI_*` codes, for failures the
- * CLI itself detects (the other packages' errors pass through with their own codes). `main` prints
- * any `BATON_*` error as one line and exits 1; messages name the file and the fix.
+ * The CLI's error registry: one `CliError` class (a `BatonError`) with stable `BATON_CLI_*` codes,
+ * for failures the CLI itself detects (the other packages' errors pass through with their own
+ * codes). `main` prints any `BatonError` as one line and exits 1; messages name the file and the fix.
  * @module
  */
+import { BatonError } from '@baton/config'
 
 export const CliErrorCode = {
   /** Another `baton up` holds the data directory. */
@@ -24,11 +25,11 @@ export const CliErrorCode = {
 
 export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode]
 
-export class CliError extends Error {
-  override readonly name = 'CliError'
-  readonly code: CliErrorCode
+/** One class for all of the registry's codes: the instance's `code` says which failure it is. */
+export class CliError extends BatonError {
+  declare readonly code: CliErrorCode
 
-  constructor(code: CliErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: CliErrorCode, message: string, options?: ErrorOptions) {
     super(message, options)
     this.code = code
   }

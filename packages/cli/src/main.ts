@@ -3,6 +3,7 @@
  * expected failure into one line on stderr and a non-zero exit (no stack traces for operators).
  * @module
  */
+import { BatonError } from '@baton/config'
 import { Command, CommanderError } from 'commander'
 import { registerBootstrapCommand } from './commands/bootstrap.ts'
 import { registerDbCommands } from './commands/db.ts'
@@ -40,13 +41,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
 }
 
-/** Known failures carry a stable `BATON_*` code; anything else is a bug, still reported in one line. */
+/** Known failures are `BatonError`s (stable `BATON_*` codes); anything else is a bug, still reported in one line. */
 function reportFailure(err: unknown, io: CliIo): number {
   if (err instanceof CommanderError) {
     // commander already printed its message (usage errors, --help, --version)
     return err.exitCode
   }
-  if (err instanceof Error && isBatonError(err)) {
+  if (err instanceof BatonError) {
     io.err(`baton: ${err.message}`)
     return 1
   }
@@ -54,9 +55,4 @@ function reportFailure(err: unknown, io: CliIo): number {
   io.err(`baton: unexpected error: ${message}`)
   if (io.debug && err instanceof Error && err.stack) io.err(err.stack)
   return 2
-}
-
-function isBatonError(err: Error): boolean {
-  const code: unknown = (err as Error & { code?: unknown }).code
-  return typeof code === 'string' && code.startsWith('BATON_')
 }

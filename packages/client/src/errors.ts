@@ -5,6 +5,7 @@
  * or secret: the session scrubs every credential value it sent before building one.
  * @module
  */
+import { BatonError } from '@baton/config'
 
 export const ClientErrorCode = Object.freeze({
   Http: 'BATON_CLIENT_HTTP',
@@ -30,13 +31,9 @@ export const ClientErrorCode = Object.freeze({
 } as const)
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode]
 
-export class ClientError extends Error {
-  readonly code: ClientErrorCode
-  constructor(code: ClientErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.name = new.target.name
-    this.code = code
-  }
+/** The package's base: each subclass names its code once, as `static code`. */
+export class ClientError extends BatonError {
+  declare readonly code: ClientErrorCode
 }
 
 /** What an `HttpError` is built from; `body` is already scrubbed of credentials. */
@@ -49,14 +46,15 @@ export type HttpErrorDetails = {
 
 /** An HTTP answer >= 400 (keystoneauth `HttpError`); subclasses name the common statuses. */
 export class HttpError extends ClientError {
+  static override readonly code: ClientErrorCode = ClientErrorCode.Http
   readonly status: number
   readonly method: string
   readonly url: string
   /** The response body, with every credential the request carried replaced by `***`. */
   readonly body: string
 
-  constructor(d: HttpErrorDetails, code: ClientErrorCode = ClientErrorCode.Http) {
-    super(code, `${d.method} ${d.url} answered ${d.status}${describeBody(d.body)}`)
+  constructor(d: HttpErrorDetails) {
+    super(`${d.method} ${d.url} answered ${d.status}${describeBody(d.body)}`)
     this.status = d.status
     this.method = d.method
     this.url = d.url
@@ -65,59 +63,37 @@ export class HttpError extends ClientError {
 }
 
 export class BadRequest extends HttpError {
-  constructor(d: HttpErrorDetails) {
-    super(d, ClientErrorCode.BadRequest)
-  }
+  static override readonly code: ClientErrorCode = ClientErrorCode.BadRequest
 }
 export class Unauthorized extends HttpError {
-  constructor(d: HttpErrorDetails) {
-    super(d, ClientErrorCode.Unauthorized)
-  }
+  static override readonly code: ClientErrorCode = ClientErrorCode.Unauthorized
 }
 export class Forbidden extends HttpError {
-  constructor(d: HttpErrorDetails) {
-    super(d, ClientErrorCode.Forbidden)
-  }
+  static override readonly code: ClientErrorCode = ClientErrorCode.Forbidden
 }
 export class NotFound extends HttpError {
-  constructor(d: HttpErrorDetails) {
-    super(d, ClientErrorCode.NotFound)
-  }
+  static override readonly code: ClientErrorCode = ClientErrorCode.NotFound
 }
 export class MethodNotAllowed extends HttpError {
-  constructor(d: HttpErrorDetails) {
-    super(d, ClientErrorCode.MethodNotAllowed)
-  }
+  static override readonly code: ClientErrorCode = ClientErrorCode.MethodNotAllowed
 }
 export class Conflict extends HttpError {
-  constructor(d: HttpErrorDetails) {
-    super(d, ClientErrorCode.Conflict)
-  }
+  static override readonly code: ClientErrorCode = ClientErrorCode.Conflict
 }
 export class PayloadTooLarge extends HttpError {
-  constructor(d: HttpErrorDetails) {
-    super(d, ClientErrorCode.PayloadTooLarge)
-  }
+  static override readonly code: ClientErrorCode = ClientErrorCode.PayloadTooLarge
 }
 export class InternalServerError extends HttpError {
-  constructor(d: HttpErrorDetails) {
-    super(d, ClientErrorCode.InternalServerError)
-  }
+  static override readonly code: ClientErrorCode = ClientErrorCode.InternalServerError
 }
 export class BadGateway extends HttpError {
-  constructor(d: HttpErrorDetails) {
-    super(d, ClientErrorCode.BadGateway)
-  }
+  static override readonly code: ClientErrorCode = ClientErrorCode.BadGateway
 }
 export class ServiceUnavailable extends HttpError {
-  constructor(d: HttpErrorDetails) {
-    super(d, ClientErrorCode.ServiceUnavailable)
-  }
+  static override readonly code: ClientErrorCode = ClientErrorCode.ServiceUnavailable
 }
 export class GatewayTimeout extends HttpError {
-  constructor(d: HttpErrorDetails) {
-    super(d, ClientErrorCode.GatewayTimeout)
-  }
+  static override readonly code: ClientErrorCode = ClientErrorCode.GatewayTimeout
 }
 
 const BY_STATUS: Readonly<Record<number, new (d: HttpErrorDetails) => HttpError>> = {
@@ -158,56 +134,64 @@ function describeBody(body: string): string {
 
 /** Could not connect (refused, reset, DNS, hang-up) after every allowed retry. */
 export class ConnectFailure extends ClientError {
+  static override readonly code: ClientErrorCode = ClientErrorCode.ConnectFailure
   constructor(message: string, options?: ErrorOptions) {
-    super(ClientErrorCode.ConnectFailure, message, options)
+    super(message, options)
   }
 }
 
 /** No complete answer within the timeout; never retried, the request may have been processed. */
 export class RequestTimeout extends ClientError {
+  static override readonly code: ClientErrorCode = ClientErrorCode.RequestTimeout
   constructor(message: string, options?: ErrorOptions) {
-    super(ClientErrorCode.RequestTimeout, message, options)
+    super(message, options)
   }
 }
 
 /** No catalog entry (or override) gives a base URL for a relative request. */
 export class EndpointNotFound extends ClientError {
+  static override readonly code: ClientErrorCode = ClientErrorCode.EndpointNotFound
   constructor(message: string) {
-    super(ClientErrorCode.EndpointNotFound, message)
+    super(message)
   }
 }
 
 /** keystoneauth's "No valid authentication is available": the plugin had no headers to give. */
 export class AuthorizationFailure extends ClientError {
+  static override readonly code: ClientErrorCode = ClientErrorCode.AuthorizationFailure
   constructor(message = 'No valid authentication is available') {
-    super(ClientErrorCode.AuthorizationFailure, message)
+    super(message)
   }
 }
 
 /** The auth_url's version document offers no usable v3 endpoint. */
 export class DiscoveryFailure extends ClientError {
+  static override readonly code: ClientErrorCode = ClientErrorCode.DiscoveryFailure
   constructor(message: string, options?: ErrorOptions) {
-    super(ClientErrorCode.DiscoveryFailure, message, options)
+    super(message, options)
   }
 }
 
 /** A token response is not a v3 token document (or lacks X-Subject-Token). */
 export class InvalidTokenBody extends ClientError {
+  static override readonly code: ClientErrorCode = ClientErrorCode.InvalidTokenBody
   constructor(message: string) {
-    super(ClientErrorCode.InvalidTokenBody, message)
+    super(message)
   }
 }
 
 /** A response body that should be JSON is not. */
 export class InvalidResponse extends ClientError {
+  static override readonly code: ClientErrorCode = ClientErrorCode.InvalidResponse
   constructor(message: string, options?: ErrorOptions) {
-    super(ClientErrorCode.InvalidResponse, message, options)
+    super(message, options)
   }
 }
 
 /** Options that cannot work; thrown at construction or start-up, naming the option. */
 export class ConfigurationError extends ClientError {
+  static override readonly code: ClientErrorCode = ClientErrorCode.Configuration
   constructor(message: string) {
-    super(ClientErrorCode.Configuration, message)
+    super(message)
   }
 }

@@ -1,9 +1,10 @@
 /**
- * The package's error registry: one `ConfigError` class with stable codes. Messages name the file,
+ * The package's error registry: one `ConfigError` class (a `BatonError`) with stable codes. Messages name the file,
  * line, `[group] option` and the offending value, except for secret options, whose values never
  * appear in any message.
  * @module
  */
+import { BatonError } from './baton_error.ts'
 
 export const ConfigErrorCode = {
   /** The INI text is malformed (oslo.config's `ConfigFileParseError`). */
@@ -26,12 +27,12 @@ export const ConfigErrorCode = {
 
 export type ConfigErrorCode = (typeof ConfigErrorCode)[keyof typeof ConfigErrorCode]
 
-export class ConfigError extends Error {
-  readonly code: ConfigErrorCode
+/** One class for all of the registry's codes: the instance's `code` says which failure it is. */
+export class ConfigError extends BatonError {
+  declare readonly code: ConfigErrorCode
 
-  constructor(code: ConfigErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ConfigErrorCode, message: string, options?: ErrorOptions) {
     super(message, options)
-    this.name = this.constructor.name
     this.code = code
   }
 }

@@ -5,6 +5,8 @@
  * file with `generateSampleConfig`.
  * @module
  */
+
+export { BatonError } from './baton_error.ts'
 export {
   type CheckedEntry,
   type ConfigCheck,
@@ -54,6 +56,7 @@ export {
   type StrOptions,
   type UriOptions,
 } from './options.ts'
+export { isPlainObject, pyFloatRepr, pyRepr, pyStr } from './py_repr.ts'
 export type { ValueSource } from './resolve.ts'
 export { generateSampleConfig, type SampleOptions } from './sample.ts'
 export type { ClassifiedEntry, EntryKind } from './warnings.ts'

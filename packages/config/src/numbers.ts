@@ -49,23 +49,3 @@ export function parsePyFloat(value: string): number | undefined {
   }
   return Number(ascii)
 }
-
-/** Python's `repr(float)`: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
-export function pyFloatRepr(n: number): string {
-  if (Number.isNaN(n)) return 'nan'
-  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf'
-  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0'
-  const [mantissa = '', exp = '0'] = n.toExponential().split('e')
-  const e = Number(exp)
-  const sign = mantissa.startsWith('-') ? '-' : ''
-  const digits = mantissa.replace('-', '').replace('.', '')
-  if (e < -4 || e >= 16) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits
-    const es = `${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`
-    return `${sign}${m}e${es}`
-  }
-  if (e < 0) return `${sign}0.${'0'.repeat(-e - 1)}${digits}`
-  const intPart = digits.slice(0, e + 1).padEnd(e + 1, '0')
-  const frac = digits.slice(e + 1)
-  return `${sign}${intPart}.${frac === '' ? '0' : frac}`
-}

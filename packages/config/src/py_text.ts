@@ -1,6 +1,6 @@
 /**
  * Python's string primitives as oslo.config uses them: `str.strip()` (its whitespace set differs from
- * JavaScript's `trim()`), universal-newline line splitting, `str.splitlines()` and `repr()` of str.
+ * JavaScript's `trim()`), universal-newline line splitting and `str.splitlines()` (`str()`/`repr()`: `py_repr.ts`).
  * @module
  */
 
@@ -43,20 +43,4 @@ export function pySplitlines(text: string): string[] {
   const lines = text.split(SPLITLINES)
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop()
   return lines
-}
-
-/** Python's `repr()` of a str, for messages and `str()` of lists in `$name` substitution. */
-export function pyRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'"
-  let out = quote
-  for (const ch of s) {
-    const code = ch.codePointAt(0) ?? 0
-    if (ch === quote || ch === '\\') out += `\\${ch}`
-    else if (ch === '\n') out += '\\n'
-    else if (ch === '\r') out += '\\r'
-    else if (ch === '\t') out += '\\t'
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`
-    else out += ch
-  }
-  return out + quote
 }

@@ -9,9 +9,9 @@ import { ConfigError, ConfigErrorCode, ValueProblem } from './errors.ts'
 import { normalizeGroupName, type RegisteredGroup } from './groups.ts'
 import { envName, type FileLayer, type FileValue, fileValues, type LookupName } from './layers.ts'
 import type { OptDef } from './options.ts'
-import { pyRepr } from './py_text.ts'
+import { pyRepr } from './py_repr.ts'
 import { type SubstitutionScope, substitute } from './substitute.ts'
-import { displayValue, pyStr } from './values.ts'
+import { displayValue, substitutionText } from './values.ts'
 
 /** Where a value came from. */
 export type ValueSource =
@@ -189,7 +189,7 @@ export class Resolver {
   #lookup(group: string, name: string): string | undefined {
     const key = normalizeGroupName(group)
     const def = this.#input.registry.get(key)?.options.get(name)
-    if (def !== undefined) return pyStr(def, this.resolve(key, name).value)
+    if (def !== undefined) return substitutionText(def, this.resolve(key, name).value)
     // an option Baton does not declare (Keystone may): its file text, as oslo would see it unconverted
     const raw = fileValues(this.#input.layers, [{ group, name }], false)?.[0]
     if (raw === undefined) return undefined

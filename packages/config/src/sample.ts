@@ -5,8 +5,8 @@
  * @module
  */
 import { buildRegistry, type OptionGroup, type RegisteredGroup } from './groups.ts'
-import { pyFloatRepr } from './numbers.ts'
 import type { OptDef, OptKind } from './options.ts'
+import { pyFloatRepr } from './py_repr.ts'
 import { pySplitlines, pyStrip } from './py_text.ts'
 import { wrapText } from './text_wrap.ts'
 

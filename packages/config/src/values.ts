@@ -3,9 +3,8 @@
  * Python's `str()` form, which is what a `$name` reference to a non-string option expands to.
  * @module
  */
-import { pyFloatRepr } from './numbers.ts'
 import type { OptDef } from './options.ts'
-import { pyRepr } from './py_text.ts'
+import { pyFloatRepr, pyStr } from './py_repr.ts'
 
 /** Shown instead of any secret value. */
 export const REDACTED = '****'
@@ -42,14 +41,9 @@ export function displayValue(def: OptDef, value: unknown): string {
 }
 
 /** Python's `str(value)` of the converted value, as `string.Template` substitution inserts it. */
-export function pyStr(def: OptDef, value: unknown): string {
+export function substitutionText(def: OptDef, value: unknown): string {
   if (value === undefined) return ''
-  if (typeof value === 'boolean') return value ? 'True' : 'False'
-  if (typeof value === 'number') return def.kind === 'float' ? pyFloatRepr(value) : String(value)
-  if (isStringList(value)) return `[${value.map(pyRepr).join(', ')}]`
-  if (isStringRecord(value)) {
-    const items = Object.entries(value).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`)
-    return `{${items.join(', ')}}`
-  }
-  return String(value)
+  // a float option holds a Python float even when its value is integral (`2` is `2.0`)
+  if (typeof value === 'number' && def.kind === 'float') return pyFloatRepr(value)
+  return pyStr(value)
 }

@@ -1,8 +1,10 @@
 /**
- * The package's error registry: one `FernetError` class with stable codes.
+ * The package's error registry: one `FernetError` class (a `BatonError`, from @baton/config) with
+ * stable codes.
  * Messages name paths, key numbers and fingerprints, never key material or tokens.
  * @module
  */
+import { BatonError } from '@baton/config'
 
 export const FernetErrorCode = {
   /** Any token failure (pyca maps every one of them to a single `InvalidToken`). */
@@ -24,11 +26,11 @@ export const FernetErrorCode = {
 
 export type FernetErrorCode = (typeof FernetErrorCode)[keyof typeof FernetErrorCode]
 
-export class FernetError extends Error {
-  override readonly name = 'FernetError'
-  readonly code: FernetErrorCode
+/** One class for all of the registry's codes: the instance's `code` says which failure it is. */
+export class FernetError extends BatonError {
+  declare readonly code: FernetErrorCode
 
-  constructor(code: FernetErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: FernetErrorCode, message: string, options?: ErrorOptions) {
     super(message, options)
     this.code = code
   }

@@ -8,8 +8,11 @@
  * in `IdentityErrorCode`; status and title are inherited unless Keystone's class changes them.
  * @module
  */
+import { BatonError } from '@baton/config'
 
 export const IdentityErrorCode = {
+  StoreConfig: 'BATON_STORE_CONFIG',
+  MigrationFailed: 'BATON_MIGRATION_FAILED',
   Unexpected: 'BATON_UNEXPECTED',
   KeysNotFound: 'BATON_KEYS_NOT_FOUND',
   TokenPayloadInvalid: 'BATON_TOKEN_PAYLOAD_INVALID',
@@ -29,26 +32,27 @@ export const IdentityErrorCode = {
 
 export type IdentityErrorCode = (typeof IdentityErrorCode)[keyof typeof IdentityErrorCode]
 
-/** Base of the registry (keystone exception.Error). Subclasses override the static fields. */
-export class KeystoneError extends Error {
+/**
+ * Base of the registry (keystone exception.Error), a `BatonError`. Subclasses override the static
+ * fields; `code` and `name` come from `BatonError`, status and title are rendered here only.
+ */
+export class KeystoneError extends BatonError {
   static readonly status: number = 500
   static readonly title: string = 'Internal Server Error'
-  static readonly code: IdentityErrorCode = IdentityErrorCode.Unexpected
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.Unexpected
   /** Keystone's default message for the class (its `message_format` without arguments). */
   static readonly defaultMessage: string =
     'An unexpected error prevented the server from fulfilling your request.'
 
   readonly status: number
   readonly title: string
-  readonly code: IdentityErrorCode
+  declare readonly code: IdentityErrorCode
 
   constructor(message?: string, options?: ErrorOptions) {
     const cls = new.target as typeof KeystoneError
     super(message ?? cls.defaultMessage, options)
-    this.name = this.constructor.name
     this.status = cls.status
     this.title = cls.title
-    this.code = cls.code
   }
 }
 
@@ -120,6 +124,21 @@ export class Conflict extends KeystoneError {
   static override readonly title: string = 'Conflict'
   static override readonly code: IdentityErrorCode = IdentityErrorCode.Conflict
   static override readonly defaultMessage: string = 'Conflict occurred attempting to store data.'
+}
+
+/*
+ * Start-up failures of the store: they stop `baton db_sync` or the server before any request, so
+ * they are `BatonError`s without an HTTP rendering.
+ */
+
+/** A `[database] connection` that cannot work (not a URL, an unopenable SQLite file). */
+export class StoreConfigError extends BatonError {
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.StoreConfig
+}
+
+/** A schema migration failed; its transaction rolled back, the cause is the driver's error. */
+export class MigrationFailedError extends BatonError {
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.MigrationFailed
 }
 
 /**

@@ -4,6 +4,7 @@
  * latter into a 401 or 503 in one place (`auth_token.ts`); callers only ever see `MiddlewareConfigError`.
  * @module
  */
+import { BatonError } from '@baton/config'
 
 export const MiddlewareErrorCode = Object.freeze({
   Config: 'BATON_MIDDLEWARE_CONFIG',
@@ -12,33 +13,32 @@ export const MiddlewareErrorCode = Object.freeze({
 } as const)
 export type MiddlewareErrorCode = (typeof MiddlewareErrorCode)[keyof typeof MiddlewareErrorCode]
 
-export class MiddlewareError extends Error {
-  readonly code: MiddlewareErrorCode
-  constructor(code: MiddlewareErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.name = new.target.name
-    this.code = code
-  }
+/** The package's base: each subclass names its code once, as `static code`. */
+export class MiddlewareError extends BatonError {
+  declare readonly code: MiddlewareErrorCode
 }
 
 /** A `[keystone_authtoken]` setting that cannot work; raised at start-up, never per request. */
 export class MiddlewareConfigError extends MiddlewareError {
+  static override readonly code: MiddlewareErrorCode = MiddlewareErrorCode.Config
   constructor(message: string, options?: ErrorOptions) {
-    super(MiddlewareErrorCode.Config, message, options)
+    super(message, options)
   }
 }
 
 /** keystonemiddleware's `InvalidToken`: the token is not (or no longer) acceptable. */
 export class InvalidToken extends MiddlewareError {
+  static override readonly code: MiddlewareErrorCode = MiddlewareErrorCode.InvalidToken
   constructor(reason: string) {
-    super(MiddlewareErrorCode.InvalidToken, reason)
+    super(reason)
   }
 }
 
 /** keystonemiddleware's `ServiceError`: identity could not be asked, so nothing is known (503). */
 export class IdentityUnavailable extends MiddlewareError {
+  static override readonly code: MiddlewareErrorCode = MiddlewareErrorCode.IdentityUnavailable
   constructor(reason: string, options?: ErrorOptions) {
-    super(MiddlewareErrorCode.IdentityUnavailable, reason, options)
+    super(reason, options)
   }
 }
 

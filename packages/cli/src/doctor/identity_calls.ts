@@ -10,6 +10,7 @@ import {
   ClientError,
   ClientErrorCode,
   type IdentityPlugin,
+  InvalidResponse,
   PasswordAuth,
   Session,
 } from '@baton/client'
@@ -100,14 +101,14 @@ export function identityAsker(o: { now: () => number; timeoutMs: number }): Iden
 function parseKeys(body: unknown): KeyFingerprint[] {
   const keys = typeof body === 'object' && body !== null ? Reflect.get(body, 'keys') : undefined
   if (!Array.isArray(keys)) {
-    throw new ClientError(ClientErrorCode.InvalidResponse, 'the answer has no "keys" list')
+    throw new InvalidResponse('the answer has no "keys" list')
   }
   return keys.map((key: unknown) => {
     const fingerprint =
       typeof key === 'object' && key !== null ? Reflect.get(key, 'fingerprint') : 0
     const role = typeof key === 'object' && key !== null ? Reflect.get(key, 'role') : 0
     if (typeof fingerprint !== 'string' || typeof role !== 'string') {
-      throw new ClientError(ClientErrorCode.InvalidResponse, 'a key entry lacks fingerprint/role')
+      throw new InvalidResponse('a key entry lacks fingerprint/role')
     }
     return { fingerprint, role }
   })

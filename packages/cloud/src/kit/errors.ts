@@ -3,6 +3,7 @@
  * the body shape the real service uses (Nova/Cinder: `{"itemNotFound": {"code", "message"}}`).
  * @module
  */
+import { BatonError } from '@baton/config'
 
 export const CloudErrorCode = Object.freeze({
   BadRequest: 'BATON_CLOUD_BAD_REQUEST',
@@ -15,8 +16,12 @@ export const CloudErrorCode = Object.freeze({
 } as const)
 export type CloudErrorCode = (typeof CloudErrorCode)[keyof typeof CloudErrorCode]
 
-export class CloudError extends Error {
-  readonly code: CloudErrorCode
+/**
+ * The package's base, a `BatonError`. It takes code, status and fault per instance because the
+ * object and image APIs answer statuses (405, 410, 411, 412, 415, 422) that need no class of their own.
+ */
+export class CloudError extends BatonError {
+  declare readonly code: CloudErrorCode
   readonly status: number
   /** Nova/Cinder's fault key for this status. */
   readonly fault: string
@@ -28,7 +33,6 @@ export class CloudError extends Error {
     options?: ErrorOptions,
   ) {
     super(message, options)
-    this.name = new.target.name
     this.code = code
     this.status = status
     this.fault = fault

@@ -8,11 +8,12 @@
  *  - anything Python would raise on aborts the whole evaluation (see EvalAbort).
  * @module
  */
+
+import { isPlainObject, pyStr } from '@baton/config'
 import { classifyKind } from './check_kind.ts'
 import { type Check, EvalAbort, formatCheck } from './check_types.ts'
 import type { Credentials } from './credentials.ts'
 import { parseMatchTemplate, renderMatch, templateError } from './match_template.ts'
-import { isPlainObject, pyStr } from './py_values.ts'
 import type { TargetView } from './target_view.ts'
 
 export interface EvalState {

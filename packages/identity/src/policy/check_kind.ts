@@ -5,7 +5,7 @@
  * (`token.project.domain.id`). Decided once per check string.
  * @module
  */
-import { pyFloatRepr } from './py_values.ts'
+import { pyFloatRepr } from '@baton/config'
 
 export type CheckKind =
   /** `str()` of the literal the kind evaluates to. */

@@ -6,8 +6,9 @@
  * (Python raises ValueError/TypeError there, which Keystone turns into a 500).
  * @module
  */
+
+import { pyRepr, pyStr } from '@baton/config'
 import { EvalAbort } from './check_types.ts'
-import { pyRepr, pyStr } from './py_values.ts'
 
 type Part =
   | { readonly kind: 'text'; readonly text: string }

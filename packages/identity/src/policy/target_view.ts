@@ -5,9 +5,10 @@
  * flattening happens lazily, only for checks that substitute something.
  * @module
  */
+
+import { isPlainObject, pyRepr } from '@baton/config'
 import type { PolicyTarget } from '../core/caller.ts'
 import type { TemplateSource } from './match_template.ts'
-import { isPlainObject, pyRepr } from './py_values.ts'
 
 export class TargetView implements TemplateSource {
   readonly #target: PolicyTarget

@@ -7,7 +7,7 @@
  * @module
  */
 import { isAbsolute, resolve } from 'node:path'
-import { StoreConfigError } from './store_errors.ts'
+import { StoreConfigError } from '../errors.ts'
 
 export type ConnectionTarget =
   | { readonly dialect: 'sqlite'; readonly filename: string } // ':memory:' or an absolute path

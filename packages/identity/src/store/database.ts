@@ -7,12 +7,12 @@
 import Database from 'better-sqlite3'
 import { Kysely } from 'kysely'
 import pg from 'pg'
+import { StoreConfigError } from '../errors.ts'
 import { parseConnectionUrl } from './connection_url.ts'
 import { LockAwarePostgresDialect, LockAwareSqliteDialect } from './lock_aware_driver.ts'
 import type { Schema } from './schema.ts'
 import { SqliteBooleanPlugin } from './sqlite_booleans.ts'
 import { withStatementCache } from './sqlite_statements.ts'
-import { StoreConfigError } from './store_errors.ts'
 
 export type StoreDialect = 'sqlite' | 'postgres'
 

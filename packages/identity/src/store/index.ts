@@ -19,6 +19,7 @@ import { createResourceRepository, type ResourceRepository } from './resource/in
 import { createRevocationRepository, type RevocationRepository } from './revocation.ts'
 import { type Clock, systemClock } from './timestamps.ts'
 
+export { MigrationFailedError, StoreConfigError } from '../errors.ts'
 export type * from './application_credentials.ts'
 export type * from './assignment/index.ts'
 export type * from './cache_generation.ts'
@@ -32,7 +33,6 @@ export type * from './identity/index.ts'
 export {
   isSchemaCurrent,
   LATEST_SCHEMA_VERSION,
-  MigrationFailedError,
   migrateToLatest,
   type SchemaStatus,
   schemaStatus,
@@ -40,7 +40,6 @@ export {
 } from './migrations/index.ts'
 export type * from './resource/index.ts'
 export type * from './revocation.ts'
-export { StoreConfigError } from './store_errors.ts'
 export type { TextFilter, TextMatch } from './text_filter.ts'
 export {
   type Clock,

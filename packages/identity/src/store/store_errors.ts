@@ -1,16 +1,11 @@
 /**
  * How the store reports failures: Keystone's Conflict/NotFound/ValidationError from the identity
- * registry (`../errors.ts`) with Keystone's message texts, plus `StoreConfigError` for a bad
- * `[database] connection`, which happens at startup and never reaches an HTTP response.
+ * registry (`../errors.ts`) with Keystone's message texts (its `StoreConfigError`, for a bad
+ * `[database] connection`, happens at startup and never reaches an HTTP response).
  * Driver errors are classified here, and only here, for both dialects.
  * @module
  */
 import { Conflict, DatabaseBusy, type NotFound, ValidationError } from '../errors.ts'
-
-export class StoreConfigError extends Error {
-  override readonly name = 'StoreConfigError'
-  readonly code = 'BATON_STORE_CONFIG'
-}
 
 /** A driver error reduced to what the store acts on. */
 export type ConstraintViolation = 'primary_key' | 'unique' | 'foreign_key'

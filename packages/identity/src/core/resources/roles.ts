@@ -7,19 +7,14 @@
  * @module
  */
 
+import { pyStr } from '@baton/config'
 import { Conflict, Forbidden, NotFound, ValidationError } from '../../errors.ts'
 import type { Role, Store } from '../../store/index.ts'
-import { pyRepr } from '../py_repr.ts'
 import { truthy } from '../py_values.ts'
 import { checkLength, createOptions, extrasOf, mergeOptions, newId } from './entities.ts'
 import { checkImmutableDelete, checkImmutableUpdate } from './hierarchy.ts'
 
 const ROLE_ATTRIBUTES = ['id', 'name', 'domain_id', 'description', 'options']
-
-/** Python's str() of a JSON value (the model keeps whatever `domain_id` it is given). */
-function pyText(value: unknown): string {
-  return typeof value === 'string' ? value : pyRepr(value)
-}
 
 /** RoleTable's columns: description and domain_id are String(255) and String(64). */
 function checkRoleLengths(body: Record<string, unknown>): void {
@@ -31,7 +26,7 @@ function checkRoleLengths(body: Record<string, unknown>): void {
 export async function createRole(store: Store, body: Record<string, unknown>): Promise<Role> {
   checkRoleLengths(body)
   const domainId =
-    body.domain_id === undefined || body.domain_id === null ? null : pyText(body.domain_id)
+    body.domain_id === undefined || body.domain_id === null ? null : pyStr(body.domain_id)
   return store.assignment.createRole({
     id: newId(),
     name: String(body.name),

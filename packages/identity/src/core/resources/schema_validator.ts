@@ -8,8 +8,8 @@
  * @module
  */
 
+import { pyRepr } from '@baton/config'
 import { ValidationError } from '../../errors.ts'
-import { pyRepr, pyStr } from '../py_repr.ts'
 import { isObject } from '../py_values.ts'
 
 export type JsonType = 'string' | 'boolean' | 'object' | 'array' | 'null' | 'integer' | 'number'
@@ -77,7 +77,7 @@ function checkKeyword(
       if (types.some((t) => isType(value, t))) return undefined
       return failure(
         path,
-        `${shown(value, path, hidden)} is not of type ${types.map((t) => pyStr(t)).join(', ')}`,
+        `${shown(value, path, hidden)} is not of type ${types.map((t) => pyRepr(t)).join(', ')}`,
       )
     }
     case 'enum':
@@ -94,7 +94,7 @@ function checkKeyword(
       if (typeof value !== 'string' || compiledPattern(schema.pattern ?? '').test(value)) return
       return failure(
         path,
-        `${shown(value, path, hidden)} does not match ${pyStr(schema.pattern ?? '')}`,
+        `${shown(value, path, hidden)} does not match ${pyRepr(schema.pattern ?? '')}`,
       )
     case 'properties':
       if (!isObject(value)) return undefined
@@ -109,7 +109,7 @@ function checkKeyword(
       const missing = (schema.required ?? []).find((name) => !Object.hasOwn(value, name))
       return missing === undefined
         ? undefined
-        : failure(path, `${pyStr(missing)} is a required property`)
+        : failure(path, `${pyRepr(missing)} is a required property`)
     }
     case 'additionalProperties': {
       if (schema.additionalProperties !== false || !isObject(value)) return undefined
@@ -118,7 +118,7 @@ function checkKeyword(
       const verb = extras.length === 1 ? 'was' : 'were'
       return failure(
         path,
-        `Additional properties are not allowed (${extras.map((e) => pyStr(e)).join(', ')} ${verb} unexpected)`,
+        `Additional properties are not allowed (${extras.map((e) => pyRepr(e)).join(', ')} ${verb} unexpected)`,
       )
     }
     case 'minProperties':

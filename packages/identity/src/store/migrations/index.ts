@@ -5,6 +5,7 @@
  * @module
  */
 import { type Kysely, type MigrationResultSet, Migrator, sql } from 'kysely'
+import { MigrationFailedError } from '../../errors.ts'
 import type { StoreDatabase } from '../database.ts'
 import { resourceMigration } from './0001_resource.ts'
 import { identityMigration } from './0002_identity.ts'
@@ -38,11 +39,6 @@ export interface SchemaStatus {
   readonly pending: readonly string[]
   /** Applied migrations this code does not know: a newer Baton migrated the database. */
   readonly unknown: readonly string[]
-}
-
-export class MigrationFailedError extends Error {
-  override readonly name = 'MigrationFailedError'
-  readonly code = 'BATON_MIGRATION_FAILED'
 }
 
 async function migrator(store: StoreDatabase): Promise<Migrator> {
