@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The `baton` command. Sources are TypeScript run through tsx's loader (no build step to forget).
-import { register } from 'tsx/esm/api'
+// The `baton` command: runs the built JavaScript in dist/. Under `--conditions=@baton/source
+// --import tsx` (the tests, `npm run dev`) the same self-import resolves to the TypeScript sources.
+import { main } from '@baton/cli'
 
-register()
-const { main } = await import('../src/main.ts')
 process.exitCode = await main(process.argv.slice(2))

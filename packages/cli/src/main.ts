@@ -1,8 +1,11 @@
 /**
  * The `baton` command line: parses argv, dispatches to one module per verb, and turns every
  * expected failure into one line on stderr and a non-zero exit (no stack traces for operators).
+ * Each verb's module registers its options only and imports what it runs inside its action, so
+ * `baton --help` and light verbs start without loading the server packages.
  * @module
  */
+import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { registerBootstrapCommand } from './commands/bootstrap.ts'
 import { registerDbCommands } from './commands/db.ts'
@@ -18,6 +21,7 @@ import { type CliIo, processIo } from './io.ts'
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const program = new Command('baton')
     .description('Baton: a Keystone-compatible identity system for chains of services')
+    .version(packageVersion(), '-V, --version', 'print the version of baton')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.out(s.replace(/\n$/, '')),
@@ -37,6 +41,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   } catch (err) {
     return reportFailure(err, io)
   }
+}
+
+/** The version in @baton/cli's package.json (one directory up from both src/ and dist/). */
+function packageVersion(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  const version = (pkg as { version?: unknown }).version
+  return typeof version === 'string' ? version : 'unknown'
 }
 
 /** Known failures carry a stable `BATON_*` code; anything else is a bug, still reported in one line. */

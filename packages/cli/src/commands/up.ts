@@ -12,7 +12,7 @@ import type { Command } from 'commander'
 import type { CliIo } from '../io.ts'
 import { type CloudPlan, SERVICE_INFO, SERVICES, urlOf } from '../local_cloud/plan.ts'
 import { choosePorts } from '../local_cloud/processes.ts'
-import { type LocalCloud, startLocalCloud } from '../local_cloud/start_cloud.ts'
+import type { LocalCloud } from '../local_cloud/start_cloud.ts'
 
 type UpFlags = { dataDir: string; port?: number; host: string; anyPorts?: boolean }
 
@@ -25,6 +25,7 @@ export function registerUpCommand(program: Command, io: CliIo): void {
     .option('--port <number>', 'identity port (default 5000, or a free one when taken)', Number)
     .option('--any-ports', 'serve every program on a free port instead of OpenStack’s usual ones')
     .action(async (flags: UpFlags) => {
+      const { startLocalCloud } = await import('../local_cloud/start_cloud.ts')
       const dataDir = resolve(flags.dataDir)
       const firstRun = !existsSync(join(dataDir, 'identity.conf'))
       const plan: CloudPlan = {

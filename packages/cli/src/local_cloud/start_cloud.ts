@@ -12,8 +12,7 @@ import {
   passwordSettings,
   syncDatabase,
 } from '@baton/identity'
-import { keySettings } from '../commands/keys.ts'
-import { loadIdentityConfig } from '../config_files.ts'
+import { keySettings, loadIdentityConfig } from '../config_files.ts'
 import type { CliIo } from '../io.ts'
 import { writeCloudConfigs } from './config_files.ts'
 import { type CloudPlan, configPath, type ProgramName, urlOf } from './plan.ts'
