@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Runs every test file explicitly: node 20's --test neither expands globs nor picks up .ts files.
 // Usage: node scripts/run_tests.mjs [path-prefix ...]   (default: everything under test/)
+// Tests run the TypeScript sources, never dist/ (see with_sources.mjs), so no build is needed
+// between an edit and a test run.
 import { spawnSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { sourceNodeOptions } from './with_sources.mjs'
 
 const root = new URL('..', import.meta.url).pathname
 
@@ -29,7 +32,11 @@ if (files.length === 0) {
 const reporter = process.stdout.isTTY ? 'spec' : 'tap'
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-reporter=${reporter}`, '--test-concurrency=2', ...files],
-  { cwd: root, stdio: 'inherit' },
+  ['--test', `--test-reporter=${reporter}`, '--test-concurrency=2', ...files],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_OPTIONS: sourceNodeOptions() },
+  },
 )
 process.exit(result.status ?? 1)

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// The `baton` command. Sources are TypeScript run through tsx's loader (no build step to forget).
-import { register } from 'tsx/esm/api'
+// The `baton` command: runs the built JavaScript in dist/. Under `--conditions=@baton/source
+// --import tsx` (the tests, `npm run dev`) the same self-import resolves to the TypeScript sources.
+import module from 'node:module'
 
-register()
-const { main } = await import('../src/main.ts')
+// Node >= 22.1 keeps compiled code on disk between runs (the OS temp dir): faster start-ups.
+module.enableCompileCache?.()
+const { main } = await import('@baton/cli')
 process.exitCode = await main(process.argv.slice(2))

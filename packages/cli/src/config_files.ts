@@ -5,23 +5,10 @@
  * @module
  */
 import { type Config, loadConfig, openstackOptions, unusedSummary } from '@baton/config'
-import { identityOptionGroups } from '@baton/identity'
-import type { Command } from 'commander'
+import { fernetTokensOptions, identityOptionGroups, tokenOptions } from '@baton/identity/tokens'
 import type { CliIo } from './io.ts'
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value]
-}
-
-/** Adds the repeatable `--config-file` option to a command. */
-export function withConfigFiles(command: Command): Command {
-  return command.option(
-    '--config-file <path>',
-    'a keystone.conf-style file; repeat it to layer files (later ones win)',
-    collect,
-    [],
-  )
-}
+export { withConfigFiles } from './config_file_option.ts'
 
 /** Loads the identity configuration from the given files, the environment and the overrides. */
 export function loadIdentityConfig(
@@ -49,5 +36,17 @@ export function reportUnused(config: Config, io: CliIo): void {
   if (!io.debug) return
   for (const e of config.unused) {
     io.err(`baton:   ${e.path}:${e.line}: [${e.section}] ${e.name} (${e.origin})`)
+  }
+}
+
+/** What the key repository functions need from `[fernet_tokens]` and `[token]` (keys, up). */
+export function keySettings(config: Config) {
+  const fernet = config.get(fernetTokensOptions)
+  const token = config.get(tokenOptions)
+  return {
+    path: fernet.key_repository,
+    maxActiveKeys: fernet.max_active_keys,
+    tokenExpiration: token.expiration,
+    allowExpiredWindow: token.allow_expired_window,
   }
 }

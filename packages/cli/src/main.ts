@@ -1,11 +1,15 @@
 /**
  * The `baton` command line: parses argv, dispatches to one module per verb, and turns every
  * expected failure into one line on stderr and a non-zero exit (no stack traces for operators).
+ * Each verb's module registers its options only and imports what it runs inside its action, so
+ * `baton --help` and light verbs start without loading the server packages.
  * @module
  */
+import { readFileSync } from 'node:fs'
 import { BatonError } from '@baton/config'
 import { Command, CommanderError } from 'commander'
 import { registerBootstrapCommand } from './commands/bootstrap.ts'
+import { registerConfigCommands } from './commands/config.ts'
 import { registerDbCommands } from './commands/db.ts'
 import { registerDemoCommands } from './commands/demo.ts'
 import { registerDoctorCommand } from './commands/doctor.ts'
@@ -19,6 +23,7 @@ import { type CliIo, processIo } from './io.ts'
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const program = new Command('baton')
     .description('Baton: a Keystone-compatible identity system for chains of services')
+    .version(packageVersion(), '-V, --version', 'print the version of baton')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.out(s.replace(/\n$/, '')),
@@ -32,13 +37,20 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerUpCommand(program, io)
   registerDemoCommands(program, io)
   registerDoctorCommand(program, io)
-  await import('./commands/config.ts').then((m) => m.registerConfigCommands(program, io))
+  registerConfigCommands(program, io)
   try {
     await program.parseAsync([...argv], { from: 'user' })
     return 0
   } catch (err) {
     return reportFailure(err, io)
   }
+}
+
+/** The version in @baton/cli's package.json (one directory up from both src/ and dist/). */
+function packageVersion(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  const version = (pkg as { version?: unknown }).version
+  return typeof version === 'string' ? version : 'unknown'
 }
 
 /** Known failures are `BatonError`s (stable `BATON_*` codes); anything else is a bug, still reported in one line. */

@@ -3,15 +3,8 @@
  * wins, as in keystone/cmd/cli.py), seeding the database through the identity package.
  * @module
  */
-import {
-  bootstrap,
-  identityOptions,
-  openCurrentStore,
-  passwordSettings,
-  ValidationError,
-} from '@baton/identity'
 import type { Command } from 'commander'
-import { loadIdentityConfig, withConfigFiles } from '../config_files.ts'
+import { withConfigFiles } from '../config_file_option.ts'
 import type { CliIo } from '../io.ts'
 
 type BootstrapFlags = {
@@ -52,6 +45,9 @@ export function registerBootstrapCommand(program: Command, io: CliIo): void {
       .option('--bootstrap-region-id <id>', 'region of the endpoints (OS_BOOTSTRAP_REGION_ID)')
       .option('--no-immutable-roles', 'create the default roles without the immutable option'),
   ).action(async (flags: BootstrapFlags) => {
+    const { bootstrap, identityOptions, openCurrentStore, passwordSettings, ValidationError } =
+      await import('@baton/identity')
+    const { loadIdentityConfig } = await import('../config_files.ts')
     const env = (name: string) => io.env[`OS_BOOTSTRAP_${name}`] || undefined
     const password = env('PASSWORD') ?? flags.bootstrapPassword
     if (password === undefined || password === '') {

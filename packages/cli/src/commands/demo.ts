@@ -6,7 +6,6 @@
  * @module
  */
 import type { Command } from 'commander'
-import { removeDemoCloud, runLongJob, startDemoCloud } from '../demo/long_job.ts'
 import type { TimelineOutput } from '../demo/timeline.ts'
 import type { CliIo } from '../io.ts'
 import { configPath, type ProgramName } from '../local_cloud/plan.ts'
@@ -23,6 +22,7 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
     )
     .option('--keep', 'keep the throw-away data directories (configs, logs, audit trail)')
     .action(async (flags: { keep?: boolean }) => {
+      const { removeDemoCloud, runLongJob, startDemoCloud } = await import('../demo/long_job.ts')
       const out: TimelineOutput = {
         line: (text) => io.out(text),
         write: (text) => process.stdout.write(text),

@@ -6,8 +6,7 @@
  */
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { countErrors, renderJson, renderText } from '../doctor/findings.ts'
-import { type AdminFlags, adminCredentials } from '../doctor/options.ts'
-import { runDoctor } from '../doctor/run_doctor.ts'
+import type { AdminFlags } from '../doctor/options.ts'
 import type { CliIo } from '../io.ts'
 
 type DoctorFlags = AdminFlags & {
@@ -59,6 +58,8 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
     if (flags.configFile.length === 0) {
       command.error('baton: doctor needs at least one --config-file', { exitCode: 2 })
     }
+    const { adminCredentials } = await import('../doctor/options.ts')
+    const { runDoctor } = await import('../doctor/run_doctor.ts')
     const admin = adminCredentials(flags, io.env)
     const report = await runDoctor({
       files: flags.configFile,

@@ -3,19 +3,9 @@
  * rotation guard, reading `[fernet_tokens]` and `[token]` from the identity config.
  * @module
  */
-
-import type { Config } from '@baton/config'
-import {
-  type DroppedKey,
-  type FernetLogger,
-  type KeyInfo,
-  keyRepositoryStatus,
-  rotateKeyRepository,
-  setupKeyRepository,
-} from '@baton/fernet'
-import { fernetTokensOptions, tokenOptions } from '@baton/identity'
+import type { DroppedKey, FernetLogger, KeyInfo } from '@baton/fernet'
 import type { Command } from 'commander'
-import { loadIdentityConfig, withConfigFiles } from '../config_files.ts'
+import { withConfigFiles } from '../config_file_option.ts'
 import { duration, isoSeconds, table } from '../format.ts'
 import type { CliIo } from '../io.ts'
 
@@ -29,8 +19,10 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
     keys,
     'setup',
     'create the key repository (never overwrites an existing key 0)',
-  ).action((options: KeysOptions) => {
-    const result = setupKeyRepository({ ...repositorySettings(options, io), clock: io.now, logger })
+  ).action(async (options: KeysOptions) => {
+    const { setupKeyRepository } = await import('@baton/fernet')
+    const settings = await repositorySettings(options, io)
+    const result = setupKeyRepository({ ...settings, clock: io.now, logger })
     io.out(
       result.created
         ? `Created the key repository: ${describeKeys(result.keys)}`
@@ -40,9 +32,11 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
 
   keysCommand(keys, 'rotate', 'promote the staged key, stage a new one, purge the oldest')
     .option('--force', 'rotate even if the purge drops a key that valid tokens still need')
-    .action((options: KeysOptions & { force?: boolean }) => {
+    .action(async (options: KeysOptions & { force?: boolean }) => {
+      const { rotateKeyRepository } = await import('@baton/fernet')
+      const settings = await repositorySettings(options, io)
       const result = rotateKeyRepository({
-        ...repositorySettings(options, io),
+        ...settings,
         force: options.force === true,
         clock: io.now,
         logger,
@@ -57,9 +51,11 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
 
   keysCommand(keys, 'status', 'show each key, its role and age, and the next safe rotation')
     .option('--json', 'print the status as JSON')
-    .action((options: KeysOptions & { json?: boolean }) => {
+    .action(async (options: KeysOptions & { json?: boolean }) => {
+      const { keyRepositoryStatus } = await import('@baton/fernet')
+      const settings = await repositorySettings(options, io)
       const now = io.now()
-      const status = keyRepositoryStatus({ ...repositorySettings(options, io), clock: () => now })
+      const status = keyRepositoryStatus({ ...settings, clock: () => now })
       if (options.json === true) {
         io.out(JSON.stringify(status, null, 2))
         return
@@ -92,24 +88,13 @@ function keysCommand(parent: Command, name: string, description: string): Comman
 }
 
 /** The repository path, key count and token lifetimes from the config, as the guard needs them. */
-function repositorySettings(options: KeysOptions, io: CliIo) {
+async function repositorySettings(options: KeysOptions, io: CliIo) {
+  const { keySettings, loadIdentityConfig } = await import('../config_files.ts')
   const overrides =
     options.keyRepository === undefined
       ? {}
       : { fernet_tokens: { key_repository: options.keyRepository } }
   return keySettings(loadIdentityConfig(options.configFile, io, overrides))
-}
-
-/** What the key repository functions need from `[fernet_tokens]` and `[token]`. */
-export function keySettings(config: Config) {
-  const fernet = config.get(fernetTokensOptions)
-  const token = config.get(tokenOptions)
-  return {
-    path: fernet.key_repository,
-    maxActiveKeys: fernet.max_active_keys,
-    tokenExpiration: token.expiration,
-    allowExpiredWindow: token.allow_expired_window,
-  }
 }
 
 function keyLabel(key: KeyInfo): string {

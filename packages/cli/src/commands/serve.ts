@@ -5,10 +5,9 @@
  */
 import cluster from 'node:cluster'
 import { dirname } from 'node:path'
-import { createIdentityServer, defaultOptions, identityLogger } from '@baton/identity'
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
-import { loadIdentityConfig, withConfigFiles } from '../config_files.ts'
+import { withConfigFiles } from '../config_file_option.ts'
 import type { CliIo } from '../io.ts'
 import { runWorkers } from '../workers.ts'
 import { registerServeCloudCommands } from './serve_cloud.ts'
@@ -25,6 +24,8 @@ export function registerServeCommands(program: Command, io: CliIo): void {
       .option('--host <address>', 'address to listen on', '127.0.0.1')
       .option('--port <number>', 'port to listen on', parsePort, 5000),
   ).action(async (flags: ServeFlags) => {
+    const { createIdentityServer, defaultOptions, identityLogger } = await import('@baton/identity')
+    const { loadIdentityConfig } = await import('../config_files.ts')
     const config = loadIdentityConfig(flags.configFile, quietInWorkers(io))
     const configDir =
       flags.configFile.length > 0 ? dirname(flags.configFile.at(-1) ?? '.') : undefined

@@ -3,30 +3,28 @@
  * auth middleware, calling the next one with `[service_user]` service tokens.
  * @module
  */
-import {
-  computeService,
-  imageService,
-  objectService,
-  type ServiceSpec,
-  startService,
-  volumeService,
-} from '@baton/cloud'
+import type { ServiceSpec } from '@baton/cloud'
 import type { Command } from 'commander'
-import { withConfigFiles } from '../config_files.ts'
+import { withConfigFiles } from '../config_file_option.ts'
 import type { CliIo } from '../io.ts'
+import { DEFAULT_PORTS, SERVICES } from '../local_cloud/plan.ts'
 import { parsePort } from './serve.ts'
 
-const SPECS: Readonly<Record<string, ServiceSpec>> = {
-  compute: computeService,
-  volume: volumeService,
-  image: imageService,
-  object: objectService,
+/** The service specs, loaded only when one is served (the cloud package pulls fastify and SQLite). */
+export async function serviceSpecs(): Promise<Readonly<Record<string, ServiceSpec>>> {
+  const cloud = await import('@baton/cloud')
+  return {
+    compute: cloud.computeService,
+    volume: cloud.volumeService,
+    image: cloud.imageService,
+    object: cloud.objectService,
+  }
 }
 
 type Flags = { configFile: string[]; host?: string; port?: number }
 
 export function registerServeCloudCommands(serve: Command, io: CliIo): void {
-  for (const [name, spec] of Object.entries(SPECS)) {
+  for (const name of SERVICES) {
     withConfigFiles(
       serve
         .command(name)
@@ -34,10 +32,13 @@ export function registerServeCloudCommands(serve: Command, io: CliIo): void {
         .option('--host <address>', 'address to listen on (default: [DEFAULT] host)')
         .option(
           '--port <number>',
-          `port to listen on (default: [DEFAULT] port, else ${spec.defaultPort})`,
+          `port to listen on (default: [DEFAULT] port, else ${DEFAULT_PORTS[name]})`,
           parsePort,
         ),
     ).action(async (flags: Flags) => {
+      const { startService } = await import('@baton/cloud')
+      const spec = (await serviceSpecs())[name]
+      if (spec === undefined) throw new Error(`no service spec for ${name}`)
       const running = await startService(spec, {
         configFiles: flags.configFile,
         env: io.env,

@@ -6,10 +6,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { enforceBodyRate, httpServerOptions, loadConfig, nodeServerTimeouts } from '@baton/config'
-import { authtokenOptions, createAuthToken, guardHandler } from '@baton/middleware'
 import type { Command } from 'commander'
-import { withConfigFiles } from '../config_files.ts'
+import { withConfigFiles } from '../config_file_option.ts'
 import type { CliIo } from '../io.ts'
 import { parsePort } from './serve.ts'
 
@@ -53,6 +51,10 @@ export function registerServeEchoCommand(serve: Command, io: CliIo): void {
       .option('--host <address>', 'address to listen on', '127.0.0.1')
       .option('--port <number>', 'port to listen on (0 picks a free port)', parsePort, 8999),
   ).action(async (flags: EchoFlags) => {
+    const { enforceBodyRate, httpServerOptions, loadConfig, nodeServerTimeouts } = await import(
+      '@baton/config'
+    )
+    const { authtokenOptions, createAuthToken, guardHandler } = await import('@baton/middleware')
     // one config: [keystone_authtoken] for the middleware, [http_server] deadlines (slow clients: 408)
     const config = loadConfig({
       files: flags.configFile,

@@ -3,10 +3,9 @@
  * its payload as JSON, for operators debugging a deployment (works on Keystone's own tokens).
  * @module
  */
-import { loadKeys } from '@baton/fernet'
-import { authOptions, type DecodedToken, identityOptions, TokenFormatter } from '@baton/identity'
+import type { DecodedToken } from '@baton/identity/tokens'
 import type { Command } from 'commander'
-import { loadIdentityConfig, withConfigFiles } from '../config_files.ts'
+import { withConfigFiles } from '../config_file_option.ts'
 import type { CliIo } from '../io.ts'
 
 export function registerTokenCommands(program: Command, io: CliIo): void {
@@ -17,7 +16,10 @@ export function registerTokenCommands(program: Command, io: CliIo): void {
       .description('decrypt a Fernet token and print its payload as JSON')
       .requiredOption('--key-repository <dir>', 'the Fernet key repository that issued the token')
       .argument('<token>', 'the token (as sent in X-Auth-Token)'),
-  ).action((tokenText: string, options: { keyRepository: string; configFile: string[] }) => {
+  ).action(async (tokenText: string, options: { keyRepository: string; configFile: string[] }) => {
+    const { loadKeys } = await import('@baton/fernet')
+    const { authOptions, identityOptions, TokenFormatter } = await import('@baton/identity/tokens')
+    const { loadIdentityConfig } = await import('../config_files.ts')
     const config = loadIdentityConfig(options.configFile, io)
     const { fernet } = loadKeys(options.keyRepository)
     const formatter = new TokenFormatter({

@@ -16,8 +16,7 @@ import {
   passwordSettings,
   syncDatabase,
 } from '@baton/identity'
-import { keySettings } from '../commands/keys.ts'
-import { loadIdentityConfig } from '../config_files.ts'
+import { keySettings, loadIdentityConfig } from '../config_files.ts'
 import type { CliIo } from '../io.ts'
 import type { ConfigState } from './config_files.ts'
 import { corruptDatabase, databasePath, isSqliteDamage } from './database_files.ts'

@@ -1,0 +1,73 @@
+/**
+ * `baton --help` and the light verbs start fast because each verb's module imports what it runs
+ * inside its action. These tests run the real command and record every module it resolves, so a
+ * new top-level import of a server package (fastify, the databases, the middleware's caches) in a
+ * command module shows up here, not as a slow start-up noticed months later.
+ * @module
+ */
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { serviceSpecs } from '../../packages/cli/src/commands/serve_cloud.ts'
+import { DEFAULT_PORTS, SERVICES } from '../../packages/cli/src/local_cloud/plan.ts'
+
+const BIN = new URL('../../packages/cli/bin/baton.mjs', import.meta.url).pathname
+const RECORDER = new URL('fixtures/record_loads.mjs', import.meta.url).pathname
+/** Packages only a server or a cache needs. */
+const HEAVY = /\/node_modules\/(fastify|kysely|better-sqlite3|pg|ioredis|memjs|@fastify\/[^/]+)\//
+
+function loadedBy(args: readonly string[]): { status: number | null; urls: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-loads-'))
+  const file = join(dir, 'loads.txt')
+  const run = spawnSync(process.execPath, ['--import', RECORDER, BIN, ...args], {
+    env: { ...process.env, BATON_RECORD_LOADS: file },
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
+  assert.equal(run.status, 0, run.stderr)
+  return { status: run.status, urls: readFileSync(file, 'utf8').trim().split('\n') }
+}
+
+test('baton --help loads commander and the command modules, no other @baton package', () => {
+  const { urls } = loadedBy(['--help'])
+  assert.ok(
+    urls.some((u) => u.includes('/packages/cli/src/commands/serve.ts')),
+    'recorder works',
+  )
+  assert.deepEqual(
+    urls.filter((u) => HEAVY.test(u)),
+    [],
+  )
+  assert.deepEqual(
+    urls.filter((u) => /\/packages\/(config|fernet|identity|middleware|client|cloud)\//.test(u)),
+    [],
+  )
+})
+
+test('baton token decode loads the token formatter without the identity server', () => {
+  const fixtures = new URL('../identity/fixtures/', import.meta.url).pathname
+  const keys = join(mkdtempSync(join(tmpdir(), 'baton-loads-keys-')), 'keys')
+  mkdirSync(keys, { mode: 0o700 })
+  for (const n of ['0', '1', '2']) copyFileSync(join(fixtures, 'keystone-keys', n), join(keys, n))
+  const { cases } = JSON.parse(readFileSync(join(fixtures, 'keystone_tokens.json'), 'utf8')) as {
+    cases: { token: string; keystone: { ok?: unknown } }[]
+  }
+  const token = cases.find((c) => c.keystone.ok !== undefined)?.token ?? ''
+  const { urls } = loadedBy(['token', 'decode', '--key-repository', keys, token])
+  assert.ok(
+    urls.some((u) => u.endsWith('/packages/identity/src/tokens.ts')),
+    'the light entry',
+  )
+  assert.deepEqual(
+    urls.filter((u) => HEAVY.test(u) || /\/packages\/identity\/src\/(server|api|store)\//.test(u)),
+    [],
+  )
+})
+
+test('the serve verbs print the default ports of the service specs they load lazily', async () => {
+  const specs = await serviceSpecs()
+  for (const name of SERVICES) assert.equal(DEFAULT_PORTS[name], specs[name]?.defaultPort, name)
+})
