@@ -6,7 +6,6 @@
  * @module
  */
 import { readFileSync } from 'node:fs'
-import { BatonError } from '@baton/config'
 import { Command, CommanderError } from 'commander'
 import { registerBootstrapCommand } from './commands/bootstrap.ts'
 import { registerConfigCommands } from './commands/config.ts'
@@ -42,7 +41,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     await program.parseAsync([...argv], { from: 'user' })
     return 0
   } catch (err) {
-    return reportFailure(err, io)
+    return await reportFailure(err, io)
   }
 }
 
@@ -53,12 +52,14 @@ function packageVersion(): string {
   return typeof version === 'string' ? version : 'unknown'
 }
 
-/** Known failures are `BatonError`s (stable `BATON_*` codes); anything else is a bug, still reported in one line. */
-function reportFailure(err: unknown, io: CliIo): number {
+/** Known failures are `BatonError`s (stable `BATON_*` codes); anything else is a bug, in one line. */
+async function reportFailure(err: unknown, io: CliIo): Promise<number> {
   if (err instanceof CommanderError) {
     // commander already printed its message (usage errors, --help, --version)
     return err.exitCode
   }
+  // loaded here, not at start-up: `baton --help` loads no @baton package
+  const { BatonError } = await import('@baton/config')
   if (err instanceof BatonError) {
     io.err(`baton: ${err.message}`)
     return 1
