@@ -29,7 +29,7 @@ import {
 import { TokenFormatter } from '../../../packages/identity/src/token/token_formatter.ts'
 
 let now = Date.UTC(2030, 0, 1)
-const clock = () => now
+const clock = { now: () => now }
 let database: StoreDatabase
 let store: Store
 let app: FastifyInstance
@@ -43,7 +43,7 @@ before(async () => {
   })
   database = openDatabase('sqlite://')
   await migrateToLatest(database)
-  store = createStore(database, { clock: { now: clock } })
+  store = createStore(database, { clock })
   const domain = await store.resource.createDomain({ id: 'default', name: 'Default' })
   const project = await store.resource.createProject({ name: 'admin', domainId: domain.id })
   const admin = await store.assignment.createRole({ name: 'admin' })

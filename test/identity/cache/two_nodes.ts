@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadConfig } from '@baton/config'
+import { type Clock, loadConfig } from '@baton/config'
 import { setupKeyRepository, WatchedKeyRepository } from '@baton/fernet'
 import {
   bootstrap,
@@ -53,7 +53,7 @@ export interface TwoNodes {
   close(): Promise<void>
 }
 
-export async function startTwoNodes(dialect: DialectName, clock: () => number): Promise<TwoNodes> {
+export async function startTwoNodes(dialect: DialectName, clock: Clock): Promise<TwoNodes> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-two-nodes-'))
   const pg = dialect === 'postgres' ? await freshDatabase('postgres') : undefined
   if (pg !== undefined) await pg.database.close()
@@ -74,7 +74,7 @@ export async function startTwoNodes(dialect: DialectName, clock: () => number): 
   const config = loadConfig({ files: [conf], groups: identityOptionGroups })
   setupKeyRepository({ path: join(dir, 'keys'), maxActiveKeys: 3, clock, logger: { warn() {} } })
   await syncDatabase(config)
-  const opened = await openCurrentStore(config, { now: clock })
+  const opened = await openCurrentStore(config, clock)
   let adminProject: string
   try {
     ;({ projectId: adminProject } = await bootstrap(
@@ -126,7 +126,7 @@ export async function startTwoNodes(dialect: DialectName, clock: () => number): 
     return res.subjectToken
   }
   const adminToken = await login('admin', ADMIN_PASSWORD, adminProject)
-  const plain = await openCurrentStore(config, { now: clock })
+  const plain = await openCurrentStore(config, clock)
   const keys = new WatchedKeyRepository(join(dir, 'keys'))
   const uncached = createTokenService({
     store: plain.store,

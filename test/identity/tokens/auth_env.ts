@@ -154,27 +154,27 @@ export async function createAuthEnv(
   const clock = new TestClock()
   const database = openDatabase('sqlite://')
   await migrateToLatest(database)
-  const store = createStore(database, { clock: { now: clock.now } })
+  const store = createStore(database, { clock })
   const seeded = await seed(store)
   const defaultKeys = new MultiFernet([generateKey(), generateKey()])
   const formatter = new TokenFormatter({
     keys: { current: options.keys ?? (() => defaultKeys) },
     methods: config.get(authOptions).methods,
     defaultDomainId: 'default',
-    clock: clock.now,
+    clock,
   })
   const tokens = createTokenService({
     store,
     formatter,
     settings: tokenSettings(config),
-    clock: clock.now,
+    clock,
     validationCache: options.validationCache,
   })
   const auth = createAuthService({
     store,
     tokens,
     settings: authSettings(config),
-    clock: clock.now,
+    clock,
   })
   const authenticate = createAuthenticator(tokens)
   const policy = standInPolicy()
@@ -186,7 +186,7 @@ export async function createAuthEnv(
         config,
         store,
         policy,
-        clock: clock.now,
+        clock,
         authenticate,
         tokens,
       }),

@@ -30,7 +30,7 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
     'setup',
     'create the key repository (never overwrites an existing key 0)',
   ).action((options: KeysOptions) => {
-    const result = setupKeyRepository({ ...repositorySettings(options, io), clock: io.now, logger })
+    const result = setupKeyRepository({ ...repositorySettings(options, io), clock: io, logger })
     io.out(
       result.created
         ? `Created the key repository: ${describeKeys(result.keys)}`
@@ -44,7 +44,7 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
       const result = rotateKeyRepository({
         ...repositorySettings(options, io),
         force: options.force === true,
-        clock: io.now,
+        clock: io,
         logger,
       })
       io.out(
@@ -59,7 +59,10 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
     .option('--json', 'print the status as JSON')
     .action((options: KeysOptions & { json?: boolean }) => {
       const now = io.now()
-      const status = keyRepositoryStatus({ ...repositorySettings(options, io), clock: () => now })
+      const status = keyRepositoryStatus({
+        ...repositorySettings(options, io),
+        clock: { now: () => now },
+      })
       if (options.json === true) {
         io.out(JSON.stringify(status, null, 2))
         return

@@ -4,7 +4,7 @@
  * wires keys -> token formatter -> token service -> authenticator, policy, and every API area.
  * @module
  */
-import { type Config, loggingOptions, logSettings } from '@baton/config'
+import { type Clock, type Config, loggingOptions, logSettings, systemClock } from '@baton/config'
 import { FernetError, WatchedKeyRepository } from '@baton/fernet'
 import type { FastifyInstance } from 'fastify'
 import { registerAuthRoutes } from '../api/auth/index.ts'
@@ -27,8 +27,8 @@ export type IdentityServer = {
 }
 
 export type IdentityServerOptions = {
-  /** Milliseconds since the epoch (tests move time; production uses Date.now). */
-  readonly clock?: () => number
+  /** Tests move time; production uses the wall clock. */
+  readonly clock?: Clock
   /** False (the default here) for none; `identityLogger(config)` for what the config asks. */
   readonly logger?: false | IdentityLogger
   /** Where relative paths in the config (policy_file) are resolved; the config file's folder. */
@@ -39,12 +39,12 @@ export async function createIdentityServer(
   config: Config,
   options: IdentityServerOptions = {},
 ): Promise<IdentityServer> {
-  const clock = options.clock ?? Date.now
+  const clock = options.clock ?? systemClock
   const keys = openKeyRepository(config.get(fernetTokensOptions).key_repository)
   const policy = policyFromConfig(config, options.configDir)
   let opened: Awaited<ReturnType<typeof openCurrentStore>>
   try {
-    opened = await openCurrentStore(config, { now: clock })
+    opened = await openCurrentStore(config, clock)
   } catch (error) {
     keys.close()
     throw error

@@ -46,7 +46,7 @@ export function registerUserLinkRoutes(router: Router, ctx: ApiContext): void {
     const lockout = {
       attempts: compliance.lockout_failure_attempts,
       durationSeconds: compliance.lockout_duration,
-      nowMs: ctx.clock(),
+      nowMs: ctx.clock.now(),
     }
     const id = param(req, 'user_id')
     const user = await verifyOriginalPassword(ctx.store, id, original ?? '', {

@@ -5,6 +5,7 @@
  * `AuthContext`), apply default-project scoping, check the user's MFA rules, then issue.
  * @module
  */
+import type { Clock } from '@baton/config'
 import {
   expectingToFind,
   InsufficientAuthMethods,
@@ -29,7 +30,7 @@ export interface AuthServiceOptions {
   readonly tokens: TokenService
   readonly settings: AuthSettings
   /** Milliseconds since the epoch. */
-  readonly clock: () => number
+  readonly clock: Clock
 }
 
 export interface AuthService {

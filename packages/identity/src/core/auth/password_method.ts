@@ -12,6 +12,7 @@
  *   5. success resets a non-zero failure count.
  * @module
  */
+import type { Clock } from '@baton/config'
 import {
   AccountLocked,
   expectingToFind,
@@ -30,7 +31,7 @@ export interface PasswordMethodDeps {
   readonly store: Store
   readonly settings: AuthSettings
   /** Milliseconds since the epoch. */
-  readonly clock: () => number
+  readonly clock: Clock
 }
 
 function optionSet(user: User, name: string): boolean {
@@ -43,7 +44,7 @@ async function isLocked(deps: PasswordMethodDeps, user: User): Promise<boolean> 
   if (!max || user.failedAuthCount < max) return false
   const last = user.failedAuthAt
   if (last === null) return true
-  if (last + deps.settings.lockoutDurationSeconds * 1_000_000 > deps.clock() * 1000) return true
+  if (last + deps.settings.lockoutDurationSeconds * 1_000_000 > deps.clock.now() * 1000) return true
   await deps.store.identity.resetFailedAuth(user.id)
   return false
 }
@@ -75,7 +76,7 @@ export async function authenticatePassword(
   if (
     expires !== null &&
     !optionSet(user, 'ignore_password_expiry') &&
-    deps.clock() * 1000 >= expires
+    deps.clock.now() * 1000 >= expires
   ) {
     throw new PasswordExpired(user.id)
   }

@@ -17,6 +17,7 @@
  */
 
 import { hash } from 'node:crypto'
+import type { Clock } from '@baton/config'
 import type { ValidationCache } from '../../cache/index.ts'
 import { TokenNotFound, Unauthorized, UserDisabled } from '../../errors.ts'
 import type { Store } from '../../store/index.ts'
@@ -100,8 +101,7 @@ export interface TokenServiceOptions {
   readonly store: Store
   readonly formatter: TokenCodec
   readonly settings: TokenSettings
-  /** Milliseconds since the epoch. */
-  readonly clock: () => number
+  readonly clock: Clock
   /** Generation-checked caches, safe with other processes writing the same database. */
   readonly validationCache?: ValidationCache | undefined
 }
@@ -174,7 +174,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     try {
       const { model, revoked } = await resolve(token)
       // keystone `_is_valid_token`: `current_time < expiry`, revocation only when not expired
-      if (!(clock() < expiryMs(model) + window * 1000)) {
+      if (!(clock.now() < expiryMs(model) + window * 1000)) {
         throw new TokenNotFound(FAILED)
       }
       if (revoked ?? (await isRevoked(store.revocation, model))) throw new TokenNotFound(FAILED)
@@ -192,7 +192,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   }
 
   async function issue(request: IssueRequest): Promise<IssuedToken> {
-    const nowSeconds = Math.floor(clock() / 1000)
+    const nowSeconds = Math.floor(clock.now() / 1000)
     let expiresAt: string | Date =
       request.expiresAt ?? keystoneTime((nowSeconds + settings.expirationSeconds) * 1000)
     const appCredId = request.appCredId ?? null
@@ -250,7 +250,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   }
 
   async function pruneRevocationEvents(): Promise<number> {
-    const horizonMs = clock() - revocationRetentionSeconds(settings) * 1000
+    const horizonMs = clock.now() - revocationRetentionSeconds(settings) * 1000
     return store.revocation.prune(Math.floor(horizonMs) * 1000)
   }
 
@@ -289,7 +289,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       const model = await validate(token)
       await store.revocation.record({
         auditId: model.auditId,
-        revokedAt: Math.floor(clock()) * 1000,
+        revokedAt: Math.floor(clock.now()) * 1000,
       })
       await pruneRevocationEvents()
     },
