@@ -19,11 +19,11 @@ import {
   syncDatabase,
 } from '@baton/identity'
 import {
-  createTokenService,
   type TokenService,
   tokenSettings,
 } from '../../../packages/identity/src/core/tokens/index.ts'
 import { authOptions } from '../../../packages/identity/src/options.ts'
+import { composeTokenService } from '../../../packages/identity/src/server/compose_tokens.ts'
 import { TokenFormatter } from '../../../packages/identity/src/token/token_formatter.ts'
 import { type DialectName, freshDatabase } from '../store/store.fixtures.ts'
 
@@ -128,7 +128,7 @@ export async function startTwoNodes(dialect: DialectName, clock: Clock): Promise
   const adminToken = await login('admin', ADMIN_PASSWORD, adminProject)
   const plain = await openCurrentStore(config, clock)
   const keys = new WatchedKeyRepository(join(dir, 'keys'))
-  const uncached = createTokenService({
+  const { tokens: uncached } = composeTokenService({
     store: plain.store,
     formatter: new TokenFormatter({
       keys,

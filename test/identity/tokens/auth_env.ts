@@ -15,7 +15,6 @@ import {
   createAuthService,
 } from '../../../packages/identity/src/core/auth/index.ts'
 import {
-  createTokenService,
   type TokenService,
   tokenSettings,
 } from '../../../packages/identity/src/core/tokens/index.ts'
@@ -23,6 +22,7 @@ import { buildIdentityApp } from '../../../packages/identity/src/http/app.ts'
 import { createAuthenticator } from '../../../packages/identity/src/http/authenticate.ts'
 import { authOptions, identityOptionGroups } from '../../../packages/identity/src/options.ts'
 import { hashPassword } from '../../../packages/identity/src/passwords/index.ts'
+import { composeTokenService } from '../../../packages/identity/src/server/compose_tokens.ts'
 import {
   createStore,
   migrateToLatest,
@@ -163,7 +163,7 @@ export async function createAuthEnv(
     defaultDomainId: 'default',
     clock,
   })
-  const tokens = createTokenService({
+  const { tokens } = composeTokenService({
     store,
     formatter,
     settings: tokenSettings(config),

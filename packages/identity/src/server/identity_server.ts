@@ -1,7 +1,8 @@
 /**
  * Assembles a running identity server from its configuration: refuses to start (one actionable
  * line) without a usable key repository or with a database schema that is not current, then
- * wires keys -> token formatter -> token service -> authenticator, policy, and every API area.
+ * wires keys -> token formatter -> token service (composed with its caches in compose_tokens.ts)
+ * -> authenticator, policy, and every API area.
  * @module
  */
 import { type Clock, type Config, loggingOptions, logSettings, systemClock } from '@baton/config'
@@ -11,13 +12,14 @@ import { registerAuthRoutes } from '../api/auth/index.ts'
 import type { ApiContext } from '../api/context.ts'
 import { registerResourceRoutes } from '../api/v3/index.ts'
 import { createValidationCache } from '../cache/index.ts'
-import { createTokenService, tokenSettings } from '../core/tokens/index.ts'
+import { tokenSettings } from '../core/tokens/index.ts'
 import { ServerNotReady } from '../errors.ts'
 import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
 import { createAuthenticator } from '../http/authenticate.ts'
 import { authOptions, fernetTokensOptions, identityOptions } from '../options.ts'
 import { policyFromConfig } from '../policy/index.ts'
 import { TokenFormatter } from '../token/token_formatter.ts'
+import { composeTokenService } from './compose_tokens.ts'
 import { openCurrentStore } from './database_access.ts'
 
 export type IdentityServer = {
@@ -56,7 +58,8 @@ export async function createIdentityServer(
     defaultDomainId: config.get(identityOptions).default_domain_id,
     clock,
   })
-  const tokens = createTokenService({
+  // Token service composition: what is cached is decided here and nowhere else.
+  const { tokens, callerOf } = composeTokenService({
     store,
     formatter,
     settings: tokenSettings(config),
@@ -74,7 +77,7 @@ export async function createIdentityServer(
         store,
         policy,
         clock,
-        authenticate: createAuthenticator(tokens),
+        authenticate: createAuthenticator(tokens, callerOf),
       }
       registerAuthRoutes(instance, { ...ctx, tokens })
       registerResourceRoutes(instance, ctx)

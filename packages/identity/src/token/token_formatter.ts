@@ -47,7 +47,7 @@ export interface TokenFormatterOptions {
   readonly methods: readonly string[]
   /** `[identity] default_domain_id`. */
   readonly defaultDomainId: string
-  /** Milliseconds since the epoch; defaults to Date.now. */
+  /** Defaults to the wall clock. */
   readonly clock?: Clock
 }
 
