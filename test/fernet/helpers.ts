@@ -7,6 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Clock } from '@baton/config'
 import type { FernetLogger } from '../../packages/fernet/src/index.ts'
 
 export type RecordingLogger = FernetLogger & { warnings: string[]; infos: string[] }
@@ -22,15 +23,16 @@ export function recordingLogger(): RecordingLogger {
   }
 }
 
-export type TestClock = { (): number; now: number; advance(ms: number): void }
+export type TestClock = Clock & { advance(ms: number): void }
 
 export function testClock(start = Date.UTC(2026, 0, 1)): TestClock {
-  const clock = (() => clock.now) as TestClock
-  clock.now = start
-  clock.advance = (ms) => {
-    clock.now += ms
+  let now = start
+  return {
+    now: () => now,
+    advance: (ms) => {
+      now += ms
+    },
   }
-  return clock
 }
 
 /** A fresh parent directory; the repository path inside it does not exist yet. */

@@ -41,7 +41,7 @@ function unsafe(check: (error: FernetError) => void) {
 test('refuses to purge a key still needed, names it, its deadline and the safe time; unchanged', () => {
   const repo = tempRepository()
   const clock = testClock()
-  const start = clock.now
+  const start = clock.now()
   try {
     const options = {
       path: repo.path,
@@ -122,8 +122,8 @@ test('max_active_keys=2 drops the primary at every rotation: never safe, force s
         number: 1,
         fingerprint: primary?.fingerprint,
         status: 'needed',
-        retiredAt: clock.now,
-        neededUntil: clock.now + HOUR * MS,
+        retiredAt: clock.now(),
+        neededUntil: clock.now() + HOUR * MS,
       },
     ])
     assert.deepEqual(result.purged, result.broken)
@@ -200,7 +200,7 @@ test('a corrupt history counts as unknown, with a warning', () => {
 test('records are keyed by fingerprint: a rotation by another tool keeps the staged key history', () => {
   const repo = tempRepository()
   const clock = testClock()
-  const start = clock.now
+  const start = clock.now()
   try {
     const options = {
       path: repo.path,
@@ -226,7 +226,7 @@ test('records are keyed by fingerprint: a rotation by another tool keeps the sta
     assert.equal(byNumber.get(1)?.retiredAt, undefined)
     assert.equal(byNumber.get(0)?.createdAt, undefined)
     // max_active_keys=4: the next rotation purges nothing, so it is safe although history has gaps.
-    assert.equal(status.earliestSafeRotation, clock.now)
+    assert.equal(status.earliestSafeRotation, clock.now())
     rotateKeyRepository(options)
     const history = JSON.parse(readFileSync(join(repo.path, HISTORY_FILE), 'utf8')) as {
       keys: Record<string, unknown>

@@ -17,7 +17,7 @@ import { HOUR, MS, tempRepository, testClock } from './helpers.ts'
 test('status: roles, fingerprints, ages, and the earliest safe rotation; never key material', () => {
   const repo = tempRepository()
   const clock = testClock()
-  const start = clock.now
+  const start = clock.now()
   try {
     const options = {
       path: repo.path,

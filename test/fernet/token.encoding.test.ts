@@ -117,7 +117,7 @@ test('encrypt validates the IV and timestamp', () => {
 
 test('the injected clock stamps tokens and drives ttl checks', () => {
   let now = 1_767_225_600_500
-  const clocked = new Fernet(key, { clock: () => now })
+  const clocked = new Fernet(key, { clock: { now: () => now } })
   const token = clocked.encrypt(Buffer.from('x'))
   assert.equal(fernetTimestamp(token), 1_767_225_600)
   now += 60_000

@@ -59,7 +59,7 @@ describe('TokenFormatter', () => {
   })
 
   it('hands back with each new token exactly what validating it decodes to', () => {
-    const formatter = formatterFor({}, () => Date.UTC(2031, 5, 1, 8, 30, 15, 999))
+    const formatter = formatterFor({}, { now: () => Date.UTC(2031, 5, 1, 8, 30, 15, 999) })
     const variants: TokenFields[] = [
       FIELDS,
       { ...FIELDS, projectId: null, domainId: 'default' },
@@ -78,7 +78,7 @@ describe('TokenFormatter', () => {
   })
 
   it('strips the padding and takes issued_at from the injected clock', () => {
-    const formatter = formatterFor({}, () => Date.UTC(2031, 5, 1, 8, 30, 15, 999))
+    const formatter = formatterFor({}, { now: () => Date.UTC(2031, 5, 1, 8, 30, 15, 999) })
     const created = formatter.createToken(FIELDS)
     assert.doesNotMatch(created.token, /=/)
     assert.match(created.token, /^gAAAAA[A-Za-z0-9_-]+$/)

@@ -91,18 +91,18 @@ export async function startTestIdentity(
   setupKeyRepository({
     path: join(dir, 'keys'),
     maxActiveKeys: 3,
-    clock: clock.now,
+    clock,
     logger: { warn() {} },
   })
   await syncDatabase(config)
-  const server = await createIdentityServer(config, { clock: clock.now })
+  const server = await createIdentityServer(config, { clock })
   // port 0, then bootstrap with the real port: no window for another process to take it
   await server.app.listen({ host: '127.0.0.1', port: 0 })
   let requests = 0
   server.app.server.on('request', () => requests++)
   server.app.server.on('clientError', () => requests++)
   const url = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`
-  const { store, database } = await openCurrentStore(config, { now: clock.now })
+  const { store, database } = await openCurrentStore(config, clock)
   try {
     const endpoint = `${url}/v3/`
     await bootstrap(

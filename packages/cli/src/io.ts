@@ -3,13 +3,13 @@
  * are tested in-process without spawning.
  * @module
  */
+import type { Clock } from '@baton/config'
 
-export interface CliIo {
+/** The process's outputs, environment and clock (`now()`, the one `Clock` of every package). */
+export interface CliIo extends Clock {
   out(line: string): void
   err(line: string): void
   readonly env: Readonly<Record<string, string | undefined>>
-  /** Milliseconds since the epoch. */
-  now(): number
   /** Print stack traces for unexpected errors (BATON_DEBUG=1). */
   readonly debug: boolean
 }

@@ -5,11 +5,12 @@
  * failed one is forgotten, so the next call tries again.
  * @module
  */
+import type { Clock } from '@baton/config'
 import { AccessInfo } from './access_info.ts'
 import { type EndpointFilter, endpointFromCatalog } from './catalog.ts'
 import { discoverV3 } from './discovery.ts'
 import { ConfigurationError, InvalidResponse, InvalidTokenBody } from './errors.ts'
-import type { Clock, IdentityPlugin } from './plugin.ts'
+import type { IdentityPlugin } from './plugin.ts'
 import type { Session } from './session.ts'
 
 /** keystoneauth `BaseIdentityPlugin.MIN_TOKEN_LIFE_SECONDS`. */

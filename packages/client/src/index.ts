@@ -5,6 +5,9 @@
  * X-Service-Token wrapper services use to call each other on a user's behalf.
  * @module
  */
+
+/** Re-exported from `@baton/config`, the one definition. */
+export { type Clock, type EpochMs, systemClock } from '@baton/config'
 export { AccessInfo, type AccessRule, type ApplicationCredentialInfo } from './access_info.ts'
 export {
   type AuthPluginValues,
@@ -61,7 +64,7 @@ export {
   MIN_TOKEN_LIFE_SECONDS,
 } from './identity_plugin.ts'
 export { authPluginOptions, SERVICE_USER_GROUP, serviceUserGroup } from './options.ts'
-export { type AuthPlugin, type Clock, type IdentityPlugin, systemClock } from './plugin.ts'
+export type { AuthPlugin, IdentityPlugin } from './plugin.ts'
 export {
   type ClientResponse,
   type RequestOptions,

@@ -1,16 +1,12 @@
 /**
- * The plugin contracts a `Session` talks to (keystoneauth `BaseAuthPlugin` / `BaseIdentityPlugin`),
- * and the injected clock.
+ * The plugin contracts a `Session` talks to (keystoneauth `BaseAuthPlugin` / `BaseIdentityPlugin`).
+ * The clock is `@baton/config`'s, imported where used (never through this file: session.ts imports
+ * it directly, which keeps plugin.ts and session.ts out of a value-import circle).
  * @module
  */
 import type { AccessInfo } from './access_info.ts'
 import type { EndpointFilter } from './catalog.ts'
 import type { Session } from './session.ts'
-
-/** Milliseconds since the epoch; tests inject one so expiry never needs sleeping. */
-export type Clock = { now(): number }
-
-export const systemClock: Clock = Object.freeze({ now: () => Date.now() })
 
 export interface AuthPlugin {
   /** Headers to authenticate a request (X-Auth-Token, maybe X-Service-Token); null = no auth available. */

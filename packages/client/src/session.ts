@@ -5,10 +5,11 @@
  * Credentials the request carried are scrubbed from every error and log line.
  * @module
  */
+import { type Clock, systemClock } from '@baton/config'
 import type { EndpointFilter } from './catalog.ts'
 import { AuthorizationFailure, EndpointNotFound, httpErrorFor, InvalidResponse } from './errors.ts'
 import { type RawResponse, sendWithRetries } from './http_send.ts'
-import { type AuthPlugin, type Clock, systemClock } from './plugin.ts'
+import type { AuthPlugin } from './plugin.ts'
 
 export type SessionLogger = { debug?(msg: string): void; warn?(msg: string): void }
 

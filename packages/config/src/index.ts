@@ -2,7 +2,7 @@
  * `@baton/config`: oslo.config-compatible configuration. Declare options once (`opt.*` inside
  * `defineGroup`), load keystone.conf-style files plus `OS_<GROUP>__<OPTION>` environment variables
  * and overrides with `loadConfig`, read typed values with `config.get(group)`, and render a sample
- * file with `generateSampleConfig`.
+ * file with `generateSampleConfig`. Also home to the one `Clock` and `EpochMs` every package uses.
  * @module
  */
 
@@ -14,6 +14,7 @@ export {
   type InvalidOption,
   unusedSummary,
 } from './check.ts'
+export { type Clock, type EpochMs, systemClock } from './clock.ts'
 export type { Config, GroupSources, OptionSource } from './config.ts'
 export { ConfigError, ConfigErrorCode } from './errors.ts'
 export {

@@ -3,6 +3,7 @@
  * @module
  */
 
+import { type Clock, systemClock } from '@baton/config'
 import { FernetError, FernetErrorCode, invalidToken } from './errors.ts'
 import {
   checkRaw,
@@ -18,7 +19,7 @@ import {
 
 export type FernetOptions = {
   /** Milliseconds since the epoch; defaults to Date.now. */
-  clock?: () => number
+  clock?: Clock
 }
 export type EncryptOptions = {
   /** Token timestamp in unix seconds (default: the clock). */
@@ -39,7 +40,7 @@ let materialOf: (fernet: Fernet) => KeyMaterial
 
 export class Fernet {
   readonly #material: KeyMaterial
-  readonly #clock: () => number
+  readonly #clock: Clock
 
   static {
     materialOf = (fernet) => fernet.#material
@@ -48,7 +49,7 @@ export class Fernet {
   /** `key`: base64url of 32 bytes (44 chars padded, 43 unpadded). */
   constructor(key: string, options: FernetOptions = {}) {
     this.#material = deriveKeyMaterial(key)
-    this.#clock = options.clock ?? Date.now
+    this.#clock = options.clock ?? systemClock
   }
 
   encrypt(plaintext: Uint8Array, options: EncryptOptions = {}): string {
@@ -82,11 +83,11 @@ export function fernetTimestamp(token: string): number {
   return rawTimestamp(parseToken(token))
 }
 
-export function encryptTime(now: number | undefined, clock: () => number): number {
+export function encryptTime(now: number | undefined, clock: Clock): number {
   return now === undefined ? clockSeconds(clock) : Math.floor(now)
 }
 
-export function applyTtl(timestamp: number, options: DecryptOptions, clock: () => number): void {
+export function applyTtl(timestamp: number, options: DecryptOptions, clock: Clock): void {
   const { ttl } = options
   if (ttl === undefined) return
   if (!Number.isFinite(ttl)) {

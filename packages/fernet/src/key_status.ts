@@ -46,7 +46,7 @@ export function keyRepositoryStatus(options: StatusOptions): KeyRepositoryStatus
   checkRepositoryDirectory(resolved.path)
   const files = readKeyFiles(resolved.path, resolved.logger)
   const history = readHistory(resolved.path, resolved.logger)
-  const now = resolved.clock()
+  const now = resolved.clock.now()
   const keys = files.map((file, index): KeyStatus => {
     // The highest number is primary even when it is `0` (a lone key encrypts, as in keystone).
     const role: KeyRole = index === 0 ? 'primary' : file.number === 0 ? 'staged' : 'secondary'

@@ -3,6 +3,7 @@
  * @module
  */
 
+import type { Clock } from '@baton/config'
 import { FernetError, FernetErrorCode } from './errors.ts'
 import { checkRepositoryDirectory, type KeyFile, readKeyFiles } from './key_files.ts'
 import { consoleLogger, type FernetLogger } from './logger.ts'
@@ -24,7 +25,7 @@ export type LoadedKeys = {
 export type LoadOptions = {
   logger?: FernetLogger
   /** Clock for the MultiFernet (ms). */
-  clock?: () => number
+  clock?: Clock
 }
 
 /**

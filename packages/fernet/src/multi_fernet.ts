@@ -4,6 +4,7 @@
  * @module
  */
 
+import { type Clock, systemClock } from '@baton/config'
 import { FernetError, FernetErrorCode, invalidToken } from './errors.ts'
 import {
   applyTtl,
@@ -27,7 +28,7 @@ import {
 export class MultiFernet {
   readonly #materials: readonly KeyMaterial[]
   readonly #primary: KeyMaterial
-  readonly #clock: () => number
+  readonly #clock: Clock
 
   constructor(keys: readonly (string | Fernet)[], options: FernetOptions = {}) {
     const materials = keys.map((key) =>
@@ -43,7 +44,7 @@ export class MultiFernet {
     }
     this.#materials = materials
     this.#primary = primary
-    this.#clock = options.clock ?? Date.now
+    this.#clock = options.clock ?? systemClock
   }
 
   /** Number of keys tried on decrypt. */

@@ -3,6 +3,7 @@
  * @module
  */
 
+import { type Clock, systemClock } from '@baton/config'
 import { FernetError, FernetErrorCode } from './errors.ts'
 import { consoleLogger, type FernetLogger } from './logger.ts'
 import { nodeRepositoryFs, type RepositoryFs } from './repository_fs.ts'
@@ -12,8 +13,8 @@ export type RepositoryOptions = {
   path: string
   /** `[fernet_tokens] max_active_keys`: every key file counts, the staged key included. */
   maxActiveKeys: number
-  /** Milliseconds since the epoch (default Date.now). */
-  clock?: () => number
+  /** Default: the wall clock. */
+  clock?: Clock
   logger?: FernetLogger
   /** Test hook: replace single file operations to simulate failures. */
   fs?: Partial<RepositoryFs>
@@ -31,7 +32,7 @@ export type KeyInfo = { number: number; fingerprint: string }
 export type Resolved = {
   path: string
   maxActiveKeys: number
-  clock: () => number
+  clock: Clock
   logger: FernetLogger
   fs: RepositoryFs
 }
@@ -45,7 +46,7 @@ export function resolveOptions(options: RepositoryOptions): Resolved {
   return {
     path: options.path,
     maxActiveKeys,
-    clock: options.clock ?? Date.now,
+    clock: options.clock ?? systemClock,
     logger: options.logger ?? consoleLogger,
     fs: { ...nodeRepositoryFs, ...options.fs },
   }

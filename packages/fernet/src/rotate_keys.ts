@@ -58,7 +58,7 @@ export function rotateKeyRepository(options: RotateOptions): RotationResult {
   const files = readKeyFiles(resolved.path, resolved.logger)
   requireStaged(resolved.path, files)
   const history = readHistory(resolved.path, resolved.logger)
-  const now = resolved.clock()
+  const now = resolved.clock.now()
   const verdict = evaluateRotation({
     ...options,
     files,

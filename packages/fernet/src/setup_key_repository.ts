@@ -44,7 +44,7 @@ export function setupKeyRepository(options: RepositoryOptions): SetupResult {
       keys: readKeyFiles(dir, logger).map(({ number, fingerprint }) => ({ number, fingerprint })),
     }
   }
-  const now = resolved.clock()
+  const now = resolved.clock.now()
   const priorHistory = readIfPresent(join(dir, HISTORY_FILE))
   writeStagedKey(resolved, now)
   const files = readKeyFiles(dir, logger)

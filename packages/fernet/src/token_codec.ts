@@ -13,6 +13,7 @@ import {
   type KeyObject,
   timingSafeEqual,
 } from 'node:crypto'
+import type { Clock } from '@baton/config'
 import { decodeBase64Url, encodeBase64Url } from './base64url.ts'
 import { FernetError, FernetErrorCode, invalidToken } from './errors.ts'
 import { pooledRandomBytes } from './random_pool.ts'
@@ -146,6 +147,6 @@ export function sealToken(
 }
 
 /** Current unix seconds from a millisecond clock, truncated like pyca's `int(time.time())`. */
-export function clockSeconds(clock: () => number): number {
-  return Math.floor(clock() / 1000)
+export function clockSeconds(clock: Clock): number {
+  return Math.floor(clock.now() / 1000)
 }

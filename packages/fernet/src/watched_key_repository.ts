@@ -6,14 +6,15 @@
  */
 
 import { type BigIntStats, type FSWatcher, statSync, watch } from 'node:fs'
+import { type Clock, systemClock } from '@baton/config'
 import { type LoadedKey, loadKeys } from './load_keys.ts'
 import { consoleLogger, type FernetLogger, logInfo } from './logger.ts'
 import type { MultiFernet } from './multi_fernet.ts'
 
 export type WatchOptions = {
   logger?: FernetLogger
-  /** ms clock, for the recheck interval and the MultiFernet (default Date.now). */
-  clock?: () => number
+  /** For the recheck interval and the MultiFernet (default: the wall clock). */
+  clock?: Clock
   /** Minimum ms between directory stats on access (default 1000). */
   recheckIntervalMs?: number
   /** ms to wait for a burst of fs.watch events to settle (default 100). */
@@ -25,7 +26,7 @@ export type WatchOptions = {
 export class WatchedKeyRepository {
   readonly #path: string
   readonly #logger: FernetLogger
-  readonly #clock: () => number
+  readonly #clock: Clock
   readonly #recheckIntervalMs: number
   readonly #debounceMs: number
   readonly #useWatch: boolean
@@ -43,7 +44,7 @@ export class WatchedKeyRepository {
   constructor(path: string, options: WatchOptions = {}) {
     this.#path = path
     this.#logger = options.logger ?? consoleLogger
-    this.#clock = options.clock ?? Date.now
+    this.#clock = options.clock ?? systemClock
     this.#recheckIntervalMs = options.recheckIntervalMs ?? 1000
     this.#debounceMs = options.debounceMs ?? 100
     this.#useWatch = options.watch ?? true
@@ -51,7 +52,7 @@ export class WatchedKeyRepository {
     const loaded = loadKeys(path, { logger: this.#logger, clock: this.#clock })
     this.#fernet = loaded.fernet
     this.#keys = loaded.keys
-    this.#lastCheck = this.#clock()
+    this.#lastCheck = this.#clock.now()
     this.#startWatching()
   }
 
@@ -77,7 +78,7 @@ export class WatchedKeyRepository {
 
   #maybeReload(): void {
     if (this.#closed) return
-    const now = this.#clock()
+    const now = this.#clock.now()
     if (now - this.#lastCheck < this.#recheckIntervalMs && !this.#dirty) return
     this.#lastCheck = now
     const signature = this.#stat()

@@ -124,7 +124,7 @@ function buildApi(env: StoreEnv, overrides: Record<string, Record<string, string
         config,
         store: env.store,
         policy: realPolicy,
-        clock: () => env.clock.now(),
+        clock: env.clock,
         authenticate,
       })
     },

@@ -10,15 +10,13 @@ import { generateKey, MultiFernet } from '@baton/fernet'
 import type { FastifyInstance } from 'fastify'
 import { registerAuthRoutes } from '../../../packages/identity/src/api/auth/index.ts'
 import { registerResourceRoutes } from '../../../packages/identity/src/api/v3/index.ts'
-import {
-  createTokenService,
-  tokenSettings,
-} from '../../../packages/identity/src/core/tokens/index.ts'
+import { tokenSettings } from '../../../packages/identity/src/core/tokens/index.ts'
 import { buildIdentityApp } from '../../../packages/identity/src/http/app.ts'
 import { createAuthenticator } from '../../../packages/identity/src/http/authenticate.ts'
 import { authOptions, identityOptionGroups } from '../../../packages/identity/src/options.ts'
 import { hashPassword } from '../../../packages/identity/src/passwords/index.ts'
 import { createPolicyEnforcer } from '../../../packages/identity/src/policy/index.ts'
+import { composeTokenService } from '../../../packages/identity/src/server/compose_tokens.ts'
 import {
   createStore,
   migrateToLatest,
@@ -29,7 +27,7 @@ import {
 import { TokenFormatter } from '../../../packages/identity/src/token/token_formatter.ts'
 
 let now = Date.UTC(2030, 0, 1)
-const clock = () => now
+const clock = { now: () => now }
 let database: StoreDatabase
 let store: Store
 let app: FastifyInstance
@@ -43,7 +41,7 @@ before(async () => {
   })
   database = openDatabase('sqlite://')
   await migrateToLatest(database)
-  store = createStore(database, { clock: { now: clock } })
+  store = createStore(database, { clock })
   const domain = await store.resource.createDomain({ id: 'default', name: 'Default' })
   const project = await store.resource.createProject({ name: 'admin', domainId: domain.id })
   const admin = await store.assignment.createRole({ name: 'admin' })
@@ -72,7 +70,12 @@ before(async () => {
     defaultDomainId: 'default',
     clock,
   })
-  const tokens = createTokenService({ store, formatter, settings: tokenSettings(config), clock })
+  const { tokens } = composeTokenService({
+    store,
+    formatter,
+    settings: tokenSettings(config),
+    clock,
+  })
   const authenticate = createAuthenticator(tokens)
   const policy = createPolicyEnforcer()
   app = buildIdentityApp({

@@ -13,7 +13,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     /** label -> token */
     const tokens = new Map<string, string>()
     before(async () => {
-      nodes = await startTwoNodes(dialect, () => T0)
+      nodes = await startTwoNodes(dialect, { now: () => T0 })
       const admin = { 'x-auth-token': nodes.adminToken }
       const call = (method: string, url: string, body?: unknown) =>
         nodes.call(nodes.a, method, url, body, admin)

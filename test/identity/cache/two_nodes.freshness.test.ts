@@ -13,7 +13,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     let memberRole: string
     let n = 0
     before(async () => {
-      nodes = await startTwoNodes(dialect, () => T0)
+      nodes = await startTwoNodes(dialect, { now: () => T0 })
       const roles = await nodes.call(nodes.a, 'GET', '/v3/roles?name=member', undefined, admin())
       memberRole = (roles.body.roles as { id: string }[])[0]?.id ?? ''
       assert.ok(memberRole)

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadConfig } from '@baton/config'
+import { type Clock, loadConfig } from '@baton/config'
 import { setupKeyRepository, WatchedKeyRepository } from '@baton/fernet'
 import {
   bootstrap,
@@ -19,12 +19,12 @@ import {
   syncDatabase,
 } from '@baton/identity'
 import {
-  createTokenService,
   type TokenService,
   tokenSettings,
 } from '../../../packages/identity/src/core/tokens/index.ts'
 import { authOptions } from '../../../packages/identity/src/options.ts'
 import type { Store } from '../../../packages/identity/src/store/index.ts'
+import { composeTokenService } from '../../../packages/identity/src/server/compose_tokens.ts'
 import { TokenFormatter } from '../../../packages/identity/src/token/token_formatter.ts'
 import { type DialectName, freshDatabase } from '../store/store.fixtures.ts'
 
@@ -58,7 +58,7 @@ export interface TwoNodes {
 
 export async function startTwoNodes(
   dialect: DialectName,
-  clock: () => number,
+  clock: Clock,
   /** More config lines, appended to the nodes' shared config file. */
   extraConfig: readonly string[] = [],
 ): Promise<TwoNodes> {
@@ -83,7 +83,7 @@ export async function startTwoNodes(
   const config = loadConfig({ files: [conf], groups: identityOptionGroups })
   setupKeyRepository({ path: join(dir, 'keys'), maxActiveKeys: 3, clock, logger: { warn() {} } })
   await syncDatabase(config)
-  const opened = await openCurrentStore(config, { now: clock })
+  const opened = await openCurrentStore(config, clock)
   let adminProject: string
   try {
     ;({ projectId: adminProject } = await bootstrap(
@@ -135,9 +135,9 @@ export async function startTwoNodes(
     return res.subjectToken
   }
   const adminToken = await login('admin', ADMIN_PASSWORD, adminProject)
-  const plain = await openCurrentStore(config, { now: clock })
+  const plain = await openCurrentStore(config, clock)
   const keys = new WatchedKeyRepository(join(dir, 'keys'))
-  const uncached = createTokenService({
+  const { tokens: uncached } = composeTokenService({
     store: plain.store,
     formatter: new TokenFormatter({
       keys,

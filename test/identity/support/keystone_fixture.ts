@@ -5,6 +5,7 @@
  */
 
 import { readFileSync } from 'node:fs'
+import type { Clock } from '@baton/config'
 import { MultiFernet } from '@baton/fernet'
 import {
   DEFAULT_AUTH_METHODS,
@@ -113,10 +114,7 @@ export const fixture: Fixture = JSON.parse(readFileSync(path, 'utf8'))
 /** The key repository as Keystone loads it (primary first). */
 export const keystoneKeys = new MultiFernet(fixture.keys_load_order)
 
-export function formatterFor(
-  config: Partial<FixtureConfig> = {},
-  clock?: () => number,
-): TokenFormatter {
+export function formatterFor(config: Partial<FixtureConfig> = {}, clock?: Clock): TokenFormatter {
   return new TokenFormatter({
     keys: { current: () => keystoneKeys },
     methods: config.methods ?? [...DEFAULT_AUTH_METHODS],

@@ -15,7 +15,6 @@ import {
   createAuthService,
 } from '../../../packages/identity/src/core/auth/index.ts'
 import {
-  createTokenService,
   type TokenService,
   tokenSettings,
 } from '../../../packages/identity/src/core/tokens/index.ts'
@@ -23,6 +22,7 @@ import { buildIdentityApp } from '../../../packages/identity/src/http/app.ts'
 import { createAuthenticator } from '../../../packages/identity/src/http/authenticate.ts'
 import { authOptions, identityOptionGroups } from '../../../packages/identity/src/options.ts'
 import { hashPassword } from '../../../packages/identity/src/passwords/index.ts'
+import { composeTokenService } from '../../../packages/identity/src/server/compose_tokens.ts'
 import {
   createStore,
   migrateToLatest,
@@ -154,27 +154,27 @@ export async function createAuthEnv(
   const clock = new TestClock()
   const database = openDatabase('sqlite://')
   await migrateToLatest(database)
-  const store = createStore(database, { clock: { now: clock.now } })
+  const store = createStore(database, { clock })
   const seeded = await seed(store)
   const defaultKeys = new MultiFernet([generateKey(), generateKey()])
   const formatter = new TokenFormatter({
     keys: { current: options.keys ?? (() => defaultKeys) },
     methods: config.get(authOptions).methods,
     defaultDomainId: 'default',
-    clock: clock.now,
+    clock,
   })
-  const tokens = createTokenService({
+  const { tokens } = composeTokenService({
     store,
     formatter,
     settings: tokenSettings(config),
-    clock: clock.now,
+    clock,
     validationCache: options.validationCache,
   })
   const auth = createAuthService({
     store,
     tokens,
     settings: authSettings(config),
-    clock: clock.now,
+    clock,
   })
   const authenticate = createAuthenticator(tokens)
   const policy = standInPolicy()
@@ -186,7 +186,7 @@ export async function createAuthEnv(
         config,
         store,
         policy,
-        clock: clock.now,
+        clock,
         authenticate,
         tokens,
       }),

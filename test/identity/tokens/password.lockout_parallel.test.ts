@@ -34,7 +34,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     let now = Date.UTC(2030, 0, 1)
     let n = 0
     before(async () => {
-      nodes = await startTwoNodes(dialect, () => now, [
+      nodes = await startTwoNodes(dialect, { now: () => now }, [
         '[security_compliance]',
         `lockout_failure_attempts = ${LIMIT}`,
         `lockout_duration = ${DURATION_S}`,

@@ -22,7 +22,7 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
   ).action(async (options: KeysOptions) => {
     const { setupKeyRepository } = await import('@baton/fernet')
     const settings = await repositorySettings(options, io)
-    const result = setupKeyRepository({ ...settings, clock: io.now, logger })
+    const result = setupKeyRepository({ ...settings, clock: io, logger })
     io.out(
       result.created
         ? `Created the key repository: ${describeKeys(result.keys)}`
@@ -38,7 +38,7 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
       const result = rotateKeyRepository({
         ...settings,
         force: options.force === true,
-        clock: io.now,
+        clock: io,
         logger,
       })
       io.out(
@@ -55,7 +55,7 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
       const { keyRepositoryStatus } = await import('@baton/fernet')
       const settings = await repositorySettings(options, io)
       const now = io.now()
-      const status = keyRepositoryStatus({ ...settings, clock: () => now })
+      const status = keyRepositoryStatus({ ...settings, clock: { now: () => now } })
       if (options.json === true) {
         io.out(JSON.stringify(status, null, 2))
         return

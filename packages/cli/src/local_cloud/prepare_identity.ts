@@ -67,7 +67,7 @@ export async function prepareIdentity(
   const config = loadIdentityConfig([configPath(plan, 'identity')], io)
   const keys = setupKeyRepository({
     ...keySettings(config),
-    clock: io.now,
+    clock: io,
     logger: { warn: (m: string) => io.err(`baton: warning: ${m}`) },
   })
   const keyDir = relative(plan.dataDir, keySettings(config).path) || '.'

@@ -4,8 +4,10 @@
  * service token's word, the request id and the outcome. Never a token.
  * @module
  */
+
 import { appendFileSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { type Clock, systemClock } from '@baton/config'
 import type { RequestIdentity } from '@baton/middleware'
 
 export type AuditEntry = {
@@ -30,14 +32,14 @@ export type AuditEntry = {
 
 export type AuditLog = { readonly file: string; write(entry: AuditEntry): void }
 
-export function openAuditLog(file: string, clock: () => number = Date.now): AuditLog {
+export function openAuditLog(file: string, clock: Clock = systemClock): AuditLog {
   mkdirSync(dirname(file), { recursive: true })
   return {
     file,
     write(entry) {
       appendFileSync(
         file,
-        `${JSON.stringify({ time: new Date(clock()).toISOString(), ...entry })}\n`,
+        `${JSON.stringify({ time: new Date(clock.now()).toISOString(), ...entry })}\n`,
       )
     },
   }

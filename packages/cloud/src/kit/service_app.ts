@@ -151,7 +151,7 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
     JOBS_MIGRATION,
     ...spec.migrations,
   ])
-  const audit = openAuditLog(config.get(auditOptions).file ?? join(dataDir, 'audit.log'), clock.now)
+  const audit = openAuditLog(config.get(auditOptions).file ?? join(dataDir, 'audit.log'), clock)
   const userInterface = (config.get(authtokenOptions).interface ?? 'public') as Interface
   const next = new NextHop({
     service: spec.name,

@@ -3,7 +3,7 @@
  * authenticator. Built once per server in `server/` and passed to each area's `register*Routes`.
  * @module
  */
-import type { Config } from '@baton/config'
+import type { Clock, Config } from '@baton/config'
 import type { FastifyRequest } from 'fastify'
 import type { Caller } from '../core/caller.ts'
 import type { PolicyEnforcer } from '../core/policy_api.ts'
@@ -14,8 +14,7 @@ export type ApiContext = HttpContext & {
   readonly config: Config
   readonly store: Store
   readonly policy: PolicyEnforcer
-  /** Milliseconds since the epoch. */
-  readonly clock: () => number
+  readonly clock: Clock
   /**
    * Validates the request's X-Auth-Token (never with allow_expired) and returns the caller;
    * throws Unauthorized (401) when it is missing, invalid, expired or revoked.

@@ -7,7 +7,7 @@
  * @module
  */
 import type { CatalogService } from '../core/tokens/catalog.ts'
-import type { TokenModel } from '../core/tokens/token_model.ts'
+import type { ResolvedToken } from '../core/tokens/token_reads.ts'
 import type {
   CatalogEntry,
   Domain,
@@ -18,11 +18,8 @@ import type {
 } from '../store/index.ts'
 import { GenerationMemo } from './generation_memo.ts'
 
-/** A minted model and whether the events of its generation revoke it. */
-export interface CachedMint {
-  readonly model: TokenModel
-  readonly revoked: boolean
-}
+/** A minted model with the verdict of its generation's revocation events (known, not asked). */
+export type CachedMint = ResolvedToken
 
 export interface ValidationCache {
   readonly mints: GenerationMemo<CachedMint>

@@ -19,14 +19,18 @@ export function headerValue(request: FastifyRequest, name: string): string | und
   return Array.isArray(value) ? value[0] : value
 }
 
-export function createAuthenticator(tokens: TokenService): Authenticator {
+/** `toCaller` is where the server composes its per-model memo. */
+export function createAuthenticator(
+  tokens: TokenService,
+  toCaller: typeof callerOf = callerOf,
+): Authenticator {
   return async (request) => {
     const token = headerValue(request, 'x-auth-token')
     if (token === undefined || token === '') {
       throw new Unauthorized(undefined, { cause: new Error('no X-Auth-Token') })
     }
     try {
-      return callerOf(await tokens.validate(token), tokens.settings)
+      return toCaller(await tokens.validate(token), tokens.settings)
     } catch (error) {
       // 5xx (no keys, a broken database) stay 5xx; every validation answer becomes a 401
       if (error instanceof KeystoneError && error.status < 500) {

@@ -1,23 +1,25 @@
 /**
  * Assembles a running identity server from its configuration: refuses to start (one actionable
  * line) without a usable key repository or with a database schema that is not current, then
- * wires keys -> token formatter -> token service -> authenticator, policy, and every API area.
+ * wires keys -> token formatter -> token service (composed with its caches in compose_tokens.ts)
+ * -> authenticator, policy, and every API area.
  * @module
  */
-import { type Config, loggingOptions, logSettings } from '@baton/config'
+import { type Clock, type Config, loggingOptions, logSettings, systemClock } from '@baton/config'
 import { FernetError, WatchedKeyRepository } from '@baton/fernet'
 import type { FastifyInstance } from 'fastify'
 import { registerAuthRoutes } from '../api/auth/index.ts'
 import type { ApiContext } from '../api/context.ts'
 import { registerResourceRoutes } from '../api/v3/index.ts'
 import { createValidationCache } from '../cache/index.ts'
-import { createTokenService, tokenSettings } from '../core/tokens/index.ts'
+import { tokenSettings } from '../core/tokens/index.ts'
 import { ServerNotReady } from '../errors.ts'
 import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
 import { createAuthenticator } from '../http/authenticate.ts'
 import { authOptions, fernetTokensOptions, identityOptions } from '../options.ts'
 import { policyFromConfig } from '../policy/index.ts'
 import { TokenFormatter } from '../token/token_formatter.ts'
+import { composeTokenService } from './compose_tokens.ts'
 import { openCurrentStore } from './database_access.ts'
 
 export type IdentityServer = {
@@ -27,8 +29,8 @@ export type IdentityServer = {
 }
 
 export type IdentityServerOptions = {
-  /** Milliseconds since the epoch (tests move time; production uses Date.now). */
-  readonly clock?: () => number
+  /** Tests move time; production uses the wall clock. */
+  readonly clock?: Clock
   /** False (the default here) for none; `identityLogger(config)` for what the config asks. */
   readonly logger?: false | IdentityLogger
   /** Where relative paths in the config (policy_file) are resolved; the config file's folder. */
@@ -39,12 +41,12 @@ export async function createIdentityServer(
   config: Config,
   options: IdentityServerOptions = {},
 ): Promise<IdentityServer> {
-  const clock = options.clock ?? Date.now
+  const clock = options.clock ?? systemClock
   const keys = openKeyRepository(config.get(fernetTokensOptions).key_repository)
   const policy = policyFromConfig(config, options.configDir)
   let opened: Awaited<ReturnType<typeof openCurrentStore>>
   try {
-    opened = await openCurrentStore(config, { now: clock })
+    opened = await openCurrentStore(config, clock)
   } catch (error) {
     keys.close()
     throw error
@@ -56,7 +58,8 @@ export async function createIdentityServer(
     defaultDomainId: config.get(identityOptions).default_domain_id,
     clock,
   })
-  const tokens = createTokenService({
+  // Token service composition: what is cached is decided here and nowhere else.
+  const { tokens, callerOf } = composeTokenService({
     store,
     formatter,
     settings: tokenSettings(config),
@@ -74,7 +77,7 @@ export async function createIdentityServer(
         store,
         policy,
         clock,
-        authenticate: createAuthenticator(tokens),
+        authenticate: createAuthenticator(tokens, callerOf),
       }
       registerAuthRoutes(instance, { ...ctx, tokens })
       registerResourceRoutes(instance, ctx)

@@ -5,16 +5,12 @@
  * the response verbatim); Keystone itself stores them the same way (`DateTimeInt`).
  * @module
  */
+import type { Clock } from '@baton/config'
 
 /** Microseconds since 1970-01-01T00:00:00Z. Safe as a JS number until the year 2255. */
 export type Micros = number
 
-/** The injected time source; milliseconds since the epoch, like `Date.now`. */
-export interface Clock {
-  now(): number
-}
-
-export const systemClock: Clock = { now: () => Date.now() }
+export { type Clock, systemClock } from '@baton/config'
 
 export function nowMicros(clock: Clock): Micros {
   return Math.trunc(clock.now()) * 1000

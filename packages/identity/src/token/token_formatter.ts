@@ -6,6 +6,7 @@
  * @module
  */
 
+import { type Clock, systemClock } from '@baton/config'
 import {
   KeysNotFound,
   KeystoneError,
@@ -46,8 +47,8 @@ export interface TokenFormatterOptions {
   readonly methods: readonly string[]
   /** `[identity] default_domain_id`. */
   readonly defaultDomainId: string
-  /** Milliseconds since the epoch; defaults to Date.now. */
-  readonly clock?: () => number
+  /** Defaults to the wall clock. */
+  readonly clock?: Clock
 }
 
 export interface CreateTokenOptions {
@@ -98,7 +99,7 @@ function unpackPayload(plaintext: Uint8Array): PyValue {
 export class TokenFormatter {
   readonly #keys: TokenKeys
   readonly #ctx: PayloadContext
-  readonly #clock: () => number
+  readonly #clock: Clock
 
   constructor(options: TokenFormatterOptions) {
     this.#keys = options.keys
@@ -106,7 +107,7 @@ export class TokenFormatter {
       methods: new MethodCodec(options.methods),
       defaultDomainId: options.defaultDomainId,
     }
-    this.#clock = options.clock ?? Date.now
+    this.#clock = options.clock ?? systemClock
   }
 
   /** The current key set (the keys' provider hands out a new object when the keys change). */
@@ -138,7 +139,7 @@ export class TokenFormatter {
       const detail = cause instanceof Error ? `: ${cause.message}` : ''
       throw new TokenPayloadError(`cannot pack the token fields${detail}`, { cause })
     }
-    const now = Math.floor(options.now ?? this.#clock() / 1000)
+    const now = Math.floor(options.now ?? this.#clock.now() / 1000)
     const issuedAt = isotime(now)
     const crypto = this.#crypto()
     let padded: string

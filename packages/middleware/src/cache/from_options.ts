@@ -3,10 +3,11 @@
  * when `memcached_servers` lists any, else the in-process LRU.
  * @module
  */
+import type { Clock } from '@baton/config'
 import { createMemcachedBackend } from './memcached_backend.ts'
 import { createMemoryBackend } from './memory_backend.ts'
 import { createRedisBackend } from './redis_backend.ts'
-import type { CacheBackend, CacheClock } from './types.ts'
+import type { CacheBackend } from './types.ts'
 
 export type CacheBackendOptions = {
   readonly memcachedServers: readonly string[]
@@ -17,7 +18,7 @@ export type CacheBackendOptions = {
   readonly deadRetrySeconds?: number | undefined
   readonly poolMaxSize?: number | undefined
   /** The memory backend's clock for TTLs. */
-  readonly clock?: CacheClock | undefined
+  readonly clock?: Clock | undefined
   readonly maxEntries?: number | undefined
 }
 

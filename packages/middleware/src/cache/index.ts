@@ -17,7 +17,6 @@ export { parseSecurityStrategy } from './strategy.ts'
 export { TokenCache, type TokenCacheOptions } from './token_cache.ts'
 export type {
   CacheBackend,
-  CacheClock,
   CacheLogger,
   SecurityStrategy,
   ValidationMode,

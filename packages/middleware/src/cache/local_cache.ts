@@ -6,14 +6,16 @@
  * on the injected clock, which the caller sets (never past the token's expiry or token_cache_time).
  * @module
  */
+
 import { hash } from 'node:crypto'
+import type { Clock } from '@baton/config'
 import { LRUCache } from 'lru-cache'
-import type { CacheClock, ValidationMode } from './types.ts'
+import type { ValidationMode } from './types.ts'
 
 export type LocalTokenCacheOptions = {
   /** Entries kept per validation mode before the least recently used is dropped (default 1000). */
   readonly maxEntries?: number
-  readonly clock: CacheClock
+  readonly clock: Clock
 }
 
 type Entry<V> = { readonly value: V; readonly untilMs: number }
@@ -26,7 +28,7 @@ function tokenKey(token: string): string {
 export class LocalTokenCache<V extends object> {
   readonly #strict: LRUCache<string, Entry<V>>
   readonly #allowExpired: LRUCache<string, Entry<V>>
-  readonly #clock: CacheClock
+  readonly #clock: Clock
 
   constructor(o: LocalTokenCacheOptions) {
     const max = o.maxEntries ?? 1000

@@ -4,13 +4,14 @@
  * keystonemiddleware's `_FakeClient`, but bounded.
  * @module
  */
+import type { Clock } from '@baton/config'
 import { LRUCache } from 'lru-cache'
-import type { CacheBackend, CacheClock } from './types.ts'
+import type { CacheBackend } from './types.ts'
 
 export type MemoryBackendOptions = {
   /** Entries kept before the least recently used is dropped (default 10000). */
   readonly maxEntries?: number
-  readonly clock?: CacheClock
+  readonly clock?: Clock
 }
 
 export function createMemoryBackend(o: MemoryBackendOptions = {}): CacheBackend {

@@ -4,16 +4,17 @@
  * with the count of what was suppressed. Callers pass messages that never contain a token.
  * @module
  */
-import type { CacheClock, CacheLogger } from './types.ts'
+import type { Clock } from '@baton/config'
+import type { CacheLogger } from './types.ts'
 
 const INTERVAL_MS = 60_000
 
 export class ThrottledWarning {
   readonly #logger: CacheLogger
-  readonly #clock: CacheClock
+  readonly #clock: Clock
   readonly #last = new Map<string, { at: number; suppressed: number }>()
 
-  constructor(logger: CacheLogger, clock: CacheClock) {
+  constructor(logger: CacheLogger, clock: Clock) {
     this.#logger = logger
     this.#clock = clock
   }

@@ -4,6 +4,7 @@
  * results apart. Every backend failure, tampered entry or unreadable value is a miss, never an error.
  * @module
  */
+import type { Clock } from '@baton/config'
 import { CacheConfigError } from '../errors.ts'
 import {
   type DerivedKeys,
@@ -14,20 +15,14 @@ import {
   unprotect,
 } from './envelope.ts'
 import { describeError, ThrottledWarning } from './throttled_warning.ts'
-import type {
-  CacheBackend,
-  CacheClock,
-  CacheLogger,
-  SecurityStrategy,
-  ValidationMode,
-} from './types.ts'
+import type { CacheBackend, CacheLogger, SecurityStrategy, ValidationMode } from './types.ts'
 
 export type TokenCacheOptions = {
   readonly backend: CacheBackend
   readonly securityStrategy?: SecurityStrategy
   readonly secretKey?: string
   readonly logger?: CacheLogger
-  readonly clock?: CacheClock
+  readonly clock?: Clock
 }
 
 type Slot = { readonly key: string; readonly keys: DerivedKeys | undefined }

@@ -21,7 +21,4 @@ export type SecurityStrategy = 'None' | 'MAC' | 'ENCRYPT'
 /** A plain validation, or one with `allow_expired=1` (vouched for by a service token). */
 export type ValidationMode = 'strict' | 'allow_expired'
 
-/** Milliseconds since the epoch; injected so expiry tests never sleep. */
-export type CacheClock = { now(): number }
-
 export type CacheLogger = { warn(message: string): void }

@@ -85,7 +85,7 @@ export function registerApplicationCredentialRoutes(router: Router, ctx: ApiCont
     const roleIds = await resolveRoles(ctx.store, caller, input.roles)
     const expiresAt =
       typeof input.expires_at === 'string' && input.expires_at !== ''
-        ? parseExpiration(input.expires_at, ctx.clock())
+        ? parseExpiration(input.expires_at, ctx.clock.now())
         : null
     if (Array.isArray(input.access_rules) && input.access_rules.length > 0) {
       // Baton's store has no access rules: refusing beats issuing a credential broader than asked

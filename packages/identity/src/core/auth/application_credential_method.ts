@@ -11,6 +11,7 @@
  * user", which tells a caller which user names exist; Baton answers the generic 401.
  * @module
  */
+import type { Clock } from '@baton/config'
 import { ApplicationCredentialNotFound, expectingToFind, Unauthorized } from '../../errors.ts'
 import { verifyPassword } from '../../passwords/index.ts'
 import type { ApplicationCredential, Store } from '../../store/index.ts'
@@ -24,7 +25,7 @@ export interface ApplicationCredentialDeps {
   readonly store: Store
   readonly settings: AuthSettings
   /** Milliseconds since the epoch. */
-  readonly clock: () => number
+  readonly clock: Clock
 }
 
 function unauthorized(reason: string): Unauthorized {
@@ -82,7 +83,7 @@ export async function authenticateApplicationCredential(
     typeof secret === 'string' && (await verifyPassword(secret, hash, deps.settings.passwords))
   if (!valid) throw unauthorized('Invalid application credential ID or secret')
   // keystone `_check_expired`: `utcnow() >= expires_at`, after the secret
-  if (credential.expiresAt !== null && deps.clock() * 1000 >= credential.expiresAt) {
+  if (credential.expiresAt !== null && deps.clock.now() * 1000 >= credential.expiresAt) {
     throw unauthorized('Invalid application credential ID or secret')
   }
   return { userId: user.id, applicationCredential: credential }

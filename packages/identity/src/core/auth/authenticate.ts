@@ -5,6 +5,7 @@
  * `AuthContext`), apply default-project scoping, check the user's MFA rules, then issue.
  * @module
  */
+import type { Clock, EpochMs } from '@baton/config'
 import {
   expectingToFind,
   InsufficientAuthMethods,
@@ -29,7 +30,7 @@ export interface AuthServiceOptions {
   readonly tokens: TokenService
   readonly settings: AuthSettings
   /** Milliseconds since the epoch. */
-  readonly clock: () => number
+  readonly clock: Clock
 }
 
 export interface AuthService {
@@ -40,7 +41,7 @@ export interface AuthService {
 /** keystone `AuthContext`: methods must agree on the user; the earliest expiry wins. */
 class AuthContext {
   userId: string | undefined
-  expiresAt: string | undefined
+  expiresAt: EpochMs | undefined
   auditId: string | null = null
   methodNames: string[] = []
   applicationCredentialId: string | null = null
@@ -51,7 +52,7 @@ class AuthContext {
     }
     this.userId = result.userId
     if (result.expiresAt !== undefined) {
-      // Keystone takes min() of the strings; both are `.000000Z` times, so text order is time order
+      // Keystone takes min() of the expiries
       this.expiresAt =
         this.expiresAt === undefined || result.expiresAt < this.expiresAt
           ? result.expiresAt

@@ -13,6 +13,7 @@
  *   4. an expired password (unless `ignore_password_expiry`): PasswordExpired.
  * @module
  */
+import type { Clock } from '@baton/config'
 import { expectingToFind, PasswordExpired, Unauthorized, UserDisabled } from '../../errors.ts'
 import { verifyPassword } from '../../passwords/index.ts'
 import type { Store, User } from '../../store/index.ts'
@@ -26,7 +27,7 @@ export interface PasswordMethodDeps {
   readonly store: Store
   readonly settings: AuthSettings
   /** Milliseconds since the epoch. */
-  readonly clock: () => number
+  readonly clock: Clock
 }
 
 function optionSet(user: User, name: string): boolean {
@@ -60,7 +61,7 @@ export async function authenticatePassword(
   if (
     expires !== null &&
     !optionSet(user, 'ignore_password_expiry') &&
-    deps.clock() * 1000 >= expires
+    deps.clock.now() * 1000 >= expires
   ) {
     throw new PasswordExpired(user.id)
   }

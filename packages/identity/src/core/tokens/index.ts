@@ -14,10 +14,12 @@ export {
   type TokenModel,
   type TokenScope,
 } from './token_model.ts'
+export { directTokenReads, type ResolvedToken, type TokenReads } from './token_reads.ts'
 export {
   createTokenService,
   type IssuedToken,
   type IssueRequest,
+  type RenderBodyOptions,
   type RequestedScope,
   type TokenCodec,
   type TokenService,

@@ -13,6 +13,7 @@
  * domains); the checks still apply in Keystone's order, so the error a client sees is Keystone's.
  * @module
  */
+import type { EpochMs } from '@baton/config'
 import {
   DomainNotFound,
   KeystoneError,
@@ -42,8 +43,8 @@ export interface MintFields {
   readonly domainId: string | null
   readonly system: string | null
   readonly appCredId: string | null
-  readonly expiresAt: string
-  readonly issuedAt: string
+  readonly expiresAt: EpochMs
+  readonly issuedAt: EpochMs
 }
 
 type Settled<T> = PromiseSettledResult<T>

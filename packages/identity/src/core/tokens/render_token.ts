@@ -16,6 +16,7 @@
 import { formatEntityTime, type JsonValue } from '../../store/index.ts'
 import type { CatalogService } from './catalog.ts'
 import { auditIdsOf, type TokenModel } from './token_model.ts'
+import { keystoneTime } from './token_time.ts'
 
 export type RenderedRole = { readonly id: string; readonly name: string }
 
@@ -56,8 +57,8 @@ export function renderToken(model: TokenModel, options: RenderOptions = {}): Tok
           : formatEntityTime(model.user.passwordExpiresAt),
     },
     audit_ids: auditIdsOf(model),
-    expires_at: model.expiresAt,
-    issued_at: model.issuedAt,
+    expires_at: keystoneTime(model.expiresAt),
+    issued_at: keystoneTime(model.issuedAt),
   }
   const { scope } = model
   if (scope.kind === 'system') {

@@ -4,9 +4,9 @@
  * compares every field an event sets. Any match revokes the token.
  * @module
  */
+import type { EpochMs } from '@baton/config'
 import type { RevocationEvent, RevocationRepository } from '../../store/index.ts'
 import { domainIdOf, projectIdOf, type TokenModel } from './token_model.ts'
-import { keystoneTimeMs } from './token_time.ts'
 
 /** keystone `build_token_values` for the token kinds Baton issues (no trusts, no OAuth1). */
 export interface TokenRevocationView {
@@ -29,7 +29,7 @@ export interface TokenRevocationView {
 }
 
 export function revocationView(model: TokenModel): TokenRevocationView {
-  const toMicros = (text: string) => Math.floor(keystoneTimeMs(text) / 1000) * 1_000_000
+  const toMicros = (ms: EpochMs) => Math.floor(ms / 1000) * 1_000_000
   return {
     issuedAt: toMicros(model.issuedAt),
     expiresAt: toMicros(model.expiresAt),

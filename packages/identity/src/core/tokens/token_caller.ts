@@ -9,25 +9,12 @@ import type { Caller } from '../caller.ts'
 import { isAdminProject } from './render_token.ts'
 import { auditIdsOf, type TokenModel } from './token_model.ts'
 import type { TokenSettings } from './token_settings.ts'
+import { keystoneTime } from './token_time.ts'
 
-type AdminProjectSettings = Pick<TokenSettings, 'adminProject'>
+export type AdminProjectSettings = Pick<TokenSettings, 'adminProject'>
 
-/**
- * One Caller per model object and settings: the validation cache hands out the same model for
- * every request with the same token, so the Caller and the policy credentials built from it
- * (cached per Caller) are built once rather than per request.
- */
-const callers = new WeakMap<TokenModel, { settings: AdminProjectSettings; caller: Caller }>()
-
+/** Built anew per call; the server composes a per-model memo (cache/rendered_bodies.ts). */
 export function callerOf(model: TokenModel, settings: AdminProjectSettings): Caller {
-  const known = callers.get(model)
-  if (known !== undefined && known.settings === settings) return known.caller
-  const caller = buildCaller(model, settings)
-  callers.set(model, { settings, caller })
-  return caller
-}
-
-function buildCaller(model: TokenModel, settings: AdminProjectSettings): Caller {
   const { scope } = model
   const adminProject = isAdminProject(model, settings.adminProject)
   return {
@@ -46,6 +33,6 @@ function buildCaller(model: TokenModel, settings: AdminProjectSettings): Caller 
     ...(model.applicationCredential === null
       ? {}
       : { applicationCredentialId: model.applicationCredential.id }),
-    expiresAt: model.expiresAt,
+    expiresAt: keystoneTime(model.expiresAt),
   }
 }

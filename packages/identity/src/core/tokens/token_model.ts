@@ -5,6 +5,7 @@
  * token string itself: a model may be cached or logged, a token must not.
  * @module
  */
+import type { EpochMs } from '@baton/config'
 import type {
   ApplicationCredential,
   Domain,
@@ -28,10 +29,10 @@ export interface TokenModel {
   readonly auditId: string
   /** The audit id of the token this one was re-scoped from (the chain's first token). */
   readonly parentAuditId: string | null
-  /** Keystone time string, `YYYY-MM-DDTHH:MM:SS.000000Z`. */
-  readonly expiresAt: string
-  /** From the Fernet timestamp, same format. */
-  readonly issuedAt: string
+  /** Whole seconds, as the payload carries it (rendered as Keystone's `.000000Z` string). */
+  readonly expiresAt: EpochMs
+  /** From the Fernet timestamp, whole seconds. */
+  readonly issuedAt: EpochMs
   readonly scope: TokenScope
   /** Effective roles on the scope (implied included, domain-specific excluded); [] unscoped. */
   readonly roles: readonly EffectiveRole[]

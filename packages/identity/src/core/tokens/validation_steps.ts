@@ -1,0 +1,77 @@
+/**
+ * keystone's `validate_token`, one small function per step, in its order:
+ *   decode -> mint -> expiry (with the allow_expired window) -> revoked -> user still enabled.
+ * Rendering follows in the service. `TokenReads.resolve` runs the first two (and prepares the
+ * revocation verdict); the token service runs the rest on every call, cached or not.
+ * @module
+ */
+import type { EpochMs } from '@baton/config'
+import { TokenNotFound, UserDisabled } from '../../errors.ts'
+import type { Store } from '../../store/index.ts'
+import type { DecodedToken } from '../../token/token_fields.ts'
+import { type MintFields, mintToken, unsupportedTokenKind } from './mint.ts'
+import type { TokenModel } from './token_model.ts'
+import { keystoneTimeMs } from './token_time.ts'
+
+/** The slice of `TokenFormatter` decoding needs. */
+export interface TokenDecoder {
+  validateToken(token: string): DecodedToken
+}
+
+const FAILED = 'Failed to validate token'
+
+/**
+ * Decrypt and unpack, then keystone's `Manager._validate_token` unpacking of the provider's tuple:
+ * the last audit ID is the parent (the chain's), the one before it the token's own. Times leave
+ * the wire's strings here and are milliseconds from now on.
+ */
+export function decode(codec: TokenDecoder, token: string): MintFields {
+  return mintFieldsOf(codec.validateToken(token))
+}
+
+export function mintFieldsOf(decoded: DecodedToken): MintFields {
+  if (decoded.trustId !== null) throw unsupportedTokenKind('trust-scoped')
+  if (decoded.accessTokenId !== null) throw unsupportedTokenKind('OAuth1')
+  if (decoded.federatedGroupIds !== null) throw unsupportedTokenKind('federated')
+  if (decoded.thumbprint !== null) throw unsupportedTokenKind('OAuth2 mTLS')
+  const auditIds = [...decoded.auditIds]
+  const parentAuditId = auditIds.length > 1 ? (auditIds.pop() ?? null) : null
+  const auditId = auditIds.pop()
+  if (auditId === undefined) throw unsupportedTokenKind('audit-less')
+  return {
+    userId: decoded.userId,
+    methods: decoded.methods,
+    auditId,
+    parentAuditId,
+    projectId: decoded.projectId,
+    domainId: decoded.domainId,
+    system: decoded.system,
+    appCredId: decoded.appCredId,
+    expiresAt: keystoneTimeMs(decoded.expiresAt),
+    issuedAt: keystoneTimeMs(decoded.issuedAt),
+  }
+}
+
+/** keystone `TokenModel.mint()`: see mint.ts. */
+export function mint(store: Store, fields: MintFields): Promise<TokenModel> {
+  return mintToken(store, fields)
+}
+
+/** keystone `_is_valid_token`: `current_time < expiry`, strictly, widened by allow_expired. */
+export function checkExpiry(model: TokenModel, now: EpochMs, windowMs: number): void {
+  if (!(now < model.expiresAt + windowMs)) throw new TokenNotFound(FAILED)
+}
+
+/** Checked only for a token not expired (Keystone's order). */
+export function checkNotRevoked(revoked: boolean): void {
+  if (revoked) throw new TokenNotFound(FAILED)
+}
+
+/**
+ * The user still enabled (upstream bug 2122615; not in Keystone 22): a disable that recorded no
+ * revocation event (e.g. a read-only backend) still ends the token. A cached model's user is as
+ * current as its generation.
+ */
+export function checkUserEnabled(model: TokenModel): void {
+  if (!model.user.enabled) throw new UserDisabled(model.user.id)
+}
