@@ -23,8 +23,8 @@ import {
   tokenSettings,
 } from '../../../packages/identity/src/core/tokens/index.ts'
 import { authOptions } from '../../../packages/identity/src/options.ts'
-import type { Store } from '../../../packages/identity/src/store/index.ts'
 import { composeTokenService } from '../../../packages/identity/src/server/compose_tokens.ts'
+import type { Store } from '../../../packages/identity/src/store/index.ts'
 import { TokenFormatter } from '../../../packages/identity/src/token/token_formatter.ts'
 import { type DialectName, freshDatabase } from '../store/store.fixtures.ts'
 
