@@ -4,7 +4,6 @@
  * results apart. Every backend failure, tampered entry or unreadable value is a miss, never an error.
  * @module
  */
-import { CacheConfigError } from '../errors.ts'
 import {
   type DerivedKeys,
   deriveKeys,
@@ -13,6 +12,7 @@ import {
   securedCacheKey,
   unprotect,
 } from './envelope.ts'
+import { requireSecretFor } from './strategy.ts'
 import { describeError, ThrottledWarning } from './throttled_warning.ts'
 import type {
   CacheBackend,
@@ -43,12 +43,7 @@ export class TokenCache {
   constructor(o: TokenCacheOptions) {
     this.#backend = o.backend
     this.#strategy = o.securityStrategy ?? 'None'
-    // Like keystonemiddleware, an empty secret counts as none.
-    if (this.#strategy !== 'None' && (o.secretKey === undefined || o.secretKey === '')) {
-      throw new CacheConfigError(
-        'memcache_secret_key must be defined when a memcache_security_strategy is defined',
-      )
-    }
+    requireSecretFor(this.#strategy, o.secretKey)
     this.#secret = this.#strategy === 'None' ? undefined : o.secretKey
     this.#warning = new ThrottledWarning(o.logger ?? silent, o.clock ?? Date)
   }
