@@ -150,10 +150,10 @@ test('a cached request is decided synchronously, with the headers of the first d
       { 'x-auth-token': user },
       { 'x-auth-token': user, 'x-service-token': service },
     ]) {
-      const first = g.auth.protocol.evaluate(headers, facts)
+      const first = g.auth.protocol.decide(headers, facts)
       assert.ok(first instanceof Promise, 'the first time, identity is asked')
       const a = await first
-      const second = g.auth.protocol.evaluate(headers, facts)
+      const second = g.auth.protocol.decide(headers, facts)
       assert.ok(!(second instanceof Promise), 'then the in-process cache answers at once')
       assert.equal(a.action, 'pass')
       assert.equal(second.action, 'pass')
@@ -162,11 +162,11 @@ test('a cached request is decided synchronously, with the headers of the first d
       assert.equal(second.identity.user?.userId, identity.users.alice.id)
       assert.equal(second.identity.acceptedExpiredUserToken, false)
     }
-    const shared = g.auth.protocol.evaluate({ 'x-auth-token': user }, facts)
+    const shared = g.auth.protocol.decide({ 'x-auth-token': user }, facts)
     assert.ok(!(shared instanceof Promise) && shared.action === 'pass')
     assert.ok(Object.isFrozen(shared.identity.headers), 'a set shared by requests is frozen')
     assert.ok(
-      g.auth.protocol.evaluate({ 'x-auth-token': 'garbage' }, facts) instanceof Promise,
+      g.auth.protocol.decide({ 'x-auth-token': 'garbage' }, facts) instanceof Promise,
       'an invalid token is never cached',
     )
 

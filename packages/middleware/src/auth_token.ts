@@ -8,11 +8,7 @@
 import type { AccessInfo, Clock } from '@baton/client'
 import { ThrottledWarning } from './cache/throttled_warning.ts'
 import { IdentityUnavailable, InvalidToken } from './errors.ts'
-import {
-  SERVICE_CATALOG_HEADER,
-  SERVICE_STATUS_HEADER,
-  USER_STATUS_HEADER,
-} from './identity_headers.ts'
+import { requestHeaders, type TokenStatus } from './identity_headers.ts'
 import type { MiddlewareLogger } from './logger.ts'
 import {
   type BindMode,
@@ -24,7 +20,7 @@ import {
 import type { TokenFetcher } from './token_fetcher.ts'
 import type { ValidatedToken } from './validated_token.ts'
 
-export type TokenStatus = 'Confirmed' | 'Invalid'
+export type { TokenStatus }
 
 /** What the middleware learned about a request; the typed twin of the identity headers. */
 export type RequestIdentity = {
@@ -81,11 +77,16 @@ const UNAVAILABLE_BODY = JSON.stringify({
 })
 const JSON_TYPE = 'application/json; charset=UTF-8'
 
-/** A token `#steps` needs validated, and in which mode. */
-type Lookup = { readonly token: string; readonly allowExpired: boolean }
-/** What is known about it: vouched for, or why not. */
+/** What is known about a token: vouched for, or why not. */
 type Found = ValidatedToken | InvalidToken
-type Steps = Generator<Lookup, AuthDecision, Found>
+/** The service token's outcome (undefined where none was sent). */
+type ServiceOutcome = {
+  readonly status: TokenStatus
+  /** The token, when Confirmed. */
+  readonly token: ValidatedToken | undefined
+  /** It holds a listed service role: the user token is then validated with allow_expired. */
+  readonly roleMatched: boolean
+}
 
 export class AuthTokenProtocol {
   readonly settings: AuthTokenSettings
@@ -114,73 +115,57 @@ export class AuthTokenProtocol {
     return this.#challenge
   }
 
-  async decide(headers: IncomingHeaders, facts: RequestFacts): Promise<AuthDecision> {
-    return this.evaluate(headers, facts)
-  }
-
   /**
-   * `decide`, synchronously when every token the request carries is in the in-process cache (the
-   * hot path: no promise, no microtask), else a promise. Adapters call this; both paths run the
-   * same steps (`#steps`).
+   * The decision: the service token first (never with allow_expired), then the user token. Each
+   * token comes from the in-process cache at once, else (a promise) from the cache backend or
+   * identity; so a request whose tokens are all cached is decided synchronously (the hot path: no
+   * promise, no microtask), through the same steps as any other.
    */
-  evaluate(headers: IncomingHeaders, facts: RequestFacts): AuthDecision | Promise<AuthDecision> {
-    const steps = this.#steps(headers, facts)
-    let step = steps.next()
-    while (!step.done) {
-      const found = this.#lookupNow(step.value)
-      if (found === undefined) return this.#continue(steps, step.value)
-      step = steps.next(found)
-    }
-    return step.value
-  }
-
-  /** The rest of `evaluate` once a token must come from the cache backend or identity. */
-  async #continue(steps: Steps, pending: Lookup): Promise<AuthDecision> {
-    try {
-      let lookup = pending
-      for (;;) {
-        const step = steps.next(await this.#lookup(lookup))
-        if (step.done) return step.value
-        lookup = step.value
-      }
-    } catch (error) {
-      if (!(error instanceof IdentityUnavailable)) throw error
-      this.#log.error(`Unable to validate token: ${error.message}`)
-      return {
-        action: 'reject',
-        status: 503,
-        headers: { 'Content-Type': JSON_TYPE },
-        body: UNAVAILABLE_BODY,
-      }
-    }
-  }
-
-  /**
-   * The decision, written once: yields each token to validate (the service token first, never
-   * with allow_expired; then the user token) and receives what is known about it.
-   */
-  *#steps(headers: IncomingHeaders, facts: RequestFacts): Steps {
+  decide(headers: IncomingHeaders, facts: RequestFacts): AuthDecision | Promise<AuthDecision> {
     const serviceToken = header(headers, 'x-service-token')
     const userToken = header(headers, 'x-auth-token') ?? header(headers, 'x-storage-token')
-
-    let service: ValidatedToken | undefined
-    let serviceStatus: TokenStatus | undefined
-    let allowExpired = false
+    let decision: AuthDecision | Promise<AuthDecision>
     if (serviceToken) {
-      const found = yield { token: serviceToken.trim(), allowExpired: false }
-      const checked = this.#checkServiceToken(found, facts)
-      serviceStatus = checked.confirmed ? 'Confirmed' : 'Invalid'
-      if (checked.confirmed) service = checked.token
-      allowExpired = checked.roleMatched
+      const found = this.#find(serviceToken.trim(), false)
+      decision =
+        found instanceof Promise
+          ? found.then((f) =>
+              this.#withService(this.#checkServiceToken(f, facts), userToken, facts),
+            )
+          : this.#withService(this.#checkServiceToken(found, facts), userToken, facts)
+    } else {
+      decision = this.#withService(undefined, userToken, facts)
     }
+    return decision instanceof Promise
+      ? decision.catch((e: unknown) => this.#unavailable(e))
+      : decision
+  }
 
-    let user: ValidatedToken | undefined
-    if (userToken) {
-      const found = yield { token: userToken.trim(), allowExpired }
-      user = this.#checkUserToken(found, allowExpired, facts, Boolean(serviceToken))
-    }
+  /** The user token's step, once the service token's outcome is known. */
+  #withService(
+    service: ServiceOutcome | undefined,
+    userToken: string | undefined,
+    facts: RequestFacts,
+  ): AuthDecision | Promise<AuthDecision> {
+    if (!userToken) return this.#conclude(service, undefined, facts)
+    const found = this.#find(userToken.trim(), service?.roleMatched === true)
+    return found instanceof Promise
+      ? found.then((f) => this.#conclude(service, f, facts))
+      : this.#conclude(service, found, facts)
+  }
+
+  #conclude(
+    service: ServiceOutcome | undefined,
+    found: Found | undefined,
+    facts: RequestFacts,
+  ): AuthDecision {
+    const allowExpired = service?.roleMatched === true
+    const user =
+      found === undefined
+        ? undefined
+        : this.#checkUserToken(found, allowExpired, facts, service !== undefined)
     const userStatus: TokenStatus = user === undefined ? 'Invalid' : 'Confirmed'
-
+    const serviceStatus = service?.status
     if (user === undefined || serviceStatus === 'Invalid') {
       if (!this.settings.delayAuthDecision) {
         this.#log.info('Rejecting request')
@@ -193,45 +178,37 @@ export class AuthTokenProtocol {
       }
       this.#log.debug('Deferring reject downstream')
     }
+    const includeCatalog = this.settings.includeServiceCatalog
     return {
       action: 'pass',
       identity: {
         userStatus,
         serviceStatus,
         user: user?.access,
-        service: service?.access,
+        service: service?.token?.access,
         acceptedExpiredUserToken: user?.access.willExpireSoon(this.#clock.now(), 0) === true,
-        headers: this.#identityHeaders(userStatus, user, serviceStatus, service),
+        // the common case (one confirmed user token, nothing else) shares the token's set
+        headers:
+          service === undefined && user !== undefined
+            ? user.headersAlone(includeCatalog)
+            : requestHeaders(userStatus, user, serviceStatus, service?.token, includeCatalog),
       },
     }
   }
 
-  /** The common case (one confirmed user token, nothing else) is a set shared by its requests. */
-  #identityHeaders(
-    userStatus: TokenStatus,
-    user: ValidatedToken | undefined,
-    serviceStatus: TokenStatus | undefined,
-    service: ValidatedToken | undefined,
-  ): Readonly<Record<string, string>> {
-    const includeCatalog = this.settings.includeServiceCatalog
-    if (serviceStatus === undefined && user !== undefined)
-      return user.userOnlyHeaders(includeCatalog)
-    const out: Record<string, string> = {}
-    if (serviceStatus !== undefined) out[SERVICE_STATUS_HEADER] = serviceStatus
-    out[USER_STATUS_HEADER] = userStatus
-    if (user !== undefined) {
-      Object.assign(out, user.userHeaders)
-      const catalog = includeCatalog ? user.catalogHeader : undefined
-      if (catalog !== undefined) out[SERVICE_CATALOG_HEADER] = catalog
+  /** Identity could not answer (and delay_auth_decision is off): 503. */
+  #unavailable(error: unknown): AuthDecision {
+    if (!(error instanceof IdentityUnavailable)) throw error
+    this.#log.error(`Unable to validate token: ${error.message}`)
+    return {
+      action: 'reject',
+      status: 503,
+      headers: { 'Content-Type': JSON_TYPE },
+      body: UNAVAILABLE_BODY,
     }
-    if (service !== undefined) Object.assign(out, service.serviceHeaders)
-    return out
   }
 
-  #checkServiceToken(
-    found: Found,
-    facts: RequestFacts,
-  ): { confirmed: boolean; roleMatched: boolean; token?: ValidatedToken } {
+  #checkServiceToken(found: Found, facts: RequestFacts): ServiceOutcome {
     try {
       if (found instanceof InvalidToken) throw found
       checkNotExpired(found.access, this.#clock.now())
@@ -239,13 +216,13 @@ export class AuthTokenProtocol {
     } catch (error) {
       if (!(error instanceof InvalidToken)) throw error
       this.#log.info('Invalid service token')
-      return { confirmed: false, roleMatched: false }
+      return { status: 'Invalid', token: undefined, roleMatched: false }
     }
     const roles = this.settings.serviceTokenRoles
     const roleMatched = found.access.roleNames.some((r) => roles.has(r))
-    if (this.settings.serviceTokenRolesRequired)
-      return { confirmed: roleMatched, roleMatched, token: found }
-    return { confirmed: true, roleMatched, token: found }
+    if (this.settings.serviceTokenRolesRequired && !roleMatched)
+      return { status: 'Invalid', token: undefined, roleMatched }
+    return { status: 'Confirmed', token: found, roleMatched }
   }
 
   #checkUserToken(
@@ -268,22 +245,20 @@ export class AuthTokenProtocol {
     }
   }
 
-  /** From the in-process cache only; undefined when the backend or identity must be asked. */
-  #lookupNow(lookup: Lookup): Found | undefined {
-    const refused = this.#refuseUnasked(lookup.token)
+  /** From the in-process cache at once, else (a promise) from the cache backend or identity. */
+  #find(token: string, allowExpired: boolean): Found | Promise<Found> {
+    const refused = this.#refuseUnasked(token)
     if (refused !== undefined) return refused
-    return this.#fetcher.cached(lookup.token, lookup.allowExpired)
+    return this.#fetcher.cached(token, allowExpired) ?? this.#fetch(token, allowExpired)
   }
 
   /**
-   * Cache or identity. Under delay_auth_decision an unreachable identity makes the token Invalid
-   * instead of a 503.
+   * Cache backend or identity. Under delay_auth_decision an unreachable identity makes the token
+   * Invalid instead of a 503.
    */
-  async #lookup(lookup: Lookup): Promise<Found> {
-    const refused = this.#refuseUnasked(lookup.token)
-    if (refused !== undefined) return refused
+  async #fetch(token: string, allowExpired: boolean): Promise<Found> {
     try {
-      return await this.#fetcher.fetch(lookup.token, lookup.allowExpired)
+      return await this.#fetcher.fetch(token, allowExpired)
     } catch (error) {
       if (error instanceof InvalidToken) return error
       if (error instanceof IdentityUnavailable && this.settings.delayAuthDecision) {

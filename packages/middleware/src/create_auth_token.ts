@@ -22,12 +22,9 @@ import {
   unusedSummary,
 } from '@baton/config'
 import { AuthTokenProtocol, type RequestIdentity } from './auth_token.ts'
-import {
-  CacheConfigError,
-  cacheBackendFromOptions,
-  parseSecurityStrategy,
-  TokenCache,
-} from './cache/index.ts'
+import { sharedCacheBackendFromOptions } from './cache/from_options.ts'
+import { CacheConfigError, parseSecurityStrategy, TokenCache } from './cache/index.ts'
+import { requireSecretFor } from './cache/strategy.ts'
 import { MiddlewareConfigError } from './errors.ts'
 import { type MiddlewareLogger, toMiddlewareLogger } from './logger.ts'
 import { authtokenOptions } from './options.ts'
@@ -111,7 +108,7 @@ export function createAuthToken(o: CreateAuthTokenOptions): AuthToken {
     ...(v.http_connect_timeout === undefined ? {} : { timeoutMs: v.http_connect_timeout * 1000 }),
     userAgent: o.userAgent ?? 'baton-authtoken',
   })
-  const cache = buildCache(v, logger, clock)
+  const cache = buildSharedCache(v, logger, clock)
   const fetcher = new TokenFetcher({
     session,
     identity: {
@@ -167,7 +164,11 @@ function userAccessOf(identity: RequestIdentity): AccessInfo {
 
 type AuthtokenValues = GroupValues<(typeof authtokenOptions)['options']>
 
-function buildCache(
+/**
+ * The shared token cache (memcached or Redis) when one is configured; undefined otherwise, the
+ * fetcher's in-process layer then being the whole cache. The security options are checked either way.
+ */
+function buildSharedCache(
   v: AuthtokenValues,
   logger: MiddlewareLogger,
   clock: Clock,
@@ -175,14 +176,15 @@ function buildCache(
   if (v.token_cache_time <= 0) return undefined
   try {
     const securityStrategy = parseSecurityStrategy(v.memcache_security_strategy)
-    const backend = cacheBackendFromOptions({
+    requireSecretFor(securityStrategy, v.memcache_secret_key)
+    const backend = sharedCacheBackendFromOptions({
       memcachedServers: v.memcached_servers ?? [],
       redisUrl: v.redis_url,
       socketTimeoutMs: v.memcache_pool_socket_timeout * 1000,
       deadRetrySeconds: v.memcache_pool_dead_retry,
       poolMaxSize: v.memcache_pool_maxsize,
-      clock,
     })
+    if (backend === undefined) return undefined
     return new TokenCache({
       backend,
       securityStrategy,

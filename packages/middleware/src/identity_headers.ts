@@ -1,6 +1,7 @@
 /**
  * The identity headers keystonemiddleware removes from every request and sets after validation
  * (`_request.py`), spelled exactly as it spells them. Null values are omitted, not sent as "None".
+ * `requestHeaders` is the one place a request's header set is assembled.
  * @module
  */
 import type { AccessInfo, CatalogEntry } from '@baton/client'
@@ -10,6 +11,41 @@ export const SERVICE_STATUS_HEADER = 'X-Service-Identity-Status'
 export const SERVICE_CATALOG_HEADER = 'X-Service-Catalog'
 export const SYSTEM_SCOPE_HEADER = 'OpenStack-System-Scope'
 export const ADMIN_PROJECT_HEADER = 'X-Is-Admin-Project'
+
+export type TokenStatus = 'Confirmed' | 'Invalid'
+
+type Headers = Readonly<Record<string, string>>
+
+/** What a confirmed token contributes (`ValidatedToken` computes each part once per token). */
+export type TokenHeaderParts = {
+  readonly userHeaders: Headers
+  readonly serviceHeaders: Headers
+  /** X-Service-Catalog's value; undefined when the token has no catalog. */
+  readonly catalogHeader: string | undefined
+}
+
+/**
+ * A request's identity headers, in keystonemiddleware's order: the statuses, then the user's
+ * headers (and catalog), then the service token's. `serviceStatus` undefined: no X-Service-Token.
+ */
+export function requestHeaders(
+  userStatus: TokenStatus,
+  user: TokenHeaderParts | undefined,
+  serviceStatus: TokenStatus | undefined,
+  service: TokenHeaderParts | undefined,
+  includeCatalog: boolean,
+): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (serviceStatus !== undefined) out[SERVICE_STATUS_HEADER] = serviceStatus
+  out[USER_STATUS_HEADER] = userStatus
+  if (user !== undefined) {
+    Object.assign(out, user.userHeaders)
+    const catalog = includeCatalog ? user.catalogHeader : undefined
+    if (catalog !== undefined) out[SERVICE_CATALOG_HEADER] = catalog
+  }
+  if (service !== undefined) Object.assign(out, service.serviceHeaders)
+  return out
+}
 
 type ScopeField = (access: AccessInfo) => string | undefined
 const SCOPE_TEMPLATE: readonly (readonly [suffix: string, read: ScopeField])[] = [

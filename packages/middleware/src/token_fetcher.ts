@@ -5,11 +5,12 @@
  * 404 (and any unreadable answer) means invalid; anything else that is not a 200 means identity could
  * not answer, so nothing is known (503, or Invalid under delay_auth_decision).
  *
- * Two cache layers: an in-process LRU of parsed results (`LocalTokenCache`) in front of the
- * backend (memory, memcached or Redis; the one other processes share). How long the local layer
- * trusts an entry:
+ * One in-process layer (`LocalTokenCache`, parsed results) whenever caching is on
+ * (token_cache_time > 0). With no shared backend it is the whole cache. With one (`cache`: memcached
+ * or Redis, which other processes share) it sits in front of it. How long the local layer trusts an
+ * entry:
  * - validated here: exactly as long as the backend entry written with it (token_cache_time, never
- *   past the token's expiry), so the two layers expire together;
+ *   past the token's expiry, in whole seconds), so the two layers expire together;
  * - read from the backend: at most `sharedRecheckMs` (1 s) before the backend is read again, since
  *   when another process validated it is unknown. A validation is thus trusted at most
  *   token_cache_time plus that second (memcached's TTLs are whole seconds anyway), never past the
@@ -35,32 +36,42 @@ export type TokenFetcherOptions = {
   readonly session: Session
   readonly identity: EndpointFilter
   readonly includeServiceCatalog: boolean
+  /** The shared backend behind the in-process layer; undefined: the in-process layer alone. */
   readonly cache: TokenCache | undefined
-  /** Seconds; <= 0 disables caching. */
+  /** Seconds; <= 0 disables caching (both layers). */
   readonly cacheTime: number
   readonly clock: Clock
-  /** In-process entries per validation mode (default 1000). */
+  /**
+   * In-process entries, both validation modes together (default: 10000 alone, as the in-memory
+   * backend it replaces kept; 2000 in front of a shared backend).
+   */
   readonly localEntries?: number
   /** How long an entry read from the backend is used before the backend is read again (1000). */
   readonly sharedRecheckMs?: number
 }
 
 const SHARED_RECHECK_MS = 1000
+const ALONE_ENTRIES = 10_000
+const IN_FRONT_ENTRIES = 2000
 
 export class TokenFetcher {
   readonly #o: TokenFetcherOptions
-  /** Undefined when caching is off (no cache, or token_cache_time <= 0): both layers are. */
+  /** Undefined when caching is off (token_cache_time <= 0); the backend then is too. */
   readonly #local: LocalTokenCache<ValidatedToken> | undefined
+  readonly #shared: TokenCache | undefined
 
   constructor(options: TokenFetcherOptions) {
     this.#o = options
-    this.#local =
-      options.cache === undefined || options.cacheTime <= 0
-        ? undefined
-        : new LocalTokenCache({
-            clock: options.clock,
-            ...(options.localEntries === undefined ? {} : { maxEntries: options.localEntries }),
-          })
+    const on = options.cacheTime > 0
+    this.#shared = on ? options.cache : undefined
+    this.#local = on
+      ? new LocalTokenCache({
+          clock: options.clock,
+          maxEntries:
+            options.localEntries ??
+            (options.cache === undefined ? ALONE_ENTRIES : IN_FRONT_ENTRIES),
+        })
+      : undefined
   }
 
   /** The token's data if the in-process cache has it: the synchronous hot path. */
@@ -86,8 +97,8 @@ export class TokenFetcher {
   }
 
   async #fromCache(token: string, mode: ValidationMode): Promise<ValidatedToken | undefined> {
-    if (this.#o.cache === undefined || this.#local === undefined) return undefined
-    const data = await this.#o.cache.get(token, mode)
+    if (this.#shared === undefined || this.#local === undefined) return undefined
+    const data = await this.#shared.get(token, mode)
     if (data === undefined) return undefined
     let validated: ValidatedToken
     try {
@@ -107,13 +118,13 @@ export class TokenFetcher {
    * seconds in both layers.
    */
   async #remember(token: string, mode: ValidationMode, validated: ValidatedToken): Promise<void> {
-    if (this.#o.cache === undefined || this.#local === undefined) return
+    if (this.#local === undefined) return
     const now = this.#o.clock.now()
     const untilExpiry = Math.floor((validated.access.expiresAt.getTime() - now) / 1000)
     const ttl = Math.min(this.#o.cacheTime, untilExpiry)
     if (!(ttl > 0)) return
     this.#local.set(token, mode, validated, now + ttl * 1000)
-    await this.#o.cache.set(token, mode, validated.access.body, ttl)
+    await this.#shared?.set(token, mode, validated.access.body, ttl)
   }
 
   async #fromIdentity(token: string, allowExpired: boolean): Promise<AccessInfo> {

@@ -7,23 +7,23 @@
  */
 import type { AccessInfo } from '@baton/client'
 import {
-  SERVICE_CATALOG_HEADER,
+  requestHeaders,
   serviceHeaders,
-  USER_STATUS_HEADER,
+  type TokenHeaderParts,
   userHeaders,
   v2Catalog,
 } from './identity_headers.ts'
 
 type Headers = Readonly<Record<string, string>>
 
-export class ValidatedToken {
+export class ValidatedToken implements TokenHeaderParts {
   readonly access: AccessInfo
   #user: Headers | undefined
   #service: Headers | undefined
   /** null: the token has no catalog. */
   #catalog: string | null | undefined
-  /** The complete header set of a request carrying only this user token, without / with catalog. */
-  readonly #userOnly: [Headers | undefined, Headers | undefined] = [undefined, undefined]
+  /** `requestHeaders` of a request carrying only this user token, without / with catalog. */
+  readonly #alone: [Headers | undefined, Headers | undefined] = [undefined, undefined]
 
   constructor(access: AccessInfo) {
     this.access = access
@@ -51,19 +51,17 @@ export class ValidatedToken {
   }
 
   /**
-   * What a request confirmed by this user token alone carries (no X-Service-Token sent): in the
-   * order the general path builds it, so both paths set identical headers.
+   * The headers of a request confirmed by this user token alone (the common case), built once by
+   * `requestHeaders` and shared by every such request.
    */
-  userOnlyHeaders(includeCatalog: boolean): Headers {
+  headersAlone(includeCatalog: boolean): Headers {
     const slot = includeCatalog ? 1 : 0
-    let headers = this.#userOnly[slot]
+    let headers = this.#alone[slot]
     if (headers === undefined) {
-      const out: Record<string, string> = { [USER_STATUS_HEADER]: 'Confirmed' }
-      Object.assign(out, this.userHeaders)
-      const catalog = includeCatalog ? this.catalogHeader : undefined
-      if (catalog !== undefined) out[SERVICE_CATALOG_HEADER] = catalog
-      headers = Object.freeze(out)
-      this.#userOnly[slot] = headers
+      headers = Object.freeze(
+        requestHeaders('Confirmed', this, undefined, undefined, includeCatalog),
+      )
+      this.#alone[slot] = headers
     }
     return headers
   }

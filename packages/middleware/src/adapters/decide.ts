@@ -23,7 +23,7 @@ const internalError = (): AuthDecision => ({
   body: INTERNAL_ERROR,
 })
 
-/** Synchronous when the tokens are in the in-process cache (see `AuthTokenProtocol.evaluate`). */
+/** Synchronous when the tokens are in the in-process cache (see `AuthTokenProtocol.decide`). */
 export function decideRequest(
   auth: AuthToken,
   headers: IncomingHeaders,
@@ -31,7 +31,7 @@ export function decideRequest(
   url: string | undefined,
 ): AuthDecision | Promise<AuthDecision> {
   try {
-    const decision = auth.protocol.evaluate(headers, { method: method ?? 'GET', path: pathOf(url) })
+    const decision = auth.protocol.decide(headers, { method: method ?? 'GET', path: pathOf(url) })
     return decision instanceof Promise ? decision.catch(internalError) : decision
   } catch {
     return internalError()

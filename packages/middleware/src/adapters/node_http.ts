@@ -1,13 +1,14 @@
 /**
  * node:http adapter (also what Express and Connect use): rewrites `req.headers` the way
  * keystonemiddleware rewrites the WSGI environ, answers rejections itself, and adds
- * `WWW-Authenticate` to any 401 the application sends.
+ * `WWW-Authenticate` to any 401 the application sends (`challenge_401.ts`).
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AuthDecision } from '../auth_token.ts'
 import type { AuthToken } from '../create_auth_token.ts'
 import { FORGEABLE_HEADERS } from '../identity_headers.ts'
+import { challengeOn401 } from './challenge_401.ts'
 import { decideRequest, rewriteHeaders } from './decide.ts'
 import { rememberIdentity } from './request_identity.ts'
 
@@ -52,7 +53,7 @@ export function applyDecision(
     return false
   }
   rememberIdentity(decision.identity, req)
-  addChallengeTo401(res, auth.protocol.wwwAuthenticate)
+  challengeOn401(res, auth.protocol.wwwAuthenticate)
   return true
 }
 
@@ -70,40 +71,4 @@ function stripForgedRawHeaders(req: IncomingMessage): void {
     if (!FORGEABLE_HEADERS.has(name.toLowerCase())) kept.push(name, raw[i + 1] ?? '')
   }
   raw.splice(0, raw.length, ...kept)
-}
-
-const CHALLENGE = Symbol('baton.wwwAuthenticate')
-const WRITE_HEAD = Symbol('baton.writeHead')
-
-type ChallengedResponse = ServerResponse & {
-  [CHALLENGE]: string
-  [WRITE_HEAD]: ServerResponse['writeHead']
-}
-
-/**
- * Node writes implicit headers through writeHead too, so this sees every response. One shared
- * function reads its state from the response: no closure per request.
- */
-function addChallengeTo401(res: ServerResponse, challenge: string): void {
-  const challenged = res as ChallengedResponse
-  challenged[CHALLENGE] = challenge
-  challenged[WRITE_HEAD] = res.writeHead
-  res.writeHead = writeHeadWithChallenge as ServerResponse['writeHead']
-}
-
-function writeHeadWithChallenge(
-  this: ChallengedResponse,
-  ...args: Parameters<ServerResponse['writeHead']>
-): ServerResponse {
-  const status = typeof args[0] === 'number' ? args[0] : this.statusCode
-  if (status === 401) {
-    const challenge = this[CHALLENGE]
-    // headers passed to writeHead win over setHeader, so put the challenge in both places
-    this.setHeader('WWW-Authenticate', challenge)
-    const extra = args.find((a, i) => i > 0 && typeof a === 'object' && a !== null)
-    if (extra !== undefined && !Array.isArray(extra)) {
-      ;(extra as Record<string, unknown>)['WWW-Authenticate'] = challenge
-    }
-  }
-  return this[WRITE_HEAD].apply(this, args)
 }

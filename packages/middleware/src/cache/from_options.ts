@@ -1,6 +1,7 @@
 /**
  * Chooses the backend from `[keystone_authtoken]`: Redis when `redis_url` is set, else memcached
- * when `memcached_servers` lists any, else the in-process LRU.
+ * when `memcached_servers` lists any (a shared backend), else the in-process LRU. The middleware
+ * itself asks only for a shared backend: without one its own in-process layer is the whole cache.
  * @module
  */
 import type { Clock } from '@baton/config'
@@ -23,6 +24,14 @@ export type CacheBackendOptions = {
 }
 
 export function cacheBackendFromOptions(o: CacheBackendOptions): CacheBackend {
+  return (
+    sharedCacheBackendFromOptions(o) ??
+    createMemoryBackend(defined({ clock: o.clock, maxEntries: o.maxEntries }))
+  )
+}
+
+/** Redis or memcached as configured; undefined when neither is. */
+export function sharedCacheBackendFromOptions(o: CacheBackendOptions): CacheBackend | undefined {
   if (o.redisUrl !== undefined && o.redisUrl !== '') {
     return createRedisBackend({
       url: o.redisUrl,
@@ -40,7 +49,7 @@ export function cacheBackendFromOptions(o: CacheBackendOptions): CacheBackend {
       }),
     })
   }
-  return createMemoryBackend(defined({ clock: o.clock, maxEntries: o.maxEntries }))
+  return undefined
 }
 
 /** Drops undefined values, which exactOptionalPropertyTypes will not pass as "absent". */

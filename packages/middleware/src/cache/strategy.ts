@@ -1,6 +1,7 @@
 /**
  * Parses `memcache_security_strategy` the way keystonemiddleware accepts it: None, MAC or ENCRYPT,
- * case-insensitive (oslo.config `ignore_case`); anything else is a start-up error.
+ * case-insensitive (oslo.config `ignore_case`); anything else, or a strategy without its secret,
+ * is a start-up error.
  * @module
  */
 import { CacheConfigError } from '../errors.ts'
@@ -22,4 +23,16 @@ export function parseSecurityStrategy(value: string | undefined): SecurityStrate
     )
   }
   return strategy
+}
+
+/**
+ * keystonemiddleware refuses to start when a strategy other than None has no secret (an empty
+ * secret counts as none), whether or not a shared cache is configured.
+ */
+export function requireSecretFor(strategy: SecurityStrategy, secretKey: string | undefined): void {
+  if (strategy !== 'None' && (secretKey === undefined || secretKey === '')) {
+    throw new CacheConfigError(
+      'memcache_secret_key must be defined when a memcache_security_strategy is defined',
+    )
+  }
 }

@@ -5,7 +5,6 @@
  * @module
  */
 import type { Clock } from '@baton/config'
-import { CacheConfigError } from '../errors.ts'
 import {
   type DerivedKeys,
   deriveKeys,
@@ -14,6 +13,7 @@ import {
   securedCacheKey,
   unprotect,
 } from './envelope.ts'
+import { requireSecretFor } from './strategy.ts'
 import { describeError, ThrottledWarning } from './throttled_warning.ts'
 import type { CacheBackend, CacheLogger, SecurityStrategy, ValidationMode } from './types.ts'
 
@@ -38,12 +38,7 @@ export class TokenCache {
   constructor(o: TokenCacheOptions) {
     this.#backend = o.backend
     this.#strategy = o.securityStrategy ?? 'None'
-    // Like keystonemiddleware, an empty secret counts as none.
-    if (this.#strategy !== 'None' && (o.secretKey === undefined || o.secretKey === '')) {
-      throw new CacheConfigError(
-        'memcache_secret_key must be defined when a memcache_security_strategy is defined',
-      )
-    }
+    requireSecretFor(this.#strategy, o.secretKey)
     this.#secret = this.#strategy === 'None' ? undefined : o.secretKey
     this.#warning = new ThrottledWarning(o.logger ?? silent, o.clock ?? Date)
   }
