@@ -14,9 +14,9 @@ import {
   parseMemcachedServer,
   parseSecurityStrategy,
   TokenCache,
-} from '../../packages/middleware/src/cache/index.ts'
-import { MiddlewareConfigError } from '../../packages/middleware/src/errors.ts'
-import { freePort } from '../support/servers.ts'
+} from '../../../packages/middleware/src/cache/index.ts'
+import { MiddlewareConfigError } from '../../../packages/middleware/src/errors.ts'
+import { freePort } from '../../support/servers.ts'
 
 type Write = { key: string; value: string; ttl: number }
 

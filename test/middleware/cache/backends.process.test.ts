@@ -15,14 +15,14 @@ import {
   createRedisBackend,
   type SecurityStrategy,
   TokenCache,
-} from '../../packages/middleware/src/cache/index.ts'
+} from '../../../packages/middleware/src/cache/index.ts'
 import {
   MEMCACHED_MISSING,
   REDIS_MISSING,
   type ServerHandle,
   startMemcached,
   startRedis,
-} from '../support/servers.ts'
+} from '../../support/servers.ts'
 
 type Harness = {
   readonly backend: CacheBackend

@@ -15,8 +15,8 @@ import {
   createMemoryBackend,
   type SecurityStrategy,
   TokenCache,
-} from '../../packages/middleware/src/cache/index.ts'
-import { MEMCACHED_MISSING, startMemcached } from '../support/servers.ts'
+} from '../../../packages/middleware/src/cache/index.ts'
+import { MEMCACHED_MISSING, startMemcached } from '../../support/servers.ts'
 
 const PYTHON = '/usr/bin/python3'
 const KSM_MISSING =

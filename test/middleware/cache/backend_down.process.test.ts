@@ -14,7 +14,7 @@ import {
   createMemcachedBackend,
   createRedisBackend,
   TokenCache,
-} from '../../packages/middleware/src/cache/index.ts'
+} from '../../../packages/middleware/src/cache/index.ts'
 import {
   freePort,
   MEMCACHED_MISSING,
@@ -22,7 +22,7 @@ import {
   type ServerHandle,
   startMemcached,
   startRedis,
-} from '../support/servers.ts'
+} from '../../support/servers.ts'
 
 const TIMEOUT_MS = 1000
 const BODY = { token: { user: { id: 'u1', name: 'alice' }, expires_at: '2030-01-01T00:00:00Z' } }

@@ -14,9 +14,9 @@ import {
   expressAuthToken,
   fastifyAuthToken,
   identityOf,
-} from '../../packages/middleware/src/index.ts'
-import { startTestIdentity, type TestIdentity } from '../support/identity_server.ts'
-import { call, UNAUTHORIZED } from './support.ts'
+} from '../../../packages/middleware/src/index.ts'
+import { startTestIdentity, type TestIdentity } from '../../support/identity_server.ts'
+import { call, UNAUTHORIZED } from '../support.ts'
 
 let identity: TestIdentity
 let auth: AuthToken
