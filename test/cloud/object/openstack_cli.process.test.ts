@@ -4,14 +4,18 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { ADMIN_PASSWORD, type IdentityProcess, startIdentity } from '../interop/identity_process.ts'
+import {
+  ADMIN_PASSWORD,
+  type IdentityProcess,
+  startIdentity,
+} from '../../interop/identity_process.ts'
 import {
   openstack,
   openstackJson,
   openstackMissing,
   openstackOk,
-} from '../interop/openstack_cli.ts'
-import { provisionServiceUsers, type Storage, startStorage } from './storage_support.ts'
+} from '../../interop/openstack_cli.ts'
+import { provisionServiceUsers, type Storage, startStorage } from '../storage_support.ts'
 
 type Row = Record<string, unknown>
 

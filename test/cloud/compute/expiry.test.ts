@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, test } from 'node:test'
-import { api, bootAcrossExpiry, type Images, readHead, startChain } from './chain_support.ts'
+import { api, bootAcrossExpiry, type Images, readHead, startChain } from '../chain_support.ts'
 
 const RATE = 64 * 1024
 type Json = Record<string, unknown>

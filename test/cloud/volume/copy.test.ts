@@ -10,8 +10,8 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { createAuthToken, guardHandler } from '../../packages/middleware/src/index.ts'
-import { EXPIRATION } from '../support/identity_server.ts'
+import { createAuthToken, guardHandler } from '../../../packages/middleware/src/index.ts'
+import { EXPIRATION } from '../../support/identity_server.ts'
 import {
   api,
   type Chain,
@@ -21,8 +21,8 @@ import {
   type ServiceHandle,
   startChain,
   waitFor,
-} from './chain_support.ts'
-import { loginAdmin, registerCatalog } from './storage_support.ts'
+} from '../chain_support.ts'
+import { loginAdmin, registerCatalog } from '../storage_support.ts'
 
 const RATE = 64 * 1024
 let chain: Chain

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ADMIN_PASSWORD, startIdentity } from '../interop/identity_process.ts'
-import { openstackJson, openstackMissing, openstackOk } from '../interop/openstack_cli.ts'
-import { type ServiceHandle, startCloudService } from './chain_support.ts'
-import { provisionServiceUsers, startStorage } from './storage_support.ts'
+import { ADMIN_PASSWORD, startIdentity } from '../../interop/identity_process.ts'
+import { openstackJson, openstackMissing, openstackOk } from '../../interop/openstack_cli.ts'
+import { type ServiceHandle, startCloudService } from '../chain_support.ts'
+import { provisionServiceUsers, startStorage } from '../storage_support.ts'
 
 type Row = Record<string, unknown>
 

@@ -8,9 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { type RunningService, startService } from '../../packages/cloud/src/kit/run_service.ts'
-import type { ServiceSpec } from '../../packages/cloud/src/kit/service_app.ts'
-import { slowBodyClient } from '../interop/slow_clients.ts'
+import { type RunningService, startService } from '../../../packages/cloud/src/kit/run_service.ts'
+import type { ServiceSpec } from '../../../packages/cloud/src/kit/service_app.ts'
+import { slowBodyClient } from '../../interop/slow_clients.ts'
 
 /** A service whose one public route answers with the body it parsed. */
 const probe: ServiceSpec = {

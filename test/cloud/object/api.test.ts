@@ -5,7 +5,7 @@ import { connect } from 'node:net'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startTestIdentity, type TestIdentity } from '../support/identity_server.ts'
+import { startTestIdentity, type TestIdentity } from '../../support/identity_server.ts'
 import {
   accountUrl,
   type Login,
@@ -13,7 +13,7 @@ import {
   loginUser,
   type Storage,
   startStorage,
-} from './storage_support.ts'
+} from '../storage_support.ts'
 
 const MAX_FILE = 16 * 1024 * 1024
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { EXPIRATION, startTestIdentity } from '../support/identity_server.ts'
+import { EXPIRATION, startTestIdentity } from '../../support/identity_server.ts'
 import {
   accountUrl,
   imageUrl,
@@ -10,7 +10,7 @@ import {
   loginUser,
   type Storage,
   startStorage,
-} from './storage_support.ts'
+} from '../storage_support.ts'
 
 type AuditLine = Record<string, unknown>
 

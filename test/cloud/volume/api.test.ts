@@ -17,8 +17,8 @@ import {
   type ServiceHandle,
   startChain,
   waitFor,
-} from './chain_support.ts'
-import { loginUser } from './storage_support.ts'
+} from '../chain_support.ts'
+import { loginUser } from '../storage_support.ts'
 
 let chain: Chain
 let volume: ServiceHandle

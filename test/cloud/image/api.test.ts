@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { connect } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startTestIdentity, type TestIdentity } from '../support/identity_server.ts'
+import { startTestIdentity, type TestIdentity } from '../../support/identity_server.ts'
 import {
   accountUrl,
   imageUrl,
@@ -12,7 +12,7 @@ import {
   loginUser,
   type Storage,
   startStorage,
-} from './storage_support.ts'
+} from '../storage_support.ts'
 
 type ImageDoc = Record<string, unknown> & { id: string; status: string; owner: string }
 

@@ -10,11 +10,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { computeService } from '../../packages/cloud/src/index.ts'
-import { buildService } from '../../packages/cloud/src/kit/service_app.ts'
-import { createAuthToken } from '../../packages/middleware/src/index.ts'
+import { computeService } from '../../../packages/cloud/src/index.ts'
+import { buildService } from '../../../packages/cloud/src/kit/service_app.ts'
+import { createAuthToken } from '../../../packages/middleware/src/index.ts'
 
-const NOVA_CONF = new URL('../config/fixtures/kolla/nova.conf', import.meta.url).pathname
+const NOVA_CONF = new URL('../../config/fixtures/kolla/nova.conf', import.meta.url).pathname
 
 async function start(files: string[], env: Record<string, string> = {}): Promise<string[]> {
   const lines: string[] = []

@@ -18,7 +18,7 @@ import {
   type ServiceHandle,
   startChain,
   waitFor,
-} from './chain_support.ts'
+} from '../chain_support.ts'
 
 let chain: Chain
 let image: Images
