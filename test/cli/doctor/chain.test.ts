@@ -3,8 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { startTestIdentity, type TestIdentity, type WorldUser } from '../support/identity_server.ts'
-import { type CliRun, runBaton } from './cli_harness.ts'
+import {
+  startTestIdentity,
+  type TestIdentity,
+  type WorldUser,
+} from '../../support/identity_server.ts'
+import { type CliRun, runBaton } from '../cli_harness.ts'
 
 type Finding = {
   severity: 'error' | 'warning'

@@ -8,9 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { startBatonEcho } from '../interop/echo_process.ts'
-import { slowBodyClient, slowHeaderClient } from '../interop/slow_clients.ts'
-import { startTestIdentity, type TestIdentity, testClock } from '../support/identity_server.ts'
+import { startBatonEcho } from '../../interop/echo_process.ts'
+import { slowBodyClient, slowHeaderClient } from '../../interop/slow_clients.ts'
+import { startTestIdentity, type TestIdentity, testClock } from '../../support/identity_server.ts'
 
 let identity: TestIdentity
 
@@ -90,7 +90,7 @@ test('a config that cannot work is one line on stderr and exit status 1', () => 
     conf,
     `${section({ www_authenticate_uri: 'http://k/v3', password: 'hunter2' }).join('\n')}\n`,
   )
-  const bin = new URL('../../packages/cli/bin/baton.mjs', import.meta.url).pathname
+  const bin = new URL('../../../packages/cli/bin/baton.mjs', import.meta.url).pathname
   const run = spawnSync(
     process.execPath,
     [bin, 'serve', 'echo', '--config-file', conf, '--port', '0'],

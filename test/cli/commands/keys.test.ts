@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { readdirSync, statSync } from 'node:fs'
 import { test } from 'node:test'
-import { runBaton, scratchConfig } from './cli_harness.ts'
+import { runBaton, scratchConfig } from '../cli_harness.ts'
 
 const HOUR = 3600_000
 

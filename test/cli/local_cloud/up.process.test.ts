@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 
-const BATON_BIN = new URL('../../packages/cli/bin/baton.mjs', import.meta.url).pathname
+const BATON_BIN = new URL('../../../packages/cli/bin/baton.mjs', import.meta.url).pathname
 
 type Up = { stdout: string; stderr: string; status: number | null; catalogTypes: string[] }
 

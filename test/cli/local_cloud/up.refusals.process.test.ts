@@ -21,9 +21,9 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { runBaton } from './cli_harness.ts'
+import { runBaton } from '../cli_harness.ts'
 
-const BATON_BIN = new URL('../../packages/cli/bin/baton.mjs', import.meta.url).pathname
+const BATON_BIN = new URL('../../../packages/cli/bin/baton.mjs', import.meta.url).pathname
 
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'baton-up-refusal-'))

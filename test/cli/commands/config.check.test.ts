@@ -10,11 +10,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { loadIdentityConfig } from '../../packages/cli/src/config_files.ts'
-import type { CliIo } from '../../packages/cli/src/io.ts'
-import { runBaton } from './cli_harness.ts'
+import { loadIdentityConfig } from '../../../packages/cli/src/config_files.ts'
+import type { CliIo } from '../../../packages/cli/src/io.ts'
+import { runBaton } from '../cli_harness.ts'
 
-const FIXTURES = new URL('../config/fixtures/kolla/', import.meta.url).pathname
+const FIXTURES = new URL('../../config/fixtures/kolla/', import.meta.url).pathname
 const KEYSTONE_CONF = join(FIXTURES, 'keystone.conf')
 const NOVA_CONF = join(FIXTURES, 'nova.conf')
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { runBaton, scratchConfig } from './cli_harness.ts'
+import { runBaton, scratchConfig } from '../cli_harness.ts'
 
 type KeystoneCase = {
   name: string
@@ -12,7 +12,7 @@ type KeystoneCase = {
   keystone: { ok?: Record<string, unknown>; error?: string }
 }
 
-const fixtureDir = new URL('../identity/fixtures/', import.meta.url).pathname
+const fixtureDir = new URL('../../identity/fixtures/', import.meta.url).pathname
 const fixtures = JSON.parse(readFileSync(join(fixtureDir, 'keystone_tokens.json'), 'utf8')) as {
   cases: KeystoneCase[]
 }

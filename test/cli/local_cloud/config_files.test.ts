@@ -9,13 +9,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { CliErrorCode } from '../../packages/cli/src/errors.ts'
+import { CliErrorCode } from '../../../packages/cli/src/errors.ts'
 import {
   inspectConfigs,
   keptServicePorts,
   writeCloudConfigs,
-} from '../../packages/cli/src/local_cloud/config_files.ts'
-import type { CloudPlan } from '../../packages/cli/src/local_cloud/plan.ts'
+} from '../../../packages/cli/src/local_cloud/config_files.ts'
+import type { CloudPlan } from '../../../packages/cli/src/local_cloud/plan.ts'
 
 const SECRETS = { admin: 'adm', users: { nova: 'nova-pw', cinder: 'c', glance: 'g', swift: 's' } }
 

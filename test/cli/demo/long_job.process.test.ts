@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { test } from 'node:test'
 
-const BATON_BIN = new URL('../../packages/cli/bin/baton.mjs', import.meta.url).pathname
+const BATON_BIN = new URL('../../../packages/cli/bin/baton.mjs', import.meta.url).pathname
 
 test('demo long-job shows both outcomes and exits 0', { timeout: 240_000 }, async () => {
   const child = spawn(process.execPath, [BATON_BIN, 'demo', 'long-job'], {

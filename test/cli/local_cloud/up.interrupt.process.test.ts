@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { isAlive, processesMentioning, startedPids, startUp } from './up_harness.ts'
+import { isAlive, processesMentioning, startedPids, startUp } from '../up_harness.ts'
 
 test('Ctrl-C during start-up stops the programs already started and says which', {
   timeout: 180_000,

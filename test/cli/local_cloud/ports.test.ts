@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:net'
 import { test } from 'node:test'
-import { CliErrorCode } from '../../packages/cli/src/errors.ts'
-import { isFree, planPorts } from '../../packages/cli/src/local_cloud/ports.ts'
+import { CliErrorCode } from '../../../packages/cli/src/errors.ts'
+import { isFree, planPorts } from '../../../packages/cli/src/local_cloud/ports.ts'
 
 async function listen(port = 0): Promise<{ server: Server; port: number }> {
   const server = createServer()

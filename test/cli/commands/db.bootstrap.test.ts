@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { loadConfig } from '@baton/config'
 import { identityOptionGroups, openCurrentStore } from '@baton/identity'
-import { runBaton, scratchConfig } from './cli_harness.ts'
+import { runBaton, scratchConfig } from '../cli_harness.ts'
 
 function databaseConfig() {
   const scratch = scratchConfig([])

@@ -20,7 +20,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { isAlive, processesMentioning, startedPids, startUp } from './up_harness.ts'
+import { isAlive, processesMentioning, startedPids, startUp } from '../up_harness.ts'
 
 /** Size and mtime of every config, key and password file: equal snapshots, nothing rewritten. */
 function snapshot(dir: string): string[] {

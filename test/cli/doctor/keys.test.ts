@@ -3,8 +3,12 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { ADMIN_PASSWORD, startTestIdentity, type TestIdentity } from '../support/identity_server.ts'
-import { type CliRun, runBaton } from './cli_harness.ts'
+import {
+  ADMIN_PASSWORD,
+  startTestIdentity,
+  type TestIdentity,
+} from '../../support/identity_server.ts'
+import { type CliRun, runBaton } from '../cli_harness.ts'
 
 type Finding = {
   severity: 'error' | 'warning'
