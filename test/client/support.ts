@@ -7,13 +7,13 @@
  */
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { passwordLogin } from '../../packages/cli/src/local_cloud/identity_admin.ts'
 import {
   startTestIdentity,
   type TestClock,
   type TestIdentity,
   testClock,
 } from '../support/identity_server.ts'
+import { passwordLogin } from '../support/login.ts'
 
 export {
   ADMIN_PASSWORD,

@@ -8,16 +8,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Login, passwordLogin } from '../../packages/cli/src/local_cloud/identity_admin.ts'
 import { imageService } from '../../packages/cloud/src/image/index.ts'
 import type { RunningService } from '../../packages/cloud/src/kit/run_service.ts'
 import { startService } from '../../packages/cloud/src/kit/run_service.ts'
 import type { ServiceSpec } from '../../packages/cloud/src/kit/service_app.ts'
 import { objectService } from '../../packages/cloud/src/object/index.ts'
 import { ADMIN_PASSWORD, type TestClock, type WorldUser } from '../support/identity_server.ts'
+import { type Login, passwordLogin } from '../support/login.ts'
 import { freePort } from '../support/servers.ts'
 
-export type { Login } from '../../packages/cli/src/local_cloud/identity_admin.ts'
+export type { Login } from '../support/login.ts'
 
 /** A project-scoped password login, returning the token and the ids it is for. */
 export const login = passwordLogin

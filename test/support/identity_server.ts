@@ -19,7 +19,7 @@ import {
   passwordSettings,
   syncDatabase,
 } from '@baton/identity'
-import { passwordLogin } from '../../packages/cli/src/local_cloud/identity_admin.ts'
+import { passwordLogin } from './login.ts'
 
 export const ADMIN_PASSWORD = 'test-admin-pw'
 /** Token lifetime and allow_expired window the tests reason about (seconds). */

@@ -1,10 +1,9 @@
 /**
- * Shared helpers for the password tests: the golden fixtures, the real Keystone (through Debian's
- * /usr/bin/python3, never a pyenv one) and an event-loop tick counter.
+ * Shared helpers for the password tests: the golden fixtures and an event-loop tick counter. The
+ * real Keystone lives in keystone_check.ts, so that importing these helpers starts no process.
  * @module
  */
 
-import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import type { PasswordLengthOptions } from '../../../packages/identity/src/passwords/index.ts'
 
@@ -29,29 +28,6 @@ export type Fixtures = {
 export function loadFixtures(): Fixtures {
   const url = new URL('./fixtures/passlib_hashes.json', import.meta.url)
   return JSON.parse(readFileSync(url, 'utf8')) as Fixtures
-}
-
-const PYTHON = '/usr/bin/python3'
-const CHECKER = new URL('./fixtures/keystone_check_password.py', import.meta.url).pathname
-
-/** `false`, or why the live Keystone tests are skipped. */
-export const keystoneMissing: false | string =
-  spawnSync(PYTHON, ['-c', 'import keystone.common.password_hashing'], { stdio: 'ignore' })
-    .status === 0
-    ? false
-    : 'python3-keystone (Debian) is not installed: cannot ask Keystone to verify Baton hashes'
-
-/** Runs keystone_check_password.py: Keystone's own answer for each (password, hash, config). */
-export function keystoneCheck(
-  checks: { password: string; hash: string; config: PasswordLengthOptions }[],
-): KeystoneAnswer[] {
-  const run = spawnSync(PYTHON, [CHECKER], {
-    input: JSON.stringify({ checks }),
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  })
-  if (run.status !== 0) throw new Error(`keystone_check_password.py failed: ${run.stderr}`)
-  return (JSON.parse(run.stdout) as { results: KeystoneAnswer[] }).results
 }
 
 /**

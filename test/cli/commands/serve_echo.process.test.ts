@@ -1,0 +1,105 @@
+/**
+ * `baton serve echo`: a real process guarded by the middleware from a `[keystone_authtoken]` file,
+ * answering with the identity headers it received; a broken config is one line and a non-zero exit.
+ */
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, test } from 'node:test'
+import { startBatonEcho } from '../../interop/echo_process.ts'
+import { slowBodyClient, slowHeaderClient } from '../../interop/slow_clients.ts'
+import { startTestIdentity, type TestIdentity, testClock } from '../../support/identity_server.ts'
+
+let identity: TestIdentity
+
+before(async () => {
+  // the echo process runs on the real clock: start the identity clock at real time
+  identity = await startTestIdentity({ clock: testClock(Date.now()) })
+})
+after(async () => {
+  await identity?.close()
+})
+
+function section(values: Record<string, string | number | boolean>): string[] {
+  return ['[keystone_authtoken]', ...Object.entries(values).map(([k, v]) => `${k} = ${v}`)]
+}
+
+test('answers 200 with the identity headers for a valid token, 401 otherwise', async () => {
+  const echo = await startBatonEcho(section(identity.authtokenOptions()))
+  try {
+    const user = await identity.token(identity.users.alice)
+    const service = await identity.token(identity.users.svc)
+    const res = await fetch(`${echo.url}/anything`, {
+      headers: { 'X-Auth-Token': user, 'X-Service-Token': service },
+    })
+    assert.equal(res.status, 200)
+    const { identity: seen } = (await res.json()) as { identity: Record<string, string> }
+    assert.equal(seen['x-identity-status'], 'Confirmed')
+    assert.equal(seen['x-user-id'], identity.users.alice.id)
+    assert.equal(seen['x-service-user-id'], identity.users.svc.id)
+    assert.equal(seen['x-service-roles'], 'service')
+    assert.equal(
+      Object.keys(seen).some((k) => k.endsWith('-token')),
+      false,
+    )
+
+    const denied = await fetch(`${echo.url}/anything`)
+    assert.equal(denied.status, 401)
+    assert.equal(denied.headers.get('www-authenticate'), `Keystone uri="${identity.url}/v3"`)
+    assert.doesNotMatch(echo.stderr(), /pw-authtoken/)
+  } finally {
+    await echo.stop()
+  }
+})
+
+test('[http_server] deadlines close connections that trickle a body or headers', async () => {
+  const echo = await startBatonEcho([
+    ...section(identity.authtokenOptions()),
+    '[http_server]',
+    'header_timeout = 2',
+    'body_timeout = 1',
+    'body_min_rate = 1000',
+  ])
+  const clients = [
+    ...Array.from({ length: 10 }, () =>
+      slowBodyClient(echo.url, { path: '/x', declared: 100_000, first: 1000, trickleMs: 300 }),
+    ),
+    slowHeaderClient(echo.url, 300),
+  ]
+  try {
+    const results = await Promise.race([
+      Promise.all(clients.map((c) => c.closed)),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 15_000).unref()),
+    ])
+    assert.ok(results !== undefined, 'every slow connection was closed within 15 s')
+    // the echo answers (401) before reading a body; a slow header never gets that far: 408
+    assert.match(results.at(-1)?.response ?? '', /^HTTP\/1\.1 408 /)
+    assert.doesNotMatch(echo.stderr(), /unknown option/, '[http_server] is a known section')
+  } finally {
+    for (const c of clients) c.destroy()
+    await echo.stop()
+  }
+})
+
+test('a config that cannot work is one line on stderr and exit status 1', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-echo-bad-'))
+  const conf = join(dir, 'echo.conf')
+  writeFileSync(
+    conf,
+    `${section({ www_authenticate_uri: 'http://k/v3', password: 'hunter2' }).join('\n')}\n`,
+  )
+  const bin = new URL('../../../packages/cli/bin/baton.mjs', import.meta.url).pathname
+  const run = spawnSync(
+    process.execPath,
+    [bin, 'serve', 'echo', '--config-file', conf, '--port', '0'],
+    {
+      encoding: 'utf8',
+      timeout: 20_000,
+    },
+  )
+  assert.equal(run.status, 1)
+  assert.match(run.stderr, /^baton: \[keystone_authtoken\] auth_type is not set/m)
+  assert.doesNotMatch(run.stderr, /hunter2|\n\s+at /)
+})
