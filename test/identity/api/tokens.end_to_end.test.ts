@@ -10,6 +10,7 @@ import { generateKey, MultiFernet } from '@baton/fernet'
 import type { FastifyInstance } from 'fastify'
 import { registerAuthRoutes } from '../../../packages/identity/src/api/auth/index.ts'
 import { registerResourceRoutes } from '../../../packages/identity/src/api/v3/index.ts'
+import { authSettings, createAuthService } from '../../../packages/identity/src/core/auth/index.ts'
 import {
   createTokenService,
   tokenSettings,
@@ -73,13 +74,14 @@ before(async () => {
     clock,
   })
   const tokens = createTokenService({ store, formatter, settings: tokenSettings(config), clock })
+  const auth = createAuthService({ store, tokens, settings: authSettings(config), clock })
   const authenticate = createAuthenticator(tokens)
   const policy = createPolicyEnforcer()
   app = buildIdentityApp({
     config,
     routes: (instance, http) => {
       const ctx = { ...http, config, store, policy, clock, authenticate }
-      registerAuthRoutes(instance, { ...ctx, tokens })
+      registerAuthRoutes(instance, { ...ctx, tokens, auth })
       registerResourceRoutes(instance, ctx)
     },
   })

@@ -189,6 +189,7 @@ export async function createAuthEnv(
         clock: clock.now,
         authenticate,
         tokens,
+        auth,
       }),
   })
   return {
