@@ -2,16 +2,19 @@
  * Assembles a running identity server from its configuration: refuses to start (one actionable
  * line) without a usable key repository or with a database schema that is not current, then
  * wires keys -> token formatter -> token service (composed with its caches in compose_tokens.ts)
- * -> authenticator, policy, and every API area.
+ * -> auth service and request authenticator, policy, and registers every API area (a fastify
+ * plugin each) with the services built here. This is the composition root: nothing under api/
+ * builds a service.
  * @module
  */
 import { type Clock, type Config, loggingOptions, logSettings, systemClock } from '@baton/config'
 import { FernetError, WatchedKeyRepository } from '@baton/fernet'
 import type { FastifyInstance } from 'fastify'
-import { registerAuthRoutes } from '../api/auth/index.ts'
+import { authApi } from '../api/auth/index.ts'
 import type { ApiContext } from '../api/context.ts'
-import { registerResourceRoutes } from '../api/v3/index.ts'
+import { resourceApis } from '../api/v3/index.ts'
 import { createValidationCache } from '../cache/index.ts'
+import { authSettings, createAuthService } from '../core/auth/index.ts'
 import { tokenSettings } from '../core/tokens/index.ts'
 import { ServerNotReady } from '../errors.ts'
 import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
@@ -67,22 +70,20 @@ export async function createIdentityServer(
     // Generation-checked, so writes by other workers and nodes on the database invalidate it.
     validationCache: createValidationCache(),
   })
+
+  // --- The API: services built here, handed to each API area (a fastify plugin) ---
+  const auth = createAuthService({ store, tokens, settings: authSettings(config), clock })
+  const authenticate = createAuthenticator(tokens, callerOf)
   const app = buildIdentityApp({
     config,
     logger: options.logger ?? false,
     routes: (instance, http) => {
-      const ctx: ApiContext = {
-        ...http,
-        config,
-        store,
-        policy,
-        clock,
-        authenticate: createAuthenticator(tokens, callerOf),
-      }
-      registerAuthRoutes(instance, { ...ctx, tokens })
-      registerResourceRoutes(instance, ctx)
+      const ctx: ApiContext = { ...http, config, store, policy, clock, authenticate }
+      instance.register(authApi, { ctx: { ...ctx, tokens, auth } })
+      for (const area of resourceApis) instance.register(area, { ctx })
     },
   })
+  // --- end of the API block ---
   return {
     app,
     async close() {

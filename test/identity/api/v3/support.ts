@@ -34,7 +34,7 @@ export type Called = {
 
 export type Api = {
   readonly app: FastifyInstance
-  /** The (method, path) pairs registerResourceRoutes registered. */
+  /** The (method, path) pairs registerResourceRoutes registered (read after `seed()`). */
   readonly routes: readonly [string, string][]
   readonly store: Store
   readonly env: StoreEnv
@@ -131,7 +131,11 @@ function buildApi(env: StoreEnv, overrides: Record<string, Record<string, string
   })
   const api: Api = {
     app,
-    routes,
+    get routes() {
+      // fastify loads the API areas at ready(): an empty list would let route tables pass vacuously
+      assert.ok(routes.length > 0, 'api.routes read before seed() (routes load at ready)')
+      return routes
+    },
     store: env.store,
     env,
     callers,
@@ -160,7 +164,10 @@ function buildApi(env: StoreEnv, overrides: Record<string, Record<string, string
       }
       return { method, status: res.statusCode, headers: res.headers, body: res.body, json }
     },
-    seed: () => seed(api),
+    seed: async () => {
+      await app.ready()
+      return seed(api)
+    },
   }
   return api
 }

@@ -10,6 +10,10 @@ import { generateKey, MultiFernet } from '@baton/fernet'
 import type { FastifyInstance } from 'fastify'
 import { registerAuthRoutes } from '../../../../packages/identity/src/api/auth/index.ts'
 import { registerResourceRoutes } from '../../../../packages/identity/src/api/v3/index.ts'
+import {
+  authSettings,
+  createAuthService,
+} from '../../../../packages/identity/src/core/auth/index.ts'
 import { tokenSettings } from '../../../../packages/identity/src/core/tokens/index.ts'
 import { buildIdentityApp } from '../../../../packages/identity/src/http/app.ts'
 import { createAuthenticator } from '../../../../packages/identity/src/http/authenticate.ts'
@@ -76,13 +80,14 @@ before(async () => {
     settings: tokenSettings(config),
     clock,
   })
+  const auth = createAuthService({ store, tokens, settings: authSettings(config), clock })
   const authenticate = createAuthenticator(tokens)
   const policy = createPolicyEnforcer()
   app = buildIdentityApp({
     config,
     routes: (instance, http) => {
       const ctx = { ...http, config, store, policy, clock, authenticate }
-      registerAuthRoutes(instance, { ...ctx, tokens })
+      registerAuthRoutes(instance, { ...ctx, tokens, auth })
       registerResourceRoutes(instance, ctx)
     },
   })

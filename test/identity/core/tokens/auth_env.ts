@@ -189,6 +189,7 @@ export async function createAuthEnv(
         clock,
         authenticate,
         tokens,
+        auth,
       }),
   })
   return {

@@ -5,13 +5,14 @@
  * default). HEAD answers as GET without a body.
  * @module
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { domainsForUser, hasDirectSystemRole, projectsForUser } from '../../core/auth/index.ts'
 import type { Caller } from '../../core/caller.ts'
 import { Forbidden } from '../../errors.ts'
 import type { Domain, Project } from '../../store/index.ts'
+import { ok, type Router } from '../router.ts'
 import { requestUrl } from '../v3/route_kit.ts'
-import { type AuthRoutesContext, registerMethodNotAllowed } from './token_routes.ts'
+import type { AuthRoutesContext } from './token_routes.ts'
 
 /** keystone `Project.to_dict()` with its self link (a project of `GET /v3/projects`). */
 function renderProject(base: string, p: Project): Record<string, unknown> {
@@ -44,14 +45,14 @@ function renderDomain(base: string, d: Domain): Record<string, unknown> {
   }
 }
 
-export function registerScopeRoutes(app: FastifyInstance, ctx: AuthRoutesContext): void {
+export function registerScopeRoutes(router: Router, ctx: AuthRoutesContext): void {
   const caller = async (request: FastifyRequest, action: string): Promise<Caller> => {
     const found = await ctx.authenticate(request)
     ctx.policy.enforce(found, action, {})
     return found
   }
 
-  app.get('/v3/auth/catalog', async (request) => {
+  router.route('GET', '/v3/auth/catalog', async (request) => {
     const who = await caller(request, 'identity:get_auth_catalog')
     if (who.projectId === undefined) {
       // Forbidden is a SecurityError: Keystone sends its generic message, not this reason
@@ -59,44 +60,35 @@ export function registerScopeRoutes(app: FastifyInstance, ctx: AuthRoutesContext
         cause: new Error('A project-scoped token is required to produce a service catalog.'),
       })
     }
-    return {
+    return ok({
       catalog: await ctx.tokens.catalog(who.userId, who.projectId),
       links: { self: `${ctx.baseUrl(request)}/v3/auth/catalog` },
-    }
+    })
   })
 
-  app.get('/v3/auth/projects', async (request) => {
+  router.route('GET', '/v3/auth/projects', async (request) => {
     const who = await caller(request, 'identity:get_auth_projects')
     const base = ctx.baseUrl(request)
     const projects = await projectsForUser(ctx.store, who.userId)
-    return {
+    return ok({
       projects: projects.map((p) => renderProject(base, p)),
       links: { next: null, self: requestUrl(ctx, request), previous: null },
-    }
+    })
   })
 
-  app.get('/v3/auth/domains', async (request) => {
+  router.route('GET', '/v3/auth/domains', async (request) => {
     const who = await caller(request, 'identity:get_auth_domains')
     const base = ctx.baseUrl(request)
     const domains = await domainsForUser(ctx.store, who.userId)
-    return {
+    return ok({
       domains: domains.map((d) => renderDomain(base, d)),
       links: { next: null, self: requestUrl(ctx, request), previous: null },
-    }
+    })
   })
 
-  app.get('/v3/auth/system', async (request) => {
+  router.route('GET', '/v3/auth/system', async (request) => {
     const who = await caller(request, 'identity:get_auth_system')
     const system = (await hasDirectSystemRole(ctx.store, who.userId)) ? [{ all: true }] : []
-    return { system, links: { self: `${ctx.baseUrl(request)}/v3/auth/system` } }
+    return ok({ system, links: { self: `${ctx.baseUrl(request)}/v3/auth/system` } })
   })
-
-  for (const url of [
-    '/v3/auth/catalog',
-    '/v3/auth/projects',
-    '/v3/auth/domains',
-    '/v3/auth/system',
-  ]) {
-    registerMethodNotAllowed(app, url, ['POST', 'PUT', 'PATCH', 'DELETE'])
-  }
 }

@@ -9,16 +9,20 @@
  * `identity:check_token` for HEAD (no service role), `identity:revoke_token` for DELETE.
  * @module
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import type { AuthService } from '../../core/auth/index.ts'
 import type { Caller, PolicyTarget } from '../../core/caller.ts'
 import type { TokenModel, TokenService } from '../../core/tokens/index.ts'
-import { MethodNotAllowed } from '../../errors.ts'
 import { headerValue } from '../../http/authenticate.ts'
 import type { ApiContext } from '../context.ts'
+import { created, noContent, type Router } from '../router.ts'
 import { boolFromString, hasQueryArg, queryArg } from './request_args.ts'
 
-export type AuthRoutesContext = ApiContext & { readonly tokens: TokenService }
+/** The API context plus the services the composition root built for this area. */
+export type AuthRoutesContext = ApiContext & {
+  readonly tokens: TokenService
+  readonly auth: AuthService
+}
 
 const SUBJECT = 'x-subject-token'
 
@@ -51,27 +55,24 @@ async function enforceOnSubject(
   return { caller, subject, token }
 }
 
-export function registerTokenRoutes(
-  app: FastifyInstance,
-  ctx: AuthRoutesContext,
-  auth: AuthService,
-): void {
+export function registerTokenRoutes(router: Router, ctx: AuthRoutesContext): void {
   const url = '/v3/auth/tokens'
 
-  app.post(url, async (request, reply) => {
+  router.route('POST', url, async (request) => {
     const body = request.body
     const authData =
       typeof body === 'object' && body !== null && Object.hasOwn(body, 'auth')
         ? (body as Record<string, unknown>).auth
         : undefined
-    const issued = await auth.authenticateForToken(authData)
+    const issued = await ctx.auth.authenticateForToken(authData)
     const rendered = await ctx.tokens.render(issued.model, {
       includeCatalog: !hasQueryArg(request, 'nocatalog'),
     })
-    return reply.code(201).header('X-Subject-Token', issued.token).send(rendered)
+    return { ...created(rendered), headers: { 'X-Subject-Token': issued.token } }
   })
 
-  app.get(url, async (request, reply) => {
+  // HEAD runs this handler too (fastify's HEAD route), under its own policy action
+  router.route('GET', url, async (request) => {
     const action = request.method === 'HEAD' ? 'identity:check_token' : 'identity:validate_token'
     const { subject, token } = await enforceOnSubject(ctx, request, action)
     // Without the header the enforcer had nothing to validate; now Keystone says why.
@@ -79,34 +80,20 @@ export function registerTokenRoutes(
     const rendered = await ctx.tokens.renderJson(model, {
       includeCatalog: !hasQueryArg(request, 'nocatalog'),
     })
-    return reply
-      .code(200)
-      .header('X-Subject-Token', token ?? '')
-      .type('application/json; charset=utf-8')
-      .send(rendered)
+    return {
+      status: 200,
+      body: rendered,
+      headers: {
+        'X-Subject-Token': token ?? '',
+        'content-type': 'application/json; charset=utf-8',
+      },
+    }
   })
 
-  app.delete(url, async (request, reply) => {
+  router.route('DELETE', url, async (request) => {
     const { token } = await enforceOnSubject(ctx, request, 'identity:revoke_token')
     // keystone revoke_token validates again, without the allow_expired window
     await ctx.tokens.revoke(token)
-    return reply.code(204).send()
-  })
-
-  registerMethodNotAllowed(app, url, ['PUT', 'PATCH'])
-}
-
-/** werkzeug answers 405 for a known path and an unknown method. */
-export function registerMethodNotAllowed(
-  app: FastifyInstance,
-  url: string,
-  methods: readonly ('PUT' | 'PATCH' | 'POST' | 'DELETE')[],
-): void {
-  app.route({
-    method: [...methods],
-    url,
-    handler: async () => {
-      throw new MethodNotAllowed()
-    },
+    return noContent()
   })
 }

@@ -28,16 +28,13 @@ import { ValidationError } from '../../errors.ts'
 import { hashPassword } from '../../passwords/index.ts'
 import type { ApplicationCredential } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
+import { created, noContent, ok, type Router } from '../router.ts'
 import {
   authorize,
   bodyMember,
-  created,
-  noContent,
-  ok,
   orNothing,
   param,
   queryArgs,
-  type Router,
   wrapCollection,
   wrapMember,
 } from './route_kit.ts'

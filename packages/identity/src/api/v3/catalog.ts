@@ -29,18 +29,8 @@ import * as schemas from '../../core/resources/schemas.ts'
 import { ValidationError } from '../../errors.ts'
 import type { EndpointInterface, Store } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
-import {
-  authorize,
-  bodyMember,
-  created,
-  noContent,
-  ok,
-  param,
-  queryArgs,
-  type Router,
-  wrapCollection,
-  wrapMember,
-} from './route_kit.ts'
+import { created, noContent, ok, type Router } from '../router.ts'
+import { authorize, bodyMember, param, queryArgs, wrapCollection, wrapMember } from './route_kit.ts'
 
 /** `memberTarget`: the resource declares get_member_from_driver (only endpoints do). */
 type Kind = { one: string; many: string; idParam: string; memberTarget: boolean }

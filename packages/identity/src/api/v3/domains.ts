@@ -16,16 +16,13 @@ import {
 import { validate } from '../../core/resources/schema_validator.ts'
 import { domainCreate, domainUpdate } from '../../core/resources/schemas.ts'
 import type { ApiContext } from '../context.ts'
+import { created, noContent, ok, type Router } from '../router.ts'
 import {
   authorize,
   bodyMember,
-  created,
-  noContent,
-  ok,
   orNothing,
   param,
   queryArgs,
-  type Router,
   wrapCollection,
   wrapMember,
 } from './route_kit.ts'

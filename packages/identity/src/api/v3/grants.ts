@@ -24,15 +24,8 @@ import {
 } from '../../core/resources/grants.ts'
 import type { Actor, GrantTarget } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
-import {
-  authorize,
-  noContent,
-  ok,
-  orNothing,
-  param,
-  type Router,
-  wrapCollection,
-} from './route_kit.ts'
+import { noContent, ok, type Router } from '../router.ts'
+import { authorize, orNothing, param, wrapCollection } from './route_kit.ts'
 
 type Family = 'project' | 'domain' | 'inherit'
 type Spec = {

@@ -25,16 +25,13 @@ import { groupCreate, groupUpdate } from '../../core/resources/schemas.ts'
 import { ValidationError } from '../../errors.ts'
 import { identityOptions } from '../../options.ts'
 import type { ApiContext } from '../context.ts'
+import { created, noContent, ok, type Router } from '../router.ts'
 import {
   authorize,
   bodyMember,
-  created,
-  noContent,
-  ok,
   orNothing,
   param,
   queryArgs,
-  type Router,
   wrapCollection,
   wrapMember,
 } from './route_kit.ts'

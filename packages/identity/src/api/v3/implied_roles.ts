@@ -14,16 +14,8 @@ import {
 import { assignmentOptions } from '../../options.ts'
 import type { Role } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
-import {
-  authorize,
-  baseUrl,
-  created,
-  enforce,
-  noContent,
-  ok,
-  param,
-  type Router,
-} from './route_kit.ts'
+import { created, noContent, ok, type Router } from '../router.ts'
+import { authorize, baseUrl, enforce, param } from './route_kit.ts'
 
 export function registerImpliedRoleRoutes(router: Router, ctx: ApiContext): void {
   const brief = (req: FastifyRequest, role: Role) => ({

@@ -1,6 +1,7 @@
 /**
  * The v3 resource API: every Keystone resource route Baton serves besides /v3/auth/*, with
  * Keystone's paths, bodies, status codes, filters and policy actions.
+ * Grouped into API areas (fastify plugins) registered by the composition root.
  * @example
  * buildIdentityApp({ config, routes: (app, http) =>
  *   registerResourceRoutes(app, { ...http, config, store, policy, clock, authenticate }) })
@@ -8,6 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { ApiContext } from '../context.ts'
+import { apiArea } from '../router.ts'
 import { registerApplicationCredentialRoutes } from './application_credentials.ts'
 import { registerCatalogRoutes } from './catalog.ts'
 import { registerDomainRoutes } from './domains.ts'
@@ -20,33 +22,47 @@ import { registerProjectRoutes } from './projects.ts'
 import { registerRevokeEventRoutes } from './revoke_events.ts'
 import { registerRoleAssignmentRoutes } from './role_assignments.ts'
 import { registerRoleRoutes } from './roles.ts'
-import { Router } from './route_kit.ts'
 import { registerSystemGrantRoutes } from './system_grants.ts'
 import { registerUserLinkRoutes } from './user_links.ts'
 import { registerUserRoutes } from './users.ts'
 
-/** Registers the routes; returns the (method, path) pairs it registered, for tests and docs. */
+/**
+ * The resource API areas, each a fastify plugin owning its paths (and their 405s). The order is
+ * registration order; no path spans two areas.
+ */
+export const resourceApis = [
+  apiArea<ApiContext>('resources', [
+    registerDomainRoutes,
+    registerProjectRoutes,
+    registerProjectTagRoutes,
+  ]),
+  apiArea<ApiContext>('identity', [
+    registerUserRoutes,
+    registerUserLinkRoutes,
+    registerGroupRoutes,
+  ]),
+  apiArea<ApiContext>('application-credentials', [registerApplicationCredentialRoutes]),
+  apiArea<ApiContext>('assignment', [
+    registerRoleRoutes,
+    registerImpliedRoleRoutes,
+    registerGrantRoutes,
+    registerSystemGrantRoutes,
+    registerRoleAssignmentRoutes,
+  ]),
+  apiArea<ApiContext>('catalog', [registerCatalogRoutes]),
+  apiArea<ApiContext>('revocation', [registerRevokeEventRoutes]),
+  apiArea<ApiContext>('fernet-keys', [registerKeyFingerprintRoutes]),
+] as const
+
+/**
+ * Registers every resource area; returns the (method, path) pairs they register (for tests and
+ * docs), filled once the app is ready (fastify loads plugins at `ready()`).
+ */
 export function registerResourceRoutes(
   app: FastifyInstance,
   ctx: ApiContext,
 ): [method: string, url: string][] {
-  const router = new Router(app)
-  registerDomainRoutes(router, ctx)
-  registerProjectRoutes(router, ctx)
-  registerProjectTagRoutes(router, ctx)
-  registerUserRoutes(router, ctx)
-  registerUserLinkRoutes(router, ctx)
-  registerApplicationCredentialRoutes(router, ctx)
-  registerGroupRoutes(router, ctx)
-  registerRoleRoutes(router, ctx)
-  registerImpliedRoleRoutes(router, ctx)
-  registerGrantRoutes(router, ctx)
-  registerSystemGrantRoutes(router, ctx)
-  registerRoleAssignmentRoutes(router, ctx)
-  registerCatalogRoutes(router, ctx)
-  registerRevokeEventRoutes(router, ctx)
-  registerKeyFingerprintRoutes(router, ctx)
-  // werkzeug answers 405 for a known path with another method
-  router.finish()
-  return router.registered()
+  const registered: [string, string][] = []
+  for (const area of resourceApis) app.register(area, { ctx, registered })
+  return registered
 }

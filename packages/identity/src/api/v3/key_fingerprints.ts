@@ -10,7 +10,7 @@ import { Forbidden } from '../../errors.ts'
 import { fernetTokensOptions, tokenOptions } from '../../options.ts'
 import { forbiddenActionMessage } from '../../policy/index.ts'
 import type { ApiContext } from '../context.ts'
-import { ok, type Router } from './route_kit.ts'
+import { ok, type Router } from '../router.ts'
 
 /** The action named in a refusal; Keystone's default policies do not know it. */
 export const LIST_FERNET_KEYS_ACTION = 'baton:list_fernet_keys'

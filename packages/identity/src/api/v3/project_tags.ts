@@ -16,8 +16,9 @@ import {
 import { validate } from '../../core/resources/schema_validator.ts'
 import { projectTagSchema, projectTagsSchema } from '../../core/resources/schemas.ts'
 import type { ApiContext } from '../context.ts'
+import { noContent, ok, type Router } from '../router.ts'
 import { projectTarget } from './projects.ts'
-import { authorize, baseUrl, bodyMember, noContent, ok, param, type Router } from './route_kit.ts'
+import { authorize, baseUrl, bodyMember, param } from './route_kit.ts'
 
 export function registerProjectTagRoutes(router: Router, ctx: ApiContext): void {
   const target = (req: FastifyRequest) => () => projectTarget(ctx, param(req, 'project_id'))

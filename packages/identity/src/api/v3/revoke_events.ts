@@ -8,7 +8,8 @@ import { renderRevocationEvent } from '../../core/resources/revocation.ts'
 import { ValidationError } from '../../errors.ts'
 import { parseIsoTime } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
-import { authorize, baseUrl, ok, queryArgs, type Router } from './route_kit.ts'
+import { ok, type Router } from '../router.ts'
+import { authorize, baseUrl, queryArgs } from './route_kit.ts'
 
 export function registerRevokeEventRoutes(router: Router, ctx: ApiContext): void {
   router.route('GET', '/v3/OS-REVOKE/events', async (req) => {

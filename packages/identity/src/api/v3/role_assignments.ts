@@ -19,8 +19,9 @@ import {
 import { type AssignmentRef, listRoleAssignments } from '../../core/resources/role_assignments.ts'
 import { ValidationError } from '../../errors.ts'
 import type { ApiContext } from '../context.ts'
+import { ok, type Router } from '../router.ts'
 import { assignmentNames, type Names } from './role_assignment_names.ts'
-import { authorize, baseUrl, ok, queryArgs, type Router, wrapCollection } from './route_kit.ts'
+import { authorize, baseUrl, queryArgs, wrapCollection } from './route_kit.ts'
 
 const FILTERS = [
   'group.id',

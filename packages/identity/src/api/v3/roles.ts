@@ -20,16 +20,13 @@ import { roleCreate, roleUpdate } from '../../core/resources/schemas.ts'
 import { ValidationError } from '../../errors.ts'
 import type { Role } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
+import { created, noContent, ok, type Router } from '../router.ts'
 import {
   authorize,
   bodyMember,
-  created,
   enforce,
-  noContent,
-  ok,
   param,
   queryArgs,
-  type Router,
   wrapCollection,
   wrapMember,
 } from './route_kit.ts'

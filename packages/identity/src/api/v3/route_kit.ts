@@ -3,12 +3,12 @@
  * `base_url`/`full_url` links, `wrap_member` / `wrap_collection` envelopes, the policy target
  * (view arguments at the top level, the looked-up entities under `target`, the list filters under
  * `filter_attr`, flattened to dotted keys as `RBACEnforcer.enforce_call` hands them to
- * oslo.policy), request bodies read as `request_body_json.get(key, default)`, and a `Router` that
- * answers 405 for the methods a known path does not take, as werkzeug does.
+ * oslo.policy) and request bodies read as `request_body_json.get(key, default)`. Routes are
+ * registered through ../router.ts.
  * @module
  */
 
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import type { Caller } from '../../core/caller.ts'
 import { isObject } from '../../core/py_values.ts'
 import {
@@ -17,82 +17,8 @@ import {
   parseQuery,
   type QueryArgs,
 } from '../../core/resources/query_filters.ts'
-import { expectingToFind, MethodNotAllowed, NotFound, type ValidationError } from '../../errors.ts'
+import { expectingToFind, NotFound, type ValidationError } from '../../errors.ts'
 import type { ApiContext } from '../context.ts'
-
-export type Result = {
-  readonly status: number
-  readonly body?: unknown
-  readonly headers?: Readonly<Record<string, string>>
-}
-
-export const ok = (body: unknown): Result => ({ status: 200, body })
-export const created = (body: unknown): Result => ({ status: 201, body })
-export const noContent = (): Result => ({ status: 204 })
-
-export type Handler = (request: FastifyRequest) => Promise<Result>
-
-type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
-
-/** Registers routes and remembers which methods each path takes. */
-export class Router {
-  readonly #app: FastifyInstance
-  readonly #methods = new Map<string, Set<Method>>()
-
-  constructor(app: FastifyInstance) {
-    this.#app = app
-  }
-
-  /** `GET` also answers `HEAD` (same status, no body) unless `head` is given separately. */
-  route(method: Method, url: string, handler: Handler, options: { head?: Handler } = {}): void {
-    const seen = this.#methods.get(url) ?? new Set<Method>()
-    seen.add(method)
-    this.#methods.set(url, seen)
-    const run = async (request: FastifyRequest, reply: FastifyReply) =>
-      send(reply, await handler(request))
-    if (method === 'GET' && options.head) {
-      this.#app.route({ method, url, handler: run, exposeHeadRoute: false })
-      const head = options.head
-      this.#app.route({
-        method: 'HEAD',
-        url,
-        handler: async (r, reply) => send(reply, await head(r)),
-      })
-      seen.add('HEAD')
-      return
-    }
-    this.#app.route({ method, url, handler: run })
-  }
-
-  /** Every (method, path) registered with a handler, HEAD only where it has its own. */
-  registered(): [method: string, url: string][] {
-    return [...this.#methods].flatMap(([url, methods]) =>
-      [...methods].map((m) => [m, url] as [string, string]),
-    )
-  }
-
-  /** werkzeug's 405 for every other method on the paths registered so far. */
-  finish(): void {
-    for (const [url, seen] of this.#methods) {
-      const others = METHODS.filter((m) => !seen.has(m))
-      if (others.length === 0) continue
-      this.#app.route({
-        method: others,
-        url,
-        handler: async () => {
-          throw new MethodNotAllowed()
-        },
-      })
-    }
-  }
-}
-
-function send(reply: FastifyReply, result: Result): FastifyReply {
-  reply.code(result.status)
-  for (const [name, value] of Object.entries(result.headers ?? {})) reply.header(name, value)
-  return result.body === undefined ? reply.send() : reply.send(result.body)
-}
 
 export function pathParams(request: FastifyRequest): Record<string, string> {
   return isObject(request.params) ? (request.params as Record<string, string>) : {}

@@ -8,15 +8,8 @@ import { renderGroup, renderRole, renderUser } from '../../core/resources/entiti
 import { checkSystemGrant, createSystemGrant } from '../../core/resources/grants.ts'
 import type { Actor } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
-import {
-  authorize,
-  noContent,
-  ok,
-  orNothing,
-  param,
-  type Router,
-  wrapCollection,
-} from './route_kit.ts'
+import { noContent, ok, type Router } from '../router.ts'
+import { authorize, orNothing, param, wrapCollection } from './route_kit.ts'
 
 export function registerSystemGrantRoutes(router: Router, ctx: ApiContext): void {
   for (const type of ['user', 'group'] as const) {

@@ -19,16 +19,8 @@ import { MethodNotAllowed } from '../../errors.ts'
 import { securityComplianceOptions } from '../../options.ts'
 import { hashPassword } from '../../passwords/index.ts'
 import type { ApiContext } from '../context.ts'
-import {
-  authorize,
-  bodyMember,
-  noContent,
-  ok,
-  param,
-  queryArgs,
-  type Router,
-  wrapCollection,
-} from './route_kit.ts'
+import { noContent, ok, type Router } from '../router.ts'
+import { authorize, bodyMember, param, queryArgs, wrapCollection } from './route_kit.ts'
 import { userTarget } from './users.ts'
 
 export function registerUserLinkRoutes(router: Router, ctx: ApiContext): void {

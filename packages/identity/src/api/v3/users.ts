@@ -24,16 +24,13 @@ import { identityOptions } from '../../options.ts'
 import { hashPassword } from '../../passwords/index.ts'
 import { parseIsoTime, type User } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
+import { created, noContent, ok, type Router } from '../router.ts'
 import {
   authorize,
   bodyMember,
-  created,
-  noContent,
-  ok,
   orNothing,
   param,
   queryArgs,
-  type Router,
   wrapCollection,
   wrapMember,
 } from './route_kit.ts'

@@ -16,8 +16,8 @@ import { ApplicationCredentialNotFound, expectingToFind, Unauthorized } from '..
 import { verifyPassword } from '../../passwords/index.ts'
 import type { ApplicationCredential, Store } from '../../store/index.ts'
 import { contains, get, isObject, text, truthy } from '../py_values.ts'
+import type { AuthContribution, AuthMethodFactory } from './auth_method.ts'
 import type { AuthSettings } from './auth_settings.ts'
-import type { MethodResult } from './method_result.ts'
 import { lookupScopeDomain } from './scope_lookups.ts'
 import { lookupAuthUser } from './user_lookup.ts'
 
@@ -73,7 +73,7 @@ export async function authenticateApplicationCredential(
   deps: ApplicationCredentialDeps,
   payload: unknown,
   credential: ApplicationCredential,
-): Promise<MethodResult> {
+): Promise<AuthContribution> {
   const userInfo = truthy(get(payload, 'id')) ? { id: credential.userId } : get(payload, 'user')
   const { user } = await lookupAuthUser(deps.store, userInfo)
   if (user.id !== credential.userId) throw unauthorized('credential of another user')
@@ -86,5 +86,14 @@ export async function authenticateApplicationCredential(
   if (credential.expiresAt !== null && deps.clock.now() * 1000 >= credential.expiresAt) {
     throw unauthorized('Invalid application credential ID or secret')
   }
-  return { userId: user.id, applicationCredential: credential }
+  return { userId: user.id, applicationCredentialId: credential.id }
 }
+
+/** AuthInfo looked the credential up (it fixes the scope); without one there is nothing to check. */
+export const applicationCredentialMethod: AuthMethodFactory = (deps) => ({
+  name: 'application_credential',
+  async authenticate({ payload, info }) {
+    if (info.applicationCredential === undefined) throw new Unauthorized()
+    return authenticateApplicationCredential(deps, payload, info.applicationCredential)
+  },
+})

@@ -13,17 +13,15 @@ import {
   UserNotFound,
 } from '../../errors.ts'
 import type { Store, User } from '../../store/index.ts'
-import { get, isObject, truthy } from '../py_values.ts'
+import { isObject, truthy } from '../py_values.ts'
 import type { IssuedToken, RequestedScope, TokenService } from '../tokens/index.ts'
-import { authenticateApplicationCredential } from './application_credential_method.ts'
-import { type AuthInfo, createAuthInfo } from './auth_info.ts'
+import { createAuthInfo } from './auth_info.ts'
+import type { AuthContribution, AuthMethod } from './auth_method.ts'
 import { validateIssueTokenAuth } from './auth_schema.ts'
 import type { AuthSettings } from './auth_settings.ts'
 import { defaultScope } from './default_scope.ts'
-import type { MethodResult } from './method_result.ts'
+import { loadAuthMethods } from './method_registry.ts'
 import { satisfiesMfaRules } from './mfa_rules.ts'
-import { authenticatePassword } from './password_method.ts'
-import { authenticateToken } from './token_method.ts'
 
 export interface AuthServiceOptions {
   readonly store: Store
@@ -31,6 +29,8 @@ export interface AuthServiceOptions {
   readonly settings: AuthSettings
   /** Milliseconds since the epoch. */
   readonly clock: Clock
+  /** The methods by name; default: `loadAuthMethods` over `settings.methods`. */
+  readonly methods?: ReadonlyMap<string, AuthMethod>
 }
 
 export interface AuthService {
@@ -42,11 +42,11 @@ export interface AuthService {
 class AuthContext {
   userId: string | undefined
   expiresAt: EpochMs | undefined
-  auditId: string | null = null
+  parentAuditId: string | null = null
   methodNames: string[] = []
   applicationCredentialId: string | null = null
 
-  add(method: string, result: MethodResult): void {
+  add(method: string, result: AuthContribution): void {
     if (this.userId !== undefined && this.userId !== result.userId) {
       throw new Unauthorized(undefined, { cause: new Error('methods disagree on the user') })
     }
@@ -58,36 +58,26 @@ class AuthContext {
           ? result.expiresAt
           : this.expiresAt
     }
-    if (result.auditId !== undefined) this.auditId = result.auditId
+    if (result.parentAuditId !== undefined) this.parentAuditId = result.parentAuditId
     this.methodNames.unshift(method)
-    this.methodNames.push(...(result.methodNames ?? []))
-    if (result.applicationCredential !== undefined) {
-      this.applicationCredentialId = result.applicationCredential.id
+    this.methodNames.push(...(result.carriedMethods ?? []))
+    if (result.applicationCredentialId !== undefined) {
+      this.applicationCredentialId = result.applicationCredentialId
     }
   }
 }
 
 export function createAuthService(options: AuthServiceOptions): AuthService {
-  const { store, tokens, settings, clock } = options
+  const { tokens, settings } = options
+  const methods = options.methods ?? loadAuthMethods(options)
 
-  async function runMethod(method: string, info: AuthInfo, auth: unknown): Promise<MethodResult> {
-    const payload = info.identity[method]
-    switch (method) {
-      case 'password':
-        return authenticatePassword({ store, settings, clock }, payload)
-      case 'token':
-        return authenticateToken({ tokens, settings }, payload, get(auth, 'scope') ?? {})
-      case 'application_credential':
-        if (info.applicationCredential === undefined) throw new Unauthorized()
-        return authenticateApplicationCredential(
-          { store, settings, clock },
-          payload,
-          info.applicationCredential,
-        )
-      default:
-        // enabled in [auth] methods but not implemented by Baton (external, mapped, oauth1...)
-        throw new Unauthorized(undefined, { cause: new Error(`method ${method} not implemented`) })
+  function methodNamed(name: string): AuthMethod {
+    const method = methods.get(name)
+    // AuthInfo already refused methods outside [auth] methods; this is a registry without it
+    if (method === undefined) {
+      throw new Unauthorized(undefined, { cause: new Error(`method ${name} not implemented`) })
     }
+    return method
   }
 
   return {
@@ -99,8 +89,9 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       const info = await createAuthInfo(reads, auth, settings.methods)
 
       const context = new AuthContext()
-      for (const method of info.methodNames) {
-        context.add(method, await runMethod(method, info, auth))
+      for (const name of info.methodNames) {
+        const request = { payload: info.identity[name], auth, info }
+        context.add(name, await methodNamed(name).authenticate(request))
       }
       const userId = context.userId
       if (userId === undefined) {
@@ -125,7 +116,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         methods,
         scope: scope ?? { kind: 'unscoped' },
         expiresAt: context.expiresAt,
-        parentAuditId: context.auditId,
+        parentAuditId: context.parentAuditId,
         appCredId: methods.includes('application_credential')
           ? context.applicationCredentialId
           : null,

@@ -19,8 +19,8 @@ import { verifyPassword } from '../../passwords/index.ts'
 import type { Store, User } from '../../store/index.ts'
 import { verifyUnderLockout } from '../lockout_guard.ts'
 import { contains, get } from '../py_values.ts'
+import type { AuthContribution, AuthMethodFactory } from './auth_method.ts'
 import type { AuthSettings } from './auth_settings.ts'
-import type { MethodResult } from './method_result.ts'
 import { lookupAuthUser } from './user_lookup.ts'
 
 export interface PasswordMethodDeps {
@@ -37,7 +37,7 @@ function optionSet(user: User, name: string): boolean {
 export async function authenticatePassword(
   deps: PasswordMethodDeps,
   payload: unknown,
-): Promise<MethodResult> {
+): Promise<AuthContribution> {
   // UserAuthInfo validates before it learns its METHOD_NAME, hence Keystone's "in None".
   if (!contains(payload, 'user')) throw expectingToFind('user', 'None')
   const userInfo = get(payload, 'user')
@@ -67,3 +67,8 @@ export async function authenticatePassword(
   }
   return { userId: user.id }
 }
+
+export const passwordMethod: AuthMethodFactory = (deps) => ({
+  name: 'password',
+  authenticate: ({ payload }) => authenticatePassword(deps, payload),
+})

@@ -10,8 +10,8 @@
 import { forbiddenAction } from '../../errors.ts'
 import { contains, get } from '../py_values.ts'
 import type { TokenService } from '../tokens/index.ts'
+import type { AuthContribution, AuthMethodFactory } from './auth_method.ts'
 import type { AuthSettings } from './auth_settings.ts'
-import type { MethodResult } from './method_result.ts'
 
 export interface TokenMethodDeps {
   readonly tokens: TokenService
@@ -22,7 +22,7 @@ export async function authenticateToken(
   deps: TokenMethodDeps,
   payload: unknown,
   requestedScope: unknown,
-): Promise<MethodResult> {
+): Promise<AuthContribution> {
   const id = get(payload, 'id')
   const token = await deps.tokens.validate(typeof id === 'string' ? id : undefined)
 
@@ -49,7 +49,12 @@ export async function authenticateToken(
   return {
     userId: token.user.id,
     expiresAt: token.expiresAt,
-    auditId: token.parentAuditId ?? token.auditId,
-    methodNames: token.methods,
+    parentAuditId: token.parentAuditId ?? token.auditId,
+    carriedMethods: token.methods,
   }
 }
+
+export const tokenMethod: AuthMethodFactory = (deps) => ({
+  name: 'token',
+  authenticate: ({ payload, auth }) => authenticateToken(deps, payload, get(auth, 'scope') ?? {}),
+})
