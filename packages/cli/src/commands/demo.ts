@@ -9,7 +9,6 @@ import type { Command } from 'commander'
 import type { TimelineOutput } from '../demo/timeline.ts'
 import type { CliIo } from '../io.ts'
 import { configPath, type ProgramName } from '../local_cloud/plan.ts'
-import { main } from '../main.ts'
 
 const PROGRAMS: readonly ProgramName[] = ['identity', 'compute', 'volume', 'image', 'object']
 
@@ -51,14 +50,20 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
       let doctorStatus = 0
       try {
         second = await runLongJob(without, out)
-        const lines: string[] = []
-        const files = PROGRAMS.flatMap((p) => ['--config-file', configPath(without.plan, p)])
-        doctorStatus = await main(['doctor', ...files], {
-          ...io,
-          out: (l) => lines.push(l),
-          err: (l) => lines.push(l),
+        // the doctor as `baton doctor --config-file ...` runs it (admin from OS_* if set)
+        const { countErrors, renderText } = await import('../doctor/findings.ts')
+        const { adminCredentials } = await import('../doctor/options.ts')
+        const { runDoctor } = await import('../doctor/run_doctor.ts')
+        const admin = adminCredentials({}, io.env)
+        const report = await runDoctor({
+          files: PROGRAMS.map((p) => configPath(without.plan, p)),
+          identityUrl: admin?.authUrl,
+          admin,
+          now: () => io.now(),
+          timeoutMs: 10_000,
         })
-        doctorLines = lines
+        doctorLines = renderText(report)
+        doctorStatus = countErrors(report.findings) > 0 ? 1 : 0
       } finally {
         await without.stop()
         if (flags.keep !== true) removeDemoCloud(without)
@@ -76,7 +81,6 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
         doctorStatus === 1 && doctorLines.some((l) => l.includes('send_service_user_token'))
       if (flags.keep === true) io.out(`Kept: ${withTokens.plan.dataDir} ${without.plan.dataDir}`)
       if (!(firstOk && secondOk && doctorOk)) {
-        // main()'s status is the process's (process.exitCode would be overwritten with 0)
         longJob.error('baton: demo long-job: an outcome was not the expected one (see above)', {
           exitCode: 1,
           code: 'baton.demo.unexpected',

@@ -6,9 +6,9 @@
 import cluster from 'node:cluster'
 import { dirname } from 'node:path'
 import type { Command } from 'commander'
-import { InvalidArgumentError } from 'commander'
 import { withConfigFiles } from '../config_file_option.ts'
 import type { CliIo } from '../io.ts'
+import { parsePort } from '../port_option.ts'
 import { runWorkers } from '../workers.ts'
 import { registerServeCloudCommands } from './serve_cloud.ts'
 import { registerServeEchoCommand } from './serve_echo.ts'
@@ -64,14 +64,6 @@ export function registerServeCommands(program: Command, io: CliIo): void {
   })
   registerServeEchoCommand(serve, io)
   registerServeCloudCommands(serve, io)
-}
-
-export function parsePort(value: string): number {
-  const port = Number(value)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidArgumentError('a port is an integer from 0 to 65535')
-  }
-  return port
 }
 
 /** Workers repeat the supervisor's config warnings; only the supervisor prints them. */

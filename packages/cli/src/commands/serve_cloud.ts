@@ -8,7 +8,7 @@ import type { Command } from 'commander'
 import { withConfigFiles } from '../config_file_option.ts'
 import type { CliIo } from '../io.ts'
 import { DEFAULT_PORTS, SERVICES } from '../local_cloud/plan.ts'
-import { parsePort } from './serve.ts'
+import { parsePort } from '../port_option.ts'
 
 /** The service specs, loaded only when one is served (the cloud package pulls fastify and SQLite). */
 export async function serviceSpecs(): Promise<Readonly<Record<string, ServiceSpec>>> {

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net'
 import type { Command } from 'commander'
 import { withConfigFiles } from '../config_file_option.ts'
 import type { CliIo } from '../io.ts'
-import { parsePort } from './serve.ts'
+import { parsePort } from '../port_option.ts'
 
 /** The identity headers echoed, lower-cased, in keystonemiddleware's order. */
 export const ECHOED_HEADERS = [

@@ -5,12 +5,12 @@
  */
 import { isIP } from 'node:net'
 import { InvalidArgumentError } from 'commander'
+import { parsePort } from '../port_option.ts'
 
+/** As the serve verbs' `--port`, without 0: up prints its URLs before anything listens. */
 export function parseUpPort(value: string): number {
-  const port = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new InvalidArgumentError('a port is an integer from 1 to 65535')
-  }
+  const port = parsePort(value)
+  if (port === 0) throw new InvalidArgumentError('a port is an integer from 1 to 65535')
   return port
 }
 

@@ -44,7 +44,7 @@ export function cachedTokenReads(
       tag = String(++keySetCount)
       keySetTags.set(keys, tag)
     }
-    // A hash, never the token (DESIGN.md); the one-shot `crypto.hash` costs ~1 us.
+    // A hash, never the token itself (secrets stay out of caches); one-shot `crypto.hash`, ~1 us
     return `${tag}:${hash('sha256', token, 'base64url')}`
   }
 
