@@ -14,7 +14,7 @@ import {
 import type { ApplicationCredential, Store } from '../../store/index.ts'
 import { contains, get, truthy } from '../py_values.ts'
 import type { RequestedScope } from '../tokens/index.ts'
-import { lookupApplicationCredential } from './application_credential_method.ts'
+import { lookupApplicationCredential } from './application_credential_lookup.ts'
 import { lookupScopeDomain, lookupScopeProject } from './scope_lookups.ts'
 
 export interface AuthInfo {
