@@ -21,4 +21,6 @@ export {
   serviceGroups,
 } from './kit/service_app.ts'
 export { objectService, swiftConstraints } from './object/index.ts'
+export { serviceSpecs } from './service_specs.ts'
+export * from './services.ts'
 export { volumeOptions, volumeService } from './volume/index.ts'

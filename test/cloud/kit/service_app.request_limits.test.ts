@@ -16,6 +16,8 @@ import { slowBodyClient } from '../../interop/slow_clients.ts'
 const probe: ServiceSpec = {
   name: 'probe',
   defaultPort: 0,
+  catalog: { type: 'probe', name: 'probe', description: 'Probe', path: '' },
+  serviceUser: 'probe',
   groups: [],
   migrations: [],
   callsNextHop: false,

@@ -9,9 +9,9 @@
 import type { CheckedEntry, ConfigCheck, OptionGroup } from '@baton/config'
 import { type Command, Option } from 'commander'
 import type { CliIo } from '../io.ts'
+import { PROGRAMS, type ProgramName } from '../local_cloud/plan.ts'
 
-const SERVICES = ['identity', 'compute', 'volume', 'image', 'object'] as const
-type Service = (typeof SERVICES)[number]
+type Service = ProgramName
 
 type CheckFlags = { configFile: string[]; service: Service; format: 'text' | 'json' }
 
@@ -34,7 +34,7 @@ export function registerConfigCommands(program: Command, io: CliIo): void {
     )
     .addOption(
       new Option('--service <name>', 'the program that reads the files')
-        .choices([...SERVICES])
+        .choices([...PROGRAMS])
         .default('identity'),
     )
     .addOption(
@@ -66,14 +66,10 @@ export function registerConfigCommands(program: Command, io: CliIo): void {
 
 async function groupsOf(service: Service): Promise<readonly OptionGroup[]> {
   if (service === 'identity') return (await import('@baton/identity')).identityOptionGroups
-  const cloud = await import('@baton/cloud')
-  const specs = {
-    compute: cloud.computeService,
-    volume: cloud.volumeService,
-    image: cloud.imageService,
-    object: cloud.objectService,
-  }
-  return cloud.serviceGroups(specs[service])
+  const { serviceGroups, serviceSpecs } = await import('@baton/cloud')
+  const spec = serviceSpecs.find((s) => s.name === service)
+  if (spec === undefined) throw new Error(`no service spec for ${service}`)
+  return serviceGroups(spec)
 }
 
 function render(result: ConfigCheck, service: Service): string[] {

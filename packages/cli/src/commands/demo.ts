@@ -8,9 +8,7 @@
 import type { Command } from 'commander'
 import type { TimelineOutput } from '../demo/timeline.ts'
 import type { CliIo } from '../io.ts'
-import { configPath, type ProgramName } from '../local_cloud/plan.ts'
-
-const PROGRAMS: readonly ProgramName[] = ['identity', 'compute', 'volume', 'image', 'object']
+import { configPath, PROGRAMS } from '../local_cloud/plan.ts'
 
 export function registerDemoCommands(program: Command, io: CliIo): void {
   const demo = program.command('demo').description('tell a story on a throw-away local cloud')

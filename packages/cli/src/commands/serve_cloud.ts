@@ -12,13 +12,8 @@ import { parsePort } from '../port_option.ts'
 
 /** The service specs, loaded only when one is served (the cloud package pulls fastify and SQLite). */
 export async function serviceSpecs(): Promise<Readonly<Record<string, ServiceSpec>>> {
-  const cloud = await import('@baton/cloud')
-  return {
-    compute: cloud.computeService,
-    volume: cloud.volumeService,
-    image: cloud.imageService,
-    object: cloud.objectService,
-  }
+  const { serviceSpecs } = await import('@baton/cloud')
+  return Object.fromEntries(serviceSpecs.map((spec) => [spec.name, spec]))
 }
 
 type Flags = { configFile: string[]; host?: string; port?: number }

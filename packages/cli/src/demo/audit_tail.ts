@@ -5,6 +5,7 @@
  * @module
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
+import { serviceFacts } from '@baton/cloud/services'
 
 type AuditLine = {
   time: string
@@ -23,12 +24,10 @@ type AuditLine = {
 
 export type TimedEvent = { readonly time: number; readonly text: string }
 
-const TARGET_NAMES: Readonly<Record<string, string>> = {
-  volumev3: 'volume',
-  image: 'image',
-  'object-store': 'object',
-  compute: 'compute',
-}
+/** The service each catalog type names (audit lines give the next hop by its catalog type). */
+const TARGET_NAMES: ReadonlyMap<string, string> = new Map(
+  serviceFacts.map((facts) => [facts.catalog.type, facts.name]),
+)
 
 export class AuditTail {
   readonly #file: string
@@ -84,7 +83,7 @@ export class AuditTail {
 
   #describe(line: AuditLine): string | undefined {
     if (line.direction === 'sent') {
-      const target = TARGET_NAMES[line.target ?? ''] ?? line.target ?? '?'
+      const target = TARGET_NAMES.get(line.target ?? '') ?? line.target ?? '?'
       const hop = `${line.service} -> ${target}`
       if (line.outcome === 'error')
         return this.#once(`fail ${hop}`, `${hop} FAILED: ${line.detail ?? line.status}`)

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CliIo } from '../io.ts'
 import { adminApi, ensure, type Json, passwordLogin } from '../local_cloud/identity_admin.ts'
-import { type CloudPlan, SERVICE_INFO, SERVICES, urlOf } from '../local_cloud/plan.ts'
+import { type CloudPlan, SERVICE_FACTS, SERVICES, urlOf } from '../local_cloud/plan.ts'
 import { choosePorts } from '../local_cloud/ports.ts'
 import { type LocalCloud, startLocalCloud } from '../local_cloud/start_cloud.ts'
 import { AuditTail } from './audit_tail.ts'
@@ -94,7 +94,8 @@ export async function runLongJob(cloud: LocalCloud, out: TimelineOutput): Promis
   await admin('PUT', `/projects/${projectId}/users/${userId}/roles/${member}`)
   const serviceUsers = new Map<string, string>()
   for (const service of SERVICES) {
-    const found = (await admin('GET', `/users?name=${SERVICE_INFO[service].user}`)).users as Json[]
+    const found = (await admin('GET', `/users?name=${SERVICE_FACTS[service].serviceUser}`))
+      .users as Json[]
     if (found[0] !== undefined) serviceUsers.set(String(found[0].id), service)
   }
   const login = () => passwordLogin(identityUrl, 'demo', DEMO_PASSWORD, 'demo')

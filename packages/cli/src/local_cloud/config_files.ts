@@ -13,10 +13,15 @@ import { join } from 'node:path'
 import { type IniDocument, parseIni } from '@baton/config'
 import { CliError, CliErrorCode } from '../errors.ts'
 import { renderConfig } from './config_render.ts'
-import { type CloudPlan, configPath, type ProgramName, SERVICES, type ServiceName } from './plan.ts'
+import {
+  type CloudPlan,
+  configPath,
+  PROGRAMS,
+  type ProgramName,
+  SERVICES,
+  type ServiceName,
+} from './plan.ts'
 import type { CloudSecrets } from './secrets.ts'
-
-export const PROGRAMS: readonly ProgramName[] = ['identity', ...SERVICES]
 
 const HEADER = /^# Written by baton up \(check ([0-9a-f]{16})\)/
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from 'node:path'
-import { type CloudPlan, type ProgramName, SERVICE_INFO, type ServiceName, urlOf } from './plan.ts'
+import { type CloudPlan, type ProgramName, SERVICE_FACTS, type ServiceName, urlOf } from './plan.ts'
 import type { CloudSecrets } from './secrets.ts'
 
 export function renderConfig(plan: CloudPlan, secrets: CloudSecrets, program: ProgramName): string {
@@ -35,7 +35,7 @@ function identityConfig(plan: CloudPlan): string[] {
 }
 
 function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceName): string[] {
-  const user = SERVICE_INFO[service].user
+  const user = SERVICE_FACTS[service].serviceUser
   const credentials = [
     `auth_url = ${urlOf(plan, 'identity')}/v3`,
     `username = ${user}`,
@@ -65,8 +65,8 @@ function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceN
     'service_token_roles = service',
     'service_token_roles_required = true',
     '',
-    // the object store is the end of the chain: it calls no one, so it sends no service token
-    ...(service === 'object'
+    // the end of the chain (the object store) calls no one, so it sends no service token
+    ...(SERVICE_FACTS[service].callsNextHop === false
       ? []
       : [
           '[service_user]',

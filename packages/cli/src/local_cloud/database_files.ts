@@ -8,7 +8,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { CliError, CliErrorCode } from '../errors.ts'
-import { type ProgramName, SERVICES } from './plan.ts'
+import { PROGRAMS, type ProgramName } from './plan.ts'
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
 
@@ -50,7 +50,7 @@ function headerProblem(file: string): string | undefined {
 
 /** Throws `BATON_CLI_DATABASE_CORRUPT` for the first database file that is not SQLite. */
 export function checkDatabaseFiles(dataDir: string): void {
-  for (const program of ['identity', ...SERVICES] as const) {
+  for (const program of PROGRAMS) {
     const file = databasePath(dataDir, program)
     if (!existsSync(file)) continue
     const problem = headerProblem(file)

@@ -1,57 +1,31 @@
 /**
- * What a local cloud is made of: the data directory layout, the five programs with their OpenStack
- * ports, catalog types and service users, and the settings `baton up` and `baton demo` vary (token
- * lifetime, allow_expired window, copy throttle, whether senders send service tokens).
+ * What a local cloud is made of: the data directory layout, the five programs (identity and the
+ * reference services, whose ports, catalog entries and service users `@baton/cloud/services` owns:
+ * a light entry, so `baton --help` can name them without loading the services), and the settings
+ * `baton up` and `baton demo` vary (token lifetime, allow_expired window, copy throttle, whether
+ * senders send service tokens).
  * @module
  */
 import { join } from 'node:path'
+import { type ServiceFacts, type ServiceName, serviceFacts } from '@baton/cloud/services'
 
-export const SERVICES = ['compute', 'volume', 'image', 'object'] as const
-export type ServiceName = (typeof SERVICES)[number]
+/** The reference services in the delegation chain's order, as `@baton/cloud` lists them. */
+export const SERVICES: readonly ServiceName[] = serviceFacts.map((facts) => facts.name)
+export type { ServiceName }
 export type ProgramName = 'identity' | ServiceName
+/** The programs of a local cloud: identity, then the services. */
+export const PROGRAMS: readonly ProgramName[] = ['identity', ...SERVICES]
 
-/** OpenStack's usual ports, used when free. */
-export const DEFAULT_PORTS: Readonly<Record<ProgramName, number>> = {
-  identity: 5000,
-  compute: 8774,
-  volume: 8776,
-  image: 9292,
-  object: 8080,
-}
+/** Default port, catalog entry and service user of each service, by name. */
+export const SERVICE_FACTS = Object.fromEntries(
+  serviceFacts.map((facts) => [facts.name, facts]),
+) as Readonly<Record<ServiceName, ServiceFacts>>
 
-type ServiceInfo = {
-  readonly user: string
-  readonly type: string
-  readonly serviceName: string
-  readonly description: string
-  readonly path: string
-}
-
-/** Catalog entry and service user of each service (the users real deployments use). */
-export const SERVICE_INFO: Readonly<Record<ServiceName, ServiceInfo>> = {
-  compute: {
-    user: 'nova',
-    type: 'compute',
-    serviceName: 'nova',
-    description: 'Compute',
-    path: '/v2.1',
-  },
-  volume: {
-    user: 'cinder',
-    type: 'volumev3',
-    serviceName: 'cinderv3',
-    description: 'Block Storage',
-    path: '/v3/%(project_id)s',
-  },
-  image: { user: 'glance', type: 'image', serviceName: 'glance', description: 'Image', path: '' },
-  object: {
-    user: 'swift',
-    type: 'object-store',
-    serviceName: 'swift',
-    description: 'Object Storage',
-    path: '/v1/AUTH_%(project_id)s',
-  },
-}
+/** OpenStack's usual ports, used when free (identity first, then the services in chain order). */
+export const DEFAULT_PORTS = Object.fromEntries([
+  ['identity', 5000],
+  ...serviceFacts.map((facts) => [facts.name, facts.defaultPort] as const),
+]) as Readonly<Record<ProgramName, number>>
 
 export type CloudPlan = {
   readonly dataDir: string

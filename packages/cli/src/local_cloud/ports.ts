@@ -7,9 +7,8 @@
  */
 import { createServer } from 'node:net'
 import { CliError, CliErrorCode } from '../errors.ts'
-import { DEFAULT_PORTS, type ProgramName } from './plan.ts'
+import { DEFAULT_PORTS, PROGRAMS, type ProgramName } from './plan.ts'
 
-const PROGRAMS = Object.keys(DEFAULT_PORTS) as ProgramName[]
 /** How far above a busy default port to look before taking any free port. */
 const NEARBY = 20
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { adminApi, ensure, type Json } from './identity_admin.ts'
-import { type CloudPlan, SERVICE_INFO, SERVICES, urlOf } from './plan.ts'
+import { type CloudPlan, SERVICE_FACTS, SERVICES, urlOf } from './plan.ts'
 import type { CloudSecrets } from './secrets.ts'
 
 export async function provisionCloud(
@@ -22,14 +22,14 @@ export async function provisionCloud(
   })
   const role = await ensure(api, 'roles', 'role', 'name=service', { name: 'service' })
   for (const service of SERVICES) {
-    const info = SERVICE_INFO[service]
-    const password = secrets.users[info.user] ?? ''
-    const query = `name=${info.user}&domain_id=default`
+    const { serviceUser, catalog } = SERVICE_FACTS[service]
+    const password = secrets.users[serviceUser] ?? ''
+    const query = `name=${serviceUser}&domain_id=default`
     const existing = ((await api('GET', `/users?${query}`)).users as Json[] | undefined)?.[0]
     const userId =
       existing === undefined
         ? await ensure(api, 'users', 'user', query, {
-            name: info.user,
+            name: serviceUser,
             password,
             domain_id: 'default',
             default_project_id: project,
@@ -39,12 +39,12 @@ export async function provisionCloud(
       await api('PATCH', `/users/${userId}`, { user: { password } })
     }
     await api('PUT', `/projects/${project}/users/${userId}/roles/${role}`)
-    const serviceId = await ensure(api, 'services', 'service', `type=${info.type}`, {
-      type: info.type,
-      name: info.serviceName,
-      description: info.description,
+    const serviceId = await ensure(api, 'services', 'service', `type=${catalog.type}`, {
+      type: catalog.type,
+      name: catalog.name,
+      description: catalog.description,
     })
-    const url = `${urlOf(plan, service)}${info.path}`
+    const url = `${urlOf(plan, service)}${catalog.path}`
     const endpoints = (await api('GET', `/endpoints?service_id=${serviceId}`)).endpoints as Json[]
     for (const iface of ['public', 'internal']) {
       const existing = endpoints.find((e) => e.interface === iface)

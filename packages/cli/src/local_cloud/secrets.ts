@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CliError, CliErrorCode } from '../errors.ts'
-import { SERVICE_INFO, SERVICES } from './plan.ts'
+import { SERVICE_FACTS, SERVICES } from './plan.ts'
 
 export type CloudSecrets = {
   readonly admin: string
@@ -53,7 +53,7 @@ export function readSecrets(dataDir: string): CloudSecrets | undefined {
   ) as Record<string, unknown>
   const missing = [
     ...(typeof record.admin === 'string' && record.admin !== '' ? [] : ['admin']),
-    ...SERVICES.map((s) => SERVICE_INFO[s].user).filter(
+    ...SERVICES.map((s) => SERVICE_FACTS[s].serviceUser).filter(
       (user) => typeof users[user] !== 'string' || users[user] === '',
     ),
   ]
@@ -66,7 +66,7 @@ export function createSecrets(dataDir: string): CloudSecrets {
   const file = join(dataDir, 'secrets.json')
   const legacy = join(dataDir, 'admin-password')
   const admin = existsSync(legacy) ? readFileSync(legacy, 'utf8').trim() : password()
-  const users = Object.fromEntries(SERVICES.map((s) => [SERVICE_INFO[s].user, password()]))
+  const users = Object.fromEntries(SERVICES.map((s) => [SERVICE_FACTS[s].serviceUser, password()]))
   const secrets: CloudSecrets = { admin: admin === '' ? password() : admin, users }
   writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 })
   if (!existsSync(legacy) || admin === '') {

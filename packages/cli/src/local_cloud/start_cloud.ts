@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import type { CliIo } from '../io.ts'
 import { type ConfigState, inspectConfigs, writeCloudConfigs } from './config_files.ts'
 import { checkDatabaseFiles } from './database_files.ts'
-import { type CloudPlan, type ProgramName, SERVICE_INFO, SERVICES, urlOf } from './plan.ts'
+import { type CloudPlan, type ProgramName, SERVICE_FACTS, SERVICES, urlOf } from './plan.ts'
 import { prepareIdentity, syncIdentityDatabase } from './prepare_identity.ts'
 import {
   type Program,
@@ -40,7 +40,8 @@ export type StartOptions = {
   readonly configs?: Record<ProgramName, ConfigState>
 }
 
-const START_ORDER: readonly ProgramName[] = ['object', 'image', 'volume', 'compute']
+/** The end of the delegation chain first, so each service's next hop is up before it. */
+const START_ORDER: readonly ProgramName[] = [...SERVICES].reverse()
 
 export async function startLocalCloud(
   plan: CloudPlan,
@@ -84,7 +85,7 @@ export async function startLocalCloud(
     await start('identity')
     checkpoint()
     await provisionCloud(plan, secrets, existing === undefined)
-    const users = SERVICES.map((s) => SERVICE_INFO[s].user).join(', ')
+    const users = SERVICES.map((s) => SERVICE_FACTS[s].serviceUser).join(', ')
     progress(`provisioned the service users (${users}) and the catalog`)
     for (const name of START_ORDER) await start(name)
   } catch (error) {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path'
 import type { CliIo } from '../io.ts'
-import { SERVICE_INFO, SERVICES, urlOf } from './plan.ts'
+import { PROGRAMS, SERVICE_FACTS, SERVICES, urlOf } from './plan.ts'
 import type { LocalCloud } from './start_cloud.ts'
 
 export function printUsage(io: CliIo, cloud: LocalCloud, firstRun: boolean): void {
@@ -15,7 +15,9 @@ export function printUsage(io: CliIo, cloud: LocalCloud, firstRun: boolean): voi
   io.out('')
   io.out(`  identity  ${identityUrl}/v3`)
   for (const service of SERVICES) {
-    io.out(`  ${service.padEnd(8)}  ${urlOf(plan, service)}   (${SERVICE_INFO[service].type})`)
+    io.out(
+      `  ${service.padEnd(8)}  ${urlOf(plan, service)}   (${SERVICE_FACTS[service].catalog.type})`,
+    )
   }
   io.out('')
   io.out('Use it with openstackclient:')
@@ -41,7 +43,7 @@ export function printUsage(io: CliIo, cloud: LocalCloud, firstRun: boolean): voi
   )
   io.out(`Audit:   ${join(plan.dataDir, 'logs', 'audit.log')}   (one JSON line per delegated call)`)
   io.out(
-    `Check:   npx baton doctor ${['identity', ...SERVICES].map((p) => `--config-file ${join(plan.dataDir, `${p}.conf`)}`).join(' ')}`,
+    `Check:   npx baton doctor ${PROGRAMS.map((p) => `--config-file ${join(plan.dataDir, `${p}.conf`)}`).join(' ')}`,
   )
   io.out(`Keys:    npx baton keys status --config-file ${join(plan.dataDir, 'identity.conf')}`)
   io.out('Ctrl-C stops everything.')

@@ -6,6 +6,7 @@
  * @module
  */
 import type { ServiceSpec } from '../kit/service_app.ts'
+import { computeFacts } from '../services.ts'
 import { baseUrl } from '../volume/routes.ts'
 import { BOOT_JOB, bootJob } from './boot_job.ts'
 import { computeOptions } from './options.ts'
@@ -17,8 +18,7 @@ import { VolumeApi } from './volume_api.ts'
 const VERSION_PATHS = new Set(['/', '/v2.1', '/v2.1/'])
 
 export const computeService: ServiceSpec = {
-  name: 'compute',
-  defaultPort: 8774,
+  ...computeFacts,
   groups: [computeOptions],
   migrations: COMPUTE_MIGRATIONS,
   isPublic: (method, path) => (method === 'GET' || method === 'HEAD') && VERSION_PATHS.has(path),

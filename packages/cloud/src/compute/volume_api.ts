@@ -7,8 +7,9 @@
 import type { Delegation } from '../kit/delegation.ts'
 import { statusOf } from '../kit/hop_failure.ts'
 import type { ServiceContext } from '../kit/service_app.ts'
+import { volumeFacts } from '../services.ts'
 
-const VOLUME = 'volumev3'
+const VOLUME = volumeFacts.catalog.type
 const HEADERS = { 'OpenStack-API-Version': 'volume 3.0', Accept: 'application/json' }
 
 export type VolumeView = {

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ServiceSpec } from '../kit/service_app.ts'
+import { imageFacts } from '../services.ts'
 import { IMAGE_MIGRATIONS } from './model.ts'
 import { ObjectHop } from './object_hop.ts'
 import { imageOptions } from './options.ts'
@@ -14,8 +15,7 @@ import { registerImageRoutes } from './routes.ts'
 export { imageOptions } from './options.ts'
 
 export const imageService: ServiceSpec = {
-  name: 'image',
-  defaultPort: 9292,
+  ...imageFacts,
   groups: [imageOptions],
   migrations: IMAGE_MIGRATIONS,
   isPublic: (method, path) =>

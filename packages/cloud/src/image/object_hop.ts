@@ -11,10 +11,11 @@ import type { Delegation } from '../kit/delegation.ts'
 import { TooLarge, UpstreamFailure } from '../kit/errors.ts'
 import type { ServiceContext } from '../kit/service_app.ts'
 import type { HopResponse } from '../kit/stream_http.ts'
+import { objectFacts } from '../services.ts'
 import type { Image } from './model.ts'
 import type { UploadResult } from './repository.ts'
 
-const OBJECT_STORE = 'object-store'
+const OBJECT_STORE = objectFacts.catalog.type
 
 type HopRequest = {
   readonly headers?: Record<string, string>

@@ -39,6 +39,7 @@ import {
   type RequestIdentity,
 } from '@baton/middleware'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import type { ServiceFacts } from '../services.ts'
 import { type AuditLog, auditIdentity, openAuditLog } from './audit.ts'
 import { openServiceDatabase, type ServiceDatabase } from './database.ts'
 import { type Delegation, delegationOf, NextHop } from './delegation.ts'
@@ -46,14 +47,10 @@ import { BadRequest, CloudConfigError, CloudError } from './errors.ts'
 import { JOBS_MIGRATION, JobRunner } from './jobs.ts'
 import { auditOptions, serviceDefaultOptions } from './options.ts'
 
-export type ServiceSpec = {
-  /** compute, volume, image, object. */
-  readonly name: string
-  readonly defaultPort: number
+/** A reference service: its facts (name, default port, catalog entry, service user) and its code. */
+export type ServiceSpec = ServiceFacts & {
   readonly groups: readonly OptionGroup[]
   readonly migrations: readonly string[]
-  /** False for the end of the chain (the object store): it calls no other service. */
-  readonly callsNextHop?: boolean
   /** Routes answered without a token (version discovery). */
   isPublic?(method: string, path: string): boolean
   register(app: FastifyInstance, ctx: ServiceContext): void | Promise<void>

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ServiceSpec } from '../kit/service_app.ts'
+import { objectFacts } from '../services.ts'
 import { swiftConstraints } from './options.ts'
 import { registerObjectRoutes } from './routes.ts'
 import { OBJECT_MIGRATIONS, ObjectStore } from './store.ts'
@@ -12,9 +13,7 @@ import { OBJECT_MIGRATIONS, ObjectStore } from './store.ts'
 export { swiftConstraints } from './options.ts'
 
 export const objectService: ServiceSpec = {
-  name: 'object',
-  defaultPort: 8080,
-  callsNextHop: false,
+  ...objectFacts,
   groups: [swiftConstraints],
   migrations: OBJECT_MIGRATIONS,
   isPublic: (method, path) =>

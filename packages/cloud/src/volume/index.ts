@@ -6,6 +6,7 @@
  * @module
  */
 import type { ServiceSpec } from '../kit/service_app.ts'
+import { volumeFacts } from '../services.ts'
 import { CREATE_JOB, createJob } from './create_job.ts'
 import { volumeOptions } from './options.ts'
 import { baseUrl, registerVolumeRoutes } from './routes.ts'
@@ -15,8 +16,7 @@ import { versionDocument } from './views.ts'
 const VERSION_PATHS = new Set(['/', '/v3', '/v3/'])
 
 export const volumeService: ServiceSpec = {
-  name: 'volume',
-  defaultPort: 8776,
+  ...volumeFacts,
   groups: [volumeOptions],
   migrations: VOLUME_MIGRATIONS,
   isPublic: (method, path) => (method === 'GET' || method === 'HEAD') && VERSION_PATHS.has(path),
