@@ -8,8 +8,7 @@ import type { Config, GroupValues } from '@baton/config'
 import { ConfigurationError } from './errors.ts'
 import { ApplicationCredentialAuth, PasswordAuth, TokenAuth } from './identity_methods.ts'
 import { type authPluginOptions, SERVICE_USER_GROUP, serviceUserGroup } from './options.ts'
-import type { IdentityPlugin } from './plugin.ts'
-import type { SessionLogger, SessionOptions } from './session.ts'
+import type { IdentityPlugin, SessionLogger, SessionOptions } from './session.ts'
 
 export type AuthPluginValues = GroupValues<typeof authPluginOptions>
 

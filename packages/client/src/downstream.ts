@@ -6,7 +6,7 @@
  * @module
  */
 import type { AccessInfo } from './access_info.ts'
-import type { AuthPlugin } from './plugin.ts'
+import type { AuthPlugin } from './session.ts'
 import { Session, type SessionOptions } from './session.ts'
 import { AccessInfoAuth, ServiceTokenAuthWrapper, StaticTokenAuth } from './static_plugins.ts'
 

@@ -10,8 +10,7 @@ import { AccessInfo } from './access_info.ts'
 import { type EndpointFilter, endpointFromCatalog } from './catalog.ts'
 import { discoverV3 } from './discovery.ts'
 import { ConfigurationError, InvalidResponse, InvalidTokenBody } from './errors.ts'
-import type { IdentityPlugin } from './plugin.ts'
-import type { Session } from './session.ts'
+import type { IdentityPlugin, Session } from './session.ts'
 
 /** keystoneauth `BaseIdentityPlugin.MIN_TOKEN_LIFE_SECONDS`. */
 export const MIN_TOKEN_LIFE_SECONDS = 120

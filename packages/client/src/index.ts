@@ -64,7 +64,7 @@ export {
   MIN_TOKEN_LIFE_SECONDS,
 } from './identity_plugin.ts'
 export { authPluginOptions, SERVICE_USER_GROUP, serviceUserGroup } from './options.ts'
-export type { AuthPlugin, IdentityPlugin } from './plugin.ts'
+export type { AuthPlugin, IdentityPlugin } from './session.ts'
 export {
   type ClientResponse,
   type RequestOptions,

@@ -6,10 +6,29 @@
  * @module
  */
 import { type Clock, systemClock } from '@baton/config'
+import type { AccessInfo } from './access_info.ts'
 import type { EndpointFilter } from './catalog.ts'
 import { AuthorizationFailure, EndpointNotFound, httpErrorFor, InvalidResponse } from './errors.ts'
 import { type RawResponse, sendWithRetries } from './http_send.ts'
-import type { AuthPlugin } from './plugin.ts'
+
+/*
+ * The plugin contracts a Session talks to (keystoneauth `BaseAuthPlugin` / `BaseIdentityPlugin`),
+ * beside the Session they are handed: each takes the other, so they live in one module.
+ */
+
+export interface AuthPlugin {
+  /** Headers to authenticate a request (X-Auth-Token, maybe X-Service-Token); null = no auth available. */
+  getHeaders(session: Session): Promise<Record<string, string> | null>
+  /** Drop cached credentials; true when something was dropped (so a retry is worthwhile). */
+  invalidate(): boolean
+  /** The endpoint for a filter, from this plugin's catalog; undefined when none matches. */
+  getEndpoint(session: Session, filter: EndpointFilter): Promise<string | undefined>
+}
+
+/** A plugin that authenticates against identity itself and can say who it is. */
+export interface IdentityPlugin extends AuthPlugin {
+  getAccess(session: Session): Promise<AccessInfo>
+}
 
 export type SessionLogger = { debug?(msg: string): void; warn?(msg: string): void }
 

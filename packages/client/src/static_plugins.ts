@@ -8,8 +8,7 @@
 import type { AccessInfo } from './access_info.ts'
 import { type EndpointFilter, endpointFromCatalog } from './catalog.ts'
 import { ConfigurationError } from './errors.ts'
-import type { AuthPlugin } from './plugin.ts'
-import type { Session } from './session.ts'
+import type { AuthPlugin, Session } from './session.ts'
 
 export const SERVICE_TOKEN_HEADER = 'X-Service-Token'
 

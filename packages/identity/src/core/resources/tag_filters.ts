@@ -27,9 +27,9 @@ export async function projectIdsByTags(
   let filtered: string[] = []
   if (tags !== undefined) filtered = await ids({ tags: tags.split(',') })
   if (tagsAny !== undefined) {
-    let any = await ids({ tagsAny: tagsAny.split(',') })
-    if (tags !== undefined) any = any.filter((id) => filtered.includes(id))
-    filtered = any
+    let anyTagged = await ids({ tagsAny: tagsAny.split(',') })
+    if (tags !== undefined) anyTagged = anyTagged.filter((id) => filtered.includes(id))
+    filtered = anyTagged
   }
   if (notTags !== undefined) {
     const blacklist = await ids({ tags: notTags.split(',') })
