@@ -167,6 +167,7 @@ export class ImpliedRoleNotFound extends NotFound {}
 export class RoleAssignmentNotFound extends NotFound {}
 export class ServiceNotFound extends NotFound {}
 export class EndpointNotFound extends NotFound {}
+export class EndpointGroupNotFound extends NotFound {}
 export class RegionNotFound extends NotFound {}
 export class ApplicationCredentialNotFound extends NotFound {}
 

@@ -84,6 +84,37 @@ function writeSteps(ids: Awaited<ReturnType<typeof seedBasics>>): Step[] {
         }),
     ],
     ['catalog.updateEndpoint', (s) => s.catalog.updateEndpoint('e1', { url: 'http://y' })],
+    [
+      'endpointFilter.createEndpointGroup',
+      (s) =>
+        s.endpointFilter.createEndpointGroup({
+          id: 'eg1',
+          name: 'eg1',
+          description: null,
+          filters: { interface: 'public' },
+        }),
+    ],
+    [
+      'endpointFilter.updateEndpointGroup',
+      (s) => s.endpointFilter.updateEndpointGroup('eg1', { filters: { service_id: 's1' } }),
+    ],
+    [
+      'endpointFilter.addEndpointGroupToProject',
+      (s) => s.endpointFilter.addEndpointGroupToProject('eg1', ids.project.id),
+    ],
+    [
+      'endpointFilter.removeEndpointGroupFromProject',
+      (s) => s.endpointFilter.removeEndpointGroupFromProject('eg1', ids.project.id),
+    ],
+    ['endpointFilter.deleteEndpointGroup', (s) => s.endpointFilter.deleteEndpointGroup('eg1')],
+    [
+      'endpointFilter.addEndpointToProject',
+      (s) => s.endpointFilter.addEndpointToProject('e1', ids.project.id),
+    ],
+    [
+      'endpointFilter.removeEndpointFromProject',
+      (s) => s.endpointFilter.removeEndpointFromProject('e1', ids.project.id),
+    ],
     ['catalog.deleteEndpoint', (s) => s.catalog.deleteEndpoint('e1')],
     ['catalog.deleteRegion', (s) => s.catalog.deleteRegion('RegionOne')],
     ['catalog.deleteService', (s) => s.catalog.deleteService('s1')],

@@ -14,6 +14,7 @@ import { type CatalogRepository, createCatalogRepository } from './catalog/index
 import type { StoreContext } from './context.ts'
 import type { StoreDatabase } from './database.ts'
 import { createEffectiveRoleResolver, type EffectiveRoleResolver } from './effective_roles.ts'
+import { createEndpointFilterRepository, type EndpointFilterRepository } from './endpoint_filter.ts'
 import { createIdentityRepository, type IdentityRepository } from './identity/index.ts'
 import { createResourceRepository, type ResourceRepository } from './resource/index.ts'
 import { createRevocationRepository, type RevocationRepository } from './revocation.ts'
@@ -29,6 +30,7 @@ export { ROOT_DOMAIN_ID } from './codecs.ts'
 export { redactConnectionUrl } from './connection_url.ts'
 export { type OpenDatabaseOptions, openDatabase, type StoreDatabase } from './database.ts'
 export type * from './effective_roles.ts'
+export type * from './endpoint_filter.ts'
 export type * from './identity/index.ts'
 export {
   isSchemaCurrent,
@@ -57,6 +59,8 @@ export interface Store {
   readonly catalog: CatalogRepository
   readonly applicationCredentials: ApplicationCredentialRepository
   readonly revocation: RevocationRepository
+  /** OS-EP-FILTER: endpoint groups and project associations. */
+  readonly endpointFilter: EndpointFilterRepository
   /** Uncached; put a cache in front on the token path. */
   readonly effectiveRoles: EffectiveRoleResolver
   /** Moves with every write that can change a validation result (see cache_generation.ts). */
@@ -89,6 +93,7 @@ function bind(ctx: StoreContext): Store {
     catalog: createCatalogRepository(ctx),
     applicationCredentials: createApplicationCredentialRepository(ctx),
     revocation: createRevocationRepository(ctx),
+    endpointFilter: createEndpointFilterRepository(ctx),
     effectiveRoles: createEffectiveRoleResolver(ctx),
     generation: createCacheGenerationReader(ctx),
     transaction: (work) =>
