@@ -16,7 +16,6 @@ const tempestMissing = existsSync(TEMPEST)
 const NOT_IMPLEMENTED = [
   'test_credentials',
   'test_domain_configuration',
-  'test_endpoint_groups',
   'test_oauth_consumers',
   'test_policies',
   'test_trusts',
