@@ -23,6 +23,7 @@ import {
   TOKEN_RULES,
 } from './defaults_base.ts'
 import { ENDPOINT_RULES, REGION_RULES, SERVICE_RULES } from './defaults_catalog.ts'
+import { DOMAIN_CONFIG_RULES } from './defaults_domain_config.ts'
 import { ENDPOINT_GROUP_RULES, PROJECT_ENDPOINT_RULES } from './defaults_endpoint_filter.ts'
 import {
   ACCESS_RULE_RULES,
@@ -56,4 +57,5 @@ export const KEYSTONE_DEFAULT_POLICIES: readonly PolicyDefault[] = Object.freeze
   ...REGION_RULES,
   ...ENDPOINT_GROUP_RULES,
   ...PROJECT_ENDPOINT_RULES,
+  ...DOMAIN_CONFIG_RULES,
 ])

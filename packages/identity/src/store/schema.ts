@@ -180,6 +180,15 @@ export interface ProjectEndpointGroupTable {
   project_id: string
 }
 
+/** Domain-specific configuration (migration 0012); `value` is JSON. */
+export interface DomainConfigTable {
+  domain_id: string
+  group_name: string
+  option_name: string
+  value: string
+  sensitive: BoolColumn
+}
+
 /** One row (id 1): moved by triggers on every write that can change a validation result. */
 export interface CacheGenerationTable {
   id: number
@@ -207,4 +216,5 @@ export interface Schema {
   endpoint_group: EndpointGroupTable
   project_endpoint: ProjectEndpointTable
   project_endpoint_group: ProjectEndpointGroupTable
+  domain_config: DomainConfigTable
 }

@@ -12,6 +12,7 @@ import type { ApiContext } from '../context.ts'
 import { apiArea } from '../router.ts'
 import { registerApplicationCredentialRoutes } from './application_credentials.ts'
 import { registerCatalogRoutes } from './catalog.ts'
+import { registerDomainConfigRoutes } from './domain_config.ts'
 import { registerDomainRoutes } from './domains.ts'
 import { registerEndpointFilterRoutes } from './endpoint_filter.ts'
 import { registerGrantRoutes } from './grants.ts'
@@ -52,6 +53,7 @@ export const resourceApis = [
   ]),
   apiArea<ApiContext>('catalog', [registerCatalogRoutes]),
   apiArea<ApiContext>('endpoint-filter', [registerEndpointFilterRoutes]),
+  apiArea<ApiContext>('domain-config', [registerDomainConfigRoutes]),
   apiArea<ApiContext>('revocation', [registerRevokeEventRoutes]),
   apiArea<ApiContext>('fernet-keys', [registerKeyFingerprintRoutes]),
 ] as const

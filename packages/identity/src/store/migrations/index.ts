@@ -15,6 +15,7 @@ import { applicationCredentialMigration } from './0005_application_credential.ts
 import { revocationEventMigration } from './0006_revocation_event.ts'
 import { cacheGenerationMigration } from './0007_cache_generation.ts'
 import { endpointGroupMigration } from './0011_endpoint_group.ts'
+import { domainConfigMigration } from './0012_domain_config.ts'
 import type { BatonMigration, MigrationFactory } from './columns.ts'
 
 /** Applied in this order; names are recorded in the migration table and must never change. */
@@ -27,6 +28,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, MigrationFactory]> = [
   ['0006_revocation_event', revocationEventMigration],
   ['0007_cache_generation', cacheGenerationMigration],
   ['0011_endpoint_group', endpointGroupMigration],
+  ['0012_domain_config', domainConfigMigration],
 ]
 
 export const MIGRATION_TABLE = 'baton_migration'
