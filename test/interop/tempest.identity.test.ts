@@ -15,8 +15,6 @@ const tempestMissing = existsSync(TEMPEST)
 /** Areas Baton does not implement (yet); everything else under tempest.api.identity runs. */
 const NOT_IMPLEMENTED = [
   'test_credentials',
-  'test_domain_configuration',
-  'test_endpoint_groups',
   'test_oauth_consumers',
   'test_policies',
   'test_trusts',

@@ -167,6 +167,10 @@ export class ImpliedRoleNotFound extends NotFound {}
 export class RoleAssignmentNotFound extends NotFound {}
 export class ServiceNotFound extends NotFound {}
 export class EndpointNotFound extends NotFound {}
+export class EndpointGroupNotFound extends NotFound {}
+export class DomainConfigNotFound extends NotFound {}
+/** keystone exception.InvalidDomainConfig: a Forbidden (403). */
+export class InvalidDomainConfig extends Forbidden {}
 export class RegionNotFound extends NotFound {}
 export class ApplicationCredentialNotFound extends NotFound {}
 

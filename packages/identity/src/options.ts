@@ -314,6 +314,21 @@ export const policyOptions = defineGroup(
   { help: 'Policy (RBAC) enforcement, as oslo.policy reads it.' },
 )
 
+export const endpointFilterOptions = defineGroup(
+  'endpoint_filter',
+  {
+    return_all_endpoints_if_no_filter: opt.bool({
+      default: true,
+      help:
+        "This controls keystone's behavior if the configured endpoint filters do not result in " +
+        'any endpoints for a user + project pair (and therefore a potentially empty service ' +
+        'catalog). If set to true, keystone will return the entire service catalog. If set to ' +
+        'false, keystone will return an empty service catalog.',
+    }),
+  },
+  { help: 'OS-EP-FILTER: the catalog of project-scoped tokens.' },
+)
+
 /**
  * `[http_server]`: header, body-rate and whole-request deadlines (slow clients get 408). Declared
  * in @baton/config because the reference services and the echo server enforce the same limits.
@@ -338,5 +353,6 @@ export const identityOptionGroups = [
   revokeOptions,
   projectTreeOptions,
   assignmentOptions,
+  endpointFilterOptions,
   policyOptions,
 ]

@@ -6,12 +6,16 @@ import { eachDialect, seedBasics } from '../store/store.fixtures.ts'
 /** Repository methods that only read: they must never move the generation. */
 const READ = /^(get|find|list|has|is|rolesFor$|current$)/
 
-/** Writes that deliberately leave it alone: login bookkeeping no validation result depends on. */
+/** Writes that deliberately leave it alone: login bookkeeping and domain configuration, which no validation result depends on. */
 const BOOKKEEPING = new Set([
   'identity.recordFailedAuth',
   'identity.reserveAuthAttempt',
   'identity.resetFailedAuth',
   'identity.recordLastActive',
+  // domain-specific configuration: no token or validation reads it
+  'domainConfig.replaceOptions',
+  'domainConfig.upsertOptions',
+  'domainConfig.removeOptions',
 ])
 
 type Run = (store: Store) => Promise<unknown>
@@ -84,7 +88,53 @@ function writeSteps(ids: Awaited<ReturnType<typeof seedBasics>>): Step[] {
         }),
     ],
     ['catalog.updateEndpoint', (s) => s.catalog.updateEndpoint('e1', { url: 'http://y' })],
+    [
+      'endpointFilter.createEndpointGroup',
+      (s) =>
+        s.endpointFilter.createEndpointGroup({
+          id: 'eg1',
+          name: 'eg1',
+          description: null,
+          filters: { interface: 'public' },
+        }),
+    ],
+    [
+      'endpointFilter.updateEndpointGroup',
+      (s) => s.endpointFilter.updateEndpointGroup('eg1', { filters: { service_id: 's1' } }),
+    ],
+    [
+      'endpointFilter.addEndpointGroupToProject',
+      (s) => s.endpointFilter.addEndpointGroupToProject('eg1', ids.project.id),
+    ],
+    [
+      'endpointFilter.removeEndpointGroupFromProject',
+      (s) => s.endpointFilter.removeEndpointGroupFromProject('eg1', ids.project.id),
+    ],
+    ['endpointFilter.deleteEndpointGroup', (s) => s.endpointFilter.deleteEndpointGroup('eg1')],
+    [
+      'endpointFilter.addEndpointToProject',
+      (s) => s.endpointFilter.addEndpointToProject('e1', ids.project.id),
+    ],
+    [
+      'endpointFilter.removeEndpointFromProject',
+      (s) => s.endpointFilter.removeEndpointFromProject('e1', ids.project.id),
+    ],
     ['catalog.deleteEndpoint', (s) => s.catalog.deleteEndpoint('e1')],
+    [
+      'domainConfig.replaceOptions',
+      (s) =>
+        s.domainConfig.replaceOptions(ids.domain.id, [
+          { group: 'identity', option: 'driver', value: 'ldap', sensitive: false },
+        ]),
+    ],
+    [
+      'domainConfig.upsertOptions',
+      (s) =>
+        s.domainConfig.upsertOptions(ids.domain.id, [
+          { group: 'ldap', option: 'password', value: 'x', sensitive: true },
+        ]),
+    ],
+    ['domainConfig.removeOptions', (s) => s.domainConfig.removeOptions(ids.domain.id)],
     ['catalog.deleteRegion', (s) => s.catalog.deleteRegion('RegionOne')],
     ['catalog.deleteService', (s) => s.catalog.deleteService('s1')],
     [

@@ -15,8 +15,8 @@
  */
 
 import { hash } from 'node:crypto'
-import type { CatalogSubstitutions } from '../core/tokens/catalog.ts'
 import { renderCatalog } from '../core/tokens/catalog.ts'
+import { type CatalogSettings, filterCatalogForProject } from '../core/tokens/catalog_filter.ts'
 import { eventMatches, revocationView } from '../core/tokens/revocation_check.ts'
 import type { TokenModel } from '../core/tokens/token_model.ts'
 import type { ResolvedToken, TokenReads } from '../core/tokens/token_reads.ts'
@@ -33,7 +33,7 @@ export function cachedTokenReads(
   store: Store,
   decoder: KeyedDecoder,
   cache: ValidationCache,
-  substitutions: CatalogSubstitutions,
+  substitutions: CatalogSettings,
 ): TokenReads {
   const keySetTags = new WeakMap<object, string>()
   let keySetCount = 0
@@ -84,7 +84,8 @@ export function cachedTokenReads(
         const entries = await cache.catalogEntries.get(generation, '', () =>
           store.catalog.listCatalog(),
         )
-        return renderCatalog(entries, userId, projectId, substitutions)
+        const catalog = renderCatalog(entries, userId, projectId, substitutions)
+        return filterCatalogForProject(store, catalog, projectId, substitutions)
       })
     },
     view: async () => viewAt(await store.generation.current()),

@@ -23,6 +23,8 @@ import {
   TOKEN_RULES,
 } from './defaults_base.ts'
 import { ENDPOINT_RULES, REGION_RULES, SERVICE_RULES } from './defaults_catalog.ts'
+import { DOMAIN_CONFIG_RULES } from './defaults_domain_config.ts'
+import { ENDPOINT_GROUP_RULES, PROJECT_ENDPOINT_RULES } from './defaults_endpoint_filter.ts'
 import {
   ACCESS_RULE_RULES,
   APPLICATION_CREDENTIAL_RULES,
@@ -53,4 +55,7 @@ export const KEYSTONE_DEFAULT_POLICIES: readonly PolicyDefault[] = Object.freeze
   ...SERVICE_RULES,
   ...ENDPOINT_RULES,
   ...REGION_RULES,
+  ...ENDPOINT_GROUP_RULES,
+  ...PROJECT_ENDPOINT_RULES,
+  ...DOMAIN_CONFIG_RULES,
 ])

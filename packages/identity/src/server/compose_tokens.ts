@@ -36,7 +36,10 @@ export interface ComposedTokens {
 
 export function composeTokenService(parts: TokenServiceParts): ComposedTokens {
   const { store, formatter, settings, clock, validationCache } = parts
-  const substitutions = { publicEndpoint: settings.publicEndpoint }
+  const substitutions = {
+    publicEndpoint: settings.publicEndpoint,
+    returnAllEndpointsIfNoFilter: settings.returnAllEndpointsIfNoFilter,
+  }
   if (validationCache === undefined) {
     const reads = directTokenReads(store, formatter, substitutions)
     return { tokens: createTokenService({ store, formatter, settings, clock, reads }), callerOf }

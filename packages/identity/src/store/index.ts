@@ -13,7 +13,9 @@ import { type CacheGenerationReader, createCacheGenerationReader } from './cache
 import { type CatalogRepository, createCatalogRepository } from './catalog/index.ts'
 import type { StoreContext } from './context.ts'
 import type { StoreDatabase } from './database.ts'
+import { createDomainConfigRepository, type DomainConfigRepository } from './domain_config.ts'
 import { createEffectiveRoleResolver, type EffectiveRoleResolver } from './effective_roles.ts'
+import { createEndpointFilterRepository, type EndpointFilterRepository } from './endpoint_filter.ts'
 import { createIdentityRepository, type IdentityRepository } from './identity/index.ts'
 import { createResourceRepository, type ResourceRepository } from './resource/index.ts'
 import { createRevocationRepository, type RevocationRepository } from './revocation.ts'
@@ -28,7 +30,9 @@ export type { JsonObject, JsonValue } from './codecs.ts'
 export { ROOT_DOMAIN_ID } from './codecs.ts'
 export { redactConnectionUrl } from './connection_url.ts'
 export { type OpenDatabaseOptions, openDatabase, type StoreDatabase } from './database.ts'
+export type * from './domain_config.ts'
 export type * from './effective_roles.ts'
+export type * from './endpoint_filter.ts'
 export type * from './identity/index.ts'
 export {
   isSchemaCurrent,
@@ -57,6 +61,10 @@ export interface Store {
   readonly catalog: CatalogRepository
   readonly applicationCredentials: ApplicationCredentialRepository
   readonly revocation: RevocationRepository
+  /** OS-EP-FILTER: endpoint groups and project associations. */
+  readonly endpointFilter: EndpointFilterRepository
+  /** Domain-specific configuration (identity and ldap options). */
+  readonly domainConfig: DomainConfigRepository
   /** Uncached; put a cache in front on the token path. */
   readonly effectiveRoles: EffectiveRoleResolver
   /** Moves with every write that can change a validation result (see cache_generation.ts). */
@@ -89,6 +97,8 @@ function bind(ctx: StoreContext): Store {
     catalog: createCatalogRepository(ctx),
     applicationCredentials: createApplicationCredentialRepository(ctx),
     revocation: createRevocationRepository(ctx),
+    endpointFilter: createEndpointFilterRepository(ctx),
+    domainConfig: createDomainConfigRepository(ctx),
     effectiveRoles: createEffectiveRoleResolver(ctx),
     generation: createCacheGenerationReader(ctx),
     transaction: (work) =>

@@ -162,6 +162,33 @@ export interface RevocationEventTable {
   audit_chain_id: string | null
 }
 
+/** OS-EP-FILTER (migration 0011); `filters` is a JSON object. */
+export interface EndpointGroupTable {
+  id: string
+  name: string
+  description: string | null
+  filters: string
+}
+
+export interface ProjectEndpointTable {
+  endpoint_id: string
+  project_id: string
+}
+
+export interface ProjectEndpointGroupTable {
+  endpoint_group_id: string
+  project_id: string
+}
+
+/** Domain-specific configuration (migration 0012); `value` is JSON. */
+export interface DomainConfigTable {
+  domain_id: string
+  group_name: string
+  option_name: string
+  value: string
+  sensitive: BoolColumn
+}
+
 /** One row (id 1): moved by triggers on every write that can change a validation result. */
 export interface CacheGenerationTable {
   id: number
@@ -186,4 +213,8 @@ export interface Schema {
   application_credential_role: ApplicationCredentialRoleTable
   revocation_event: RevocationEventTable
   cache_generation: CacheGenerationTable
+  endpoint_group: EndpointGroupTable
+  project_endpoint: ProjectEndpointTable
+  project_endpoint_group: ProjectEndpointGroupTable
+  domain_config: DomainConfigTable
 }

@@ -27,6 +27,10 @@ const TABLES = [
   'application_credential',
   'application_credential_role',
   'revocation_event',
+  'endpoint_group',
+  'project_endpoint',
+  'project_endpoint_group',
+  'domain_config',
 ]
 
 /** Every row of every table, failed-login bookkeeping aside. */
@@ -104,6 +108,8 @@ apiSuite('bad input on every resource route', (api) => {
     'roles',
     'grants',
     'catalog',
+    'endpoint filter',
+    'domain config',
   ]) {
     test(`${area}: 4xx with Keystone's error body and no write`, async () => {
       const a = api()

@@ -12,7 +12,9 @@ import type { ApiContext } from '../context.ts'
 import { apiArea } from '../router.ts'
 import { registerApplicationCredentialRoutes } from './application_credentials.ts'
 import { registerCatalogRoutes } from './catalog.ts'
+import { registerDomainConfigRoutes } from './domain_config.ts'
 import { registerDomainRoutes } from './domains.ts'
+import { registerEndpointFilterRoutes } from './endpoint_filter.ts'
 import { registerGrantRoutes } from './grants.ts'
 import { registerGroupRoutes } from './groups.ts'
 import { registerImpliedRoleRoutes } from './implied_roles.ts'
@@ -50,6 +52,8 @@ export const resourceApis = [
     registerRoleAssignmentRoutes,
   ]),
   apiArea<ApiContext>('catalog', [registerCatalogRoutes]),
+  apiArea<ApiContext>('endpoint-filter', [registerEndpointFilterRoutes]),
+  apiArea<ApiContext>('domain-config', [registerDomainConfigRoutes]),
   apiArea<ApiContext>('revocation', [registerRevokeEventRoutes]),
   apiArea<ApiContext>('fernet-keys', [registerKeyFingerprintRoutes]),
 ] as const

@@ -6,7 +6,8 @@
  * @module
  */
 import type { Store } from '../../store/index.ts'
-import { type CatalogService, type CatalogSubstitutions, renderCatalog } from './catalog.ts'
+import { type CatalogService, renderCatalog } from './catalog.ts'
+import { type CatalogSettings, filterCatalogForProject } from './catalog_filter.ts'
 import type { MintFields } from './mint.ts'
 import { isRevoked } from './revocation_check.ts'
 import type { TokenModel } from './token_model.ts'
@@ -32,7 +33,7 @@ export interface TokenReads {
 export function directTokenReads(
   store: Store,
   decoder: TokenDecoder,
-  substitutions: CatalogSubstitutions,
+  substitutions: CatalogSettings,
 ): TokenReads {
   return {
     async resolve(token) {
@@ -42,7 +43,8 @@ export function directTokenReads(
     mintIssued: (_token, fields) => mint(store, fields),
     async catalog(userId, projectId) {
       const entries = await store.catalog.listCatalog()
-      return renderCatalog(entries, userId, projectId, substitutions)
+      const catalog = renderCatalog(entries, userId, projectId, substitutions)
+      return filterCatalogForProject(store, catalog, projectId, substitutions)
     },
     view: async () => store,
   }

@@ -4,7 +4,13 @@
  * @module
  */
 import type { Config } from '@baton/config'
-import { defaultOptions, resourceOptions, revokeOptions, tokenOptions } from '../../options.ts'
+import {
+  defaultOptions,
+  endpointFilterOptions,
+  resourceOptions,
+  revokeOptions,
+  tokenOptions,
+} from '../../options.ts'
 
 export interface TokenSettings {
   /** `[token] expiration`, seconds. */
@@ -17,6 +23,8 @@ export interface TokenSettings {
   readonly adminProject?: { readonly name: string; readonly domainName: string } | undefined
   /** `[DEFAULT] public_endpoint`, offered to catalog URL templates. */
   readonly publicEndpoint?: string | undefined
+  /** `[endpoint_filter] return_all_endpoints_if_no_filter`. */
+  readonly returnAllEndpointsIfNoFilter?: boolean | undefined
 }
 
 export function tokenSettings(config: Config): TokenSettings {
@@ -31,6 +39,8 @@ export function tokenSettings(config: Config): TokenSettings {
     // keystone render_token: `if ap_name and ap_domain_name` (empty strings count as unset)
     adminProject: name && domainName ? { name, domainName } : undefined,
     publicEndpoint: config.get(defaultOptions).public_endpoint,
+    returnAllEndpointsIfNoFilter:
+      config.get(endpointFilterOptions).return_all_endpoints_if_no_filter,
   }
 }
 
