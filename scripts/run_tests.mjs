@@ -17,6 +17,7 @@
 import { spawnSync } from 'node:child_process'
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -25,7 +26,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { sourceNodeOptions } from './with_sources.mjs'
 
@@ -66,11 +67,28 @@ if (files.length === 0) {
   process.exit(1)
 }
 
-/** Dealt round-robin over the sorted paths, so each batch gets a share of every folder. */
-function batches(list, count) {
-  const dealt = Array.from({ length: Math.min(count, list.length) }, () => [])
-  for (const [i, f] of list.entries()) dealt[i % dealt.length].push(f)
-  return dealt
+// Each run records every batched file's wall time here; the next run deals the files so that the
+// batches take about as long (the costliest first, each to the batch with the least so far).
+// Without a record every file weighs the same, which deals them round-robin.
+const costsFile = join(root, 'node_modules', '.cache', 'baton-tests', 'wall_ms.json')
+
+function readCosts() {
+  try {
+    return JSON.parse(readFileSync(costsFile, 'utf8'))
+  } catch {
+    return {}
+  }
+}
+
+function batches(list, count, costs) {
+  const cost = (f) => costs[f] ?? 1000
+  const dealt = Array.from({ length: Math.min(count, list.length) }, () => ({ files: [], sum: 0 }))
+  for (const f of [...list].sort((a, b) => cost(b) - cost(a))) {
+    const lightest = dealt.reduce((min, b) => (b.sum < min.sum ? b : min))
+    lightest.files.push(f)
+    lightest.sum += cost(f)
+  }
+  return dealt.map((b) => b.files.sort())
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-tests-'))
@@ -80,7 +98,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {})
 
 /** One generated entry module per batch, in the temporary folder. */
 function writeBatchEntries(list) {
-  const all = batches(list, CONCURRENCY)
+  const all = batches(list, CONCURRENCY, readCosts())
   return all.map((batch, i) => {
     const entries = batch.map((f) => [f, pathToFileURL(join(root, f)).href])
     const path = join(dir, `batch-${i + 1}-of-${all.length}.mjs`)
@@ -97,7 +115,6 @@ const batched = isolate ? [] : files.filter((f) => !startsProcesses(f))
 const entries = [...(batched.length === 0 ? [] : writeBatchEntries(batched)), ...alone]
 
 const reporter = process.stdout.isTTY ? 'spec' : 'tap'
-// --times: each batched file's CPU and wall time, the costliest first, on stderr after the run
 const timesFile = join(dir, 'times.tsv')
 const result = spawnSync(
   process.execPath,
@@ -108,15 +125,25 @@ const result = spawnSync(
     env: {
       ...process.env,
       NODE_OPTIONS: sourceNodeOptions(),
-      ...(times ? { BATON_TEST_TIMES: timesFile } : {}),
+      BATON_TEST_TIMES: timesFile,
     },
   },
 )
-if (times && existsSync(timesFile)) {
+if (existsSync(timesFile)) {
   const rows = readFileSync(timesFile, 'utf8')
     .trim()
     .split('\n')
     .map((l) => l.split('\t'))
+  const costs = readCosts()
+  for (const [, wall, file] of rows) costs[file] = Number(wall)
+  mkdirSync(dirname(costsFile), { recursive: true })
+  writeFileSync(costsFile, `${JSON.stringify(costs, null, 1)}\n`)
+  // --times: each batched file's CPU and wall time, the costliest first, on stderr
+  if (times) printTimes(rows)
+}
+process.exit(result.status ?? 1)
+
+function printTimes(rows) {
   rows.sort((a, b) => Number(b[0]) - Number(a[0]))
   const sum = rows.reduce((s, r) => s + Number(r[0]), 0)
   console.error(
@@ -124,4 +151,3 @@ if (times && existsSync(timesFile)) {
   )
   for (const row of rows.slice(0, 30)) console.error(row.join('\t'))
 }
-process.exit(result.status ?? 1)
