@@ -1,11 +1,11 @@
 /**
- * A project-scoped password login over Keystone's wire protocol (POST /v3/auth/tokens), for the
- * tests that need a user's token as a fixture. The tests' own copy rather than the CLI's
- * `local_cloud/identity_admin.ts`: these tests are about the middleware, client and services, not
- * the CLI, so a change to the CLI's private helper must not reach them; what they rely on is the
- * v3 API, which this speaks directly.
+ * A project-scoped password login, for the tests that need a user's token as a fixture: the
+ * client's `PasswordAuth` (keystoneauth's `v3.Password`) on a `Session`, as a service logs in,
+ * rather than a hand-written POST /v3/auth/tokens. Not the CLI's `local_cloud/identity_admin.ts`:
+ * tests of the middleware, client and services do not import the CLI's internals.
  * @module
  */
+import { PasswordAuth, Session } from '@baton/client'
 
 export type Login = {
   readonly token: string
@@ -14,37 +14,26 @@ export type Login = {
   readonly userId: string
 }
 
-/** A project-scoped password login in the Default domain. */
+/** A project-scoped password login in the Default domain; a refusal throws the client's error. */
 export async function passwordLogin(
   identityUrl: string,
   name: string,
   password: string,
   project: string,
 ): Promise<Login> {
-  const res = await fetch(`${identityUrl}/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name, password, domain: { id: 'default' } } },
-        },
-        scope: { project: { name: project, domain: { id: 'default' } } },
-      },
-    }),
+  const auth = new PasswordAuth({
+    authUrl: `${identityUrl}/v3`,
+    username: name,
+    userDomainId: 'default',
+    password,
+    projectName: project,
+    projectDomainId: 'default',
   })
-  const token = res.headers.get('x-subject-token')
-  const body = (await res.json()) as {
-    token?: { expires_at?: string; project?: { id: string }; user?: { id: string } }
-  }
-  if (res.status !== 201 || token === null || body.token?.expires_at === undefined) {
-    throw new Error(`identity refused the login of ${name} (${res.status})`)
-  }
+  const access = await auth.getAccess(new Session({ auth }))
   return {
-    token,
-    expiresAt: new Date(body.token.expires_at),
-    projectId: body.token.project?.id ?? '',
-    userId: body.token.user?.id ?? '',
+    token: access.token,
+    expiresAt: access.expiresAt,
+    projectId: access.projectId ?? '',
+    userId: access.userId ?? '',
   }
 }

@@ -57,7 +57,7 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
           files: PROGRAMS.map((p) => configPath(without.plan, p)),
           identityUrl: admin?.authUrl,
           admin,
-          now: () => io.now(),
+          clock: io,
           timeoutMs: 10_000,
         })
         doctorLines = renderText(report)

@@ -65,7 +65,7 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       files: flags.configFile,
       identityUrl: flags.identityUrl ?? admin?.authUrl,
       admin,
-      now: () => io.now(),
+      clock: io,
       timeoutMs: flags.timeout * 1000,
     })
     if (flags.format === 'json') io.out(renderJson(report))

@@ -3,31 +3,33 @@
  * and a progress bar redrawn in place on a terminal (printed every 25% otherwise, so logs stay short).
  * @module
  */
+import { type Clock, type EpochMs, systemClock } from '@baton/config'
+
 export type TimelineOutput = { line(text: string): void; isTTY: boolean; write(text: string): void }
 
 export class Timeline {
   readonly #out: TimelineOutput
-  readonly #start: number
-  readonly #now: () => number
+  readonly #start: EpochMs
+  readonly #clock: Clock
   #barShown = false
   #lastQuarter = -1
 
-  constructor(out: TimelineOutput, now: () => number = Date.now) {
+  constructor(out: TimelineOutput, clock: Clock = systemClock) {
     this.#out = out
-    this.#now = now
-    this.#start = now()
+    this.#clock = clock
+    this.#start = clock.now()
   }
 
   elapsed(): number {
-    return (this.#now() - this.#start) / 1000
+    return (this.#clock.now() - this.#start) / 1000
   }
 
   event(text: string): void {
-    this.eventAt(this.#now(), text)
+    this.eventAt(this.#clock.now(), text)
   }
 
-  /** An event that happened at `time` (ms since the epoch), e.g. read from the audit trail. */
-  eventAt(time: number, text: string): void {
+  /** An event that happened at `time`, e.g. read from the audit trail. */
+  eventAt(time: EpochMs, text: string): void {
     this.#clearBar()
     const at = (time - this.#start) / 1000
     this.#out.line(`  t+${at.toFixed(1).padStart(5)}s  ${text}`)

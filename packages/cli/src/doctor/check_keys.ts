@@ -77,7 +77,7 @@ function readLocal(
       maxActiveKeys: fernet.max_active_keys,
       tokenExpiration: token.expiration,
       allowExpiredWindow: token.allow_expired_window,
-      clock: { now: settings.now },
+      clock: settings.clock,
       logger: { warn: (message) => warnings.push(message) },
     })
   } catch (error) {

@@ -14,6 +14,7 @@ import {
   PasswordAuth,
   Session,
 } from '@baton/client'
+import type { Clock } from '@baton/config'
 import type { AdminCredentials } from './options.ts'
 
 export type AskOutcome<T> =
@@ -65,10 +66,10 @@ function v3Url(base: string): string {
   return /\/v3$/.test(trimmed) ? trimmed : `${trimmed}/v3`
 }
 
-export function identityAsker(o: { now: () => number; timeoutMs: number }): IdentityAsker {
+export function identityAsker(o: { clock: Clock; timeoutMs: number }): IdentityAsker {
   const session = (auth?: IdentityPlugin) =>
     new Session({
-      clock: { now: o.now },
+      clock: o.clock,
       timeoutMs: o.timeoutMs,
       ...(auth === undefined ? {} : { auth }),
     })

@@ -4,7 +4,7 @@
  */
 
 import { serviceUserGroup } from '@baton/client'
-import { httpServerOptions, type OptionGroup } from '@baton/config'
+import { type Clock, httpServerOptions, type OptionGroup } from '@baton/config'
 import { identityOptionGroups } from '@baton/identity'
 import { authtokenOptions } from '@baton/middleware'
 
@@ -46,8 +46,7 @@ export type DoctorSettings = {
   readonly identityUrl: string | undefined
   /** Undefined when no admin was given: the fingerprint comparison over HTTP is then skipped. */
   readonly admin: AdminCredentials | undefined
-  /** Milliseconds since the epoch. */
-  readonly now: () => number
+  readonly clock: Clock
   /** Per request to identity. */
   readonly timeoutMs: number
 }

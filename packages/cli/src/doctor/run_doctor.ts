@@ -28,7 +28,7 @@ const ROLE_TEXT: Readonly<Record<ConfigRole, string>> = {
 export async function runDoctor(settings: DoctorSettings): Promise<DoctorReport> {
   const findings = new Findings()
   const configs = readConfigs(settings.files, findings)
-  const asker = identityAsker({ now: settings.now, timeoutMs: settings.timeoutMs })
+  const asker = identityAsker({ clock: settings.clock, timeoutMs: settings.timeoutMs })
   const senders: ServiceUser[] = []
   const receivers: Receiver[] = []
   for (const c of configs) {
