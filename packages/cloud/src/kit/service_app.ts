@@ -24,6 +24,7 @@ import {
   loadConfig,
   loggingOptions,
   logSettings,
+  MAX_BODY_DEPTH,
   nestingExceeds,
   nodeServerTimeouts,
   type OptionGroup,
@@ -201,9 +202,6 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
     },
   }
 }
-
-/** As identity's: deeper JSON bodies are refused before anything walks them. */
-const MAX_BODY_DEPTH = 256
 
 function buildFastify(
   spec: ServiceSpec,
