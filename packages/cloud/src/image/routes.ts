@@ -4,12 +4,12 @@
  * Glance; a store that refuses leaves the image queued with the reason logged, never active.
  * @module
  */
+import type { StreamResponse } from '@baton/client'
 import { identityOf } from '@baton/middleware'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { CloudError, CloudErrorCode, Conflict, Forbidden } from '../kit/errors.ts'
 import { serviceDefaultOptions } from '../kit/options.ts'
 import type { ServiceContext } from '../kit/service_app.ts'
-import type { HopResponse } from '../kit/stream_http.ts'
 import { listImages } from './listing.ts'
 import { imageJson, parseCreate } from './model.ts'
 import type { ObjectHop } from './object_hop.ts'
@@ -146,7 +146,11 @@ function guardedRoutes(
   })
 }
 
-function streamBack(reply: FastifyReply, res: HopResponse, checksum: string | null): FastifyReply {
+function streamBack(
+  reply: FastifyReply,
+  res: StreamResponse,
+  checksum: string | null,
+): FastifyReply {
   reply.code(res.status).header('content-type', 'application/octet-stream')
   for (const name of ['content-length', 'content-range']) {
     const value = res.header(name)

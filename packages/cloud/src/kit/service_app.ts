@@ -158,7 +158,6 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
     audit,
     interface: userInterface,
     regionName: config.get(authtokenOptions).region_name,
-    clock,
   })
   const jobs = new JobRunner(db, (job, error) =>
     log(
@@ -183,8 +182,7 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
       return identity
     },
     delegation(request) {
-      const token = request.headers['x-auth-token'] ?? request.headers['x-storage-token']
-      return delegationOf(ctx.identity(request), String(token ?? '').trim(), String(request.id))
+      return delegationOf(ctx.identity(request), String(request.id))
     },
     log: (m) => log(`baton ${spec.name}: ${m}`),
   }
