@@ -1,7 +1,7 @@
 /**
  * `@baton/client`: the sending side (keystoneauth semantics). A `Session` with auth plugins
  * (password, token, application credential), catalog lookup, refresh before expiry, connection
- * retries and one re-authenticated retry on 401; the `[service_user]` options and the
+ * retries and one re-authenticated retry on 401, buffered or streamed bodies; the `[service_user]` options and the
  * X-Service-Token wrapper services use to call each other on a user's behalf.
  * @module
  */
@@ -48,6 +48,7 @@ export {
   ServiceUnavailable,
   Unauthorized,
 } from './errors.ts'
+export type { StreamResponse } from './http_stream.ts'
 export {
   ApplicationCredentialAuth,
   type ApplicationCredentialAuthOptions,
@@ -71,6 +72,7 @@ export {
   Session,
   type SessionLogger,
   type SessionOptions,
+  type StreamRequestOptions,
 } from './session.ts'
 export {
   AccessInfoAuth,

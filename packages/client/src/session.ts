@@ -2,7 +2,8 @@
  * `Session`: keystoneauth's `Session.request` flow. Auth headers from the plugin (none available is
  * an AuthorizationFailure), a relative URL joined to a catalog endpoint or override, connection
  * retries with backoff, one re-authenticated resend on 401, typed errors for statuses >= 400.
- * Credentials the request carried are scrubbed from every error and log line.
+ * Credentials the request carried are scrubbed from every error and log line. `stream` is the same
+ * flow for bodies that stream both ways (data a service proxies), sent once.
  * @module
  */
 import { type Clock, systemClock } from '@baton/config'
@@ -10,6 +11,7 @@ import type { AccessInfo } from './access_info.ts'
 import type { EndpointFilter } from './catalog.ts'
 import { AuthorizationFailure, EndpointNotFound, httpErrorFor, InvalidResponse } from './errors.ts'
 import { type RawResponse, sendWithRetries } from './http_send.ts'
+import { type StreamResponse, sendStream } from './http_stream.ts'
 
 /*
  * The plugin contracts a Session talks to (keystoneauth `BaseAuthPlugin` / `BaseIdentityPlugin`),
@@ -47,25 +49,44 @@ export type SessionOptions = {
   logger?: SessionLogger
 }
 
-export type RequestOptions = {
+/** How any request is addressed and authenticated, buffered or streamed. */
+type RequestBase = {
   method?: string
   headers?: Record<string, string>
-  json?: unknown
-  body?: string
   query?: Record<string, string>
   endpointFilter?: EndpointFilter
   endpointOverride?: string
   /** Default: true when the session has an auth plugin. */
   authenticated?: boolean
-  /** Default true: statuses >= 400 throw the typed HttpError. */
-  raiseExc?: boolean
   /** Default true: on 401, invalidate the plugin and resend once if it dropped something. */
   allowReauth?: boolean
+  /** Further secret values (passwords in a body) to scrub from errors. */
+  redact?: readonly string[]
+}
+
+export type RequestOptions = RequestBase & {
+  json?: unknown
+  body?: string
+  /** Default true: statuses >= 400 throw the typed HttpError. */
+  raiseExc?: boolean
   connectRetries?: number
   statusCodeRetries?: number
   timeoutMs?: number
-  /** Further secret values (passwords in a body) to scrub from errors. */
-  redact?: readonly string[]
+}
+
+/**
+ * A request whose bodies stream (image and object data). Sent once: no connection retries, no
+ * timeout but `signal`, and no 401 resend when there is a body (it cannot be replayed).
+ */
+export type StreamRequestOptions = RequestBase & {
+  /** Sent with backpressure. */
+  body?: AsyncIterable<Uint8Array>
+  /**
+   * The statuses handed back as a response; any other throws the typed HttpError (its body read,
+   * credentials scrubbed). Default: below 400. `() => true` is keystoneauth's `raise_exc=False`.
+   */
+  accept?: (status: number) => boolean
+  signal?: AbortSignal
 }
 
 export type ClientResponse = {
@@ -98,46 +119,24 @@ export class Session {
   }
 
   async request(url: string, o: RequestOptions = {}): Promise<ClientResponse> {
-    const method = (o.method ?? 'GET').toUpperCase()
-    const authenticated = o.authenticated ?? this.auth !== undefined
-    const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(o.headers ?? {})) setHeader(headers, name, value)
-    if (authenticated) await this.#authenticate(headers)
-    const target = await this.#resolveUrl(url, o)
-    let body = o.body
-    if (o.json !== undefined) {
-      body = JSON.stringify(o.json)
-      if (findHeader(headers, 'content-type') === undefined)
-        headers['Content-Type'] = 'application/json'
-    }
-    if (findHeader(headers, 'user-agent') === undefined) {
-      headers['User-Agent'] = this.#o.userAgent ?? DEFAULT_USER_AGENT
-    }
-    const secrets = new Set(o.redact ?? [])
-    const send = async (): Promise<RawResponse> => {
-      for (const [name, value] of Object.entries(headers)) {
-        if (SECRET_HEADER.test(name)) secrets.add(value)
-      }
-      this.#o.logger?.debug?.(`REQ: ${method} ${target}`)
-      const res = await sendWithRetries(
-        { method, url: target, headers, body, timeoutMs: o.timeoutMs ?? this.#o.timeoutMs },
-        {
-          connectRetries: o.connectRetries ?? this.#o.connectRetries ?? 0,
-          statusCodeRetries: o.statusCodeRetries ?? this.#o.statusCodeRetries ?? 0,
-          retryDelayMs: this.#o.connectRetryDelayMs ?? 500,
-          warn: (m) => this.#o.logger?.warn?.(m),
-        },
-      )
-      this.#o.logger?.debug?.(`RESP: ${method} ${target} ${res.status}`)
-      return res
-    }
-
-    let res = await send()
-    if (res.status === 401 && authenticated && (o.allowReauth ?? true) && this.auth?.invalidate()) {
-      this.#o.logger?.debug?.(`${method} ${target} answered 401; re-authenticating once`)
-      await this.#authenticate(headers)
-      res = await send()
-    }
+    const json = o.json === undefined ? undefined : JSON.stringify(o.json)
+    const body = json ?? o.body
+    const { res, method, target, secrets } = await this.#exchange<RawResponse>(
+      url,
+      o,
+      json === undefined ? {} : { 'Content-Type': 'application/json' },
+      async () => undefined,
+      (method, target, headers) =>
+        sendWithRetries(
+          { method, url: target, headers, body, timeoutMs: o.timeoutMs ?? this.#o.timeoutMs },
+          {
+            connectRetries: o.connectRetries ?? this.#o.connectRetries ?? 0,
+            statusCodeRetries: o.statusCodeRetries ?? this.#o.statusCodeRetries ?? 0,
+            retryDelayMs: this.#o.connectRetryDelayMs ?? 500,
+            warn: (m) => this.#o.logger?.warn?.(m),
+          },
+        ),
+    )
     if ((o.raiseExc ?? true) && res.status >= 400) {
       throw httpErrorFor({
         status: res.status,
@@ -147,6 +146,76 @@ export class Session {
       })
     }
     return toClientResponse(res, method, target)
+  }
+
+  /** `request` with streamed bodies: the answer comes back unread once its status is accepted. */
+  async stream(url: string, o: StreamRequestOptions = {}): Promise<StreamResponse> {
+    const { res, method, target, secrets } = await this.#exchange<StreamResponse>(
+      url,
+      o,
+      {},
+      o.body === undefined ? (refused) => refused.text() : null,
+      (method, target, headers) =>
+        sendStream({ method, url: target, headers, body: o.body, signal: o.signal }),
+    )
+    if (!(o.accept ?? below400)(res.status)) {
+      const text = await res.text()
+      throw httpErrorFor({ status: res.status, method, url: target, body: scrub(text, secrets) })
+    }
+    return res
+  }
+
+  /**
+   * The flow both share: headers (the caller's, auth, defaults, User-Agent), the URL, one send, and
+   * on 401 one resend with fresh auth headers when the request can be resent and the plugin dropped
+   * something.
+   * `secrets` holds every credential value sent, for the caller's error bodies.
+   */
+  async #exchange<R extends { readonly status: number }>(
+    url: string,
+    o: RequestBase,
+    defaults: Readonly<Record<string, string>>,
+    /** How a refused answer is let go before the resend (null: nothing to send again). */
+    resend: ((refused: R) => Promise<unknown>) | null,
+    sendOnce: (method: string, target: string, headers: Record<string, string>) => Promise<R>,
+  ): Promise<{ res: R; method: string; target: string; secrets: Set<string> }> {
+    const method = (o.method ?? 'GET').toUpperCase()
+    const authenticated = o.authenticated ?? this.auth !== undefined
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(o.headers ?? {})) setHeader(headers, name, value)
+    if (authenticated) await this.#authenticate(headers)
+    const target = await this.#resolveUrl(url, o)
+    for (const [name, value] of Object.entries(defaults)) {
+      if (findHeader(headers, name.toLowerCase()) === undefined) headers[name] = value
+    }
+    if (findHeader(headers, 'user-agent') === undefined) {
+      headers['User-Agent'] = this.#o.userAgent ?? DEFAULT_USER_AGENT
+    }
+    const secrets = new Set(o.redact ?? [])
+    const send = async (): Promise<R> => {
+      for (const [name, value] of Object.entries(headers)) {
+        if (SECRET_HEADER.test(name)) secrets.add(value)
+      }
+      this.#o.logger?.debug?.(`REQ: ${method} ${target}`)
+      const res = await sendOnce(method, target, headers)
+      this.#o.logger?.debug?.(`RESP: ${method} ${target} ${res.status}`)
+      return res
+    }
+
+    let res = await send()
+    if (
+      res.status === 401 &&
+      authenticated &&
+      resend !== null &&
+      (o.allowReauth ?? true) &&
+      this.auth?.invalidate()
+    ) {
+      this.#o.logger?.debug?.(`${method} ${target} answered 401; re-authenticating once`)
+      await resend(res)
+      await this.#authenticate(headers)
+      res = await send()
+    }
+    return { res, method, target, secrets }
   }
 
   async #authenticate(headers: Record<string, string>): Promise<void> {
@@ -172,6 +241,10 @@ export class Session {
     for (const [name, value] of Object.entries(o.query)) parsed.searchParams.append(name, value)
     return parsed.toString()
   }
+}
+
+function below400(status: number): boolean {
+  return status < 400
 }
 
 function describeMissing(filter: EndpointFilter | undefined): string {

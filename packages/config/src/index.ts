@@ -31,7 +31,12 @@ export {
   nodeServerTimeouts,
 } from './http_server.ts'
 export { type IniDocument, type IniEntry, parseIni } from './ini_parser.ts'
-export { decodeUtf8Strict, nestingExceeds, parseJsonWithin } from './json_text.ts'
+export {
+  decodeUtf8Strict,
+  MAX_BODY_DEPTH,
+  nestingExceeds,
+  parseJsonWithin,
+} from './json_text.ts'
 export { type KnownOptions, openstackOptions } from './known_options.ts'
 export { envName } from './layers.ts'
 export { type LoadOptions, loadConfig } from './load.ts'

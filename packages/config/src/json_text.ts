@@ -5,6 +5,14 @@
  * @module
  */
 
+/**
+ * Deeper request bodies than this are refused like invalid JSON, by identity and by the reference
+ * services alike. Python's json module gives up near its recursion limit (~1000) and Keystone
+ * answers with a 500; Baton's own limit is lower so that validating, storing and echoing a value
+ * (recursive code) can never exhaust the stack. The body object itself is level 1.
+ */
+export const MAX_BODY_DEPTH = 256
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /** The body as text, or undefined when its bytes are not UTF-8. */

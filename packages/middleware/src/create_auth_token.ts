@@ -49,14 +49,23 @@ export type CreateAuthTokenOptions = {
   readonly userAgent?: string
 }
 
+/**
+ * Whom a downstream call acts for: the request's identity (its confirmed user token and catalog),
+ * or a user token this middleware confirmed earlier and a background job kept (a `Delegation`).
+ */
+export type ActingUser = RequestIdentity | { readonly userToken: string }
+
 /** A configured middleware: adapters wrap it; `close()` releases cache connections. */
 export type AuthToken = {
   readonly protocol: AuthTokenProtocol
   /** The middleware's own credentials: what `sessionFor` sends as X-Service-Token by default. */
   readonly serviceAuth: IdentityPlugin
-  /** A session that calls the next service as the request's user, vouched for by this service. */
+  /**
+   * The one way a service calls the next: a session sending the user's token as X-Auth-Token and
+   * this service's own as X-Service-Token (`serviceAuth`; null sends the user's alone).
+   */
   sessionFor(
-    identity: RequestIdentity,
+    user: ActingUser,
     options?: { serviceAuth?: IdentityPlugin | null } & SessionOptions,
   ): Session
   close(): Promise<void>
@@ -139,11 +148,11 @@ export function createAuthToken(o: CreateAuthTokenOptions): AuthToken {
   return {
     protocol,
     serviceAuth: auth,
-    sessionFor(identity, options = {}) {
+    sessionFor(user, options = {}) {
       const { serviceAuth = auth, ...sessionOptions } = options
       return downstreamSession({
         ...sessionOptions,
-        user: userAccessOf(identity),
+        user: userAccessOf(user),
         serviceAuth,
         clock,
       })
@@ -155,11 +164,15 @@ export function createAuthToken(o: CreateAuthTokenOptions): AuthToken {
   }
 }
 
-function userAccessOf(identity: RequestIdentity): AccessInfo {
-  if (identity.user === undefined) {
+function userAccessOf(user: ActingUser): AccessInfo | string {
+  if ('userToken' in user) {
+    if (user.userToken !== '') return user.userToken
+    throw new MiddlewareConfigError('this delegation has no user token to pass on')
+  }
+  if (user.user === undefined) {
     throw new MiddlewareConfigError('this request has no confirmed user token to pass on')
   }
-  return identity.user
+  return user.user
 }
 
 type AuthtokenValues = GroupValues<(typeof authtokenOptions)['options']>

@@ -2,7 +2,8 @@
  * `@baton/middleware`: keystonemiddleware's `auth_token` for Node services. `createAuthToken` reads
  * `[keystone_authtoken]` (files, a loaded config or an object); the adapters protect node:http,
  * Express and fastify apps; `identityOf(req)` returns what the middleware established; the
- * `sessionFor` helper calls the next service with the user's token plus this service's own.
+ * `sessionFor` helper calls the next service with the user's token plus this service's own (the
+ * one way Baton's reference services call on, too).
  * @module
  */
 export { type ConnectMiddleware, expressAuthToken } from './adapters/express.ts'
@@ -24,6 +25,7 @@ export {
 } from './auth_token.ts'
 export * from './cache/index.ts'
 export {
+  type ActingUser,
   type AuthToken,
   type AuthTokenOptionValues,
   type CreateAuthTokenOptions,

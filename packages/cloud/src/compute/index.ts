@@ -7,12 +7,12 @@
  */
 import type { ServiceSpec } from '../kit/service_app.ts'
 import { computeFacts } from '../services.ts'
-import { baseUrl } from '../volume/routes.ts'
 import { BOOT_JOB, bootJob } from './boot_job.ts'
+import { flavorsApi } from './flavors_api.ts'
 import { computeOptions } from './options.ts'
-import { registerComputeRoutes } from './routes.ts'
+import { serversApi } from './servers_api.ts'
 import { COMPUTE_MIGRATIONS, ServerStore } from './store.ts'
-import { versionDocument } from './views.ts'
+import { versionsApi } from './versions_api.ts'
 import { VolumeApi } from './volume_api.ts'
 
 const VERSION_PATHS = new Set(['/', '/v2.1', '/v2.1/'])
@@ -22,6 +22,8 @@ export const computeService: ServiceSpec = {
   groups: [computeOptions],
   migrations: COMPUTE_MIGRATIONS,
   isPublic: (method, path) => (method === 'GET' || method === 'HEAD') && VERSION_PATHS.has(path),
+  // the composition root: the store, the volume client and the job are built here, each API area
+  // is a plugin
   register(app, ctx) {
     const now = () => new Date(ctx.clock.now()).toISOString()
     const store = new ServerStore(ctx.db, now)
@@ -38,9 +40,9 @@ export const computeService: ServiceSpec = {
         now,
       }),
     )
-    app.get('/', async (request) => ({ versions: [versionDocument(baseUrl(ctx, request))] }))
-    app.get('/v2.1', async (request) => ({ version: versionDocument(baseUrl(ctx, request)) }))
-    registerComputeRoutes(app, ctx, store, volumes)
+    app.register(versionsApi, { ctx })
+    app.register(serversApi, { ctx, store, volumes })
+    app.register(flavorsApi, { ctx })
   },
 }
 

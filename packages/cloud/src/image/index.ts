@@ -6,11 +6,12 @@
  */
 import type { ServiceSpec } from '../kit/service_app.ts'
 import { imageFacts } from '../services.ts'
+import { imagesApi } from './images_api.ts'
 import { IMAGE_MIGRATIONS } from './model.ts'
 import { ObjectHop } from './object_hop.ts'
 import { imageOptions } from './options.ts'
 import { ImageRepository } from './repository.ts'
-import { registerImageRoutes } from './routes.ts'
+import { versionsApi } from './versions_api.ts'
 
 export { imageOptions } from './options.ts'
 
@@ -21,6 +22,7 @@ export const imageService: ServiceSpec = {
   isPublic: (method, path) =>
     (method === 'GET' || method === 'HEAD') &&
     (path === '/' || path.replace(/\/+$/, '') === '/versions'),
+  // the composition root: the repository and the object hop are built here, each API area is a plugin
   register(app, ctx) {
     const repo = new ImageRepository(ctx.db, ctx.clock)
     const interrupted = repo.abandonInterruptedUploads()
@@ -29,6 +31,8 @@ export const imageService: ServiceSpec = {
         `image ${id} was saving when the service stopped: its upload cannot finish, image left queued`,
       )
     }
-    registerImageRoutes(app, ctx, repo, new ObjectHop(ctx, ctx.config.get(imageOptions).container))
+    const hop = new ObjectHop(ctx, ctx.config.get(imageOptions).container)
+    app.register(versionsApi, { ctx })
+    app.register(imagesApi, { ctx, repo, hop })
   },
 }

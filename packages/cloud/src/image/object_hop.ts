@@ -7,10 +7,10 @@
  */
 import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
+import type { StreamResponse } from '@baton/client'
 import type { Delegation } from '../kit/delegation.ts'
 import { TooLarge, UpstreamFailure } from '../kit/errors.ts'
 import type { ServiceContext } from '../kit/service_app.ts'
-import type { HopResponse } from '../kit/stream_http.ts'
 import { objectFacts } from '../services.ts'
 import type { Image } from './model.ts'
 import type { UploadResult } from './repository.ts'
@@ -20,6 +20,8 @@ const OBJECT_STORE = objectFacts.catalog.type
 type HopRequest = {
   readonly headers?: Record<string, string>
   readonly body?: AsyncIterable<Uint8Array>
+  /** The statuses taken; any other is an UpstreamFailure naming the hop (`ctx.next.stream`). */
+  readonly accept: (status: number) => boolean
 }
 
 export class ObjectHop {
@@ -38,10 +40,9 @@ export class ObjectHop {
     source: Readable,
     cap: number,
   ): Promise<UploadResult> {
-    const container = await this.#send('PUT', '', image, delegation, {})
-    if (container.status !== 201 && container.status !== 202) {
-      throw await this.#failure('PUT', '', container)
-    }
+    const container = await this.#send('PUT', '', image, delegation, {
+      accept: (status) => status === 201 || status === 202,
+    })
     await container.text()
     const md5 = createHash('md5')
     const sha512 = createHash('sha512')
@@ -60,16 +61,16 @@ export class ObjectHop {
       }
     }
     const path = `/${encodeURIComponent(image.id)}`
-    let res: HopResponse
+    let res: StreamResponse
     try {
       res = await this.#send('PUT', path, image, delegation, {
         headers: { 'Content-Type': 'application/octet-stream' },
         body: hashed(),
+        accept: (status) => status === 201,
       })
     } catch (error) {
       throw refused ?? error
     }
-    if (res.status !== 201) throw await this.#failure('PUT', path, res)
     await res.text()
     const checksum = md5.digest('hex')
     const etag = (res.header('etag') ?? '').replace(/"/g, '')
@@ -87,28 +88,19 @@ export class ObjectHop {
     image: Image,
     delegation: Delegation,
     range: string | undefined,
-  ): Promise<HopResponse> {
-    const path = `/${encodeURIComponent(image.id)}`
-    const res = await this.#send(
-      'GET',
-      path,
-      image,
-      delegation,
-      range === undefined ? {} : { headers: { Range: range } },
-    )
-    if (res.status === 200 || res.status === 206 || res.status === 416) return res
-    throw await this.#failure('GET', path, res)
+  ): Promise<StreamResponse> {
+    return this.#send('GET', `/${encodeURIComponent(image.id)}`, image, delegation, {
+      ...(range === undefined ? {} : { headers: { Range: range } }),
+      accept: (status) => status === 200 || status === 206 || status === 416,
+    })
   }
 
   /** Deletes the image's object; one already gone is fine. */
   async remove(image: Image, delegation: Delegation): Promise<void> {
-    const path = `/${encodeURIComponent(image.id)}`
-    const res = await this.#send('DELETE', path, image, delegation, {})
-    if (res.status === 204 || res.status === 404) {
-      await res.text()
-      return
-    }
-    throw await this.#failure('DELETE', path, res)
+    const res = await this.#send('DELETE', `/${encodeURIComponent(image.id)}`, image, delegation, {
+      accept: (status) => status === 204 || status === 404,
+    })
+    await res.text()
   }
 
   #path(suffix: string): string {
@@ -122,21 +114,13 @@ export class ObjectHop {
     image: Image,
     delegation: Delegation,
     o: HopRequest,
-  ): Promise<HopResponse> {
+  ): Promise<StreamResponse> {
     const base = ownerAccount(await this.#ctx.next.endpoint(OBJECT_STORE, delegation), image.owner)
     return this.#ctx.next.stream(OBJECT_STORE, this.#path(suffix), delegation, {
       ...o,
       method,
       base,
     })
-  }
-
-  async #failure(method: string, suffix: string, res: HopResponse): Promise<UpstreamFailure> {
-    const text = (await res.text()).trim()
-    const short = text.length > 300 ? `${text.slice(0, 300)}…` : text
-    return new UpstreamFailure(
-      `${this.#ctx.name} -> object-store ${method} ${this.#path(suffix)}: ${res.status} ${short}`.trim(),
-    )
   }
 }
 

@@ -1,26 +1,29 @@
 /**
- * Calling the next service for a user: the user's token as X-Auth-Token plus this service's own
- * `[service_user]` token as X-Service-Token (when send_service_user_token is on), the next service
- * found in the catalog by type, every call written to the audit trail. A `Delegation` is what a
- * background job keeps of the request that started it, so it can still call on the user's behalf
- * after the user's token expired (and after a restart).
+ * Calling the next service for a user, through the middleware's `sessionFor` (the README's way):
+ * the user's token as X-Auth-Token plus this service's own `[service_user]` token as
+ * X-Service-Token (when send_service_user_token is on), the next service found in the catalog by
+ * type, every call written to the audit trail. The client's Session does the rest (the 401 resend,
+ * credentials scrubbed from errors, streamed bodies). A `Delegation` is what a background job keeps
+ * of the request that started it, so it can still call on the user's behalf after the user's token
+ * expired (and after a restart).
  * @module
  */
 import type {
-  Clock,
   EndpointFilter,
   IdentityPlugin,
   Interface,
   RequestOptions,
   Session,
+  StreamRequestOptions,
+  StreamResponse,
 } from '@baton/client'
-import { ClientError, downstreamSession, HttpError } from '@baton/client'
+import { ClientError, HttpError } from '@baton/client'
 import type { AuthToken, RequestIdentity } from '@baton/middleware'
 import type { AuditLog } from './audit.ts'
-import { UpstreamFailure } from './errors.ts'
+import { Unauthorized, UpstreamFailure } from './errors.ts'
 import { shortBody } from './hop_failure.ts'
-import { type HopResponse, streamRequest } from './stream_http.ts'
 
+/** The user token the middleware confirmed, who it names, and the request it came with. */
 export type Delegation = {
   readonly userToken: string
   readonly userId: string
@@ -28,15 +31,15 @@ export type Delegation = {
   readonly requestId: string
 }
 
-export function delegationOf(
-  identity: RequestIdentity,
-  userToken: string,
-  requestId: string,
-): Delegation {
+export function delegationOf(identity: RequestIdentity, requestId: string): Delegation {
+  const user = identity.user
+  if (user === undefined) {
+    throw new Unauthorized('The request you have made requires authentication.')
+  }
   return {
-    userToken,
-    userId: identity.user?.userId ?? '',
-    projectId: identity.user?.projectId ?? '',
+    userToken: user.token,
+    userId: user.userId ?? '',
+    projectId: user.projectId ?? '',
     requestId,
   }
 }
@@ -49,7 +52,6 @@ export type NextHopOptions = {
   readonly audit: AuditLog
   readonly interface: Interface
   readonly regionName?: string | undefined
-  readonly clock: Clock
 }
 
 /** keystoneauth substitutes these in catalog URLs (`/v1/AUTH_%(project_id)s`, cinder's `/v3/%(project_id)s`). */
@@ -73,16 +75,12 @@ function forUserProject(url: string, ownProject: string | undefined, userProject
     .join('/')
 }
 
-export type StreamOptions = {
-  readonly method?: string
-  readonly headers?: Readonly<Record<string, string>>
-  /** A streamed request body (sent with backpressure); no 401 retry then: it cannot be replayed. */
-  readonly body?: AsyncIterable<Uint8Array>
+export type StreamOptions = Pick<
+  StreamRequestOptions,
+  'method' | 'headers' | 'body' | 'accept' | 'signal'
+> & {
   /** Another base URL than the catalog's (the image service writes into the image owner's account). */
   readonly base?: string
-  /** Statuses the caller takes; any other is an UpstreamFailure. Default: the caller takes them all. */
-  readonly accept?: (status: number) => boolean
-  readonly signal?: AbortSignal
 }
 
 export class NextHop {
@@ -98,11 +96,7 @@ export class NextHop {
 
   /** The session a call for this delegation goes through. */
   session(delegation: Delegation): Session {
-    return downstreamSession({
-      user: delegation.userToken,
-      serviceAuth: this.#o.serviceAuth,
-      clock: this.#o.clock,
-    })
+    return this.#o.auth.sessionFor(delegation, { serviceAuth: this.#o.serviceAuth })
   }
 
   /** The next service's base URL for the user's project, from this service's own catalog. */
@@ -159,49 +153,38 @@ export class NextHop {
     }
   }
   /**
-   * `call` for data: the same tokens, the same single re-authenticated retry on 401 (when there is
-   * no body to replay), the same audit line and hop-naming failures, but bodies stream both ways
-   * (image data, volume copies) instead of being buffered as text.
+   * `call` for data: the same session and audit line, hop-naming failures, but bodies stream both
+   * ways (image data, volume copies) instead of being buffered as text. Statuses outside `accept`
+   * (default: below 400) are an UpstreamFailure.
    */
   async stream(
     serviceType: string,
     path: string,
     delegation: Delegation,
     o: StreamOptions = {},
-  ): Promise<HopResponse> {
+  ): Promise<StreamResponse> {
     const method = o.method ?? 'GET'
     const entry = this.#auditEntry(serviceType, method, path, delegation)
-    const fail = (status: number, why: string, cause?: unknown): never => {
-      const detail = `${this.#o.service} -> ${serviceType} ${method} ${path}: ${why}`
-      this.#o.audit.write({ ...entry, status, outcome: 'error', detail })
-      throw new UpstreamFailure(detail, { cause })
-    }
     const url = `${o.base ?? (await this.endpoint(serviceType, delegation))}${path}`
-    const session = this.session(delegation)
-    let secrets: string[] = []
-    const send = async (): Promise<HopResponse> => {
-      const auth = (await session.auth?.getHeaders(session)) ?? null
-      if (auth === null) throw new Error('no token to send')
-      secrets = Object.values(auth)
-      const headers = { ...auth, 'X-OpenStack-Request-ID': delegation.requestId, ...o.headers }
-      return streamRequest(url, method, headers, o.body, o.signal)
-    }
-    let res: HopResponse
+    let res: StreamResponse
     try {
-      res = await send()
-      // keystoneauth: on 401, drop what can be renewed (our service token) and resend once
-      if (res.status === 401 && o.body === undefined && session.auth?.invalidate() === true) {
-        await res.text()
-        res = await send()
-      }
+      res = await this.session(delegation).stream(url, {
+        ...o,
+        method,
+        headers: { 'X-OpenStack-Request-ID': delegation.requestId, ...o.headers },
+      })
     } catch (error) {
       if (o.signal?.aborted === true) throw error
-      return fail(0, error instanceof Error ? error.message : String(error), error)
-    }
-    if (o.accept !== undefined && !o.accept(res.status)) {
-      const body = shortBody(await res.text(), secrets)
-      const cause = new HttpError({ status: res.status, method, url, body })
-      return fail(res.status, `${res.status} ${body}`.trim(), cause)
+      const status = error instanceof HttpError ? error.status : 0
+      const why =
+        error instanceof HttpError
+          ? `${status} ${shortBody(error.body)}`.trim()
+          : error instanceof Error
+            ? error.message
+            : String(error)
+      const detail = `${this.#o.service} -> ${serviceType} ${method} ${path}: ${why}`
+      this.#o.audit.write({ ...entry, status, outcome: 'error', detail })
+      throw new UpstreamFailure(detail, { cause: error })
     }
     this.#o.audit.write({
       ...entry,

@@ -7,6 +7,7 @@ import { BatonError } from '@baton/config'
 
 export const CloudErrorCode = Object.freeze({
   BadRequest: 'BATON_CLOUD_BAD_REQUEST',
+  Unauthorized: 'BATON_CLOUD_UNAUTHORIZED',
   Forbidden: 'BATON_CLOUD_FORBIDDEN',
   NotFound: 'BATON_CLOUD_NOT_FOUND',
   Conflict: 'BATON_CLOUD_CONFLICT',
@@ -42,6 +43,12 @@ export class CloudError extends BatonError {
 export class BadRequest extends CloudError {
   constructor(message: string) {
     super(CloudErrorCode.BadRequest, 400, 'badRequest', message)
+  }
+}
+/** A guarded route reached with no confirmed user token (`delay_auth_decision = true`). */
+export class Unauthorized extends CloudError {
+  constructor(message: string) {
+    super(CloudErrorCode.Unauthorized, 401, 'unauthorized', message)
   }
 }
 export class Forbidden extends CloudError {

@@ -26,13 +26,13 @@ export function failureReason(error: unknown, sendsServiceToken: boolean): strin
 }
 
 /**
- * The body of a failed answer as it may appear in a message: the service's own message when the body
- * is an OpenStack fault (`{"itemNotFound": {"message"}}`, Keystone's `{"error": {"message"}}`), so a
- * reason relayed along the chain stays readable; short; credentials removed.
+ * The body of a failed answer (an HttpError's, credentials already scrubbed by the client's
+ * Session) as it may appear in a message: the service's own message when the body is an OpenStack
+ * fault (`{"itemNotFound": {"message"}}`, Keystone's `{"error": {"message"}}`), so a reason relayed
+ * along the chain stays readable; short.
  */
-export function shortBody(text: string, secrets: readonly string[]): string {
-  let out = faultMessage(text) ?? text.trim()
-  for (const secret of secrets) if (secret !== '') out = out.split(secret).join('***')
+export function shortBody(text: string): string {
+  const out = faultMessage(text) ?? text.trim()
   return out.length > 300 ? `${out.slice(0, 300)}…` : out
 }
 

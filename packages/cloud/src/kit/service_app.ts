@@ -24,6 +24,7 @@ import {
   loadConfig,
   loggingOptions,
   logSettings,
+  MAX_BODY_DEPTH,
   nestingExceeds,
   nodeServerTimeouts,
   type OptionGroup,
@@ -157,7 +158,6 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
     audit,
     interface: userInterface,
     regionName: config.get(authtokenOptions).region_name,
-    clock,
   })
   const jobs = new JobRunner(db, (job, error) =>
     log(
@@ -182,8 +182,7 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
       return identity
     },
     delegation(request) {
-      const token = request.headers['x-auth-token'] ?? request.headers['x-storage-token']
-      return delegationOf(ctx.identity(request), String(token ?? '').trim(), String(request.id))
+      return delegationOf(ctx.identity(request), String(request.id))
     },
     log: (m) => log(`baton ${spec.name}: ${m}`),
   }
@@ -201,9 +200,6 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
     },
   }
 }
-
-/** As identity's: deeper JSON bodies are refused before anything walks them. */
-const MAX_BODY_DEPTH = 256
 
 function buildFastify(
   spec: ServiceSpec,

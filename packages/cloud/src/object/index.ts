@@ -6,9 +6,10 @@
  */
 import type { ServiceSpec } from '../kit/service_app.ts'
 import { objectFacts } from '../services.ts'
+import { infoApi } from './info_api.ts'
 import { swiftConstraints } from './options.ts'
-import { registerObjectRoutes } from './routes.ts'
 import { OBJECT_MIGRATIONS, ObjectStore } from './store.ts'
+import { swiftApi } from './swift_api.ts'
 
 export { swiftConstraints } from './options.ts'
 
@@ -18,25 +19,14 @@ export const objectService: ServiceSpec = {
   migrations: OBJECT_MIGRATIONS,
   isPublic: (method, path) =>
     (method === 'GET' || method === 'HEAD') && path.replace(/\/+$/, '') === '/info',
+  // the composition root: the store and limits are built here, each API area is a plugin
   register(app, ctx) {
     const store = new ObjectStore(ctx.db, ctx.dataDir, ctx.clock)
     const swept = store.sweep()
     if (swept > 0)
       ctx.log(`removed ${swept} partial or orphaned object file(s) left by an earlier run`)
     const limits = ctx.config.get(swiftConstraints)
-    app.get('/info', async () => ({
-      swift: {
-        version: '2.30.0',
-        max_file_size: limits.max_file_size,
-        max_object_name_length: limits.max_object_name_length,
-        max_container_name_length: limits.max_container_name_length,
-        container_listing_limit: limits.container_listing_limit,
-        account_listing_limit: limits.account_listing_limit,
-        account_autocreate: true,
-        allow_account_management: false,
-        policies: [{ name: 'Policy-0', default: true }],
-      },
-    }))
-    registerObjectRoutes(app, ctx, store)
+    app.register(infoApi, { limits })
+    app.register(swiftApi, { ctx, store, limits })
   },
 }

@@ -9,9 +9,9 @@ import type { ServiceSpec } from '../kit/service_app.ts'
 import { volumeFacts } from '../services.ts'
 import { CREATE_JOB, createJob } from './create_job.ts'
 import { volumeOptions } from './options.ts'
-import { baseUrl, registerVolumeRoutes } from './routes.ts'
 import { VOLUME_MIGRATIONS, VolumeStore } from './store.ts'
-import { versionDocument } from './views.ts'
+import { versionsApi } from './versions_api.ts'
+import { volumesApi } from './volumes_api.ts'
 
 const VERSION_PATHS = new Set(['/', '/v3', '/v3/'])
 
@@ -20,18 +20,15 @@ export const volumeService: ServiceSpec = {
   groups: [volumeOptions],
   migrations: VOLUME_MIGRATIONS,
   isPublic: (method, path) => (method === 'GET' || method === 'HEAD') && VERSION_PATHS.has(path),
+  // the composition root: the store and the job are built here, each API area is a plugin
   register(app, ctx) {
     const now = () => new Date(ctx.clock.now()).toISOString()
     const store = new VolumeStore(ctx.db, now)
     const { copy_bytes_per_second: bytesPerSecond, copy_chunk_bytes: chunkBytes } =
       ctx.config.get(volumeOptions)
     ctx.jobs.register(CREATE_JOB, createJob({ ctx, store, bytesPerSecond, chunkBytes, now }))
-    // cinder answers the root with 300 Multiple Choices and /v3/ with the one version
-    app.get('/', async (request, reply) =>
-      reply.code(300).send({ versions: [versionDocument(baseUrl(ctx, request))] }),
-    )
-    app.get('/v3', async (request) => ({ versions: [versionDocument(baseUrl(ctx, request))] }))
-    registerVolumeRoutes(app, ctx, store)
+    app.register(versionsApi, { ctx })
+    app.register(volumesApi, { ctx, store })
   },
 }
 

@@ -4,20 +4,13 @@
  * with Keystone's messages. This is the one place bodies are decoded, so two limits hold for every
  * route before any code (schema validation, policy, storage, JSON.stringify) walks a body:
  * - bytes that are not UTF-8 are refused, never stored as U+FFFD (Keystone refuses them too);
- * - nesting deeper than MAX_BODY_DEPTH is refused, counted on the text before JSON.parse.
+ * - nesting deeper than MAX_BODY_DEPTH (`@baton/config`) is refused, counted on the text before
+ *   JSON.parse.
  * @module
  */
-import { decodeUtf8Strict, parseJsonWithin } from '@baton/config'
+import { decodeUtf8Strict, MAX_BODY_DEPTH, parseJsonWithin } from '@baton/config'
 import type { FastifyInstance } from 'fastify'
 import { expectingToFind } from '../errors.ts'
-
-/**
- * Deeper bodies than this are refused like invalid JSON. Python's json module gives up near
- * its recursion limit (~1000) and Keystone answers with a 500; Baton's own limit is lower so
- * that validating, storing and echoing a value (recursive code) can never exhaust the stack.
- * The body object itself is level 1.
- */
-export const MAX_BODY_DEPTH = 256
 
 export function registerJsonBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers()

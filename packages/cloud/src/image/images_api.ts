@@ -1,45 +1,32 @@
 /**
- * The Glance v2 routes: create, upload (queued -> saving -> active, data streamed to the object
+ * The Glance v2 image routes, as one fastify plugin (every route behind the token): create, upload (queued -> saving -> active, data streamed to the object
  * service), download (streamed back), list, show, delete. Uploads run inside the request, as in
  * Glance; a store that refuses leaves the image queued with the reason logged, never active.
  * @module
  */
+import type { StreamResponse } from '@baton/client'
 import { identityOf } from '@baton/middleware'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { CloudError, CloudErrorCode, Conflict, Forbidden } from '../kit/errors.ts'
 import { serviceDefaultOptions } from '../kit/options.ts'
 import type { ServiceContext } from '../kit/service_app.ts'
-import type { HopResponse } from '../kit/stream_http.ts'
 import { listImages } from './listing.ts'
 import { imageJson, parseCreate } from './model.ts'
 import type { ObjectHop } from './object_hop.ts'
 import { imageOptions } from './options.ts'
 import { type ImageRepository, viewerOf } from './repository.ts'
 import { imageSchema, imagesSchema } from './schemas.ts'
-import { baseUrl, versionsDocument } from './versions.ts'
+import { baseUrl } from './versions.ts'
 
 type IdParams = { id: string }
 
-export function registerImageRoutes(
-  app: FastifyInstance,
-  ctx: ServiceContext,
-  repo: ImageRepository,
-  hop: ObjectHop,
-): void {
-  const publicEndpoint = ctx.config.get(serviceDefaultOptions).public_endpoint
-  app.get('/', async (request, reply) =>
-    reply.code(300).send(versionsDocument(baseUrl(request, publicEndpoint))),
-  )
-  app.get('/versions', async (request) => versionsDocument(baseUrl(request, publicEndpoint)))
-  app.register(async (scope) => guardedRoutes(scope, ctx, repo, hop))
+export type ImagesDeps = {
+  readonly ctx: ServiceContext
+  readonly repo: ImageRepository
+  readonly hop: ObjectHop
 }
 
-function guardedRoutes(
-  app: FastifyInstance,
-  ctx: ServiceContext,
-  repo: ImageRepository,
-  hop: ObjectHop,
-): void {
+export const imagesApi: FastifyPluginAsync<ImagesDeps> = async (app, { ctx, repo, hop }) => {
   const options = ctx.config.get(imageOptions)
   const publicEndpoint = ctx.config.get(serviceDefaultOptions).public_endpoint
   const viewer = (request: FastifyRequest) => viewerOf(ctx.identity(request))
@@ -146,7 +133,11 @@ function guardedRoutes(
   })
 }
 
-function streamBack(reply: FastifyReply, res: HopResponse, checksum: string | null): FastifyReply {
+function streamBack(
+  reply: FastifyReply,
+  res: StreamResponse,
+  checksum: string | null,
+): FastifyReply {
   reply.code(res.status).header('content-type', 'application/octet-stream')
   for (const name of ['content-length', 'content-range']) {
     const value = res.header(name)

@@ -1,49 +1,31 @@
 /**
- * The compute API (Nova v2.1 subset): boot a server from a volume made from an image (202, BUILD,
- * the work runs as a job), show, list and list detail (name/status filters, limit/marker), delete
- * (detaches, and deletes the volume when delete_on_termination), and the fixed flavors.
+ * The compute API's servers (Nova v2.1 subset), as one fastify plugin: boot a server from a volume
+ * made from an image (202, BUILD, the work runs as a job), show, list and list detail (name/status
+ * filters, limit/marker), delete (detaches, and deletes the volume when delete_on_termination).
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { BadRequest, NotFound } from '../kit/errors.ts'
 import { statusOf } from '../kit/hop_failure.ts'
+import { baseUrl, queryOf } from '../kit/request_values.ts'
 import type { ServiceContext } from '../kit/service_app.ts'
-import { negotiate } from '../volume/microversion.ts'
-import { baseUrl, queryOf } from '../volume/routes.ts'
+import { negotiatedProject } from './api_version.ts'
 import { BOOT_JOB } from './boot_job.ts'
 import { parseCreateServer } from './server_request.ts'
 import type { ServerRow, ServerStore } from './store.ts'
-import {
-  createdServer,
-  FLAVORS,
-  flavorDetail,
-  flavorSummary,
-  MAX_VERSION,
-  MIN_VERSION,
-  pageLinks,
-  serverDetail,
-  serverSummary,
-} from './views.ts'
+import { createdServer, FLAVORS, pageLinks, serverDetail, serverSummary } from './views.ts'
 import type { VolumeApi } from './volume_api.ts'
 
-const RANGE = {
-  service: 'compute',
-  min: MIN_VERSION,
-  max: MAX_VERSION,
-  legacyHeader: 'x-openstack-nova-api-version',
+export type ServersDeps = {
+  readonly ctx: ServiceContext
+  readonly store: ServerStore
+  readonly volumes: VolumeApi
 }
 
-export function registerComputeRoutes(
-  app: FastifyInstance,
-  ctx: ServiceContext,
-  store: ServerStore,
-  volumes: VolumeApi,
-): void {
-  const projectOf = (request: FastifyRequest, reply: FastifyReply): string => {
-    negotiate(request, reply, RANGE)
-    return ctx.identity(request).user?.projectId ?? ''
-  }
+export const serversApi: FastifyPluginAsync<ServersDeps> = async (app, { ctx, store, volumes }) => {
+  const projectOf = (request: FastifyRequest, reply: FastifyReply): string =>
+    negotiatedProject(ctx, request, reply)
   const find = (project: string, id: string): ServerRow => {
     const server = store.get(project, id)
     if (server === undefined) throw new NotFound(`Instance ${id} could not be found.`)
@@ -122,29 +104,6 @@ export function registerComputeRoutes(
     }
     store.markDeleted(server.id)
     return reply.code(204).send()
-  })
-
-  app.get('/v2.1/flavors', async (request, reply) => {
-    projectOf(request, reply)
-    return { flavors: FLAVORS.map((f) => flavorSummary(baseUrl(ctx, request), f)) }
-  })
-  app.get('/v2.1/flavors/detail', async (request, reply) => {
-    projectOf(request, reply)
-    return { flavors: FLAVORS.map((f) => flavorDetail(baseUrl(ctx, request), f)) }
-  })
-  app.get('/v2.1/flavors/:id', async (request, reply) => {
-    projectOf(request, reply)
-    const { id } = request.params as { id: string }
-    const flavor = FLAVORS.find((f) => f.id === id)
-    if (flavor === undefined) throw new NotFound(`Flavor ${id} could not be found.`)
-    return { flavor: flavorDetail(baseUrl(ctx, request), flavor) }
-  })
-  // novaclient reads them for `openstack flavor list`; Baton's flavors have none
-  app.get('/v2.1/flavors/:id/os-extra_specs', async (request, reply) => {
-    projectOf(request, reply)
-    const { id } = request.params as { id: string }
-    if (!FLAVORS.some((f) => f.id === id)) throw new NotFound(`Flavor ${id} could not be found.`)
-    return { extra_specs: {} }
   })
 }
 

@@ -1,14 +1,15 @@
 /**
  * The volume API (Cinder v3 subset) under `/v3/{project_id}`: create (202, the copy runs as a job),
  * show, list and list detail (name/status filters, limit/marker), delete, and the `os-attach` /
- * `os-detach` actions. The URL's project must be the token's; another project's volume is not found.
+ * `os-detach` actions, as one fastify plugin. The URL's project must be the token's; another
+ * project's volume is not found.
  * @module
  */
 import { randomUUID } from 'node:crypto'
 import { rm } from 'node:fs/promises'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { BadRequest, NotFound } from '../kit/errors.ts'
-import { serviceDefaultOptions } from '../kit/options.ts'
+import { baseUrl, queryOf } from '../kit/request_values.ts'
 import type { ServiceContext } from '../kit/service_app.ts'
 import { volumeAction } from './actions.ts'
 import { CREATE_JOB, volumePath } from './create_job.ts'
@@ -19,28 +20,9 @@ import { MAX_VERSION, MIN_VERSION, pageLinks, volumeDetail, volumeSummary } from
 type Params = { project: string; id: string }
 /** Cinder's default per-project gigabytes quota, as a per-volume bound (the files are sparse). */
 const MAX_SIZE_GIB = 1000
-type Query = Record<string, string | undefined>
+export type VolumesDeps = { readonly ctx: ServiceContext; readonly store: VolumeStore }
 
-/** Query parameters as single strings: a repeated one counts once (its first value), as in webob. */
-export function queryOf(request: FastifyRequest): Query {
-  const q: Query = {}
-  for (const [key, value] of Object.entries(request.query as Record<string, unknown>)) {
-    const first = Array.isArray(value) ? value[0] : value
-    if (typeof first === 'string') q[key] = first
-  }
-  return q
-}
-
-export function baseUrl(ctx: ServiceContext, request: FastifyRequest): string {
-  const configured = ctx.config.get(serviceDefaultOptions).public_endpoint
-  return (configured ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '')
-}
-
-export function registerVolumeRoutes(
-  app: FastifyInstance,
-  ctx: ServiceContext,
-  store: VolumeStore,
-): void {
+export const volumesApi: FastifyPluginAsync<VolumesDeps> = async (app, { ctx, store }) => {
   const projectOf = (request: FastifyRequest, reply: FastifyReply): string => {
     negotiate(request, reply, { service: 'volume', min: MIN_VERSION, max: MAX_VERSION })
     const { project } = request.params as Params
