@@ -169,6 +169,7 @@ export class ServiceNotFound extends NotFound {}
 export class EndpointNotFound extends NotFound {}
 export class RegionNotFound extends NotFound {}
 export class ApplicationCredentialNotFound extends NotFound {}
+export class CredentialNotFound extends NotFound {}
 
 /*
  * Password hashing (packages/identity/src/passwords). They reuse the Forbidden and Unexpected
@@ -341,6 +342,19 @@ export class InsufficientAuthMethods extends Unauthorized {
         `[${methods.join(',')}].`,
       options,
     )
+  }
+}
+
+/** keystone exception.CredentialEncryptionError (500): a blob no credential key opens. */
+export class CredentialEncryptionError extends UnexpectedError {
+  static override readonly defaultMessage: string =
+    'An unexpected error prevented the server from accessing encrypted credentials.'
+}
+
+/** keystone exception.CredentialLimitExceeded (403): `[credential] user_limit` reached. */
+export class CredentialLimitExceeded extends Forbidden {
+  constructor(limit: number) {
+    super(`Unable to create additional credentials, maximum of ${limit} already exceeded for user.`)
   }
 }
 

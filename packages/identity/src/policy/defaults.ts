@@ -24,6 +24,11 @@ import {
 } from './defaults_base.ts'
 import { ENDPOINT_RULES, REGION_RULES, SERVICE_RULES } from './defaults_catalog.ts'
 import {
+  CREDENTIAL_RULES,
+  EC2_CREDENTIAL_RULES,
+  EC2_S3_TOKEN_RULES,
+} from './defaults_credential.ts'
+import {
   ACCESS_RULE_RULES,
   APPLICATION_CREDENTIAL_RULES,
   GROUP_RULES,
@@ -53,4 +58,7 @@ export const KEYSTONE_DEFAULT_POLICIES: readonly PolicyDefault[] = Object.freeze
   ...SERVICE_RULES,
   ...ENDPOINT_RULES,
   ...REGION_RULES,
+  ...CREDENTIAL_RULES,
+  ...EC2_CREDENTIAL_RULES,
+  ...EC2_S3_TOKEN_RULES,
 ])

@@ -12,6 +12,7 @@ import { type AssignmentRepository, createAssignmentRepository } from './assignm
 import { type CacheGenerationReader, createCacheGenerationReader } from './cache_generation.ts'
 import { type CatalogRepository, createCatalogRepository } from './catalog/index.ts'
 import type { StoreContext } from './context.ts'
+import { type CredentialRepository, createCredentialRepository } from './credentials.ts'
 import type { StoreDatabase } from './database.ts'
 import { createEffectiveRoleResolver, type EffectiveRoleResolver } from './effective_roles.ts'
 import { createIdentityRepository, type IdentityRepository } from './identity/index.ts'
@@ -27,6 +28,7 @@ export type * from './catalog/index.ts'
 export type { JsonObject, JsonValue } from './codecs.ts'
 export { ROOT_DOMAIN_ID } from './codecs.ts'
 export { redactConnectionUrl } from './connection_url.ts'
+export type * from './credentials.ts'
 export { type OpenDatabaseOptions, openDatabase, type StoreDatabase } from './database.ts'
 export type * from './effective_roles.ts'
 export type * from './identity/index.ts'
@@ -56,6 +58,7 @@ export interface Store {
   readonly assignment: AssignmentRepository
   readonly catalog: CatalogRepository
   readonly applicationCredentials: ApplicationCredentialRepository
+  readonly credentials: CredentialRepository
   readonly revocation: RevocationRepository
   /** Uncached; put a cache in front on the token path. */
   readonly effectiveRoles: EffectiveRoleResolver
@@ -88,6 +91,7 @@ function bind(ctx: StoreContext): Store {
     assignment: createAssignmentRepository(ctx),
     catalog: createCatalogRepository(ctx),
     applicationCredentials: createApplicationCredentialRepository(ctx),
+    credentials: createCredentialRepository(ctx),
     revocation: createRevocationRepository(ctx),
     effectiveRoles: createEffectiveRoleResolver(ctx),
     generation: createCacheGenerationReader(ctx),

@@ -168,6 +168,17 @@ export interface CacheGenerationTable {
   value: number
 }
 
+/** Keystone's `credential` table: the blob only encrypted, with the hash of its key. */
+export interface CredentialTable {
+  id: string
+  user_id: string
+  project_id: string | null
+  type: string
+  encrypted_blob: string
+  key_hash: string
+  extra: string
+}
+
 export interface Schema {
   project: ProjectTable
   project_tag: ProjectTagTable
@@ -186,4 +197,5 @@ export interface Schema {
   application_credential_role: ApplicationCredentialRoleTable
   revocation_event: RevocationEventTable
   cache_generation: CacheGenerationTable
+  credential: CredentialTable
 }
