@@ -9,7 +9,7 @@ import { CredentialNotFound, ProjectNotFound, UserNotFound } from '../errors.ts'
 import { decodeJson, encodeJson, type JsonObject } from './codecs.ts'
 import type { StoreContext } from './context.ts'
 import type { CredentialTable } from './schema.ts'
-import { constraintViolation, duplicateId, notFound, rethrowConflict } from './store_errors.ts'
+import { duplicateId, notFound, rethrowConflict } from './store_errors.ts'
 
 export interface StoredCredential {
   readonly id: string
@@ -67,6 +67,21 @@ export function createCredentialRepository(ctx: StoreContext): CredentialReposit
   }
   return {
     async create(credential) {
+      // looked up first: on PostgreSQL a failed constraint aborts the caller's transaction
+      const user = await ctx.db
+        .selectFrom('user')
+        .select('id')
+        .where('id', '=', credential.userId)
+        .executeTakeFirst()
+      if (!user) throw notFound(UserNotFound, 'user', credential.userId)
+      if (credential.projectId !== null) {
+        const project = await ctx.db
+          .selectFrom('project')
+          .select('id')
+          .where('id', '=', credential.projectId)
+          .executeTakeFirst()
+        if (!project) throw notFound(ProjectNotFound, 'project', credential.projectId)
+      }
       try {
         await ctx.db
           .insertInto('credential')
@@ -81,15 +96,6 @@ export function createCredentialRepository(ctx: StoreContext): CredentialReposit
           })
           .execute()
       } catch (error) {
-        if (constraintViolation(error) === 'foreign_key') {
-          const user = await ctx.db
-            .selectFrom('user')
-            .select('id')
-            .where('id', '=', credential.userId)
-            .executeTakeFirst()
-          if (!user) throw notFound(UserNotFound, 'user', credential.userId)
-          throw notFound(ProjectNotFound, 'project', String(credential.projectId))
-        }
         rethrowConflict(error, 'credential', credential.id, () =>
           duplicateId('credential', credential.id),
         )

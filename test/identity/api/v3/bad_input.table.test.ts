@@ -27,6 +27,7 @@ const TABLES = [
   'application_credential',
   'application_credential_role',
   'revocation_event',
+  'credential',
 ]
 
 /** Every row of every table, failed-login bookkeeping aside. */
@@ -104,6 +105,7 @@ apiSuite('bad input on every resource route', (api) => {
     'roles',
     'grants',
     'catalog',
+    'blob_credentials',
   ]) {
     test(`${area}: 4xx with Keystone's error body and no write`, async () => {
       const a = api()
