@@ -3,6 +3,7 @@
  * case, so it reads (and diffs) as a table.
  * @module
  */
+import { createHmac } from 'node:crypto'
 import type { World } from './bad_input.world.ts'
 
 export type Case = readonly [
@@ -31,6 +32,15 @@ const notUtf8 = (member: string, field: string, extra = '') =>
 /** A valid member beside 10,000 nested objects under an extra key. */
 const deepExtra = (member: string) =>
   `{"${member}": {"name": "n"}, "extra": ${'{"a":'.repeat(10000)}1${'}'.repeat(10000)}}`
+
+/** An EC2 signature version 0 (HMAC-SHA1 of Action + Timestamp) with the member's secret. */
+const signedV0 = (w: World, timestamp: string) => {
+  const params = { SignatureVersion: '0', Action: 'DescribeInstances', Timestamp: timestamp }
+  const signature = createHmac('sha1', w.ec2Secret)
+    .update(params.Action + timestamp)
+    .digest('base64')
+  return { access: w.ec2Access, signature, params }
+}
 
 // biome-ignore format: one row per case
 export function cases(w: World): Record<string, Case[]> {
@@ -346,6 +356,8 @@ export function cases(w: World): Record<string, Case[]> {
       ['ec2tokens, unknown version', 'POST', '/v3/ec2tokens', 401, { body: { credentials: { access: w.ec2Access, signature: 'x', params: { SignatureVersion: '9' } } } }],
       ['ec2tokens without signature', 'POST', '/v3/ec2tokens', 401, { body: { credentials: { access: w.ec2Access, params: { SignatureVersion: '0', Action: 'a', Timestamp: 't' } } }, message: 'EC2 signature not supplied.' }],
       ['ec2tokens, wrong signature', 'POST', '/v3/ec2tokens', 401, { body: { credentials: { access: w.ec2Access, signature: 'x', host: 'h:1', verb: 'GET', path: '/', params: { SignatureVersion: '2' } } }, message: 'Invalid EC2 signature.' }],
+      ['ec2tokens, signed long ago', 'POST', '/v3/ec2tokens', 401, { body: { credentials: signedV0(w, '2001-01-01T00:00:00Z') }, message: 'Credential is expired' }],
+      ['ec2tokens, unreadable timestamp', 'POST', '/v3/ec2tokens', 401, { body: { credentials: signedV0(w, 'soon') }, message: /^Credential timestamp is invalid/ }],
       ['ec2tokens, wrong method', 'GET', '/v3/ec2tokens', 405],
       ['s3tokens as member', 'POST', '/v3/s3tokens', 403, { token: 'member', body: { credentials: { access: w.ec2Access } } }],
       ['s3tokens without token', 'POST', '/v3/s3tokens', 401, { body: { credentials: { access: w.ec2Access, signature: 'x' } } }],

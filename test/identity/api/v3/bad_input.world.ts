@@ -26,6 +26,7 @@ export type World = {
   readonly blobCred: string
   /** The member's EC2 access key (OS-EC2). */
   readonly ec2Access: string
+  readonly ec2Secret: string
   /** The admin's EC2 access key. */
   readonly adminEc2Access: string
 }
@@ -74,9 +75,11 @@ export async function world(api: Api): Promise<World> {
   const blobCred = (
     await post('/v3/credentials', { credential: { type: 'cert', user_id: s.adminId, blob: 'b' } })
   ).credential.id
-  const ec2Access = (
+  const ec2 = (
     await post(`/v3/users/${s.memberId}/credentials/OS-EC2`, { tenant_id: s.projectId }, 'member')
-  ).credential.access
+  ).credential
+  const ec2Access: string = ec2.access
+  const ec2Secret: string = ec2.secret
   const adminEc2Access = (
     await post(`/v3/users/${s.adminId}/credentials/OS-EC2`, { tenant_id: s.projectId })
   ).credential.access
@@ -103,6 +106,7 @@ export async function world(api: Api): Promise<World> {
     cred,
     blobCred,
     ec2Access,
+    ec2Secret,
     adminEc2Access,
   }
 }
