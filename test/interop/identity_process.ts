@@ -77,12 +77,15 @@ export async function startIdentity(
       `connection = ${options.connection ?? `sqlite:///${join(dir, 'identity.db')}`}`,
       '[fernet_tokens]',
       `key_repository = ${keyRepository}`,
+      '[credential]',
+      `key_repository = ${join(dir, 'credential-keys')}`,
       ...extraConfig,
       '',
     ].join('\n'),
     { mode: 0o600 },
   )
   await baton(['keys', 'setup', '--config-file', conf])
+  await baton(['credential', 'setup', '--config-file', conf])
   await baton(['db', 'sync', '--config-file', conf])
   await baton([
     'bootstrap',

@@ -14,12 +14,13 @@ const tempestMissing = existsSync(TEMPEST)
 
 /** Areas Baton does not implement (yet); everything else under tempest.api.identity runs. */
 const NOT_IMPLEMENTED = [
-  'test_credentials',
   'test_oauth_consumers',
   'test_policies',
   'test_trusts',
-  'test_ec2_credentials',
   'test_access_rules',
+  // Keystone 22 fails it too: Debian's security update (LP#2159643) refuses a PATCH carrying
+  // `type` and `project_id`, which this tempest sends (Baton answers Keystone's 400)
+  'test_credentials_create_get_update_delete',
 ]
 
 function tempestConf(url: string): string {
@@ -44,7 +45,7 @@ admin_role = admin
 
 [identity-feature-enabled]
 trust = false
-api_extensions = OS-INHERIT
+api_extensions = OS-INHERIT, OS-EC2
 security_compliance = false
 access_rules = false
 project_tags = true

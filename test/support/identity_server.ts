@@ -47,6 +47,8 @@ export type WorldUser = {
 
 export type TestIdentity = {
   readonly url: string
+  /** `[database] connection` of the server (SQLite), for tests that inspect stored rows. */
+  readonly databaseUrl: string
   readonly clock: TestClock
   readonly projects: { readonly demo: string; readonly service: string }
   readonly users: Record<'alice' | 'svc' | 'nosvc' | 'authtoken', WorldUser>
@@ -185,6 +187,7 @@ export async function startTestIdentity(
   }
   return {
     url,
+    databaseUrl: `sqlite:///${join(dir, 'identity.db')}`,
     clock,
     projects,
     users,

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { registerBootstrapCommand } from './commands/bootstrap.ts'
 import { registerConfigCommands } from './commands/config.ts'
+import { registerCredentialCommands } from './commands/credential.ts'
 import { registerDbCommands } from './commands/db.ts'
 import { registerDemoCommands } from './commands/demo.ts'
 import { registerDoctorCommand } from './commands/doctor.ts'
@@ -29,6 +30,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       writeErr: (s) => io.err(s.replace(/\n$/, '')),
     })
   registerKeysCommands(program, io)
+  registerCredentialCommands(program, io)
   registerDbCommands(program, io)
   registerBootstrapCommand(program, io)
   registerServeCommands(program, io)

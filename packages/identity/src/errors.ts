@@ -173,6 +173,7 @@ export class DomainConfigNotFound extends NotFound {}
 export class InvalidDomainConfig extends Forbidden {}
 export class RegionNotFound extends NotFound {}
 export class ApplicationCredentialNotFound extends NotFound {}
+export class CredentialNotFound extends NotFound {}
 
 /*
  * Password hashing (packages/identity/src/passwords). They reuse the Forbidden and Unexpected
@@ -345,6 +346,19 @@ export class InsufficientAuthMethods extends Unauthorized {
         `[${methods.join(',')}].`,
       options,
     )
+  }
+}
+
+/** keystone exception.CredentialEncryptionError (500): a blob no credential key opens. */
+export class CredentialEncryptionError extends UnexpectedError {
+  static override readonly defaultMessage: string =
+    'An unexpected error prevented the server from accessing encrypted credentials.'
+}
+
+/** keystone exception.CredentialLimitExceeded (403): `[credential] user_limit` reached. */
+export class CredentialLimitExceeded extends Forbidden {
+  constructor(limit: number) {
+    super(`Unable to create additional credentials, maximum of ${limit} already exceeded for user.`)
   }
 }
 

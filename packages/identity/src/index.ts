@@ -9,6 +9,12 @@ export {
   type BootstrapSettings,
   bootstrap,
 } from './core/bootstrap.ts'
+export {
+  credentialsOffPrimary,
+  migrateCredentials,
+  rotateCredentialKeys,
+  setupCredentialKeys,
+} from './core/credentials/credential_key_admin.ts'
 export { passwordSettings } from './core/password_settings.ts'
 export {
   Conflict,
@@ -27,6 +33,7 @@ export {
 } from './errors.ts'
 export {
   authOptions,
+  credentialOptions,
   databaseOptions,
   defaultOptions,
   fernetTokensOptions,

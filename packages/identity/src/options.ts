@@ -55,6 +55,34 @@ export const fernetTokensOptions = defineGroup(
   { help: 'Fernet token key repository.' },
 )
 
+export const credentialOptions = defineGroup(
+  'credential',
+  {
+    key_repository: opt.str({
+      default: '/etc/keystone/credential-keys/',
+      help:
+        'Directory containing the Fernet keys that encrypt and decrypt credential blobs. They ' +
+        'have no relationship to the token keys: never share this repository with ' +
+        '[fernet_tokens] key_repository. Manage it with `baton credential setup|rotate|migrate`.',
+    }),
+    auth_ttl: opt.int({
+      default: 15,
+      min: 0,
+      help:
+        'The length of time in minutes for which a signed EC2 or S3 token request is valid from ' +
+        'the timestamp contained in the token request.',
+    }),
+    user_limit: opt.int({
+      default: -1,
+      min: -1,
+      help:
+        'Maximum number of credentials a user is permitted to create. A value of -1 means ' +
+        'unlimited.',
+    }),
+  },
+  { help: 'Credentials: their encryption keys, EC2/S3 signature lifetime and per-user limit.' },
+)
+
 export const authOptions = defineGroup(
   'auth',
   {
@@ -342,6 +370,7 @@ export const identityOptionGroups = [
   databaseOptions,
   tokenOptions,
   fernetTokensOptions,
+  credentialOptions,
   authOptions,
   identityOptions,
   osloMiddlewareOptions,

@@ -26,6 +26,11 @@ import { ENDPOINT_RULES, REGION_RULES, SERVICE_RULES } from './defaults_catalog.
 import { DOMAIN_CONFIG_RULES } from './defaults_domain_config.ts'
 import { ENDPOINT_GROUP_RULES, PROJECT_ENDPOINT_RULES } from './defaults_endpoint_filter.ts'
 import {
+  CREDENTIAL_RULES,
+  EC2_CREDENTIAL_RULES,
+  EC2_S3_TOKEN_RULES,
+} from './defaults_credential.ts'
+import {
   ACCESS_RULE_RULES,
   APPLICATION_CREDENTIAL_RULES,
   GROUP_RULES,
@@ -58,4 +63,7 @@ export const KEYSTONE_DEFAULT_POLICIES: readonly PolicyDefault[] = Object.freeze
   ...ENDPOINT_GROUP_RULES,
   ...PROJECT_ENDPOINT_RULES,
   ...DOMAIN_CONFIG_RULES,
+  ...CREDENTIAL_RULES,
+  ...EC2_CREDENTIAL_RULES,
+  ...EC2_S3_TOKEN_RULES,
 ])

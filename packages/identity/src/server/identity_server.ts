@@ -12,14 +12,16 @@ import { FernetError, WatchedKeyRepository } from '@baton/fernet'
 import type { FastifyInstance } from 'fastify'
 import { authApi } from '../api/auth/index.ts'
 import type { ApiContext } from '../api/context.ts'
+import { credentialApi } from '../api/credentials/index.ts'
 import { resourceApis } from '../api/v3/index.ts'
 import { createValidationCache } from '../cache/index.ts'
 import { authSettings, createAuthService } from '../core/auth/index.ts'
+import { createCredentialCrypto } from '../core/credentials/credential_crypto.ts'
 import { tokenSettings } from '../core/tokens/index.ts'
 import { ServerNotReady } from '../errors.ts'
 import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
 import { createAuthenticator } from '../http/authenticate.ts'
-import { authOptions, fernetTokensOptions, identityOptions } from '../options.ts'
+import { authOptions, credentialOptions, fernetTokensOptions, identityOptions } from '../options.ts'
 import { policyFromConfig } from '../policy/index.ts'
 import { TokenFormatter } from '../token/token_formatter.ts'
 import { composeTokenService } from './compose_tokens.ts'
@@ -72,7 +74,11 @@ export async function createIdentityServer(
   })
 
   // --- The API: services built here, handed to each API area (a fastify plugin) ---
-  const auth = createAuthService({ store, tokens, settings: authSettings(config), clock })
+  const settings = authSettings(config)
+  const auth = createAuthService({ store, tokens, settings, clock })
+  const credentialCrypto = createCredentialCrypto({
+    path: config.get(credentialOptions).key_repository,
+  })
   const authenticate = createAuthenticator(tokens, callerOf)
   const app = buildIdentityApp({
     config,
@@ -81,6 +87,10 @@ export async function createIdentityServer(
       const ctx: ApiContext = { ...http, config, store, policy, clock, authenticate }
       instance.register(authApi, { ctx: { ...ctx, tokens, auth } })
       for (const area of resourceApis) instance.register(area, { ctx })
+      const primaryMethods = settings.primaryMethods
+      instance.register(credentialApi, {
+        ctx: { ...ctx, tokens, credentialCrypto, primaryMethods },
+      })
     },
   })
   // --- end of the API block ---

@@ -12,6 +12,7 @@ import { type AssignmentRepository, createAssignmentRepository } from './assignm
 import { type CacheGenerationReader, createCacheGenerationReader } from './cache_generation.ts'
 import { type CatalogRepository, createCatalogRepository } from './catalog/index.ts'
 import type { StoreContext } from './context.ts'
+import { type CredentialRepository, createCredentialRepository } from './credentials.ts'
 import type { StoreDatabase } from './database.ts'
 import { createDomainConfigRepository, type DomainConfigRepository } from './domain_config.ts'
 import { createEffectiveRoleResolver, type EffectiveRoleResolver } from './effective_roles.ts'
@@ -29,6 +30,7 @@ export type * from './catalog/index.ts'
 export type { JsonObject, JsonValue } from './codecs.ts'
 export { ROOT_DOMAIN_ID } from './codecs.ts'
 export { redactConnectionUrl } from './connection_url.ts'
+export type * from './credentials.ts'
 export { type OpenDatabaseOptions, openDatabase, type StoreDatabase } from './database.ts'
 export type * from './domain_config.ts'
 export type * from './effective_roles.ts'
@@ -60,6 +62,7 @@ export interface Store {
   readonly assignment: AssignmentRepository
   readonly catalog: CatalogRepository
   readonly applicationCredentials: ApplicationCredentialRepository
+  readonly credentials: CredentialRepository
   readonly revocation: RevocationRepository
   /** OS-EP-FILTER: endpoint groups and project associations. */
   readonly endpointFilter: EndpointFilterRepository
@@ -96,6 +99,7 @@ function bind(ctx: StoreContext): Store {
     assignment: createAssignmentRepository(ctx),
     catalog: createCatalogRepository(ctx),
     applicationCredentials: createApplicationCredentialRepository(ctx),
+    credentials: createCredentialRepository(ctx),
     revocation: createRevocationRepository(ctx),
     endpointFilter: createEndpointFilterRepository(ctx),
     domainConfig: createDomainConfigRepository(ctx),

@@ -195,6 +195,17 @@ export interface CacheGenerationTable {
   value: number
 }
 
+/** Keystone's `credential` table: the blob only encrypted, with the hash of its key. */
+export interface CredentialTable {
+  id: string
+  user_id: string
+  project_id: string | null
+  type: string
+  encrypted_blob: string
+  key_hash: string
+  extra: string
+}
+
 export interface Schema {
   project: ProjectTable
   project_tag: ProjectTagTable
@@ -217,4 +228,5 @@ export interface Schema {
   project_endpoint: ProjectEndpointTable
   project_endpoint_group: ProjectEndpointGroupTable
   domain_config: DomainConfigTable
+  credential: CredentialTable
 }

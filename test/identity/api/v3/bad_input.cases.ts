@@ -3,6 +3,7 @@
  * case, so it reads (and diffs) as a table.
  * @module
  */
+import { createHmac } from 'node:crypto'
 import type { World } from './bad_input.world.ts'
 
 export type Case = readonly [
@@ -31,6 +32,15 @@ const notUtf8 = (member: string, field: string, extra = '') =>
 /** A valid member beside 10,000 nested objects under an extra key. */
 const deepExtra = (member: string) =>
   `{"${member}": {"name": "n"}, "extra": ${'{"a":'.repeat(10000)}1${'}'.repeat(10000)}}`
+
+/** An EC2 signature version 0 (HMAC-SHA1 of Action + Timestamp) with the member's secret. */
+const signedV0 = (w: World, timestamp: string) => {
+  const params = { SignatureVersion: '0', Action: 'DescribeInstances', Timestamp: timestamp }
+  const signature = createHmac('sha1', w.ec2Secret)
+    .update(params.Action + timestamp)
+    .digest('base64')
+  return { access: w.ec2Access, signature, params }
+}
 
 // biome-ignore format: one row per case
 export function cases(w: World): Record<string, Case[]> {
@@ -381,6 +391,60 @@ export function cases(w: World): Record<string, Case[]> {
       ['config group, wrong method', 'PUT', `/v3/domains/${w.other}/config/identity`, 405],
       ['config option, wrong method', 'PUT', `/v3/domains/${w.other}/config/identity/driver`, 405],
       ['default, wrong method', 'PUT', '/v3/domains/config/default', 405],
+    ],
+    blob_credentials: [
+      ['list as member: own only', 'GET', '/v3/credentials', 200, { token: 'member' }],
+      ['create with int blob', 'POST', '/v3/credentials', 400, { body: { credential: { type: 'cert', user_id: s.adminId, blob: 1 } } }],
+      ['create without type', 'POST', '/v3/credentials', 400, { body: { credential: { user_id: s.adminId, blob: 'b' } }, message: / is not valid under any of the given schemas$/ }],
+      ['create ec2 without project', 'POST', '/v3/credentials', 400, { body: { credential: { type: 'ec2', user_id: s.adminId, blob: '{"access": "a"}' } }, message: / is not valid under any of the given schemas$/ }],
+      ['create ec2, blob not JSON', 'POST', '/v3/credentials', 400, { body: { credential: { type: 'ec2', user_id: s.adminId, project_id: s.projectId, blob: '{' } }, message: 'Invalid blob in credential' }],
+      ['create ec2, blob without access', 'POST', '/v3/credentials', 400, { body: { credential: { type: 'ec2', user_id: s.adminId, project_id: s.projectId, blob: '{"secret": "s"}' } }, message: /^Expecting to find access in credential\./ }],
+      ['create ec2, access taken', 'POST', '/v3/credentials', 409, { token: 'member', body: { credential: { type: 'ec2', user_id: s.memberId, project_id: s.projectId, blob: JSON.stringify({ access: w.ec2Access, secret: 's' }) } } }],
+      ['create for another user as member', 'POST', '/v3/credentials', 403, { token: 'member', body: { credential: { type: 'cert', user_id: s.adminId, blob: 'b' } } }],
+      ['create for an unknown user', 'POST', '/v3/credentials', 404, { body: { credential: { type: 'cert', user_id: 'nope', blob: 'b' } } }],
+      ['create in an unknown project', 'POST', '/v3/credentials', 404, { body: { credential: { type: 'cert', user_id: s.adminId, project_id: 'nope', blob: 'b' } } }],
+      ['create oversized', 'POST', '/v3/credentials', 413, { body: { credential: { type: 'cert', user_id: s.adminId, blob: long(200_000) } } }],
+      ['create with null member', 'POST', '/v3/credentials', 400, { body: { credential: null } }],
+      ['get unknown', 'GET', '/v3/credentials/nope', 404, { message: 'Could not find credential: nope.' }],
+      ["get another's as member", 'GET', `/v3/credentials/${w.blobCred}`, 403, { token: 'member' }],
+      ["update another's as member", 'PATCH', `/v3/credentials/${w.blobCred}`, 403, { token: 'member', body: { credential: { blob: 'x' } } }],
+      ['update the owner', 'PATCH', `/v3/credentials/${w.blobCred}`, 400, { body: { credential: { blob: 'x', user_id: s.memberId } } }],
+      ['update without blob', 'PATCH', `/v3/credentials/${w.blobCred}`, 400, { body: { credential: {} } }],
+      ['update with int blob', 'PATCH', `/v3/credentials/${w.blobCred}`, 400, { body: { credential: { blob: 2 } } }],
+      ['update unknown', 'PATCH', '/v3/credentials/nope', 404, { body: { credential: { blob: 'x' } } }],
+      ["delete another's as member", 'DELETE', `/v3/credentials/${w.blobCred}`, 403, { token: 'member' }],
+      ['delete unknown', 'DELETE', '/v3/credentials/nope', 404],
+      ['wrong method', 'PUT', `/v3/credentials/${w.blobCred}`, 405],
+      ["OS-EC2 list another's as member", 'GET', `/v3/users/${s.adminId}/credentials/OS-EC2`, 403, { token: 'member' }],
+      ['OS-EC2 list for an unknown user', 'GET', '/v3/users/nope/credentials/OS-EC2', 404],
+      ['OS-EC2 create for another user as member', 'POST', `/v3/users/${s.adminId}/credentials/OS-EC2`, 403, { token: 'member', body: { tenant_id: s.projectId } }],
+      ['OS-EC2 create without tenant', 'POST', `/v3/users/${s.memberId}/credentials/OS-EC2`, 404, { token: 'member', body: {}, message: 'Could not find project: None.' }],
+      ['OS-EC2 create in an unknown project', 'POST', `/v3/users/${s.memberId}/credentials/OS-EC2`, 404, { token: 'member', body: { tenant_id: 'nope' } }],
+      ['OS-EC2 create for an unknown user', 'POST', '/v3/users/nope/credentials/OS-EC2', 404, { body: { tenant_id: s.projectId } }],
+      ['OS-EC2 get unknown', 'GET', `/v3/users/${s.memberId}/credentials/OS-EC2/nope`, 404],
+      ["OS-EC2 get another's as member", 'GET', `/v3/users/${s.adminId}/credentials/OS-EC2/${w.adminEc2Access}`, 403, { token: 'member' }],
+      ["OS-EC2 get another's through the member's path", 'GET', `/v3/users/${s.memberId}/credentials/OS-EC2/${w.adminEc2Access}`, 403, { token: 'member' }],
+      ["OS-EC2 delete another's as member", 'DELETE', `/v3/users/${s.memberId}/credentials/OS-EC2/${w.adminEc2Access}`, 403, { token: 'member' }],
+      ['OS-EC2 get a cert credential', 'GET', `/v3/users/${s.adminId}/credentials/OS-EC2/cert-access`, 401, { message: 'EC2 access key not found.' }],
+      ['OS-EC2 delete unknown', 'DELETE', `/v3/users/${s.memberId}/credentials/OS-EC2/nope`, 404],
+      ['OS-EC2 wrong method', 'PATCH', `/v3/users/${s.memberId}/credentials/OS-EC2/${w.ec2Access}`, 405],
+      ['ec2tokens as member', 'POST', '/v3/ec2tokens', 403, { token: 'member', body: { credentials: { access: w.ec2Access } } }],
+      ['ec2tokens without body', 'POST', '/v3/ec2tokens', 400, { body: {}, message: 'request must include a request body' }],
+      ['ec2tokens without access', 'POST', '/v3/ec2tokens', 401, { body: { credentials: { signature: 'x' } }, message: 'EC2 Signature not supplied' }],
+      ['ec2tokens with int access', 'POST', '/v3/ec2tokens', 401, { body: { credentials: { access: 1 } } }],
+      ['ec2tokens unknown access', 'POST', '/v3/ec2tokens', 404, { body: { credentials: { access: 'nope' } } }],
+      ['ec2tokens without params', 'POST', '/v3/ec2tokens', 401, { body: { credentials: { access: w.ec2Access, signature: 'x' } }, message: 'Invalid EC2 signature.' }],
+      ['ec2tokens, unknown version', 'POST', '/v3/ec2tokens', 401, { body: { credentials: { access: w.ec2Access, signature: 'x', params: { SignatureVersion: '9' } } } }],
+      ['ec2tokens without signature', 'POST', '/v3/ec2tokens', 401, { body: { credentials: { access: w.ec2Access, params: { SignatureVersion: '0', Action: 'a', Timestamp: 't' } } }, message: 'EC2 signature not supplied.' }],
+      ['ec2tokens, wrong signature', 'POST', '/v3/ec2tokens', 401, { body: { credentials: { access: w.ec2Access, signature: 'x', host: 'h:1', verb: 'GET', path: '/', params: { SignatureVersion: '2' } } }, message: 'Invalid EC2 signature.' }],
+      ['ec2tokens, signed long ago', 'POST', '/v3/ec2tokens', 401, { body: { credentials: signedV0(w, '2001-01-01T00:00:00Z') }, message: 'Credential is expired' }],
+      ['ec2tokens, unreadable timestamp', 'POST', '/v3/ec2tokens', 401, { body: { credentials: signedV0(w, 'soon') }, message: /^Credential timestamp is invalid/ }],
+      ['ec2tokens, wrong method', 'GET', '/v3/ec2tokens', 405],
+      ['s3tokens as member', 'POST', '/v3/s3tokens', 403, { token: 'member', body: { credentials: { access: w.ec2Access } } }],
+      ['s3tokens without token', 'POST', '/v3/s3tokens', 401, { body: { credentials: { access: w.ec2Access, signature: 'x' } } }],
+      ['s3tokens, wrong signature', 'POST', '/v3/s3tokens', 401, { body: { credentials: { access: w.ec2Access, signature: 'x', token: 'R0VUCgoK' } }, message: 'Credential signature mismatch' }],
+      ['s3tokens, v4 for another service', 'POST', '/v3/s3tokens', 401, { body: { credentials: { access: w.ec2Access, signature: 'x', token: Buffer.from('AWS4-HMAC-SHA256\n20260101T000000Z\n20260101/r/ec2/aws4_request\nab').toString('base64url') } } }],
+      ['s3tokens, wrong method', 'PUT', '/v3/s3tokens', 405],
     ],
   }
 }

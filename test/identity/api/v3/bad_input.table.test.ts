@@ -31,6 +31,7 @@ const TABLES = [
   'project_endpoint',
   'project_endpoint_group',
   'domain_config',
+  'credential',
 ]
 
 /** Every row of every table, failed-login bookkeeping aside. */
@@ -110,6 +111,7 @@ apiSuite('bad input on every resource route', (api) => {
     'catalog',
     'endpoint filter',
     'domain config',
+    'blob_credentials',
   ]) {
     test(`${area}: 4xx with Keystone's error body and no write`, async () => {
       const a = api()

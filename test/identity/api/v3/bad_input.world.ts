@@ -3,6 +3,7 @@
  * @module
  */
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import type { Api, Seed } from './support.ts'
 
 export type World = {
@@ -21,6 +22,13 @@ export type World = {
   readonly svc: string
   readonly ep: string
   readonly cred: string
+  /** The admin's `cert` credential (/v3/credentials). */
+  readonly blobCred: string
+  /** The member's EC2 access key (OS-EC2). */
+  readonly ec2Access: string
+  readonly ec2Secret: string
+  /** The admin's EC2 access key. */
+  readonly adminEc2Access: string
 }
 
 export async function world(api: Api): Promise<World> {
@@ -64,5 +72,41 @@ export async function world(api: Api): Promise<World> {
     { application_credential: { name: 'cred' } },
     'member',
   )
-  return { s, other, p, pChild, pFrozen, u, g, r, dr, otherRole, frozenRole, svc, ep, cred }
+  const blobCred = (
+    await post('/v3/credentials', { credential: { type: 'cert', user_id: s.adminId, blob: 'b' } })
+  ).credential.id
+  const ec2 = (
+    await post(`/v3/users/${s.memberId}/credentials/OS-EC2`, { tenant_id: s.projectId }, 'member')
+  ).credential
+  const ec2Access: string = ec2.access
+  const ec2Secret: string = ec2.secret
+  const adminEc2Access = (
+    await post(`/v3/users/${s.adminId}/credentials/OS-EC2`, { tenant_id: s.projectId })
+  ).credential.access
+  // a `cert` credential whose ID is what OS-EC2 would look up for the access key `cert-access`
+  const certRow = await api.store.credentials.get(blobCred)
+  await api.store.credentials.create({
+    ...certRow,
+    id: createHash('sha256').update('cert-access').digest('hex'),
+  })
+  return {
+    s,
+    other,
+    p,
+    pChild,
+    pFrozen,
+    u,
+    g,
+    r,
+    dr,
+    otherRole,
+    frozenRole,
+    svc,
+    ep,
+    cred,
+    blobCred,
+    ec2Access,
+    ec2Secret,
+    adminEc2Access,
+  }
 }

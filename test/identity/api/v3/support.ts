@@ -6,10 +6,18 @@
  * @module
  */
 import assert from 'node:assert/strict'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { loadConfig } from '@baton/config'
+import { setupKeyRepository } from '@baton/fernet'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { credentialApi } from '../../../../packages/identity/src/api/credentials/index.ts'
 import { registerResourceRoutes } from '../../../../packages/identity/src/api/v3/index.ts'
+import { authSettings } from '../../../../packages/identity/src/core/auth/index.ts'
 import type { Caller } from '../../../../packages/identity/src/core/caller.ts'
+import { createCredentialCrypto } from '../../../../packages/identity/src/core/credentials/credential_crypto.ts'
+import type { TokenService } from '../../../../packages/identity/src/core/tokens/index.ts'
 import { Unauthorized } from '../../../../packages/identity/src/errors.ts'
 import { buildIdentityApp } from '../../../../packages/identity/src/http/app.ts'
 import { identityOptionGroups } from '../../../../packages/identity/src/options.ts'
@@ -102,6 +110,13 @@ export function apiSuite(
   })
 }
 
+/** A fresh credential key repository (`baton credential setup`'s layout). */
+function credentialKeys(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'baton-api-credential-keys-')), 'keys')
+  setupKeyRepository({ path, maxActiveKeys: 3, logger: { warn() {} } })
+  return path
+}
+
 function buildApi(env: StoreEnv, overrides: Record<string, Record<string, string>>): Api {
   const config = loadConfig({
     files: [],
@@ -119,13 +134,28 @@ function buildApi(env: StoreEnv, overrides: Record<string, Record<string, string
   const app = buildIdentityApp({
     config,
     routes: (instance, http) => {
-      routes = registerResourceRoutes(instance, {
+      const ctx = {
         ...http,
         config,
         store: env.store,
         policy: realPolicy,
         clock: env.clock,
         authenticate,
+      }
+      routes = registerResourceRoutes(instance, ctx)
+      // the credential area too: its signature-to-token routes never reach `tokens` here (the
+      // tokens they issue are tested behind a real server, test/identity/api/credentials)
+      instance.register(credentialApi, {
+        ctx: {
+          ...ctx,
+          credentialCrypto: createCredentialCrypto({
+            path: credentialKeys(),
+            logger: { warn() {} },
+          }),
+          tokens: {} as TokenService,
+          primaryMethods: authSettings(config).primaryMethods,
+        },
+        registered: routes,
       })
     },
   })

@@ -1,0 +1,47 @@
+/**
+ * What the credential area's routes receive: the API context plus the credential key repository
+ * and the token service (`/v3/ec2tokens` and `/v3/s3tokens` answer with a token), both built by
+ * the composition root.
+ * @module
+ */
+import type { FastifyRequest } from 'fastify'
+import type { Caller } from '../../core/caller.ts'
+import type { CredentialCrypto } from '../../core/credentials/credential_crypto.ts'
+import type { TokenService } from '../../core/tokens/index.ts'
+import { forbiddenAction } from '../../errors.ts'
+import type { ApiContext } from '../context.ts'
+import { enforce, type PolicyInput } from '../v3/route_kit.ts'
+
+export type CredentialApiContext = ApiContext & {
+  readonly credentialCrypto: CredentialCrypto
+  readonly tokens: TokenService
+  /** Built-in primary auth methods plus `[auth] additional_primary_auth_methods`. */
+  readonly primaryMethods: ReadonlySet<string>
+}
+
+/**
+ * keystone/api/credentials.py `_require_primary_auth`: a token from a delegated method (an
+ * application credential, an EC2 signature...) or with no methods never touches credentials.
+ */
+export function requirePrimaryAuth(ctx: CredentialApiContext, caller: Caller): void {
+  const { methods } = caller
+  if (methods.length === 0 || !methods.every((m) => ctx.primaryMethods.has(m))) {
+    throw forbiddenAction('Delegated tokens cannot access credentials directly')
+  }
+}
+
+/** `enforce` answered as a boolean (list filtering). */
+export function allowed(
+  ctx: CredentialApiContext,
+  caller: Caller,
+  request: FastifyRequest,
+  action: string,
+  input: PolicyInput,
+): boolean {
+  try {
+    enforce(ctx, caller, request, action, input)
+    return true
+  } catch {
+    return false
+  }
+}
