@@ -14,8 +14,8 @@ import {
   ConnectFailure,
   HttpError,
   NotFound,
-  Session,
   ServiceTokenAuthWrapper,
+  Session,
   StaticTokenAuth,
   Unauthorized,
 } from '../../packages/client/src/index.ts'

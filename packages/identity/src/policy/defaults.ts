@@ -23,13 +23,13 @@ import {
   TOKEN_RULES,
 } from './defaults_base.ts'
 import { ENDPOINT_RULES, REGION_RULES, SERVICE_RULES } from './defaults_catalog.ts'
-import { DOMAIN_CONFIG_RULES } from './defaults_domain_config.ts'
-import { ENDPOINT_GROUP_RULES, PROJECT_ENDPOINT_RULES } from './defaults_endpoint_filter.ts'
 import {
   CREDENTIAL_RULES,
   EC2_CREDENTIAL_RULES,
   EC2_S3_TOKEN_RULES,
 } from './defaults_credential.ts'
+import { DOMAIN_CONFIG_RULES } from './defaults_domain_config.ts'
+import { ENDPOINT_GROUP_RULES, PROJECT_ENDPOINT_RULES } from './defaults_endpoint_filter.ts'
 import {
   ACCESS_RULE_RULES,
   APPLICATION_CREDENTIAL_RULES,
