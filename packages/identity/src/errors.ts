@@ -169,6 +169,9 @@ export class ServiceNotFound extends NotFound {}
 export class EndpointNotFound extends NotFound {}
 export class RegionNotFound extends NotFound {}
 export class ApplicationCredentialNotFound extends NotFound {}
+export class RegisteredLimitNotFound extends NotFound {}
+export class LimitNotFound extends NotFound {}
+export class PolicyNotFound extends NotFound {}
 
 /*
  * Password hashing (packages/identity/src/passwords). They reuse the Forbidden and Unexpected

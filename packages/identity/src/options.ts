@@ -321,6 +321,28 @@ export const policyOptions = defineGroup(
 export { httpServerOptions }
 
 /** Every group the identity server reads, for loading and for sample-config generation. */
+export const unifiedLimitOptions = defineGroup(
+  'unified_limit',
+  {
+    enforcement_model: opt.str({
+      default: 'flat',
+      choices: [
+        ['flat', 'Limits are checked without the project hierarchy.'],
+        [
+          'strict_two_level',
+          'Domains and their projects only; a project limit may not exceed its domain limit.',
+        ],
+      ],
+      help:
+        'The enforcement model to use when validating limits associated to projects. ' +
+        'Enforcement models will behave differently depending on the existing limits, which ' +
+        'may result in backwards incompatible changes if a model is switched in a running ' +
+        'deployment.',
+    }),
+  },
+  { help: 'Unified limits (/v3/registered_limits, /v3/limits).' },
+)
+
 export const identityOptionGroups = [
   defaultOptions,
   loggingOptions,
@@ -339,4 +361,5 @@ export const identityOptionGroups = [
   projectTreeOptions,
   assignmentOptions,
   policyOptions,
+  unifiedLimitOptions,
 ]

@@ -15,9 +15,11 @@ import type { StoreContext } from './context.ts'
 import type { StoreDatabase } from './database.ts'
 import { createEffectiveRoleResolver, type EffectiveRoleResolver } from './effective_roles.ts'
 import { createIdentityRepository, type IdentityRepository } from './identity/index.ts'
+import { createPolicyRepository, type PolicyRepository } from './policies.ts'
 import { createResourceRepository, type ResourceRepository } from './resource/index.ts'
 import { createRevocationRepository, type RevocationRepository } from './revocation.ts'
 import { type Clock, systemClock } from './timestamps.ts'
+import { createUnifiedLimitRepository, type UnifiedLimitRepository } from './unified_limits.ts'
 
 export { MigrationFailedError, StoreConfigError } from '../errors.ts'
 export type * from './application_credentials.ts'
@@ -38,6 +40,7 @@ export {
   schemaStatus,
   schemaVersion,
 } from './migrations/index.ts'
+export type * from './policies.ts'
 export type * from './resource/index.ts'
 export type * from './revocation.ts'
 export type { TextFilter, TextMatch } from './text_filter.ts'
@@ -49,6 +52,7 @@ export {
   parseIsoTime,
   systemClock,
 } from './timestamps.ts'
+export type * from './unified_limits.ts'
 
 export interface Store {
   readonly resource: ResourceRepository
@@ -57,6 +61,9 @@ export interface Store {
   readonly catalog: CatalogRepository
   readonly applicationCredentials: ApplicationCredentialRepository
   readonly revocation: RevocationRepository
+  readonly unifiedLimits: UnifiedLimitRepository
+  /** OS-POLICY blobs. */
+  readonly policies: PolicyRepository
   /** Uncached; put a cache in front on the token path. */
   readonly effectiveRoles: EffectiveRoleResolver
   /** Moves with every write that can change a validation result (see cache_generation.ts). */
@@ -89,6 +96,8 @@ function bind(ctx: StoreContext): Store {
     catalog: createCatalogRepository(ctx),
     applicationCredentials: createApplicationCredentialRepository(ctx),
     revocation: createRevocationRepository(ctx),
+    unifiedLimits: createUnifiedLimitRepository(ctx),
+    policies: createPolicyRepository(ctx),
     effectiveRoles: createEffectiveRoleResolver(ctx),
     generation: createCacheGenerationReader(ctx),
     transaction: (work) =>

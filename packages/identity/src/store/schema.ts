@@ -168,6 +168,32 @@ export interface CacheGenerationTable {
   value: number
 }
 
+export interface RegisteredLimitTable {
+  id: string
+  service_id: string
+  region_id: string | null
+  resource_name: string
+  default_limit: number
+  description: string | null
+}
+
+export interface LimitTable {
+  id: string
+  project_id: string | null
+  domain_id: string | null
+  registered_limit_id: string
+  resource_limit: number
+  description: string | null
+}
+
+/** OS-POLICY blobs; `blob` is the JSON encoding of what the client sent, as Keystone's JsonBlob. */
+export interface PolicyTable {
+  id: string
+  blob: string
+  type: string
+  extra: string
+}
+
 export interface Schema {
   project: ProjectTable
   project_tag: ProjectTagTable
@@ -186,4 +212,7 @@ export interface Schema {
   application_credential_role: ApplicationCredentialRoleTable
   revocation_event: RevocationEventTable
   cache_generation: CacheGenerationTable
+  registered_limit: RegisteredLimitTable
+  limit: LimitTable
+  policy: PolicyTable
 }

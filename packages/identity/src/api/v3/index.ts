@@ -17,6 +17,8 @@ import { registerGrantRoutes } from './grants.ts'
 import { registerGroupRoutes } from './groups.ts'
 import { registerImpliedRoleRoutes } from './implied_roles.ts'
 import { registerKeyFingerprintRoutes } from './key_fingerprints.ts'
+import { registerLimitRoutes } from './limits.ts'
+import { registerPolicyRoutes } from './policies.ts'
 import { registerProjectTagRoutes } from './project_tags.ts'
 import { registerProjectRoutes } from './projects.ts'
 import { registerRevokeEventRoutes } from './revoke_events.ts'
@@ -52,6 +54,8 @@ export const resourceApis = [
   apiArea<ApiContext>('catalog', [registerCatalogRoutes]),
   apiArea<ApiContext>('revocation', [registerRevokeEventRoutes]),
   apiArea<ApiContext>('fernet-keys', [registerKeyFingerprintRoutes]),
+  apiArea<ApiContext>('unified-limits', [registerLimitRoutes]),
+  apiArea<ApiContext>('policies', [registerPolicyRoutes]),
 ] as const
 
 /**

@@ -9,6 +9,7 @@ import type { Caller } from '../../core/caller.ts'
 import { deleteProject } from '../../core/resources/deletions.ts'
 import { normalizeDict, renderProject } from '../../core/resources/entities.ts'
 import { projectParents, projectSubtree } from '../../core/resources/hierarchy.ts'
+import { limitModel } from '../../core/resources/limit_models.ts'
 import { createProject, updateProject } from '../../core/resources/projects.ts'
 import {
   attrAsBoolean,
@@ -25,7 +26,7 @@ import { validate } from '../../core/resources/schema_validator.ts'
 import { projectCreate, projectUpdate } from '../../core/resources/schemas.ts'
 import { projectIdsByTags } from '../../core/resources/tag_filters.ts'
 import { ValidationError } from '../../errors.ts'
-import { identityOptions, projectTreeOptions } from '../../options.ts'
+import { identityOptions, projectTreeOptions, unifiedLimitOptions } from '../../options.ts'
 import type { Project } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, ok, type Router } from '../router.ts'
@@ -85,7 +86,7 @@ export function registerProjectRoutes(router: Router, ctx: ApiContext): void {
     const defaults = {
       callerDomainId: caller.domainId,
       defaultDomainId: ctx.config.get(identityOptions).default_domain_id,
-      maxDepth: ctx.config.get(projectTreeOptions).max_project_tree_depth,
+      maxDepth: maxProjectTreeDepth(ctx),
     }
     const project = await ctx.store.transaction((store) =>
       createProject(store, normalizeDict(body as Record<string, unknown>), defaults),
@@ -203,4 +204,13 @@ function subtreeAsIds(rootId: string, subtree: Project[]): IdTree | null {
     return Object.fromEntries(kids.map((k) => [k.id, walk(k.id)]))
   }
   return walk(rootId)
+}
+
+/** `[DEFAULT] max_project_tree_depth`, capped by the limit enforcement model's own bound. */
+function maxProjectTreeDepth(ctx: ApiContext): number {
+  const configured = ctx.config.get(projectTreeOptions).max_project_tree_depth
+  const model = limitModel(ctx.config.get(unifiedLimitOptions).enforcement_model)
+  return model.maxProjectTreeDepth === null
+    ? configured
+    : Math.min(configured, model.maxProjectTreeDepth)
 }
