@@ -3,7 +3,7 @@
  * @module
  */
 import assert from 'node:assert/strict'
-import type { Api, Seed } from './support.ts'
+import { type Api, caller, type Seed } from './support.ts'
 
 export type World = {
   readonly s: Seed
@@ -21,6 +21,10 @@ export type World = {
   readonly svc: string
   readonly ep: string
   readonly cred: string
+  /** A registered limit (cores, no region) of `svc`, and a limit of the seed project on it. */
+  readonly rl: string
+  readonly lim: string
+  readonly pol: string
 }
 
 export async function world(api: Api): Promise<World> {
@@ -64,5 +68,42 @@ export async function world(api: Api): Promise<World> {
     { application_credential: { name: 'cred' } },
     'member',
   )
-  return { s, other, p, pChild, pFrozen, u, g, r, dr, otherRole, frozenRole, svc, ep, cred }
+  // a member of another project, for limits it does not own
+  api.callers.set(
+    'far',
+    caller({ userId: u, roles: ['member', 'reader'], projectId: p, projectDomainId: s.domainId }),
+  )
+  const rl = (
+    await post('/v3/registered_limits', {
+      registered_limits: [{ service_id: svc, resource_name: 'cores', default_limit: 10 }],
+    })
+  ).registered_limits[0].id
+  const lim = (
+    await post('/v3/limits', {
+      limits: [
+        { project_id: s.projectId, service_id: svc, resource_name: 'cores', resource_limit: 5 },
+      ],
+    })
+  ).limits[0].id
+  const pol = (await post('/v3/policies', { policy: { blob: '{}', type: 'application/json' } }))
+    .policy.id
+  return {
+    s,
+    other,
+    p,
+    pChild,
+    pFrozen,
+    u,
+    g,
+    r,
+    dr,
+    otherRole,
+    frozenRole,
+    svc,
+    ep,
+    cred,
+    rl,
+    lim,
+    pol,
+  }
 }
