@@ -27,6 +27,7 @@ import { unifiedLimitOptions } from '../../options.ts'
 import type { Limit } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, ok, type Router } from '../router.ts'
+import { wrapLimitedCollection } from './list_limit.ts'
 import {
   authorize,
   bodyMember,
@@ -34,7 +35,6 @@ import {
   param,
   queryArgs,
   withSelf,
-  wrapCollection,
   wrapMember,
 } from './route_kit.ts'
 
@@ -66,7 +66,7 @@ export function registerLimitRoutes(router: Router, ctx: ApiContext): void {
     const refs = (await unifiedLimits.listRegisteredLimits())
       .map(renderRegisteredLimit)
       .filter((r) => matchesFilters(r, hints))
-    return ok(wrapCollection(ctx, req, REGISTERED, REGISTERED, refs))
+    return ok(wrapLimitedCollection(ctx, req, 'unified_limit', REGISTERED, refs))
   })
   router.route('POST', `/v3/${REGISTERED}`, async (req) => {
     await authorize(ctx, req, 'identity:create_registered_limits')
@@ -112,7 +112,7 @@ export function registerLimitRoutes(router: Router, ctx: ApiContext): void {
     const refs = (await visibleLimits(ctx, caller))
       .map(renderLimit)
       .filter((r) => matchesFilters(r, hints))
-    return ok(wrapCollection(ctx, req, LIMITS, LIMITS, refs))
+    return ok(wrapLimitedCollection(ctx, req, 'unified_limit', LIMITS, refs))
   })
   router.route('POST', `/v3/${LIMITS}`, async (req) => {
     await authorize(ctx, req, 'identity:create_limits')

@@ -12,7 +12,8 @@ import { ValidationError } from '../../errors.ts'
 import type { JsonValue, PolicyBlob } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, ok, type Router } from '../router.ts'
-import { authorize, bodyMember, param, queryArgs, wrapCollection, wrapMember } from './route_kit.ts'
+import { wrapLimitedCollection } from './list_limit.ts'
+import { authorize, bodyMember, param, queryArgs, wrapMember } from './route_kit.ts'
 
 const ATTRIBUTES = ['id', 'blob', 'type']
 
@@ -29,7 +30,7 @@ export function registerPolicyRoutes(router: Router, ctx: ApiContext): void {
     const hints = buildHints(queryArgs(req), ['type'])
     const refs = (await ctx.store.policies.list()).map(renderPolicy)
     const shown = refs.filter((r) => matchesFilters(r, hints))
-    return ok(wrapCollection(ctx, req, 'policies', 'policies', shown))
+    return ok(wrapLimitedCollection(ctx, req, 'policy', 'policies', shown))
   })
   router.route('POST', '/v3/policies', async (req) => {
     await authorize(ctx, req, 'identity:create_policy')

@@ -30,15 +30,8 @@ import { identityOptions, projectTreeOptions, unifiedLimitOptions } from '../../
 import type { Project } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, ok, type Router } from '../router.ts'
-import {
-  authorize,
-  bodyMember,
-  orNothing,
-  param,
-  queryArgs,
-  wrapCollection,
-  wrapMember,
-} from './route_kit.ts'
+import { wrapLimitedCollection } from './list_limit.ts'
+import { authorize, bodyMember, orNothing, param, queryArgs, wrapMember } from './route_kit.ts'
 
 const FILTERS = ['domain_id', 'enabled', 'name', 'parent_id', 'is_domain']
 
@@ -74,7 +67,7 @@ export function registerProjectRoutes(router: Router, ctx: ApiContext): void {
       projects = projects.filter((p) => p.domainId === caller.domainId)
     }
     const refs = projects.map(renderProject).filter((p) => matchesFilters(p, filters))
-    return ok(wrapCollection(ctx, req, 'projects', 'projects', refs))
+    return ok(wrapLimitedCollection(ctx, req, 'resource', 'projects', refs))
   })
 
   router.route('POST', '/v3/projects', async (req) => {
