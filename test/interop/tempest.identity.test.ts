@@ -18,7 +18,6 @@ const NOT_IMPLEMENTED = [
   'test_domain_configuration',
   'test_endpoint_groups',
   'test_oauth_consumers',
-  'test_policies',
   'test_trusts',
   'test_ec2_credentials',
   'test_access_rules',
