@@ -174,6 +174,9 @@ export class InvalidDomainConfig extends Forbidden {}
 export class RegionNotFound extends NotFound {}
 export class ApplicationCredentialNotFound extends NotFound {}
 export class CredentialNotFound extends NotFound {}
+export class RegisteredLimitNotFound extends NotFound {}
+export class LimitNotFound extends NotFound {}
+export class PolicyNotFound extends NotFound {}
 
 /*
  * Password hashing (packages/identity/src/passwords). They reuse the Forbidden and Unexpected

@@ -2,8 +2,8 @@
  * Every policy Baton registers: Keystone 22's defaults for the identity v3 actions Baton serves
  * (tokens, auth scope discovery and catalog, domains, projects and tags, users, groups, roles,
  * implied roles, grants, system grants, role assignments, services, endpoints, regions,
- * application credentials, access rules, OS-REVOKE events) plus the base rules they reference.
- * Policies of APIs Baton does not serve (trusts, federation, OAuth1, credentials, limits, ...)
+ * application credentials, access rules, OS-REVOKE events, unified limits, OS-POLICY blobs) plus the base rules they reference.
+ * Policies of APIs Baton does not serve (trusts, federation, OAuth1, credentials, ...)
  * are left out: a policy file may still define them.
  * @module
  */
@@ -36,6 +36,7 @@ import {
   GROUP_RULES,
   USER_RULES,
 } from './defaults_identity.ts'
+import { LIMIT_RULES, POLICY_BLOB_RULES, REGISTERED_LIMIT_RULES } from './defaults_limit.ts'
 import { DOMAIN_RULES, PROJECT_RULES, PROJECT_TAG_RULES } from './defaults_resource.ts'
 
 export type { PolicyDefault } from './defaults_base.ts'
@@ -66,4 +67,7 @@ export const KEYSTONE_DEFAULT_POLICIES: readonly PolicyDefault[] = Object.freeze
   ...CREDENTIAL_RULES,
   ...EC2_CREDENTIAL_RULES,
   ...EC2_S3_TOKEN_RULES,
+  ...REGISTERED_LIMIT_RULES,
+  ...LIMIT_RULES,
+  ...POLICY_BLOB_RULES,
 ])

@@ -18,9 +18,11 @@ import { createDomainConfigRepository, type DomainConfigRepository } from './dom
 import { createEffectiveRoleResolver, type EffectiveRoleResolver } from './effective_roles.ts'
 import { createEndpointFilterRepository, type EndpointFilterRepository } from './endpoint_filter.ts'
 import { createIdentityRepository, type IdentityRepository } from './identity/index.ts'
+import { createPolicyRepository, type PolicyRepository } from './policies.ts'
 import { createResourceRepository, type ResourceRepository } from './resource/index.ts'
 import { createRevocationRepository, type RevocationRepository } from './revocation.ts'
 import { type Clock, systemClock } from './timestamps.ts'
+import { createUnifiedLimitRepository, type UnifiedLimitRepository } from './unified_limits.ts'
 
 export { MigrationFailedError, StoreConfigError } from '../errors.ts'
 export type * from './application_credentials.ts'
@@ -44,6 +46,7 @@ export {
   schemaStatus,
   schemaVersion,
 } from './migrations/index.ts'
+export type * from './policies.ts'
 export type * from './resource/index.ts'
 export type * from './revocation.ts'
 export type { TextFilter, TextMatch } from './text_filter.ts'
@@ -55,6 +58,7 @@ export {
   parseIsoTime,
   systemClock,
 } from './timestamps.ts'
+export type * from './unified_limits.ts'
 
 export interface Store {
   readonly resource: ResourceRepository
@@ -68,6 +72,9 @@ export interface Store {
   readonly endpointFilter: EndpointFilterRepository
   /** Domain-specific configuration (identity and ldap options). */
   readonly domainConfig: DomainConfigRepository
+  readonly unifiedLimits: UnifiedLimitRepository
+  /** OS-POLICY blobs. */
+  readonly policies: PolicyRepository
   /** Uncached; put a cache in front on the token path. */
   readonly effectiveRoles: EffectiveRoleResolver
   /** Moves with every write that can change a validation result (see cache_generation.ts). */
@@ -103,6 +110,8 @@ function bind(ctx: StoreContext): Store {
     revocation: createRevocationRepository(ctx),
     endpointFilter: createEndpointFilterRepository(ctx),
     domainConfig: createDomainConfigRepository(ctx),
+    unifiedLimits: createUnifiedLimitRepository(ctx),
+    policies: createPolicyRepository(ctx),
     effectiveRoles: createEffectiveRoleResolver(ctx),
     generation: createCacheGenerationReader(ctx),
     transaction: (work) =>

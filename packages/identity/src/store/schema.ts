@@ -206,6 +206,32 @@ export interface CredentialTable {
   extra: string
 }
 
+export interface RegisteredLimitTable {
+  id: string
+  service_id: string
+  region_id: string | null
+  resource_name: string
+  default_limit: number
+  description: string | null
+}
+
+export interface LimitTable {
+  id: string
+  project_id: string | null
+  domain_id: string | null
+  registered_limit_id: string
+  resource_limit: number
+  description: string | null
+}
+
+/** OS-POLICY blobs; `blob` is the JSON encoding of what the client sent, as Keystone's JsonBlob. */
+export interface PolicyTable {
+  id: string
+  blob: string
+  type: string
+  extra: string
+}
+
 export interface Schema {
   project: ProjectTable
   project_tag: ProjectTagTable
@@ -229,4 +255,7 @@ export interface Schema {
   project_endpoint_group: ProjectEndpointGroupTable
   domain_config: DomainConfigTable
   credential: CredentialTable
+  registered_limit: RegisteredLimitTable
+  limit: LimitTable
+  policy: PolicyTable
 }

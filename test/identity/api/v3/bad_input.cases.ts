@@ -44,7 +44,9 @@ const signedV0 = (w: World, timestamp: string) => {
 
 // biome-ignore format: one row per case
 export function cases(w: World): Record<string, Case[]> {
-  const { p, pChild, pFrozen, u, g, r, dr, svc, ep, cred, s } = w
+  const { p, pChild, pFrozen, u, g, r, dr, svc, ep, cred, s, rl, lim, pol } = w
+  const limit = (fields: Record<string, unknown>) => ({ limits: [{ project_id: s.projectId, service_id: svc, resource_name: 'cores', resource_limit: 1, ...fields }] })
+  const registered = (fields: Record<string, unknown>) => ({ registered_limits: [{ service_id: svc, resource_name: 'ram', default_limit: 1, ...fields }] })
   return {
     domains: [
       ['list without token', 'GET', '/v3/domains', 401, { token: null }],
@@ -445,6 +447,56 @@ export function cases(w: World): Record<string, Case[]> {
       ['s3tokens, wrong signature', 'POST', '/v3/s3tokens', 401, { body: { credentials: { access: w.ec2Access, signature: 'x', token: 'R0VUCgoK' } }, message: 'Credential signature mismatch' }],
       ['s3tokens, v4 for another service', 'POST', '/v3/s3tokens', 401, { body: { credentials: { access: w.ec2Access, signature: 'x', token: Buffer.from('AWS4-HMAC-SHA256\n20260101T000000Z\n20260101/r/ec2/aws4_request\nab').toString('base64url') } } }],
       ['s3tokens, wrong method', 'PUT', '/v3/s3tokens', 405],
+    ],
+    limits: [
+      ['registered list without token', 'GET', '/v3/registered_limits', 401, { token: null }],
+      ['registered create as member', 'POST', '/v3/registered_limits', 403, { token: 'member', body: registered({}) }],
+      ['registered create, not a list', 'POST', '/v3/registered_limits', 400, { body: { registered_limits: {} }, message: "{} is not of type 'array'" }],
+      ['registered create, empty list', 'POST', '/v3/registered_limits', 400, { body: { registered_limits: [] }, message: '[] is too short' }],
+      ['registered create, string default', 'POST', '/v3/registered_limits', 400, { body: registered({ default_limit: '1' }) }],
+      ['registered create, default over INT', 'POST', '/v3/registered_limits', 400, { body: registered({ default_limit: 2 ** 31 }) }],
+      ['registered create, long resource name', 'POST', '/v3/registered_limits', 400, { body: registered({ resource_name: long(256) }) }],
+      ['registered create, unknown field', 'POST', '/v3/registered_limits', 400, { body: registered({ id: 'x' }) }],
+      ['registered create, unknown service', 'POST', '/v3/registered_limits', 400, { body: registered({ service_id: 'nope' }), message: /^Expecting to find service_id in registered_limit/ }],
+      ['registered create, unknown region', 'POST', '/v3/registered_limits', 400, { body: registered({ region_id: 'nope' }), message: /^Expecting to find region_id in registered_limit/ }],
+      ['registered create duplicate', 'POST', '/v3/registered_limits', 409, { body: registered({ resource_name: 'cores' }) }],
+      ['registered get unknown', 'GET', '/v3/registered_limits/nope', 404],
+      ['registered update as member', 'PATCH', `/v3/registered_limits/${rl}`, 403, { token: 'member', body: { registered_limit: { default_limit: 1 } } }],
+      ['registered update, int description', 'PATCH', `/v3/registered_limits/${rl}`, 400, { body: { registered_limit: { description: 1 } } }],
+      ['registered update unknown', 'PATCH', '/v3/registered_limits/nope', 404, { body: { registered_limit: { default_limit: 1 } } }],
+      ['registered update, referenced', 'PATCH', `/v3/registered_limits/${rl}`, 403, { body: { registered_limit: { default_limit: 1 } } }],
+      ['registered delete, referenced', 'DELETE', `/v3/registered_limits/${rl}`, 403],
+      ['registered delete unknown', 'DELETE', '/v3/registered_limits/nope', 404],
+      ['limit list without token', 'GET', '/v3/limits', 401, { token: null }],
+      ['limit model without token', 'GET', '/v3/limits/model', 401, { token: null }],
+      ['limit create as member', 'POST', '/v3/limits', 403, { token: 'member', body: limit({}) }],
+      ['limit create, project and domain', 'POST', '/v3/limits', 400, { body: limit({ domain_id: s.domainId }), message: /is not valid under any of the given schemas$/ }],
+      ['limit create, negative', 'POST', '/v3/limits', 400, { body: limit({ resource_limit: -2 }) }],
+      ['limit create, null region', 'POST', '/v3/limits', 400, { body: limit({ region_id: null }) }],
+      ['limit create, unknown project', 'POST', '/v3/limits', 400, { body: limit({ project_id: 'nope' }), message: /^Expecting to find project_id in limit/ }],
+      ['limit create, no registered limit', 'POST', '/v3/limits', 403, { body: limit({ resource_name: 'ram' }) }],
+      ['limit create duplicate', 'POST', '/v3/limits', 409, { body: limit({}) }],
+      ['limit get unknown', 'GET', '/v3/limits/nope', 404],
+      ['limit get, other domain', 'GET', `/v3/limits/${lim}`, 403, { token: 'far' }],
+      ['limit update unknown', 'PATCH', '/v3/limits/nope', 404, { token: 'member', body: { limit: { resource_limit: 1 } } }],
+      ['limit update as member', 'PATCH', `/v3/limits/${lim}`, 403, { token: 'member', body: { limit: { resource_limit: 1 } } }],
+      ['limit update, service', 'PATCH', `/v3/limits/${lim}`, 400, { body: { limit: { service_id: svc } } }],
+      ['limit delete as member', 'DELETE', `/v3/limits/${lim}`, 403, { token: 'member' }],
+      ['limit delete unknown', 'DELETE', '/v3/limits/nope', 404],
+      ['limits, wrong method', 'PUT', '/v3/limits', 405],
+    ],
+    policies: [
+      ['list as member', 'GET', '/v3/policies', 403, { token: 'member' }],
+      ['create without type', 'POST', '/v3/policies', 400, { body: { policy: { blob: 'x' } }, message: "'type' is a required property" }],
+      ['create with object blob', 'POST', '/v3/policies', 400, { body: { policy: { blob: {}, type: 't' } } }],
+      ['create with long type', 'POST', '/v3/policies', 400, { body: { policy: { blob: 'x', type: long(256) } } }],
+      ['create as member', 'POST', '/v3/policies', 403, { token: 'member', body: { policy: { blob: 'x', type: 't' } } }],
+      ['get unknown', 'GET', '/v3/policies/nope', 404, { message: 'Could not find policy: nope.' }],
+      ['update with nothing', 'PATCH', `/v3/policies/${pol}`, 400, { body: { policy: {} } }],
+      ['update id', 'PATCH', `/v3/policies/${pol}`, 400, { body: { policy: { id: 'x' } }, message: 'Cannot change policy ID' }],
+      ['update unknown', 'PATCH', '/v3/policies/nope', 404, { body: { policy: { type: 'x' } } }],
+      ['delete as member', 'DELETE', `/v3/policies/${pol}`, 403, { token: 'member' }],
+      ['delete unknown', 'DELETE', '/v3/policies/nope', 404],
     ],
   }
 }

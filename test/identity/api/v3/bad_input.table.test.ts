@@ -11,6 +11,9 @@ import { world } from './bad_input.world.ts'
 import { type Api, apiSuite, assertError } from './support.ts'
 
 const TABLES = [
+  'registered_limit',
+  'limit',
+  'policy',
   'project',
   'project_tag',
   'user',

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import type { Api, Seed } from './support.ts'
+import { type Api, caller, type Seed } from './support.ts'
 
 export type World = {
   readonly s: Seed
@@ -29,6 +29,10 @@ export type World = {
   readonly ec2Secret: string
   /** The admin's EC2 access key. */
   readonly adminEc2Access: string
+  /** A registered limit (cores, no region) of `svc`, and a limit of the seed project on it. */
+  readonly rl: string
+  readonly lim: string
+  readonly pol: string
 }
 
 export async function world(api: Api): Promise<World> {
@@ -89,6 +93,25 @@ export async function world(api: Api): Promise<World> {
     ...certRow,
     id: createHash('sha256').update('cert-access').digest('hex'),
   })
+  // a member of another project, for limits it does not own
+  api.callers.set(
+    'far',
+    caller({ userId: u, roles: ['member', 'reader'], projectId: p, projectDomainId: s.domainId }),
+  )
+  const rl = (
+    await post('/v3/registered_limits', {
+      registered_limits: [{ service_id: svc, resource_name: 'cores', default_limit: 10 }],
+    })
+  ).registered_limits[0].id
+  const lim = (
+    await post('/v3/limits', {
+      limits: [
+        { project_id: s.projectId, service_id: svc, resource_name: 'cores', resource_limit: 5 },
+      ],
+    })
+  ).limits[0].id
+  const pol = (await post('/v3/policies', { policy: { blob: '{}', type: 'application/json' } }))
+    .policy.id
   return {
     s,
     other,
@@ -108,5 +131,8 @@ export async function world(api: Api): Promise<World> {
     ec2Access,
     ec2Secret,
     adminEc2Access,
+    rl,
+    lim,
+    pol,
   }
 }

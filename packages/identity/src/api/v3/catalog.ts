@@ -30,7 +30,8 @@ import { ValidationError } from '../../errors.ts'
 import type { EndpointInterface, Store } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, ok, type Router } from '../router.ts'
-import { authorize, bodyMember, param, queryArgs, wrapCollection, wrapMember } from './route_kit.ts'
+import { wrapLimitedCollection } from './list_limit.ts'
+import { authorize, bodyMember, param, queryArgs, wrapMember } from './route_kit.ts'
 
 /** `memberTarget`: the resource declares get_member_from_driver (only endpoints do). */
 type Kind = { one: string; many: string; idParam: string; memberTarget: boolean }
@@ -87,7 +88,7 @@ export function registerCatalogRoutes(router: Router, ctx: ApiContext): void {
     const hints = buildHints(queryArgs(req), filters)
     await authorize(ctx, req, `identity:list_${kind.many}`, { filters: hints })
     const refs = (await load(hints)).filter((r) => matchesFilters(r, hints))
-    return ok(wrapCollection(ctx, req, kind.many, kind.many, refs))
+    return ok(wrapLimitedCollection(ctx, req, 'catalog', kind.many, refs))
   }
   const get = async (req: FastifyRequest, kind: Kind) =>
     ok(one(req, kind, await lookups[kind.one as keyof typeof lookups](param(req, kind.idParam))))

@@ -17,15 +17,8 @@ import { validate } from '../../core/resources/schema_validator.ts'
 import { domainCreate, domainUpdate } from '../../core/resources/schemas.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, ok, type Router } from '../router.ts'
-import {
-  authorize,
-  bodyMember,
-  orNothing,
-  param,
-  queryArgs,
-  wrapCollection,
-  wrapMember,
-} from './route_kit.ts'
+import { wrapLimitedCollection } from './list_limit.ts'
+import { authorize, bodyMember, orNothing, param, queryArgs, wrapMember } from './route_kit.ts'
 
 export function registerDomainRoutes(router: Router, ctx: ApiContext): void {
   const member = (req: FastifyRequest, domain: Record<string, unknown>) =>
@@ -45,7 +38,7 @@ export function registerDomainRoutes(router: Router, ctx: ApiContext): void {
       ...(enabled === undefined ? {} : { enabled: attrAsBoolean(enabled) }),
     })
     const refs = domains.map(renderDomain).filter((d) => matchesFilters(d, filters))
-    return ok(wrapCollection(ctx, req, 'domains', 'domains', refs))
+    return ok(wrapLimitedCollection(ctx, req, 'resource', 'domains', refs))
   })
 
   router.route('POST', '/v3/domains', async (req) => {

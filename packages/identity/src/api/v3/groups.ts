@@ -26,15 +26,8 @@ import { ValidationError } from '../../errors.ts'
 import { identityOptions } from '../../options.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, ok, type Router } from '../router.ts'
-import {
-  authorize,
-  bodyMember,
-  orNothing,
-  param,
-  queryArgs,
-  wrapCollection,
-  wrapMember,
-} from './route_kit.ts'
+import { wrapLimitedCollection } from './list_limit.ts'
+import { authorize, bodyMember, orNothing, param, queryArgs, wrapMember } from './route_kit.ts'
 import { filterUsers } from './users.ts'
 
 async function groupTarget(ctx: ApiContext, id: string) {
@@ -66,7 +59,7 @@ export function registerGroupRoutes(router: Router, ctx: ApiContext): void {
       .filter((g) => caller.domainId === undefined || g.domainId === caller.domainId)
       .map(renderGroup)
       .filter((g) => matchesFilters(g, filters))
-    return ok(wrapCollection(ctx, req, 'groups', 'groups', refs))
+    return ok(wrapLimitedCollection(ctx, req, 'identity', 'groups', refs))
   })
 
   router.route('POST', '/v3/groups', async (req) => {
@@ -126,7 +119,7 @@ export function registerGroupRoutes(router: Router, ctx: ApiContext): void {
     const users = (await ctx.store.identity.listUsers({ groupId: id })).filter(
       (u) => caller.domainId === undefined || u.domainId === caller.domainId,
     )
-    return ok(wrapCollection(ctx, req, 'users', 'users', filterUsers(users, filters)))
+    return ok(wrapLimitedCollection(ctx, req, 'identity', 'users', filterUsers(users, filters)))
   })
 
   const membership = '/v3/groups/:group_id/users/:user_id'

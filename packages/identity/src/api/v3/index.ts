@@ -19,6 +19,8 @@ import { registerGrantRoutes } from './grants.ts'
 import { registerGroupRoutes } from './groups.ts'
 import { registerImpliedRoleRoutes } from './implied_roles.ts'
 import { registerKeyFingerprintRoutes } from './key_fingerprints.ts'
+import { registerLimitRoutes } from './limits.ts'
+import { registerPolicyRoutes } from './policies.ts'
 import { registerProjectTagRoutes } from './project_tags.ts'
 import { registerProjectRoutes } from './projects.ts'
 import { registerRevokeEventRoutes } from './revoke_events.ts'
@@ -56,6 +58,8 @@ export const resourceApis = [
   apiArea<ApiContext>('domain-config', [registerDomainConfigRoutes]),
   apiArea<ApiContext>('revocation', [registerRevokeEventRoutes]),
   apiArea<ApiContext>('fernet-keys', [registerKeyFingerprintRoutes]),
+  apiArea<ApiContext>('unified-limits', [registerLimitRoutes]),
+  apiArea<ApiContext>('policies', [registerPolicyRoutes]),
 ] as const
 
 /**

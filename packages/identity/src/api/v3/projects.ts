@@ -9,6 +9,7 @@ import type { Caller } from '../../core/caller.ts'
 import { deleteProject } from '../../core/resources/deletions.ts'
 import { normalizeDict, renderProject } from '../../core/resources/entities.ts'
 import { projectParents, projectSubtree } from '../../core/resources/hierarchy.ts'
+import { limitModel } from '../../core/resources/limit_models.ts'
 import { createProject, updateProject } from '../../core/resources/projects.ts'
 import {
   attrAsBoolean,
@@ -25,19 +26,12 @@ import { validate } from '../../core/resources/schema_validator.ts'
 import { projectCreate, projectUpdate } from '../../core/resources/schemas.ts'
 import { projectIdsByTags } from '../../core/resources/tag_filters.ts'
 import { ValidationError } from '../../errors.ts'
-import { identityOptions, projectTreeOptions } from '../../options.ts'
+import { identityOptions, projectTreeOptions, unifiedLimitOptions } from '../../options.ts'
 import type { Project } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, ok, type Router } from '../router.ts'
-import {
-  authorize,
-  bodyMember,
-  orNothing,
-  param,
-  queryArgs,
-  wrapCollection,
-  wrapMember,
-} from './route_kit.ts'
+import { wrapLimitedCollection } from './list_limit.ts'
+import { authorize, bodyMember, orNothing, param, queryArgs, wrapMember } from './route_kit.ts'
 
 const FILTERS = ['domain_id', 'enabled', 'name', 'parent_id', 'is_domain']
 
@@ -73,7 +67,7 @@ export function registerProjectRoutes(router: Router, ctx: ApiContext): void {
       projects = projects.filter((p) => p.domainId === caller.domainId)
     }
     const refs = projects.map(renderProject).filter((p) => matchesFilters(p, filters))
-    return ok(wrapCollection(ctx, req, 'projects', 'projects', refs))
+    return ok(wrapLimitedCollection(ctx, req, 'resource', 'projects', refs))
   })
 
   router.route('POST', '/v3/projects', async (req) => {
@@ -85,7 +79,7 @@ export function registerProjectRoutes(router: Router, ctx: ApiContext): void {
     const defaults = {
       callerDomainId: caller.domainId,
       defaultDomainId: ctx.config.get(identityOptions).default_domain_id,
-      maxDepth: ctx.config.get(projectTreeOptions).max_project_tree_depth,
+      maxDepth: maxProjectTreeDepth(ctx),
     }
     const project = await ctx.store.transaction((store) =>
       createProject(store, normalizeDict(body as Record<string, unknown>), defaults),
@@ -203,4 +197,13 @@ function subtreeAsIds(rootId: string, subtree: Project[]): IdTree | null {
     return Object.fromEntries(kids.map((k) => [k.id, walk(k.id)]))
   }
   return walk(rootId)
+}
+
+/** `[DEFAULT] max_project_tree_depth`, capped by the limit enforcement model's own bound. */
+function maxProjectTreeDepth(ctx: ApiContext): number {
+  const configured = ctx.config.get(projectTreeOptions).max_project_tree_depth
+  const model = limitModel(ctx.config.get(unifiedLimitOptions).enforcement_model)
+  return model.maxProjectTreeDepth === null
+    ? configured
+    : Math.min(configured, model.maxProjectTreeDepth)
 }

@@ -21,15 +21,8 @@ import { ValidationError } from '../../errors.ts'
 import type { Role } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, ok, type Router } from '../router.ts'
-import {
-  authorize,
-  bodyMember,
-  enforce,
-  param,
-  queryArgs,
-  wrapCollection,
-  wrapMember,
-} from './route_kit.ts'
+import { wrapLimitedCollection } from './list_limit.ts'
+import { authorize, bodyMember, enforce, param, queryArgs, wrapMember } from './route_kit.ts'
 
 export function registerRoleRoutes(router: Router, ctx: ApiContext): void {
   const member = (req: FastifyRequest, role: Record<string, unknown>) =>
@@ -58,7 +51,7 @@ export function registerRoleRoutes(router: Router, ctx: ApiContext): void {
       ...(name === undefined ? {} : { name }),
     })
     const refs = roles.map(renderRole).filter((r) => matchesFilters(r, filters))
-    return ok(wrapCollection(ctx, req, 'roles', 'roles', refs))
+    return ok(wrapLimitedCollection(ctx, req, 'role', 'roles', refs))
   })
 
   router.route('POST', '/v3/roles', async (req) => {

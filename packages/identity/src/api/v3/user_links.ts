@@ -20,6 +20,7 @@ import { securityComplianceOptions } from '../../options.ts'
 import { hashPassword } from '../../passwords/index.ts'
 import type { ApiContext } from '../context.ts'
 import { noContent, ok, type Router } from '../router.ts'
+import { wrapLimitedCollection } from './list_limit.ts'
 import { authorize, bodyMember, param, queryArgs, wrapCollection } from './route_kit.ts'
 import { userTarget } from './users.ts'
 
@@ -80,6 +81,6 @@ export function registerUserLinkRoutes(router: Router, ctx: ApiContext): void {
       .filter((g) => caller.domainId === undefined || g.domainId === caller.domainId)
       .map((g) => ({ ...renderGroup(g), membership_expires_at: null }))
       .filter((g) => matchesFilters(g, filters))
-    return ok(wrapCollection(ctx, req, 'groups', 'groups', refs))
+    return ok(wrapLimitedCollection(ctx, req, 'identity', 'groups', refs))
   })
 }

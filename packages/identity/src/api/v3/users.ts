@@ -25,15 +25,8 @@ import { hashPassword } from '../../passwords/index.ts'
 import { parseIsoTime, type User } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, ok, type Router } from '../router.ts'
-import {
-  authorize,
-  bodyMember,
-  orNothing,
-  param,
-  queryArgs,
-  wrapCollection,
-  wrapMember,
-} from './route_kit.ts'
+import { wrapLimitedCollection } from './list_limit.ts'
+import { authorize, bodyMember, orNothing, param, queryArgs, wrapMember } from './route_kit.ts'
 
 export const USER_FILTERS = [
   'domain_id',
@@ -71,7 +64,7 @@ export function registerUserRoutes(router: Router, ctx: ApiContext): void {
       ...(domainId === undefined ? {} : { domainId }),
       ...(name === undefined ? {} : { name }),
     })
-    return ok(wrapCollection(ctx, req, 'users', 'users', filterUsers(users, filters)))
+    return ok(wrapLimitedCollection(ctx, req, 'identity', 'users', filterUsers(users, filters)))
   })
 
   router.route('POST', '/v3/users', async (req) => {

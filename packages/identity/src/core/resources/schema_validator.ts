@@ -30,6 +30,10 @@ export type Schema = {
   readonly minItems?: number
   readonly maxItems?: number
   readonly uniqueItems?: boolean
+  readonly minimum?: number
+  readonly maximum?: number
+  /** Exactly one branch must hold (the unified-limit create bodies). */
+  readonly oneOf?: readonly Schema[]
 }
 
 type Failure = { readonly path: readonly (string | number)[]; readonly message: string }
@@ -150,7 +154,34 @@ function checkKeyword(
         }
       }
       return undefined
+    case 'minimum':
+      if (typeof value !== 'number' || value >= (schema.minimum ?? -Infinity)) return undefined
+      return failure(
+        path,
+        `${shown(value, path, hidden)} is less than the minimum of ${schema.minimum}`,
+      )
+    case 'maximum':
+      if (typeof value !== 'number' || value <= (schema.maximum ?? Infinity)) return undefined
+      return failure(
+        path,
+        `${shown(value, path, hidden)} is greater than the maximum of ${schema.maximum}`,
+      )
+    case 'oneOf':
+      return checkOneOf(schema.oneOf ?? [], value, path, hidden)
   }
+}
+
+/** jsonschema's `oneOf`: Keystone reports the object itself, not a branch's first failure. */
+function checkOneOf(
+  branches: readonly Schema[],
+  value: unknown,
+  path: (string | number)[],
+  hidden: Hidden,
+): Failure | undefined {
+  const holding = branches.filter((b) => check(b, value, path, hidden) === undefined).length
+  if (holding === 1) return undefined
+  const what = holding === 0 ? 'is not valid under any of' : 'is valid under each of'
+  return failure(path, `${shown(value, path, hidden)} ${what} the given schemas`)
 }
 
 function failure(path: readonly (string | number)[], message: string): Failure {

@@ -14,6 +14,8 @@ import { catalogMigration } from './0004_catalog.ts'
 import { applicationCredentialMigration } from './0005_application_credential.ts'
 import { revocationEventMigration } from './0006_revocation_event.ts'
 import { cacheGenerationMigration } from './0007_cache_generation.ts'
+import { unifiedLimitMigration } from './0008_unified_limit.ts'
+import { policyMigration } from './0009_policy.ts'
 import { credentialMigration } from './0010_credential.ts'
 import { endpointGroupMigration } from './0011_endpoint_group.ts'
 import { domainConfigMigration } from './0012_domain_config.ts'
@@ -28,6 +30,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, MigrationFactory]> = [
   ['0005_application_credential', applicationCredentialMigration],
   ['0006_revocation_event', revocationEventMigration],
   ['0007_cache_generation', cacheGenerationMigration],
+  ['0008_unified_limit', unifiedLimitMigration],
+  ['0009_policy', policyMigration],
   ['0010_credential', credentialMigration],
   ['0011_endpoint_group', endpointGroupMigration],
   ['0012_domain_config', domainConfigMigration],
