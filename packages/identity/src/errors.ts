@@ -169,6 +169,10 @@ export class ServiceNotFound extends NotFound {}
 export class EndpointNotFound extends NotFound {}
 export class RegionNotFound extends NotFound {}
 export class ApplicationCredentialNotFound extends NotFound {}
+export class TrustNotFound extends NotFound {}
+
+/** keystone exception.TrustUseLimitReached (403): "No remaining uses for trust: <id>." */
+export class TrustUseLimitReached extends Forbidden {}
 
 /*
  * Password hashing (packages/identity/src/passwords). They reuse the Forbidden and Unexpected

@@ -18,6 +18,7 @@ import { createIdentityRepository, type IdentityRepository } from './identity/in
 import { createResourceRepository, type ResourceRepository } from './resource/index.ts'
 import { createRevocationRepository, type RevocationRepository } from './revocation.ts'
 import { type Clock, systemClock } from './timestamps.ts'
+import { createTrustRepository, type TrustRepository } from './trusts.ts'
 
 export { MigrationFailedError, StoreConfigError } from '../errors.ts'
 export type * from './application_credentials.ts'
@@ -49,6 +50,7 @@ export {
   parseIsoTime,
   systemClock,
 } from './timestamps.ts'
+export type * from './trusts.ts'
 
 export interface Store {
   readonly resource: ResourceRepository
@@ -57,6 +59,7 @@ export interface Store {
   readonly catalog: CatalogRepository
   readonly applicationCredentials: ApplicationCredentialRepository
   readonly revocation: RevocationRepository
+  readonly trusts: TrustRepository
   /** Uncached; put a cache in front on the token path. */
   readonly effectiveRoles: EffectiveRoleResolver
   /** Moves with every write that can change a validation result (see cache_generation.ts). */
@@ -89,6 +92,7 @@ function bind(ctx: StoreContext): Store {
     catalog: createCatalogRepository(ctx),
     applicationCredentials: createApplicationCredentialRepository(ctx),
     revocation: createRevocationRepository(ctx),
+    trusts: createTrustRepository(ctx),
     effectiveRoles: createEffectiveRoleResolver(ctx),
     generation: createCacheGenerationReader(ctx),
     transaction: (work) =>
