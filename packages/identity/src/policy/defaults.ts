@@ -2,8 +2,8 @@
  * Every policy Baton registers: Keystone 22's defaults for the identity v3 actions Baton serves
  * (tokens, auth scope discovery and catalog, domains, projects and tags, users, groups, roles,
  * implied roles, grants, system grants, role assignments, services, endpoints, regions,
- * application credentials, access rules, OS-REVOKE events) plus the base rules they reference.
- * Policies of APIs Baton does not serve (trusts, federation, OAuth1, credentials, limits, ...)
+ * application credentials, access rules, OS-REVOKE events, OS-TRUST trusts) plus the base rules
+ * they reference. Policies of APIs Baton does not serve (federation, OAuth1, credentials, limits, ...)
  * are left out: a policy file may still define them.
  * @module
  */
@@ -30,6 +30,7 @@ import {
   USER_RULES,
 } from './defaults_identity.ts'
 import { DOMAIN_RULES, PROJECT_RULES, PROJECT_TAG_RULES } from './defaults_resource.ts'
+import { TRUST_RULES } from './defaults_trust.ts'
 
 export type { PolicyDefault } from './defaults_base.ts'
 
@@ -53,4 +54,5 @@ export const KEYSTONE_DEFAULT_POLICIES: readonly PolicyDefault[] = Object.freeze
   ...SERVICE_RULES,
   ...ENDPOINT_RULES,
   ...REGION_RULES,
+  ...TRUST_RULES,
 ])

@@ -23,6 +23,7 @@ import { registerRevokeEventRoutes } from './revoke_events.ts'
 import { registerRoleAssignmentRoutes } from './role_assignments.ts'
 import { registerRoleRoutes } from './roles.ts'
 import { registerSystemGrantRoutes } from './system_grants.ts'
+import { registerTrustRoutes } from './trusts.ts'
 import { registerUserLinkRoutes } from './user_links.ts'
 import { registerUserRoutes } from './users.ts'
 
@@ -52,6 +53,7 @@ export const resourceApis = [
   apiArea<ApiContext>('catalog', [registerCatalogRoutes]),
   apiArea<ApiContext>('revocation', [registerRevokeEventRoutes]),
   apiArea<ApiContext>('fernet-keys', [registerKeyFingerprintRoutes]),
+  apiArea<ApiContext>('trusts', [registerTrustRoutes]),
 ] as const
 
 /**

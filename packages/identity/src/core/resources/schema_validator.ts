@@ -30,6 +30,7 @@ export type Schema = {
   readonly minItems?: number
   readonly maxItems?: number
   readonly uniqueItems?: boolean
+  readonly minimum?: number
 }
 
 type Failure = { readonly path: readonly (string | number)[]; readonly message: string }
@@ -150,6 +151,12 @@ function checkKeyword(
         }
       }
       return undefined
+    case 'minimum':
+      if (typeof value !== 'number' || value >= (schema.minimum ?? -Infinity)) return undefined
+      return failure(
+        path,
+        `${shown(value, path, hidden)} is less than the minimum of ${pyRepr(schema.minimum)}`,
+      )
   }
 }
 
