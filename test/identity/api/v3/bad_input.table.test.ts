@@ -27,6 +27,8 @@ const TABLES = [
   'application_credential',
   'application_credential_role',
   'revocation_event',
+  'trust',
+  'trust_role',
 ]
 
 /** Every row of every table, failed-login bookkeeping aside. */

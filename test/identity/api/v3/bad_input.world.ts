@@ -21,6 +21,9 @@ export type World = {
   readonly svc: string
   readonly ep: string
   readonly cred: string
+  /** member's trust to `u` on the seed project (member role); admin's trust to `u`. */
+  readonly trust: string
+  readonly adminTrust: string
 }
 
 export async function world(api: Api): Promise<World> {
@@ -64,5 +67,35 @@ export async function world(api: Api): Promise<World> {
     { application_credential: { name: 'cred' } },
     'member',
   )
-  return { s, other, p, pChild, pFrozen, u, g, r, dr, otherRole, frozenRole, svc, ep, cred }
+  const trustBody = (trustor: string, role: string) => ({
+    trust: {
+      trustor_user_id: trustor,
+      trustee_user_id: u,
+      project_id: s.projectId,
+      impersonation: false,
+      roles: [{ id: role }],
+    },
+  })
+  const trust = (await post('/v3/OS-TRUST/trusts', trustBody(s.memberId, s.roles.member), 'member'))
+    .trust.id
+  const adminTrust = (await post('/v3/OS-TRUST/trusts', trustBody(s.adminId, s.roles.admin))).trust
+    .id
+  return {
+    s,
+    other,
+    p,
+    pChild,
+    pFrozen,
+    u,
+    g,
+    r,
+    dr,
+    otherRole,
+    frozenRole,
+    svc,
+    ep,
+    cred,
+    trust,
+    adminTrust,
+  }
 }

@@ -107,14 +107,13 @@ export async function getTrust(
 /**
  * `delete_trust`: the trust's live redelegated children first (recursively), then the trust;
  * each records Keystone's `trust_id` revocation event. TrustNotFound when the ID matches no row.
+ * Keystone looks for children among the parent trustor's own trusts only, so a child made by a
+ * non-impersonating trustee is left live (dead in practice: its chain no longer resolves) and
+ * without an event; here every child goes, with its event.
  */
 export async function deleteTrust(store: Store, trustId: string): Promise<void> {
-  const trust = await store.trusts.get(trustId, { deleted: true })
-  const children = await store.trusts.list({
-    trustorUserId: trust.trustorUserId,
-    redelegatedTrustId: trustId,
-  })
-  for (const child of children) {
+  await store.trusts.get(trustId, { deleted: true })
+  for (const child of await store.trusts.list({ redelegatedTrustId: trustId })) {
     if (child.id !== trustId) await deleteTrust(store, child.id)
   }
   await store.trusts.softDelete(trustId)
