@@ -19,7 +19,6 @@ const NOT_IMPLEMENTED = [
   'test_endpoint_groups',
   'test_oauth_consumers',
   'test_policies',
-  'test_trusts',
   'test_ec2_credentials',
   'test_access_rules',
 ]
@@ -45,7 +44,7 @@ default_domain_id = default
 admin_role = admin
 
 [identity-feature-enabled]
-trust = false
+trust = true
 api_extensions = OS-INHERIT
 security_compliance = false
 access_rules = false
