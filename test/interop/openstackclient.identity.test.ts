@@ -249,4 +249,36 @@ describe('python-openstackclient drives a fresh baton serve identity', {
     const after = await openstack(['token', 'issue'], appEnv)
     assert.notEqual(after.code, 0, 'a deleted application credential no longer authenticates')
   })
+  test('trust create, list, show, delete', async () => {
+    await openstackOk(['user', 'create', '--password', 'pw-trustee', 'interop-trustee'], env)
+    const created = await openstackJson<Row>(
+      [
+        'trust',
+        'create',
+        '--project',
+        'admin',
+        '--role',
+        'admin',
+        '--impersonate',
+        '--expiration',
+        '2031-01-02T03:04:05',
+        'admin',
+        'interop-trustee',
+      ],
+      env,
+    )
+    assert.equal(created.impersonation, true)
+    assert.equal(created.expires_at, '2031-01-02T03:04:05.000000Z')
+    assert.match(String(created.roles), /admin/)
+    const id = String(created.id)
+    const listed = await openstackJson<Row[]>(['trust', 'list'], env)
+    assert.ok(listed.some((t) => t.ID === id))
+    const shown = await openstackJson<Row>(['trust', 'show', id], env)
+    assert.equal(shown.id, id)
+    assert.equal(shown.project_id, created.project_id)
+    await openstackOk(['trust', 'delete', id], env)
+    const gone = await openstack(['trust', 'show', id], env)
+    assert.notEqual(gone.code, 0, 'a deleted trust is not found')
+    assert.match(gone.stderr, /Could not find trust|No trust with a name or ID/)
+  })
 })

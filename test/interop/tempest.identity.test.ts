@@ -15,7 +15,6 @@ const tempestMissing = existsSync(TEMPEST)
 /** Areas Baton does not implement (yet); everything else under tempest.api.identity runs. */
 const NOT_IMPLEMENTED = [
   'test_oauth_consumers',
-  'test_trusts',
   'test_access_rules',
   // Keystone 22 fails it too: Debian's security update (LP#2159643) refuses a PATCH carrying
   // `type` and `project_id`, which this tempest sends (Baton answers Keystone's 400)
@@ -43,7 +42,7 @@ default_domain_id = default
 admin_role = admin
 
 [identity-feature-enabled]
-trust = false
+trust = true
 api_extensions = OS-INHERIT, OS-EC2
 security_compliance = false
 access_rules = false

@@ -16,6 +16,7 @@ import { registerDoctorCommand } from './commands/doctor.ts'
 import { registerKeysCommands } from './commands/keys.ts'
 import { registerServeCommands } from './commands/serve.ts'
 import { registerTokenCommands } from './commands/token.ts'
+import { registerTrustCommands } from './commands/trust.ts'
 import { registerUpCommand } from './commands/up.ts'
 import { type CliIo, processIo } from './io.ts'
 
@@ -39,6 +40,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerDemoCommands(program, io)
   registerDoctorCommand(program, io)
   registerConfigCommands(program, io)
+  registerTrustCommands(program, io)
   try {
     await program.parseAsync([...argv], { from: 'user' })
     return 0

@@ -15,6 +15,14 @@ export type ApplicationCredentialInfo = {
   accessRules?: readonly AccessRule[]
 }
 
+/** The `OS-TRUST:trust` member of a trust-scoped token. */
+export type TrustInfo = {
+  id: string
+  impersonation?: boolean
+  trusteeUserId?: string
+  trustorUserId?: string
+}
+
 type Json = Record<string, unknown>
 
 export class AccessInfo {
@@ -41,6 +49,8 @@ export class AccessInfo {
   readonly methods: readonly string[]
   readonly bind: Record<string, unknown> | undefined
   readonly applicationCredential: ApplicationCredentialInfo | undefined
+  /** keystoneauth `trust_id` / `trustee_user_id` / `trustor_user_id`; undefined when not trust-scoped. */
+  readonly trust: TrustInfo | undefined
 
   private constructor(token: string, body: { token: Json }) {
     const t = body.token
@@ -76,6 +86,7 @@ export class AccessInfo {
     this.methods = Object.freeze(array(t.methods).filter(isString))
     this.bind = object(t.bind)
     this.applicationCredential = parseAppCred(object(t.application_credential))
+    this.trust = parseTrust(object(t['OS-TRUST:trust']))
     Object.freeze(this)
   }
 
@@ -87,6 +98,11 @@ export class AccessInfo {
     const token = object(object(body)?.token)
     if (token === undefined) throw new InvalidTokenBody('the body has no "token" object')
     return new AccessInfo(subjectToken, body as { token: Json })
+  }
+
+  /** keystoneauth `trust_scoped`: the token carries `OS-TRUST:trust`. */
+  get trustScoped(): boolean {
+    return this.trust !== undefined
   }
 
   /** True when the token expires before `now + staleSeconds` (keystoneauth `will_expire_soon`). */
@@ -186,4 +202,17 @@ function parseRules(raw: readonly unknown[]): readonly AccessRule[] {
     rules.push({ service, method, path, ...(id === undefined ? {} : { id }) })
   }
   return Object.freeze(rules)
+}
+
+function parseTrust(raw: Json | undefined): TrustInfo | undefined {
+  const id = str(raw?.id)
+  if (raw === undefined || id === undefined) return undefined
+  const trustee = str(object(raw.trustee_user)?.id)
+  const trustor = str(object(raw.trustor_user)?.id)
+  return Object.freeze({
+    id,
+    ...(typeof raw.impersonation === 'boolean' ? { impersonation: raw.impersonation } : {}),
+    ...(trustee === undefined ? {} : { trusteeUserId: trustee }),
+    ...(trustor === undefined ? {} : { trustorUserId: trustor }),
+  })
 }

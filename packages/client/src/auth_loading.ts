@@ -35,7 +35,6 @@ export function authFromOptions(
   if (given(values.auth_section)) {
     throw fail(`auth_section is not supported: put the ${type} options in [${groupName}] itself`)
   }
-  if (given(values.trust_id)) throw fail('trust_id is not supported')
   if (!given(values.auth_url)) throw fail(`auth_type = ${type} needs auth_url`)
   const common = { authUrl: values.auth_url }
   const user = {
@@ -57,6 +56,11 @@ export function authFromOptions(
       case 'v3token':
         return new TokenAuth({ ...common, ...scopeOf(values), token: values.token ?? '' })
       default:
+        if (given(values.trust_id)) {
+          throw fail(
+            'trust_id cannot be used with an application credential (it has its own scope)',
+          )
+        }
         return new ApplicationCredentialAuth({
           ...common,
           ...user,
@@ -96,6 +100,7 @@ function scopeOf(v: AuthPluginValues) {
     domainId: v.domain_id,
     domainName: v.domain_name,
     systemScope: v.system_scope,
+    trustId: v.trust_id,
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The v3 identity plugins (keystoneauth `v3.Password`, `v3.Token`, `v3.ApplicationCredential`):
  * each checks its options at construction (a ConfigurationError names keystoneauth's option) and
- * builds the `auth` document for POST /v3/auth/tokens.
+ * builds the `auth` document for POST /v3/auth/tokens. Password and token take one scope: a
+ * project, a domain, the system or a trust (`trust_id`).
  * @module
  */
 import { ConfigurationError } from './errors.ts'
@@ -31,6 +32,8 @@ export type ScopeOptions = {
   domainName?: Opt
   /** Only 'all' exists. */
   systemScope?: Opt
+  /** A trust-scoped token (`{"OS-TRUST:trust": {"id": ...}}`), as keystoneauth's `trust_id`. */
+  trustId?: Opt
 }
 
 export type PasswordAuthOptions = IdentityPluginOptions &
@@ -88,9 +91,10 @@ function scopeRef(o: ScopeOptions): Json | undefined {
     if (o.systemScope !== 'all') throw new ConfigurationError("system_scope must be 'all'")
     kinds.push({ system: { all: true } })
   }
+  if (given(o.trustId)) kinds.push({ 'OS-TRUST:trust': { id: o.trustId } })
   if (kinds.length > 1) {
     throw new ConfigurationError(
-      'give only one scope: a project, a domain (domain_id/domain_name) or system_scope',
+      'give only one scope: a project, a domain (domain_id/domain_name), system_scope or trust_id',
     )
   }
   return kinds[0]

@@ -8,7 +8,12 @@
 
 /** Re-exported from `@baton/config`, the one definition. */
 export { type Clock, type EpochMs, systemClock } from '@baton/config'
-export { AccessInfo, type AccessRule, type ApplicationCredentialInfo } from './access_info.ts'
+export {
+  AccessInfo,
+  type AccessRule,
+  type ApplicationCredentialInfo,
+  type TrustInfo,
+} from './access_info.ts'
 export {
   type AuthPluginValues,
   authFromOptions,

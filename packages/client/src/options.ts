@@ -33,7 +33,7 @@ export const authPluginOptions = {
   }),
   project_domain_id: opt.str({ help: 'Domain ID containing project.' }),
   project_domain_name: opt.str({ help: 'Domain name containing project.' }),
-  trust_id: opt.str({ help: 'Trust ID (not supported by Baton).' }),
+  trust_id: opt.str({ help: 'Trust ID (a trust-scoped token; password and token plugins).' }),
   default_domain_id: opt.str({
     help: 'Optional domain ID to use with v3 API; used for user and project domains when unset.',
   }),

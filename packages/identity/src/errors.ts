@@ -177,6 +177,10 @@ export class CredentialNotFound extends NotFound {}
 export class RegisteredLimitNotFound extends NotFound {}
 export class LimitNotFound extends NotFound {}
 export class PolicyNotFound extends NotFound {}
+export class TrustNotFound extends NotFound {}
+
+/** keystone exception.TrustUseLimitReached (403): "No remaining uses for trust: <id>." */
+export class TrustUseLimitReached extends Forbidden {}
 
 /*
  * Password hashing (packages/identity/src/passwords). They reuse the Forbidden and Unexpected

@@ -49,6 +49,7 @@ export {
   type IdentityServerOptions,
   identityLogger,
 } from './server/identity_server.ts'
+export { flushTrusts, type TrustFlushFilter } from './server/trust_flush.ts'
 export { DEFAULT_AUTH_METHODS, MethodCodec, PSEUDO_METHOD_BITS } from './token/methods.ts'
 export { PAYLOAD_CLASS_NAMES, selectPayloadVersion } from './token/payloads.ts'
 export type { DecodedToken, PayloadVersion, TokenFields } from './token/token_fields.ts'

@@ -363,6 +363,42 @@ export const endpointFilterOptions = defineGroup(
  */
 export { httpServerOptions }
 
+/*
+ * Trusts (api/v3/trusts.ts, core/resources/trusts.ts).
+ */
+
+export const trustOptions = defineGroup(
+  'trust',
+  {
+    allow_redelegation: opt.bool({
+      default: false,
+      help:
+        'Allows authorization to be redelegated from one user to another, effectively chaining ' +
+        'trusts together. When disabled, the `remaining_uses` attribute of a trust is ' +
+        "constrained to be zero. (Keystone 22 declares it but reads it nowhere: a trust's own " +
+        '`allow_redelegation` decides; so does Baton.)',
+    }),
+    max_redelegation_count: opt.int({
+      default: 3,
+      help:
+        'Maximum number of times that authorization can be redelegated from one user to ' +
+        'another in a chain of trusts. This number may be reduced further for a specific trust.',
+    }),
+  },
+  { help: 'Trusts (OS-TRUST): delegation of roles from a trustor to a trustee.' },
+)
+
+export const trustEscalationOptions = defineGroup('security_compliance', {
+  allow_insecure_application_credential_trust_escalation: opt.bool({
+    default: false,
+    help:
+      'Deprecated for removal (Keystone 2026.1). Lets tokens issued from an application ' +
+      'credential create and manage trusts, which delegate every role the user holds on the ' +
+      "project rather than only the credential's. Tokens from other delegated methods are " +
+      'refused whatever this says.',
+  }),
+})
+
 /** Every group the identity server reads, for loading and for sample-config generation. */
 export const unifiedLimitOptions = defineGroup(
   'unified_limit',
@@ -444,4 +480,6 @@ export const identityOptionGroups = [
   unifiedLimitOptions,
   defaultListLimitOptions,
   ...Object.values(listLimitOptions),
+  trustOptions,
+  trustEscalationOptions,
 ]

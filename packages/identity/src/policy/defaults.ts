@@ -2,8 +2,9 @@
  * Every policy Baton registers: Keystone 22's defaults for the identity v3 actions Baton serves
  * (tokens, auth scope discovery and catalog, domains, projects and tags, users, groups, roles,
  * implied roles, grants, system grants, role assignments, services, endpoints, regions,
- * application credentials, access rules, OS-REVOKE events, unified limits, OS-POLICY blobs) plus the base rules they reference.
- * Policies of APIs Baton does not serve (trusts, federation, OAuth1, credentials, ...)
+ * application credentials, access rules, OS-REVOKE events, unified limits, OS-POLICY blobs, OS-TRUST
+ * trusts) plus the base rules they reference. Policies of APIs Baton does not serve (federation,
+ * OAuth1, ...)
  * are left out: a policy file may still define them.
  * @module
  */
@@ -38,6 +39,7 @@ import {
 } from './defaults_identity.ts'
 import { LIMIT_RULES, POLICY_BLOB_RULES, REGISTERED_LIMIT_RULES } from './defaults_limit.ts'
 import { DOMAIN_RULES, PROJECT_RULES, PROJECT_TAG_RULES } from './defaults_resource.ts'
+import { TRUST_RULES } from './defaults_trust.ts'
 
 export type { PolicyDefault } from './defaults_base.ts'
 
@@ -70,4 +72,5 @@ export const KEYSTONE_DEFAULT_POLICIES: readonly PolicyDefault[] = Object.freeze
   ...REGISTERED_LIMIT_RULES,
   ...LIMIT_RULES,
   ...POLICY_BLOB_RULES,
+  ...TRUST_RULES,
 ])

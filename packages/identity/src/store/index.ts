@@ -22,6 +22,7 @@ import { createPolicyRepository, type PolicyRepository } from './policies.ts'
 import { createResourceRepository, type ResourceRepository } from './resource/index.ts'
 import { createRevocationRepository, type RevocationRepository } from './revocation.ts'
 import { type Clock, systemClock } from './timestamps.ts'
+import { createTrustRepository, type TrustRepository } from './trusts.ts'
 import { createUnifiedLimitRepository, type UnifiedLimitRepository } from './unified_limits.ts'
 
 export { MigrationFailedError, StoreConfigError } from '../errors.ts'
@@ -58,6 +59,7 @@ export {
   parseIsoTime,
   systemClock,
 } from './timestamps.ts'
+export type * from './trusts.ts'
 export type * from './unified_limits.ts'
 
 export interface Store {
@@ -75,6 +77,7 @@ export interface Store {
   readonly unifiedLimits: UnifiedLimitRepository
   /** OS-POLICY blobs. */
   readonly policies: PolicyRepository
+  readonly trusts: TrustRepository
   /** Uncached; put a cache in front on the token path. */
   readonly effectiveRoles: EffectiveRoleResolver
   /** Moves with every write that can change a validation result (see cache_generation.ts). */
@@ -112,6 +115,7 @@ function bind(ctx: StoreContext): Store {
     domainConfig: createDomainConfigRepository(ctx),
     unifiedLimits: createUnifiedLimitRepository(ctx),
     policies: createPolicyRepository(ctx),
+    trusts: createTrustRepository(ctx),
     effectiveRoles: createEffectiveRoleResolver(ctx),
     generation: createCacheGenerationReader(ctx),
     transaction: (work) =>

@@ -189,6 +189,26 @@ export interface DomainConfigTable {
   sensitive: BoolColumn
 }
 
+/** keystone/trust/backends/sql.py TrustModel (times as BIGINT microseconds). */
+export interface TrustTable {
+  id: string
+  trustor_user_id: string
+  trustee_user_id: string
+  project_id: string | null
+  impersonation: BoolColumn
+  deleted_at: number | null
+  expires_at: number | null
+  remaining_uses: number | null
+  redelegated_trust_id: string | null
+  redelegation_count: number | null
+  extra: string
+}
+
+export interface TrustRoleTable {
+  trust_id: string
+  role_id: string
+}
+
 /** One row (id 1): moved by triggers on every write that can change a validation result. */
 export interface CacheGenerationTable {
   id: number
@@ -249,6 +269,8 @@ export interface Schema {
   application_credential: ApplicationCredentialTable
   application_credential_role: ApplicationCredentialRoleTable
   revocation_event: RevocationEventTable
+  trust: TrustTable
+  trust_role: TrustRoleTable
   cache_generation: CacheGenerationTable
   endpoint_group: EndpointGroupTable
   project_endpoint: ProjectEndpointTable

@@ -44,9 +44,11 @@ const signedV0 = (w: World, timestamp: string) => {
 
 // biome-ignore format: one row per case
 export function cases(w: World): Record<string, Case[]> {
-  const { p, pChild, pFrozen, u, g, r, dr, svc, ep, cred, s, rl, lim, pol } = w
+  const { p, pChild, pFrozen, u, g, r, dr, svc, ep, cred, s, rl, lim, pol, trust, adminTrust } = w
   const limit = (fields: Record<string, unknown>) => ({ limits: [{ project_id: s.projectId, service_id: svc, resource_name: 'cores', resource_limit: 1, ...fields }] })
   const registered = (fields: Record<string, unknown>) => ({ registered_limits: [{ service_id: svc, resource_name: 'ram', default_limit: 1, ...fields }] })
+  const T = '/v3/OS-TRUST/trusts'
+  const newTrust = (fields: Record<string, unknown>) => ({ trust: { trustor_user_id: s.memberId, trustee_user_id: u, project_id: s.projectId, impersonation: false, roles: [{ name: 'member' }], ...fields } })
   return {
     domains: [
       ['list without token', 'GET', '/v3/domains', 401, { token: null }],
@@ -166,6 +168,44 @@ export function cases(w: World): Record<string, Case[]> {
       ["get another user's", 'GET', `/v3/users/${s.memberId}/application_credentials/${cred}`, 403, { token: 'member' }],
       ["delete another user's", 'DELETE', `/v3/users/${s.memberId}/application_credentials/${cred}`, 403, { token: 'member' }],
       ['delete unknown', 'DELETE', `/v3/users/${s.memberId}/application_credentials/nope`, 404, { token: 'member' }],
+    ],
+    trusts: [
+      ['create for another trustor', 'POST', T, 403, { token: 'member', body: newTrust({ trustor_user_id: s.adminId }) }],
+      ['create with a role the trustor lacks', 'POST', T, 404, { token: 'member', body: newTrust({ roles: [{ id: s.roles.admin }] }), message: `Could not find role: ${s.roles.admin}.` }],
+      ['create with an unknown role name', 'POST', T, 404, { token: 'member', body: newTrust({ roles: [{ name: 'nope' }] }), message: 'Role nope is not defined' }],
+      ['create with a two-key role', 'POST', T, 400, { token: 'member', body: newTrust({ roles: [{ id: 'a', name: 'b' }] }) }],
+      ['create with no role on a project', 'POST', T, 403, { token: 'member', body: newTrust({ roles: [] }) }],
+      ['create for an unknown trustee', 'POST', T, 404, { token: 'member', body: newTrust({ trustee_user_id: 'nope' }) }],
+      ['create on an unknown project', 'POST', T, 404, { token: 'member', body: newTrust({ project_id: 'nope' }) }],
+      ['create expired', 'POST', T, 400, { token: 'member', body: newTrust({ expires_at: '2001-01-01T00:00:00Z' }) }],
+      ['create with a bad expiry', 'POST', T, 400, { token: 'member', body: newTrust({ expires_at: 'bad.123Z' }) }],
+      ['create with int expiry', 'POST', T, 400, { token: 'member', body: newTrust({ expires_at: 1 }) }],
+      ['create with zero uses', 'POST', T, 400, { token: 'member', body: newTrust({ remaining_uses: 0 }), message: "Invalid input for field 'remaining_uses': 0 is less than the minimum of 1" }],
+      ['create with string uses', 'POST', T, 400, { token: 'member', body: newTrust({ remaining_uses: '1' }) }],
+      ['create with fractional uses', 'POST', T, 400, { token: 'member', body: newTrust({ remaining_uses: 1.5 }) }],
+      ['create with uses and redelegation', 'POST', T, 400, { token: 'member', body: newTrust({ remaining_uses: 1, allow_redelegation: true }) }],
+      ['create deeper than allowed', 'POST', T, 403, { token: 'member', body: newTrust({ allow_redelegation: true, redelegation_count: 4 }) }],
+      ['create with negative depth', 'POST', T, 400, { token: 'member', body: newTrust({ redelegation_count: -1 }) }],
+      ['create without impersonation', 'POST', T, 400, { token: 'member', body: newTrust({ impersonation: undefined }) }],
+      ['create with string impersonation', 'POST', T, 400, { token: 'member', body: newTrust({ impersonation: 'yes' }) }],
+      ['create with a 65-char trustee', 'POST', T, 400, { token: 'member', body: newTrust({ trustee_user_id: long(65) }) }],
+      ['create from a string', 'POST', T, 403, { token: 'member', body: { trust: 'x' } }],
+      ['create from a JSON array', 'POST', T, 400, { token: 'member', payload: '[1]', type: 'application/json' }],
+      ['create with a huge extra', 'POST', T, 413, { token: 'member', payload: JSON.stringify(newTrust({ blob: long(200_000) })), type: 'application/json' }],
+      ['list all as member', 'GET', T, 403, { token: 'member' }],
+      ["list another trustor's", 'GET', `${T}?trustor_user_id=${s.adminId}`, 403, { token: 'member' }],
+      ["list another trustee's", 'GET', `${T}?trustee_user_id=${u}`, 403, { token: 'member' }],
+      ['get unknown', 'GET', `${T}/nope`, 404, { token: 'member' }],
+      ["get another user's", 'GET', `${T}/${adminTrust}`, 403, { token: 'member' }],
+      ["roles of another user's", 'GET', `${T}/${adminTrust}/roles`, 403, { token: 'member' }],
+      ["role of another user's", 'GET', `${T}/${adminTrust}/roles/${s.roles.admin}`, 403, { token: 'member' }],
+      ['role not delegated', 'GET', `${T}/${trust}/roles/${s.roles.reader}`, 404, { token: 'member' }],
+      ['head role not delegated', 'HEAD', `${T}/${trust}/roles/${s.roles.reader}`, 404, { token: 'member' }],
+      ['roles of unknown', 'GET', `${T}/nope/roles`, 404, { token: 'member' }],
+      ["delete another user's", 'DELETE', `${T}/${adminTrust}`, 403, { token: 'member' }],
+      ['delete unknown', 'DELETE', `${T}/nope`, 404, { token: 'member' }],
+      ['wrong method', 'PATCH', `${T}/${trust}`, 405, { token: 'member' }],
+      ['wrong method on roles', 'POST', `${T}/${trust}/roles`, 405, { token: 'member' }],
     ],
     groups: [
       ['list as member', 'GET', '/v3/groups', 403, { token: 'member' }],

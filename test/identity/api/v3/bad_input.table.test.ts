@@ -35,6 +35,8 @@ const TABLES = [
   'project_endpoint_group',
   'domain_config',
   'credential',
+  'trust',
+  'trust_role',
 ]
 
 /** Every row of every table, failed-login bookkeeping aside. */

@@ -33,6 +33,9 @@ export type World = {
   readonly rl: string
   readonly lim: string
   readonly pol: string
+  /** member's trust to `u` on the seed project (member role); admin's trust to `u`. */
+  readonly trust: string
+  readonly adminTrust: string
 }
 
 export async function world(api: Api): Promise<World> {
@@ -112,6 +115,19 @@ export async function world(api: Api): Promise<World> {
   ).limits[0].id
   const pol = (await post('/v3/policies', { policy: { blob: '{}', type: 'application/json' } }))
     .policy.id
+  const trustBody = (trustor: string, role: string) => ({
+    trust: {
+      trustor_user_id: trustor,
+      trustee_user_id: u,
+      project_id: s.projectId,
+      impersonation: false,
+      roles: [{ id: role }],
+    },
+  })
+  const trust = (await post('/v3/OS-TRUST/trusts', trustBody(s.memberId, s.roles.member), 'member'))
+    .trust.id
+  const adminTrust = (await post('/v3/OS-TRUST/trusts', trustBody(s.adminId, s.roles.admin))).trust
+    .id
   return {
     s,
     other,
@@ -134,5 +150,7 @@ export async function world(api: Api): Promise<World> {
     rl,
     lim,
     pol,
+    trust,
+    adminTrust,
   }
 }

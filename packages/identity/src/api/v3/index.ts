@@ -27,6 +27,7 @@ import { registerRevokeEventRoutes } from './revoke_events.ts'
 import { registerRoleAssignmentRoutes } from './role_assignments.ts'
 import { registerRoleRoutes } from './roles.ts'
 import { registerSystemGrantRoutes } from './system_grants.ts'
+import { registerTrustRoutes } from './trusts.ts'
 import { registerUserLinkRoutes } from './user_links.ts'
 import { registerUserRoutes } from './users.ts'
 
@@ -60,6 +61,7 @@ export const resourceApis = [
   apiArea<ApiContext>('fernet-keys', [registerKeyFingerprintRoutes]),
   apiArea<ApiContext>('unified-limits', [registerLimitRoutes]),
   apiArea<ApiContext>('policies', [registerPolicyRoutes]),
+  apiArea<ApiContext>('trusts', [registerTrustRoutes]),
 ] as const
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Project and domain deletion with everything Keystone does around it (ResourceManager
  * delete_project / _delete_domain, IdentityManager._domain_deleted and _unset_default_project,
- * RevokeManager callbacks): the checks first, then the store's cascade and the revocation
+ * RevokeManager and trust-manager callbacks): the checks first, then the store's cascade and the revocation
  * events, all on the transaction-bound store the caller passes in.
  * @module
  */
@@ -9,6 +9,7 @@ import { Forbidden } from '../../errors.ts'
 import type { Store } from '../../store/index.ts'
 import { checkImmutableDelete, isLeafProject } from './hierarchy.ts'
 import { revokeProject, revokeUser } from './revocation.ts'
+import { deleteTrustsForProject, deleteTrustsForUser } from './trust_chain.ts'
 
 /** DELETE /v3/projects/{id}; a project acting as a domain is deleted as the domain. */
 export async function deleteProject(store: Store, id: string): Promise<void> {
@@ -24,6 +25,7 @@ export async function deleteProject(store: Store, id: string): Promise<void> {
   await store.resource.deleteProject(id)
   await unsetDefaultProject(store, new Set([id]))
   await revokeProject(store, id)
+  await deleteTrustsForProject(store, id)
 }
 
 /** DELETE /v3/domains/{id}: only a disabled domain, with its projects, groups and users. */
@@ -55,6 +57,8 @@ export async function deleteDomain(store: Store, id: string): Promise<void> {
   await unsetDefaultProject(store, new Set([...projects.map((p) => p.id), id]))
   for (const project of projects) await revokeProject(store, project.id)
   for (const userId of revokedUsers) await revokeUser(store, userId)
+  for (const project of projects) await deleteTrustsForProject(store, project.id)
+  for (const user of users) await deleteTrustsForUser(store, user.id)
   // the domain's own project form goes last (`_delete_project(domain)`)
   await revokeProject(store, id)
 }

@@ -158,13 +158,13 @@ function checkKeyword(
       if (typeof value !== 'number' || value >= (schema.minimum ?? -Infinity)) return undefined
       return failure(
         path,
-        `${shown(value, path, hidden)} is less than the minimum of ${schema.minimum}`,
+        `${shown(value, path, hidden)} is less than the minimum of ${pyRepr(schema.minimum)}`,
       )
     case 'maximum':
       if (typeof value !== 'number' || value <= (schema.maximum ?? Infinity)) return undefined
       return failure(
         path,
-        `${shown(value, path, hidden)} is greater than the maximum of ${schema.maximum}`,
+        `${shown(value, path, hidden)} is greater than the maximum of ${pyRepr(schema.maximum)}`,
       )
     case 'oneOf':
       return checkOneOf(schema.oneOf ?? [], value, path, hidden)

@@ -20,6 +20,7 @@ import { type LockoutRule, verifyUnderLockout } from '../lockout_guard.ts'
 import { isObject, truthy } from '../py_values.ts'
 import { createOptions, extrasOf, mergeOptions, newId, strip } from './entities.ts'
 import { revokeUser } from './revocation.ts'
+import { deleteTrustsForUser } from './trust_chain.ts'
 
 const USER_ATTRIBUTES = [
   'id',
@@ -132,6 +133,7 @@ export async function deleteUser(store: Store, id: string): Promise<void> {
   await store.identity.getUser(id)
   await store.identity.deleteUser(id)
   await revokeUser(store, id)
+  await deleteTrustsForUser(store, id)
 }
 
 /**
