@@ -35,6 +35,7 @@ export {
   osloMiddlewareOptions,
   tokenOptions,
 } from './options.ts'
+export type { Scope, ScopeKind, ScopeOf } from './scope.ts'
 export { type OpenedStore, openCurrentStore, syncDatabase } from './server/database_access.ts'
 export {
   createIdentityServer,
@@ -43,8 +44,18 @@ export {
   identityLogger,
 } from './server/identity_server.ts'
 export { DEFAULT_AUTH_METHODS, MethodCodec, PSEUDO_METHOD_BITS } from './token/methods.ts'
-export { PAYLOAD_CLASS_NAMES, selectPayloadVersion } from './token/payloads.ts'
-export type { DecodedToken, PayloadVersion, TokenFields } from './token/token_fields.ts'
+export {
+  PAYLOAD_CLASS_NAMES,
+  payloadFieldsOf,
+  scopeOfPayload,
+  selectPayloadVersion,
+} from './token/payloads.ts'
+export type {
+  DecodedToken,
+  PayloadFields,
+  PayloadVersion,
+  TokenFields,
+} from './token/token_fields.ts'
 export {
   type CreatedToken,
   type CreateTokenOptions,
