@@ -42,6 +42,7 @@ export {
   osloMiddlewareOptions,
   tokenOptions,
 } from './options.ts'
+export type { Scope, ScopeKind, ScopeOf } from './scope.ts'
 export { type OpenedStore, openCurrentStore, syncDatabase } from './server/database_access.ts'
 export {
   createIdentityServer,
@@ -51,8 +52,18 @@ export {
 } from './server/identity_server.ts'
 export { flushTrusts, type TrustFlushFilter } from './server/trust_flush.ts'
 export { DEFAULT_AUTH_METHODS, MethodCodec, PSEUDO_METHOD_BITS } from './token/methods.ts'
-export { PAYLOAD_CLASS_NAMES, selectPayloadVersion } from './token/payloads.ts'
-export type { DecodedToken, PayloadVersion, TokenFields } from './token/token_fields.ts'
+export {
+  PAYLOAD_CLASS_NAMES,
+  payloadFieldsOf,
+  scopeOfPayload,
+  selectPayloadVersion,
+} from './token/payloads.ts'
+export type {
+  DecodedToken,
+  PayloadFields,
+  PayloadVersion,
+  TokenFields,
+} from './token/token_fields.ts'
 export {
   type CreatedToken,
   type CreateTokenOptions,

@@ -17,7 +17,12 @@ export {
 } from './options.ts'
 export { DEFAULT_AUTH_METHODS, MethodCodec, PSEUDO_METHOD_BITS } from './token/methods.ts'
 export { PAYLOAD_CLASS_NAMES, selectPayloadVersion } from './token/payloads.ts'
-export type { DecodedToken, PayloadVersion, TokenFields } from './token/token_fields.ts'
+export type {
+  DecodedToken,
+  PayloadFields,
+  PayloadVersion,
+  TokenFields,
+} from './token/token_fields.ts'
 export {
   type CreatedToken,
   type CreateTokenOptions,

@@ -77,11 +77,14 @@ test('db sync then bootstrap seeds what keystone-manage bootstrap seeds, idempot
     const project = await store.resource.findProjectByName('admin', 'default')
     assert.ok(project)
     const effective = await store.effectiveRoles.rolesFor(user?.id ?? '', {
-      type: 'project',
-      id: project.id,
+      kind: 'project',
+      projectId: project.id,
     })
     assert.deepEqual(effective.map((r) => r.name).sort(), ['admin', 'manager', 'member', 'reader'])
-    const system = await store.effectiveRoles.rolesFor(user?.id ?? '', { type: 'system' })
+    const system = await store.effectiveRoles.rolesFor(user?.id ?? '', {
+      kind: 'system',
+      system: 'all',
+    })
     assert.ok(system.some((r) => r.name === 'admin'))
     const [identity] = await store.catalog.listServices({ type: 'identity' })
     assert.equal(identity?.name, 'keystone')

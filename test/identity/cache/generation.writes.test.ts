@@ -211,7 +211,7 @@ eachDialect('the cache generation', (env) => {
     const start = await store.generation.current()
     await store.identity.getUser(ids.user.id)
     await store.resource.getProject(ids.project.id)
-    await store.effectiveRoles.rolesFor(ids.user.id, { type: 'project', id: ids.project.id })
+    await store.effectiveRoles.rolesFor(ids.user.id, { kind: 'project', projectId: ids.project.id })
     await store.catalog.listCatalog()
     await store.revocation.listSince()
     assert.equal(await store.generation.current(), start)

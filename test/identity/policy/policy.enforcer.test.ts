@@ -19,12 +19,21 @@ const member: Caller = {
   ...base,
   roles: ['member', 'reader'],
   roleIds: ['r1', 'r2'],
-  projectId: 'p1',
-  projectDomainId: 'd1',
+  scope: { kind: 'project', projectId: 'p1', projectDomainId: 'd1' },
 }
-const systemReader: Caller = { ...base, roles: ['reader'], roleIds: ['r2'], system: 'all' }
-const domainAdmin: Caller = { ...base, roles: ['admin'], roleIds: ['r0'], domainId: 'd1' }
-const unscoped: Caller = { ...base, roles: [], roleIds: [] }
+const systemReader: Caller = {
+  ...base,
+  roles: ['reader'],
+  roleIds: ['r2'],
+  scope: { kind: 'system', system: 'all' },
+}
+const domainAdmin: Caller = {
+  ...base,
+  roles: ['admin'],
+  roleIds: ['r0'],
+  scope: { kind: 'domain', domainId: 'd1' },
+}
+const unscoped: Caller = { ...base, roles: [], roleIds: [], scope: { kind: 'unscoped' } }
 
 describe('enforce and allows', () => {
   const policy = createPolicyEnforcer()

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { loadConfig } from '@baton/config'
+import type { Caller } from '../../../packages/identity/src/core/caller.ts'
 import { ServerNotReady } from '../../../packages/identity/src/errors.ts'
 import { identityOptionGroups, policyOptions } from '../../../packages/identity/src/options.ts'
 import {
@@ -139,13 +140,12 @@ describe('[oslo_policy] options', () => {
 })
 
 describe('policyFromConfig', () => {
-  const caller = {
+  const caller: Caller = {
     userId: 'u1',
     userDomainId: 'd1',
     roles: ['admin'],
     roleIds: ['r1'],
-    projectId: 'p1',
-    projectDomainId: 'd1',
+    scope: { kind: 'project', projectId: 'p1', projectDomainId: 'd1' },
     isAdminProject: true,
     methods: ['password'],
     auditIds: ['a'],
@@ -161,7 +161,13 @@ describe('policyFromConfig', () => {
     const policy = policyFromConfig(config)
     assert.equal(policy.effectiveRule('identity:list_users'), '!')
     assert.ok(policy.allows(caller, 'identity:create_service'))
-    assert.ok(!policy.allows({ ...caller, domainId: 'd1' }, 'identity:create_service'), 'scope')
+    assert.ok(
+      !policy.allows(
+        { ...caller, scope: { kind: 'domain', domainId: 'd1' } },
+        'identity:create_service',
+      ),
+      'scope',
+    )
   })
 
   it('searches the given config dir first and reports rule problems', () => {

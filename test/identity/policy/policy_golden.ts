@@ -52,7 +52,38 @@ export interface Golden {
   yaml: { text: string; result: Record<string, string> | null }[]
 }
 
-export const golden: Golden = JSON.parse(readFileSync(`${FIXTURES}policy_golden.json`, 'utf8'))
+/** A persona's caller as the generator writes it: oslo.context's flat, optional scope fields. */
+type FixtureCaller = Omit<Caller, 'scope'> & {
+  projectId?: string
+  projectDomainId?: string
+  domainId?: string
+  system?: 'all'
+}
+
+type FixtureGolden = Omit<Golden, 'personas'> & {
+  personas: Record<string, { caller: FixtureCaller; home: Record<string, string> }>
+}
+
+/** The fixture's flat scope fields as a Caller's scope (at most one is set per persona). */
+function callerOf(flat: FixtureCaller): Caller {
+  const { projectId, projectDomainId, domainId, system, ...rest } = flat
+  let scope: Caller['scope'] = { kind: 'unscoped' }
+  if (system !== undefined) scope = { kind: 'system', system }
+  else if (domainId !== undefined) scope = { kind: 'domain', domainId }
+  else if (projectId !== undefined) {
+    if (projectDomainId === undefined) throw new Error(`${flat.userId}: project without domain`)
+    scope = { kind: 'project', projectId, projectDomainId }
+  }
+  return { ...rest, scope }
+}
+
+const raw: FixtureGolden = JSON.parse(readFileSync(`${FIXTURES}policy_golden.json`, 'utf8'))
+export const golden: Golden = {
+  ...raw,
+  personas: Object.fromEntries(
+    Object.entries(raw.personas).map(([name, p]) => [name, { ...p, caller: callerOf(p.caller) }]),
+  ),
+}
 
 export function persona(name: string): GoldenPersona {
   const found = golden.personas[name]

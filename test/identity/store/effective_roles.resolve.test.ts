@@ -35,7 +35,7 @@ eachDialect('effective roles', (env) => {
       actor: { type: 'user', id: user.id },
       target: { type: 'project', id: project.id },
     })
-    assert.deepEqual(await roleNames(store, user.id, { type: 'project', id: project.id }), [
+    assert.deepEqual(await roleNames(store, user.id, { kind: 'project', projectId: project.id }), [
       'admin',
       'manager',
       'member',
@@ -54,7 +54,7 @@ eachDialect('effective roles', (env) => {
       actor: { type: 'group', id: group.id },
       target: { type: 'project', id: project.id },
     })
-    const scope = { type: 'project', id: project.id } as const
+    const scope = { kind: 'project', projectId: project.id } as const
     assert.deepEqual(await roleNames(store, user.id, scope), ['member', 'reader'])
     assert.deepEqual(await roleNames(store, outsider.id, scope), [])
   })
@@ -80,7 +80,11 @@ eachDialect('effective roles', (env) => {
       actor: { type: 'group', id: group.id },
       target,
     })
-    assert.deepEqual(await roleNames(store, user.id, target), ['member', 'reader', 'service'])
+    assert.deepEqual(await roleNames(store, user.id, { kind: 'project', projectId: project.id }), [
+      'member',
+      'reader',
+      'service',
+    ])
   })
 
   test('implication cycles terminate', async () => {
@@ -97,7 +101,7 @@ eachDialect('effective roles', (env) => {
       actor: { type: 'user', id: user.id },
       target: { type: 'project', id: project.id },
     })
-    assert.deepEqual(await roleNames(store, user.id, { type: 'project', id: project.id }), [
+    assert.deepEqual(await roleNames(store, user.id, { kind: 'project', projectId: project.id }), [
       'a',
       'b',
       'c',
@@ -131,15 +135,17 @@ eachDialect('effective roles', (env) => {
       target: { type: 'project', id: child.id },
       inherited: true,
     })
-    assert.deepEqual(await roleNames(store, user.id, { type: 'domain', id: domain.id }), [])
-    assert.deepEqual(await roleNames(store, user.id, { type: 'project', id: project.id }), [
+    assert.deepEqual(await roleNames(store, user.id, { kind: 'domain', domainId: domain.id }), [])
+    assert.deepEqual(await roleNames(store, user.id, { kind: 'project', projectId: project.id }), [
       'reader',
     ])
-    assert.deepEqual(await roleNames(store, user.id, { type: 'project', id: child.id }), ['reader'])
-    assert.deepEqual(await roleNames(store, user.id, { type: 'project', id: grandchild.id }), [
+    assert.deepEqual(await roleNames(store, user.id, { kind: 'project', projectId: child.id }), [
       'reader',
-      'service',
     ])
+    assert.deepEqual(
+      await roleNames(store, user.id, { kind: 'project', projectId: grandchild.id }),
+      ['reader', 'service'],
+    )
   })
 
   test('domain grants apply to the domain scope only', async () => {
@@ -151,12 +157,15 @@ eachDialect('effective roles', (env) => {
       actor: { type: 'user', id: user.id },
       target: { type: 'domain', id: domain.id },
     })
-    assert.deepEqual(await roleNames(store, user.id, { type: 'domain', id: domain.id }), [
+    assert.deepEqual(await roleNames(store, user.id, { kind: 'domain', domainId: domain.id }), [
       'manager',
       'member',
       'reader',
     ])
-    assert.deepEqual(await roleNames(store, user.id, { type: 'project', id: project.id }), [])
+    assert.deepEqual(
+      await roleNames(store, user.id, { kind: 'project', projectId: project.id }),
+      [],
+    )
   })
 
   test('system grants come from the user and its groups', async () => {
@@ -166,12 +175,15 @@ eachDialect('effective roles', (env) => {
     await store.identity.addUserToGroup(user.id, group.id)
     await store.assignment.grantSystem({ type: 'group', id: group.id }, role('member'))
     await store.assignment.grantSystem({ type: 'user', id: user.id }, role('service'))
-    assert.deepEqual(await roleNames(store, user.id, { type: 'system' }), [
+    assert.deepEqual(await roleNames(store, user.id, { kind: 'system', system: 'all' }), [
       'member',
       'reader',
       'service',
     ])
-    assert.deepEqual(await roleNames(store, user.id, { type: 'project', id: project.id }), [])
+    assert.deepEqual(
+      await roleNames(store, user.id, { kind: 'project', projectId: project.id }),
+      [],
+    )
   })
 
   test('domain-specific roles are dropped but the global roles they imply stay', async () => {
@@ -185,7 +197,7 @@ eachDialect('effective roles', (env) => {
       actor: { type: 'user', id: user.id },
       target: { type: 'project', id: project.id },
     })
-    assert.deepEqual(await roleNames(store, user.id, { type: 'project', id: project.id }), [
+    assert.deepEqual(await roleNames(store, user.id, { kind: 'project', projectId: project.id }), [
       'member',
       'reader',
     ])
@@ -205,9 +217,9 @@ eachDialect('effective roles', (env) => {
       actor,
       target: { type: 'domain', id: domain.id },
     })
-    assert.deepEqual(await roleNames(store, user.id, { type: 'domain', id: project.id }), [])
-    assert.deepEqual(await roleNames(store, user.id, { type: 'project', id: domain.id }), [])
-    assert.deepEqual(await roleNames(store, 'nobody', { type: 'system' }), [])
-    assert.deepEqual(await roleNames(store, user.id, { type: 'project', id: 'missing' }), [])
+    assert.deepEqual(await roleNames(store, user.id, { kind: 'domain', domainId: project.id }), [])
+    assert.deepEqual(await roleNames(store, user.id, { kind: 'project', projectId: domain.id }), [])
+    assert.deepEqual(await roleNames(store, 'nobody', { kind: 'system', system: 'all' }), [])
+    assert.deepEqual(await roleNames(store, user.id, { kind: 'project', projectId: 'missing' }), [])
   })
 })

@@ -10,7 +10,7 @@ import { MultiFernet } from '@baton/fernet'
 import {
   DEFAULT_AUTH_METHODS,
   type DecodedToken,
-  type TokenFields,
+  type PayloadFields,
   TokenFormatter,
 } from '../../../packages/identity/src/index.ts'
 
@@ -123,7 +123,7 @@ export function formatterFor(config: Partial<FixtureConfig> = {}, clock?: Clock)
   })
 }
 
-export function tokenFields(f: TokenCase['fields']): TokenFields {
+export function tokenFields(f: TokenCase['fields']): PayloadFields {
   return {
     userId: f.user_id,
     methods: f.methods,

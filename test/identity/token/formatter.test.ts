@@ -4,8 +4,8 @@ import { MultiFernet } from '@baton/fernet'
 import {
   KeysNotFound,
   keystoneErrorBody,
+  type PayloadFields,
   selectPayloadVersion,
-  type TokenFields,
   TokenFormatter,
   TokenNotFound,
   TokenPayloadError,
@@ -17,7 +17,7 @@ const KEY_B = Buffer.alloc(32, 7).toString('base64url')
 const USER = '9a2cd4ec1bd74a8d8b6f1c1e2e0a1b2c'
 const PROJECT = 'f1e2d3c4b5a697887766554433221100'
 const AUDIT = 'AAECAwQFBgcICQoLDA0ODw'
-const FIELDS: TokenFields = {
+const FIELDS: PayloadFields = {
   userId: USER,
   projectId: PROJECT,
   methods: ['password'],
@@ -60,7 +60,7 @@ describe('TokenFormatter', () => {
 
   it('hands back with each new token exactly what validating it decodes to', () => {
     const formatter = formatterFor({}, { now: () => Date.UTC(2031, 5, 1, 8, 30, 15, 999) })
-    const variants: TokenFields[] = [
+    const variants: PayloadFields[] = [
       FIELDS,
       { ...FIELDS, projectId: null, domainId: 'default' },
       { ...FIELDS, projectId: null, domainId: PROJECT.toUpperCase() },
@@ -160,7 +160,7 @@ describe('TokenFormatter', () => {
 
   describe('refuses fields no Keystone could pack or validate (TokenPayloadError)', () => {
     const formatter = formatterFor()
-    const cases: [string, Partial<TokenFields>][] = [
+    const cases: [string, Partial<PayloadFields>][] = [
       ['a non-UUID trust ID', { trustId: 'not-a-uuid' }],
       ['a non-default non-UUID domain', { projectId: null, domainId: 'other' }],
       [
@@ -200,7 +200,7 @@ describe('TokenFormatter', () => {
   it('selects the payload class in the fernet provider order', () => {
     const base = { userId: USER, methods: [], expiresAt: '2030-01-01', auditIds: [AUDIT] }
     const fed = { federatedGroupIds: [], identityProviderId: 'i', protocolId: 'p' }
-    const table: [Partial<TokenFields>, number][] = [
+    const table: [Partial<PayloadFields>, number][] = [
       [{}, 0],
       [{ system: 'all' }, 8],
       [{ domainId: 'default', system: 'all' }, 1],

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import type { DecodedToken, TokenFields } from '../../../packages/identity/src/index.ts'
+import type { DecodedToken, PayloadFields } from '../../../packages/identity/src/index.ts'
 import { packPy, unpackPy } from '../../../packages/identity/src/token/msgpack_py.ts'
 import { Rng, validateOrReject } from '../support/fuzz.ts'
 import {
@@ -40,7 +40,7 @@ function keystoneValidate(tokens: string[]): ({ ok: KeystoneResult } | { error: 
   }
 }
 
-function randomFields(rng: Rng): TokenFields {
+function randomFields(rng: Rng): PayloadFields {
   const uuid = () => Buffer.from(rng.bytes(16)).toString('hex')
   const id = () =>
     rng.pick([
@@ -57,7 +57,7 @@ function randomFields(rng: Rng): TokenFields {
   const seconds = 1_800_000_000 + rng.int(400_000_000)
   const micros = String(rng.int(1_000_000)).padStart(6, '0')
   const tz = rng.pick(['Z', '+02:00', '-0530', ''])
-  const base: TokenFields = {
+  const base: PayloadFields = {
     userId: id(),
     methods: [...methods, 'ec2credential', 'totp'].filter(() => rng.int(3) === 0),
     expiresAt: `${new Date(seconds * 1000).toISOString().slice(0, 19)}.${micros}${tz}`,

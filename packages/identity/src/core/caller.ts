@@ -1,8 +1,15 @@
 /**
  * Who is calling: the validated `X-Auth-Token` of a request, reduced to what policy checks and
- * handlers need (oslo.context's credentials, Keystone's `RequestContext`).
+ * handlers need (oslo.context's credentials, Keystone's `RequestContext`). Its scope is the
+ * token's `Scope` (ids), a project scope with its project's domain (`project_domain_id`).
  * @module
  */
+import type { Scope, ScopeOf } from '../scope.ts'
+
+/** A caller's `Scope`: a project scope also names the project's domain. */
+export type CallerScope =
+  | Exclude<Scope, ScopeOf<'project'>>
+  | (ScopeOf<'project'> & { readonly projectDomainId: string })
 
 export type Caller = {
   readonly userId: string
@@ -10,11 +17,7 @@ export type Caller = {
   /** Role names (effective: implied roles included), lower-case as stored. */
   readonly roles: readonly string[]
   readonly roleIds: readonly string[]
-  /** Exactly one of project / domain / system scope is set, or none for unscoped tokens. */
-  readonly projectId?: string
-  readonly projectDomainId?: string
-  readonly domainId?: string
-  readonly system?: 'all'
+  readonly scope: CallerScope
   /** The project is `[resource] admin_project_name` in `admin_project_domain_name` (or none is configured). */
   readonly isAdminProject: boolean
   readonly methods: readonly string[]

@@ -31,16 +31,18 @@ export function credentialsFor(caller: Caller): Credentials {
 }
 
 function buildCredentials(caller: Caller): Credentials {
-  const system = caller.system ?? null
-  const domainId = caller.domainId || null
+  const { scope } = caller
+  const system = scope.kind === 'system' ? scope.system : null
+  const domainId = scope.kind === 'domain' ? scope.domainId || null : null
+  const project = scope.kind === 'project' ? scope : null
   const values: Record<string, unknown> = Object.create(null)
   Object.assign(values, {
     user_id: caller.userId,
     user_domain_id: caller.userDomainId,
     system_scope: system,
     domain_id: domainId,
-    project_id: caller.projectId ?? null,
-    project_domain_id: caller.projectDomainId ?? null,
+    project_id: project?.projectId ?? null,
+    project_domain_id: project?.projectDomainId ?? null,
     roles: [...caller.roles],
     // AuthContextMiddleware: domain-scoped tokens never count as the admin project
     is_admin_project: domainId ? false : caller.isAdminProject,
@@ -75,14 +77,15 @@ function tokenReference(caller: Caller): Record<string, unknown> {
     const id = caller.roleIds[i]
     return id === undefined ? { name } : { id, name }
   })
-  if (caller.system) {
+  const { scope } = caller
+  if (scope.kind === 'system') {
     token.roles = roles
     token.system = { all: true }
-  } else if (caller.domainId) {
-    token.domain = { id: caller.domainId }
+  } else if (scope.kind === 'domain' && scope.domainId) {
+    token.domain = { id: scope.domainId }
     token.roles = roles
-  } else if (caller.projectId) {
-    token.project = { domain: { id: caller.projectDomainId ?? null }, id: caller.projectId }
+  } else if (scope.kind === 'project' && scope.projectId) {
+    token.project = { domain: { id: scope.projectDomainId }, id: scope.projectId }
     token.is_domain = false
     token.roles = roles
   }

@@ -10,13 +10,9 @@
  * @module
  */
 import { sql } from 'kysely'
+import type { RoleTargetScope } from '../scope.ts'
 import { NULL_DOMAIN_ID } from './codecs.ts'
 import type { StoreContext } from './context.ts'
-
-export type RoleScope =
-  | { readonly type: 'project'; readonly id: string }
-  | { readonly type: 'domain'; readonly id: string }
-  | { readonly type: 'system' }
 
 export interface EffectiveRole {
   readonly id: string
@@ -25,7 +21,7 @@ export interface EffectiveRole {
 
 export interface EffectiveRoleResolver {
   /** Sorted by role ID; empty when the user has no role there (or the scope does not exist). */
-  rolesFor(userId: string, scope: RoleScope): Promise<EffectiveRole[]>
+  rolesFor(userId: string, scope: RoleTargetScope): Promise<EffectiveRole[]>
 }
 
 /** Guards the parent walk against corrupt (cyclic) data; real hierarchies are far shallower. */
@@ -38,7 +34,7 @@ export function createEffectiveRoleResolver(ctx: StoreContext): EffectiveRoleRes
       // actor kind: a join through an `actor` CTE let SQLite pick the primary key's leading
       // `type` column and read every assignment of that type (~100 ms at 200k rows).
       let direct: ReturnType<typeof sql>
-      if (scope.type === 'system') {
+      if (scope.kind === 'system') {
         direct = sql`
           select a.role_id from system_assignment a
           where a.type = 'UserSystem' and a.actor_id = ${userId}
@@ -62,12 +58,13 @@ export function createEffectiveRoleResolver(ctx: StoreContext): EffectiveRoleRes
             and a.actor_id in (select group_id from user_group_membership where user_id = ${userId})
             and ${inheritance}`
       }
-      const ancestorLimit = scope.type === 'project' ? MAX_DEPTH : 0
-      const scopeId = scope.type === 'system' ? '' : scope.id
+      const ancestorLimit = scope.kind === 'project' ? MAX_DEPTH : 0
+      const scopeId =
+        scope.kind === 'project' ? scope.projectId : scope.kind === 'domain' ? scope.domainId : ''
       const { rows } = await sql<EffectiveRole>`
         with recursive ancestor(id, parent_id, depth) as (
           select id, parent_id, 0 from project
-            where id = ${scopeId} and is_domain = ${scope.type === 'domain'}
+            where id = ${scopeId} and is_domain = ${scope.kind === 'domain'}
           union
           select p.id, p.parent_id, t.depth + 1 from project p
             join ancestor t on p.id = t.parent_id

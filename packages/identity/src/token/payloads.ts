@@ -3,10 +3,14 @@
  * msgpack array after the version element, slot by slot, with assemble (fields -> array) and
  * disassemble (array -> fields), and the fernet Provider's choice of class for a set of fields.
  * Version 10 (Oauth2CredentialsScopedPayload) comes from Keystone 23+; Keystone 22 rejects it.
+ *
+ * Also the one place a `Scope` becomes Keystone's flat payload fields (`payloadFieldsOf`, what
+ * the fernet Provider does with its TokenModel) and back (`scopeOfPayload`).
  * @module
  */
 
 import { TokenPayloadError } from '../errors.ts'
+import type { Scope } from '../scope.ts'
 import { MsgpackFormatError, type PyValue } from './msgpack_py.ts'
 import {
   type PayloadContext,
@@ -23,13 +27,13 @@ import {
   unpackText,
   unpackTrustId,
 } from './payload_fields.ts'
-import type { DecodedToken, PayloadVersion, TokenFields } from './token_fields.ts'
+import type { DecodedToken, PayloadFields, PayloadVersion, TokenFields } from './token_fields.ts'
 import { isPyArray, packId, unpackId } from './uuid_py.ts'
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 interface Slot {
-  pack(fields: TokenFields, ctx: PayloadContext): PyValue
+  pack(fields: PayloadFields, ctx: PayloadContext): PyValue
   unpack(value: PyValue, out: Mutable<DecodedToken>, ctx: PayloadContext): void
 }
 
@@ -180,7 +184,7 @@ const set = (v: unknown): boolean => v !== null && v !== undefined
  * federated (project, domain, unscoped), app credential, oauth2 thumbprint, project, domain,
  * system, unscoped. "Federated" means federatedGroupIds is set.
  */
-export function selectPayloadVersion(f: TokenFields): PayloadVersion {
+export function selectPayloadVersion(f: PayloadFields): PayloadVersion {
   if (set(f.accessTokenId)) return 7
   if (set(f.trustId)) return 3
   if (set(f.federatedGroupIds)) {
@@ -201,7 +205,7 @@ export function selectPayloadVersion(f: TokenFields): PayloadVersion {
 /** `(version,) + payload_class.assemble(...)`: the value Keystone hands to msgpack.packb. */
 export function assemblePayload(
   version: PayloadVersion,
-  fields: TokenFields,
+  fields: PayloadFields,
   ctx: PayloadContext,
 ): PyValue[] {
   const layout = PAYLOAD_LAYOUTS[version]
@@ -251,4 +255,34 @@ export function disassemblePayload(
   }
   for (let i = 0; i < slots.length; i++) slots[i]?.unpack(versioned[i + 1] ?? null, out, ctx)
   return out
+}
+
+/** The Provider's flattening of a token to `create_token`'s fields. */
+export function payloadFieldsOf(fields: TokenFields): PayloadFields {
+  const { scope } = fields
+  return {
+    userId: fields.userId,
+    methods: fields.methods,
+    expiresAt: fields.expiresAt,
+    auditIds: fields.auditIds,
+    system: scope.kind === 'system' ? scope.system : null,
+    domainId: scope.kind === 'domain' ? scope.domainId : null,
+    projectId: scope.kind === 'project' || scope.kind === 'trust' ? scope.projectId : null,
+    trustId: scope.kind === 'trust' ? scope.trustId : null,
+    appCredId: fields.appCredId,
+  }
+}
+
+/**
+ * The scope a decoded payload names: a trust (with its project, if any), else system, domain,
+ * project in the order Keystone's TokenModel tests them; any `system` value is Keystone's
+ * system scope (`system_scoped` is `system is not None`). Facts beside the scope (application
+ * credential, OAuth1 access token, federation, thumbprint) stay in the DecodedToken.
+ */
+export function scopeOfPayload(d: DecodedToken): Scope {
+  if (d.trustId !== null) return { kind: 'trust', trustId: d.trustId, projectId: d.projectId }
+  if (d.system !== null) return { kind: 'system', system: 'all' }
+  if (d.domainId !== null) return { kind: 'domain', domainId: d.domainId }
+  if (d.projectId !== null) return { kind: 'project', projectId: d.projectId }
+  return { kind: 'unscoped' }
 }

@@ -1,14 +1,32 @@
 /**
- * The two shapes a Fernet token's content takes: the fields a token is created from, and what
- * validation returns (keystone `TokenFormatter.validate_token`'s tuple, with camelCase names).
+ * A Fernet token's content at the wire: Keystone's flat payload fields, as `create_token` takes
+ * them (`PayloadFields`) and `validate_token` returns them (`DecodedToken`), with camelCase
+ * names; and `TokenFields`, what the server creates a token from, in the `Scope` vocabulary.
+ * payloads.ts alone translates between a Scope and the flat fields, both ways.
  * @module
  */
+import type { Scope } from '../scope.ts'
 
 /** Payload versions 0-10, keystone token_formatters.py `_PAYLOAD_CLASSES` order. */
 export type PayloadVersion = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10
 
-/** What keystone's fernet Provider passes to `create_token` (its TokenModel, flattened). */
+/** What the server creates a token from: payloads.ts `payloadFieldsOf` flattens it. */
 export interface TokenFields {
+  readonly userId: string
+  readonly methods: readonly string[]
+  readonly expiresAt: Date
+  /** `[audit_id]` or `[audit_id, parent_audit_id]`. */
+  readonly auditIds: readonly string[]
+  readonly scope: Scope
+  /** A fact beside a project scope, not a scope kind. */
+  readonly appCredId: string | null
+}
+
+/**
+ * What keystone's fernet Provider passes to `create_token` (its TokenModel, flattened): every
+ * combination Keystone's formatter packs, so the golden tests can replay Keystone's own.
+ */
+export interface PayloadFields {
   readonly userId: string
   /** Auth method names; only configured ones (and the pseudo methods) survive in the token. */
   readonly methods: readonly string[]

@@ -25,7 +25,7 @@ import {
 } from './payloads.ts'
 import { expiresFromFloat, expiresToFloat, isotime } from './time_py.ts'
 import { tokenBytes } from './token_bytes.ts'
-import type { DecodedToken, PayloadVersion, TokenFields } from './token_fields.ts'
+import type { DecodedToken, PayloadFields, PayloadVersion } from './token_fields.ts'
 import { isPyArray } from './uuid_py.ts'
 
 /** The slice of `@baton/fernet`'s MultiFernet the formatter uses. */
@@ -125,7 +125,7 @@ export class TokenFormatter {
   }
 
   /** keystone `create_token` with the Provider's payload-class choice. */
-  createToken(fields: TokenFields, options: CreateTokenOptions = {}): CreatedToken {
+  createToken(fields: PayloadFields, options: CreateTokenOptions = {}): CreatedToken {
     let version: PayloadVersion
     let payload: Uint8Array
     let expiresAt: string

@@ -111,7 +111,7 @@ apiSuite('application credentials', (api) => {
         userId: s.memberId,
         roles: ['member'],
         roleIds: [s.roles.member],
-        projectId: s.projectId,
+        scope: { kind: 'project', projectId: s.projectId, projectDomainId: s.domainId },
         methods: ['application_credential'],
         applicationCredentialId: first.json.application_credential.id,
       }),

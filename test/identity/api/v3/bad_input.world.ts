@@ -99,7 +99,11 @@ export async function world(api: Api): Promise<World> {
   // a member of another project, for limits it does not own
   api.callers.set(
     'far',
-    caller({ userId: u, roles: ['member', 'reader'], projectId: p, projectDomainId: s.domainId }),
+    caller({
+      userId: u,
+      roles: ['member', 'reader'],
+      scope: { kind: 'project', projectId: p, projectDomainId: s.domainId },
+    }),
   )
   const rl = (
     await post('/v3/registered_limits', {

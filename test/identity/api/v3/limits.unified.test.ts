@@ -189,7 +189,11 @@ apiSuite('unified limits (flat)', (api) => {
     assert.equal(all.json.limits.length, 2)
     api().callers.set(
       'domain-reader',
-      caller({ userId: seed.memberId, roles: ['reader'], domainId: seed.domainId }),
+      caller({
+        userId: seed.memberId,
+        roles: ['reader'],
+        scope: { kind: 'domain', domainId: seed.domainId },
+      }),
     )
     assert.equal(
       (await api().call('GET', '/v3/limits', { token: 'domain-reader' })).json.limits.length,

@@ -79,6 +79,7 @@ export function caller(fields: Partial<Caller> & { userId: string }): Caller {
     userDomainId: 'default',
     roles: [],
     roleIds: [],
+    scope: { kind: 'unscoped' },
     isAdminProject: true,
     methods: ['password'],
     auditIds: ['audit'],
@@ -236,7 +237,9 @@ async function seed(api: Api): Promise<Seed> {
     actor: { type: 'user', id: member.id },
     target: { type: 'project', id: project.id },
   })
-  const scoped = { projectId: project.id, projectDomainId: domain.id }
+  const scoped = {
+    scope: { kind: 'project', projectId: project.id, projectDomainId: domain.id },
+  } as const
   api.callers.set(
     'admin',
     caller({
@@ -257,7 +260,12 @@ async function seed(api: Api): Promise<Seed> {
   )
   api.callers.set(
     'system-reader',
-    caller({ userId: member.id, roles: ['reader'], roleIds: [roles.reader], system: 'all' }),
+    caller({
+      userId: member.id,
+      roles: ['reader'],
+      roleIds: [roles.reader],
+      scope: { kind: 'system', system: 'all' },
+    }),
   )
   return {
     domainId: domain.id,

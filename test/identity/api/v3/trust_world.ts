@@ -45,8 +45,7 @@ export async function trustWorld(api: Api): Promise<TrustWorld> {
         userId: user.id,
         roles: [...names],
         roleIds: names.map((n) => s.roles[n]),
-        projectId,
-        projectDomainId: s.domainId,
+        scope: { kind: 'project', projectId, projectDomainId: s.domainId },
       }),
     )
   }

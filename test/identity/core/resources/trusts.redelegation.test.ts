@@ -26,6 +26,7 @@ function who(userId: string): Caller {
     userDomainId: 'default',
     roles: [],
     roleIds: [],
+    scope: { kind: 'unscoped' },
     isAdminProject: false,
     methods: ['password'],
     auditIds: ['a'],

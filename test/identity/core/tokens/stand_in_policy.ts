@@ -12,7 +12,7 @@ type Rule = (caller: Caller, target: PolicyTarget) => boolean
 
 const has = (caller: Caller, role: string) => caller.roles.includes(role)
 const adminRequired: Rule = (c) => has(c, 'admin')
-const systemReader: Rule = (c) => has(c, 'reader') && c.system === 'all'
+const systemReader: Rule = (c) => has(c, 'reader') && c.scope.kind === 'system'
 const serviceRole: Rule = (c) => has(c, 'service')
 const tokenSubject: Rule = (c, t) => c.userId === t['target.token.user_id']
 const any =

@@ -9,6 +9,7 @@ import type { FastifyRequest } from 'fastify'
 import { domainsForUser, hasDirectSystemRole, projectsForUser } from '../../core/auth/index.ts'
 import type { Caller } from '../../core/caller.ts'
 import { Forbidden } from '../../errors.ts'
+import { scopeProjectId } from '../../scope.ts'
 import type { Domain, Project } from '../../store/index.ts'
 import { ok, type Router } from '../router.ts'
 import { requestUrl } from '../v3/route_kit.ts'
@@ -54,14 +55,15 @@ export function registerScopeRoutes(router: Router, ctx: AuthRoutesContext): voi
 
   router.route('GET', '/v3/auth/catalog', async (request) => {
     const who = await caller(request, 'identity:get_auth_catalog')
-    if (who.projectId === undefined) {
+    const projectId = scopeProjectId(who.scope)
+    if (projectId === null) {
       // Forbidden is a SecurityError: Keystone sends its generic message, not this reason
       throw new Forbidden(undefined, {
         cause: new Error('A project-scoped token is required to produce a service catalog.'),
       })
     }
     return ok({
-      catalog: await ctx.tokens.catalog(who.userId, who.projectId),
+      catalog: await ctx.tokens.catalog(who.userId, projectId),
       links: { self: `${ctx.baseUrl(request)}/v3/auth/catalog` },
     })
   })

@@ -54,7 +54,7 @@ export function registerCredentialRoutes(router: Router, ctx: CredentialApiConte
     const filters = buildHints(queryArgs(req), ['user_id', 'type'])
     const caller = await ctx.authenticate(req)
     const target =
-      caller.system === undefined ? { credential: { user_id: caller.userId } } : undefined
+      caller.scope.kind !== 'system' ? { credential: { user_id: caller.userId } } : undefined
     enforce(ctx, caller, req, 'identity:list_credentials', {
       filters,
       ...(target === undefined ? {} : { target }),

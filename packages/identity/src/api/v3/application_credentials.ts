@@ -26,6 +26,7 @@ import { validate } from '../../core/resources/schema_validator.ts'
 import { applicationCredentialCreate } from '../../core/resources/schemas.ts'
 import { ValidationError } from '../../errors.ts'
 import { hashPassword } from '../../passwords/index.ts'
+import { scopeProjectId } from '../../scope.ts'
 import type { ApplicationCredential } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, ok, type Router } from '../router.ts'
@@ -77,7 +78,7 @@ export function registerApplicationCredentialRoutes(router: Router, ctx: ApiCont
       throw forbiddenAction('Cannot create an application credential for another user.')
     }
     const input = normalizeDict(body as Record<string, unknown>)
-    const projectId = caller.projectId ?? null
+    const projectId = scopeProjectId(caller.scope)
     const secret = truthy(input.secret) ? String(input.secret) : generateSecret()
     const roleIds = await resolveRoles(ctx.store, caller, input.roles)
     const expiresAt =

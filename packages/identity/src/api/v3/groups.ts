@@ -24,6 +24,7 @@ import { validate } from '../../core/resources/schema_validator.ts'
 import { groupCreate, groupUpdate } from '../../core/resources/schemas.ts'
 import { ValidationError } from '../../errors.ts'
 import { identityOptions } from '../../options.ts'
+import { scopeDomainId } from '../../scope.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, ok, type Router } from '../router.ts'
 import { wrapLimitedCollection } from './list_limit.ts'
@@ -44,11 +45,13 @@ export function registerGroupRoutes(router: Router, ctx: ApiContext): void {
 
   router.route('GET', '/v3/groups', async (req) => {
     const filters = buildHints(queryArgs(req), ['domain_id', 'name'])
-    const caller = await authorize(ctx, req, 'identity:list_groups', async (c) =>
-      c.domainId === undefined
+    const caller = await authorize(ctx, req, 'identity:list_groups', async (c) => {
+      const callerDomainId = scopeDomainId(c.scope)
+      return callerDomainId === null
         ? { filters }
-        : { filters, target: { group: { domain_id: c.domainId } } },
-    )
+        : { filters, target: { group: { domain_id: callerDomainId } } }
+    })
+    const callerDomainId = scopeDomainId(caller.scope)
     const domainId = exactValues(filters, 'domain_id')[0]
     const name = textFilter(filters, 'name')
     const groups = await ctx.store.identity.listGroups({
@@ -56,7 +59,7 @@ export function registerGroupRoutes(router: Router, ctx: ApiContext): void {
       ...(name === undefined ? {} : { name }),
     })
     const refs = groups
-      .filter((g) => caller.domainId === undefined || g.domainId === caller.domainId)
+      .filter((g) => callerDomainId === null || g.domainId === callerDomainId)
       .map(renderGroup)
       .filter((g) => matchesFilters(g, filters))
     return ok(wrapLimitedCollection(ctx, req, 'identity', 'groups', refs))
@@ -68,7 +71,8 @@ export function registerGroupRoutes(router: Router, ctx: ApiContext): void {
     validate(groupCreate, body)
     const group = normalizeDict(body as Record<string, unknown>)
     if (!truthy(group.domain_id)) {
-      group.domain_id = caller.domainId ?? ctx.config.get(identityOptions).default_domain_id
+      group.domain_id =
+        scopeDomainId(caller.scope) ?? ctx.config.get(identityOptions).default_domain_id
     }
     const stored = await ctx.store.transaction((store) => createGroup(store, group))
     return created(member(req, renderGroup(stored)))
@@ -116,8 +120,9 @@ export function registerGroupRoutes(router: Router, ctx: ApiContext): void {
       filters,
     }))
     await ctx.store.identity.getGroup(id)
+    const callerDomainId = scopeDomainId(caller.scope)
     const users = (await ctx.store.identity.listUsers({ groupId: id })).filter(
-      (u) => caller.domainId === undefined || u.domainId === caller.domainId,
+      (u) => callerDomainId === null || u.domainId === callerDomainId,
     )
     return ok(wrapLimitedCollection(ctx, req, 'identity', 'users', filterUsers(users, filters)))
   })

@@ -160,16 +160,15 @@ async function limitTarget(ctx: ApiContext, id: string): Promise<Record<string, 
 
 async function visibleLimits(ctx: ApiContext, caller: Caller): Promise<Limit[]> {
   const { unifiedLimits, resource } = ctx.store
-  if (caller.system) return unifiedLimits.listLimits()
-  if (caller.domainId !== undefined) {
-    const domainId = caller.domainId
+  const { scope } = caller
+  if (scope.kind === 'system') return unifiedLimits.listLimits()
+  if (scope.kind === 'domain') {
+    const { domainId } = scope
     const projects = new Set((await resource.listProjects({ domainId })).map((p) => p.id))
     return (await unifiedLimits.listLimits()).filter((l) =>
       l.projectId ? projects.has(l.projectId) : l.domainId === domainId,
     )
   }
-  if (caller.projectId !== undefined) {
-    return unifiedLimits.listLimits({ projectId: caller.projectId })
-  }
+  if (scope.kind === 'project') return unifiedLimits.listLimits({ projectId: scope.projectId })
   return []
 }

@@ -27,6 +27,7 @@ import { projectCreate, projectUpdate } from '../../core/resources/schemas.ts'
 import { projectIdsByTags } from '../../core/resources/tag_filters.ts'
 import { ValidationError } from '../../errors.ts'
 import { identityOptions, projectTreeOptions, unifiedLimitOptions } from '../../options.ts'
+import { scopeDomainId } from '../../scope.ts'
 import type { Project } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, ok, type Router } from '../router.ts'
@@ -49,9 +50,12 @@ export function registerProjectRoutes(router: Router, ctx: ApiContext): void {
   router.route('GET', '/v3/projects', async (req) => {
     const args = queryArgs(req)
     const filters = buildHints(args, FILTERS)
-    const caller = await authorize(ctx, req, 'identity:list_projects', async (c) =>
-      c.domainId === undefined ? { filters } : { filters, target: { domain_id: c.domainId } },
-    )
+    const caller = await authorize(ctx, req, 'identity:list_projects', async (c) => {
+      const callerDomainId = scopeDomainId(c.scope)
+      return callerDomainId === null
+        ? { filters }
+        : { filters, target: { domain_id: callerDomainId } }
+    })
     if (!hasArg(args, 'is_domain')) {
       filters.push({ name: 'is_domain', value: '0', comparator: 'equals', caseSensitive: true })
     }
@@ -63,8 +67,9 @@ export function registerProjectRoutes(router: Router, ctx: ApiContext): void {
     })
     const tagged = await projectIdsByTags(ctx.store, tagFilters(args))
     if (tagged !== undefined) projects = projects.filter((p) => tagged.has(p.id))
-    if (caller.domainId !== undefined) {
-      projects = projects.filter((p) => p.domainId === caller.domainId)
+    const callerDomainId = scopeDomainId(caller.scope)
+    if (callerDomainId !== null) {
+      projects = projects.filter((p) => p.domainId === callerDomainId)
     }
     const refs = projects.map(renderProject).filter((p) => matchesFilters(p, filters))
     return ok(wrapLimitedCollection(ctx, req, 'resource', 'projects', refs))
@@ -77,7 +82,7 @@ export function registerProjectRoutes(router: Router, ctx: ApiContext): void {
     })
     validate(projectCreate, body)
     const defaults = {
-      callerDomainId: caller.domainId,
+      callerDomainId: scopeDomainId(caller.scope) ?? undefined,
       defaultDomainId: ctx.config.get(identityOptions).default_domain_id,
       maxDepth: maxProjectTreeDepth(ctx),
     }

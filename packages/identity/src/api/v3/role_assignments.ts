@@ -18,6 +18,7 @@ import {
 } from '../../core/resources/query_filters.ts'
 import { type AssignmentRef, listRoleAssignments } from '../../core/resources/role_assignments.ts'
 import { ValidationError } from '../../errors.ts'
+import { scopeDomainId } from '../../scope.ts'
 import type { ApiContext } from '../context.ts'
 import { ok, type Router } from '../router.ts'
 import { assignmentNames, type Names } from './role_assignment_names.ts'
@@ -52,13 +53,17 @@ export function registerRoleAssignmentRoutes(router: Router, ctx: ApiContext): v
         )
       }
     } else {
-      caller = await authorize(ctx, req, 'identity:list_role_assignments', async (c) => ({
-        filters: buildHints(args, [...FILTERS, 'scope.system']),
-        ...(c.domainId === undefined ? {} : { target: { domain_id: c.domainId } }),
-      }))
+      caller = await authorize(ctx, req, 'identity:list_role_assignments', async (c) => {
+        const callerDomainId = scopeDomainId(c.scope)
+        return {
+          filters: buildHints(args, [...FILTERS, 'scope.system']),
+          ...(callerDomainId === null ? {} : { target: { domain_id: callerDomainId } }),
+        }
+      })
     }
     let refs = await assignments(ctx, args, subtree)
-    if (!subtree && caller.domainId !== undefined) refs = await inDomain(ctx, refs, caller.domainId)
+    const callerDomainId = scopeDomainId(caller.scope)
+    if (!subtree && callerDomainId !== null) refs = await inDomain(ctx, refs, callerDomainId)
     const names = queryFlag(args, 'include_names')
       ? await assignmentNames(ctx.store, refs)
       : undefined

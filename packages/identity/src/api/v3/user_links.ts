@@ -18,6 +18,7 @@ import {
 import { MethodNotAllowed } from '../../errors.ts'
 import { securityComplianceOptions } from '../../options.ts'
 import { hashPassword } from '../../passwords/index.ts'
+import { scopeDomainId } from '../../scope.ts'
 import type { ApiContext } from '../context.ts'
 import { noContent, ok, type Router } from '../router.ts'
 import { wrapLimitedCollection } from './list_limit.ts'
@@ -77,8 +78,9 @@ export function registerUserLinkRoutes(router: Router, ctx: ApiContext): void {
       userId: id,
       ...(name === undefined ? {} : { name }),
     })
+    const callerDomainId = scopeDomainId(caller.scope)
     const refs = groups
-      .filter((g) => caller.domainId === undefined || g.domainId === caller.domainId)
+      .filter((g) => callerDomainId === null || g.domainId === callerDomainId)
       .map((g) => ({ ...renderGroup(g), membership_expires_at: null }))
       .filter((g) => matchesFilters(g, filters))
     return ok(wrapLimitedCollection(ctx, req, 'identity', 'groups', refs))

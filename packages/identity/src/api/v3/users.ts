@@ -22,6 +22,7 @@ import { createUser, deleteUser, updateUser } from '../../core/resources/users.t
 import { ValidationError } from '../../errors.ts'
 import { identityOptions } from '../../options.ts'
 import { hashPassword } from '../../passwords/index.ts'
+import { scopeDomainId } from '../../scope.ts'
 import { parseIsoTime, type User } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, ok, type Router } from '../router.ts'
@@ -55,10 +56,13 @@ export function registerUserRoutes(router: Router, ctx: ApiContext): void {
 
   router.route('GET', '/v3/users', async (req) => {
     const filters = buildHints(queryArgs(req), USER_FILTERS)
-    const caller = await authorize(ctx, req, 'identity:list_users', async (c) =>
-      c.domainId === undefined ? { filters } : { filters, target: { domain_id: c.domainId } },
-    )
-    const domainId = caller.domainId ?? exactValues(filters, 'domain_id')[0]
+    const caller = await authorize(ctx, req, 'identity:list_users', async (c) => {
+      const callerDomainId = scopeDomainId(c.scope)
+      return callerDomainId === null
+        ? { filters }
+        : { filters, target: { domain_id: callerDomainId } }
+    })
+    const domainId = scopeDomainId(caller.scope) ?? exactValues(filters, 'domain_id')[0]
     const name = textFilter(filters, 'name')
     const users = await ctx.store.identity.listUsers({
       ...(domainId === undefined ? {} : { domainId }),
@@ -73,7 +77,8 @@ export function registerUserRoutes(router: Router, ctx: ApiContext): void {
     validate(userCreate, body)
     const user = normalizeDict(body as Record<string, unknown>)
     if (!truthy(user.domain_id)) {
-      user.domain_id = caller.domainId ?? ctx.config.get(identityOptions).default_domain_id
+      user.domain_id =
+        scopeDomainId(caller.scope) ?? ctx.config.get(identityOptions).default_domain_id
     }
     // keystone looks the domain up before it hashes anything
     await ctx.store.resource.getDomain(String(user.domain_id))

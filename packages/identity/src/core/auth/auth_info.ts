@@ -11,9 +11,9 @@ import {
   Unauthorized,
   ValidationError,
 } from '../../errors.ts'
+import { type Scope, SYSTEM_ALL, UNSCOPED } from '../../scope.ts'
 import type { ApplicationCredential, Store } from '../../store/index.ts'
 import { contains, get, truthy } from '../py_values.ts'
-import type { RequestedScope } from '../tokens/index.ts'
 import { lookupApplicationCredential } from './application_credential_lookup.ts'
 import { lookupScopeDomain, lookupScopeProject } from './scope_lookups.ts'
 
@@ -22,7 +22,7 @@ export interface AuthInfo {
   /** `get_method_names()`: the listed methods without duplicates, in order. */
   readonly methodNames: readonly string[]
   /** undefined: no scope requested (default-project scoping may apply). */
-  readonly scope: RequestedScope | undefined
+  readonly scope: Scope | undefined
   /** `"scope": "unscoped"`: an explicitly unscoped token. */
   readonly explicitlyUnscoped: boolean
   readonly applicationCredential: ApplicationCredential | undefined
@@ -64,7 +64,7 @@ export async function createAuthInfo(
       // Keystone 22 only creates project-bound credentials; a token needs a project here.
       throw new Unauthorized(undefined, { cause: new Error('credential without a project') })
     }
-    const scope: RequestedScope = { kind: 'project', projectId: credential.projectId }
+    const scope: Scope = { kind: 'project', projectId: credential.projectId }
     return { ...base, scope, applicationCredential: credential }
   }
   if (!contains(auth, 'scope')) return { ...base, scope: undefined }
@@ -73,9 +73,9 @@ export async function createAuthInfo(
   if (SCOPE_KEYS.filter((key) => contains(scope, key)).length !== 1) {
     throw expectingToFind('system, project, domain, OS-TRUST:trust or unscoped', 'scope')
   }
-  if (contains(scope, 'system')) return { ...base, scope: { kind: 'system' } }
+  if (contains(scope, 'system')) return { ...base, scope: SYSTEM_ALL }
   if (contains(scope, 'unscoped')) {
-    return { ...base, scope: { kind: 'unscoped' }, explicitlyUnscoped: true }
+    return { ...base, scope: UNSCOPED, explicitlyUnscoped: true }
   }
   // A string scope naming project/domain/trust makes Keystone index a str: a TypeError, 400.
   if (typeof scope === 'string')

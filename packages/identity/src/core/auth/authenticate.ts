@@ -12,9 +12,10 @@ import {
   Unauthorized,
   UserNotFound,
 } from '../../errors.ts'
+import { type Scope, UNSCOPED } from '../../scope.ts'
 import type { Store, User } from '../../store/index.ts'
 import { isObject, truthy } from '../py_values.ts'
-import type { IssuedToken, RequestedScope, TokenService } from '../tokens/index.ts'
+import type { IssuedToken, TokenService } from '../tokens/index.ts'
 import { createAuthInfo } from './auth_info.ts'
 import type { AuthContribution, AuthMethod } from './auth_method.ts'
 import { validateIssueTokenAuth } from './auth_schema.ts'
@@ -104,7 +105,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         if (error instanceof UserNotFound) throw new Unauthorized(undefined, { cause: error })
         throw error
       }
-      let scope: RequestedScope | undefined = info.scope
+      let scope: Scope | undefined = info.scope
       if (scope === undefined && !info.explicitlyUnscoped) scope = await defaultScope(reads, user)
 
       const methods = [...new Set(context.methodNames)]
@@ -114,7 +115,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       return tokens.issue({
         userId,
         methods,
-        scope: scope ?? { kind: 'unscoped' },
+        scope: scope ?? UNSCOPED,
         expiresAt: context.expiresAt,
         parentAuditId: context.parentAuditId,
         appCredId: methods.includes('application_credential')

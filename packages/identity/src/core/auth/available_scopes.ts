@@ -58,7 +58,7 @@ export async function projectsForUser(store: Store, userId: string): Promise<Pro
   // Effective roles also drop domain-specific roles that imply nothing: keep what has a role.
   const found: Project[] = []
   for (const id of [...candidates].sort()) {
-    const roles = await store.effectiveRoles.rolesFor(userId, { type: 'project', id })
+    const roles = await store.effectiveRoles.rolesFor(userId, { kind: 'project', projectId: id })
     if (roles.length > 0) found.push(await store.resource.getProject(id))
   }
   return found
@@ -71,7 +71,7 @@ export async function domainsForUser(store: Store, userId: string): Promise<Doma
   }
   const found: Domain[] = []
   for (const id of [...candidates].sort()) {
-    const roles = await store.effectiveRoles.rolesFor(userId, { type: 'domain', id })
+    const roles = await store.effectiveRoles.rolesFor(userId, { kind: 'domain', domainId: id })
     if (roles.length > 0) found.push(await store.resource.getDomain(id))
   }
   return found

@@ -6,11 +6,11 @@
  * @module
  */
 import { DomainNotFound, ProjectNotFound } from '../../errors.ts'
+import { type Scope, UNSCOPED } from '../../scope.ts'
 import type { Store, User } from '../../store/index.ts'
-import type { RequestedScope } from '../tokens/index.ts'
 
-export async function defaultScope(store: Store, user: User): Promise<RequestedScope> {
-  const unscoped: RequestedScope = { kind: 'unscoped' }
+export async function defaultScope(store: Store, user: User): Promise<Scope> {
+  const unscoped = UNSCOPED
   const projectId = user.defaultProjectId
   if (!projectId) return unscoped
   try {
@@ -22,6 +22,7 @@ export async function defaultScope(store: Store, user: User): Promise<RequestedS
     if (error instanceof ProjectNotFound || error instanceof DomainNotFound) return unscoped
     throw error
   }
-  const roles = await store.effectiveRoles.rolesFor(user.id, { type: 'project', id: projectId })
-  return roles.length > 0 ? { kind: 'project', projectId } : unscoped
+  const scope: Scope = { kind: 'project', projectId }
+  const roles = await store.effectiveRoles.rolesFor(user.id, scope)
+  return roles.length > 0 ? scope : unscoped
 }

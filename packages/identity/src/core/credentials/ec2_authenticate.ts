@@ -90,7 +90,10 @@ export async function authenticateSignature(deps: {
     }
     roleIds = appCred.roleIds
   } else {
-    const roles = await store.effectiveRoles.rolesFor(user.id, { type: 'project', id: project.id })
+    const roles = await store.effectiveRoles.rolesFor(user.id, {
+      kind: 'project',
+      projectId: project.id,
+    })
     roleIds = roles.map((r) => r.id)
   }
   if (roleIds.length === 0) throw new Unauthorized('User not valid for project.')

@@ -9,10 +9,8 @@ export { eventMatches, revocationView, type TokenRevocationView } from './revoca
 export { callerOf } from './token_caller.ts'
 export {
   auditIdsOf,
-  domainIdOf,
-  projectIdOf,
+  type ResolvedScope,
   type TokenModel,
-  type TokenScope,
 } from './token_model.ts'
 export { directTokenReads, type ResolvedToken, type TokenReads } from './token_reads.ts'
 export {
@@ -20,7 +18,6 @@ export {
   type IssuedToken,
   type IssueRequest,
   type RenderBodyOptions,
-  type RequestedScope,
   type TokenCodec,
   type TokenService,
   type TokenServiceOptions,

@@ -22,16 +22,16 @@ import {
   Unauthorized,
   UnexpectedError,
 } from '../../errors.ts'
+import { type Scope, UNSCOPED } from '../../scope.ts'
 import type {
   ApplicationCredential,
   Domain,
   EffectiveRole,
   Project,
-  RoleScope,
   Store,
   User,
 } from '../../store/index.ts'
-import type { TokenModel, TokenScope } from './token_model.ts'
+import type { ResolvedScope, TokenModel } from './token_model.ts'
 
 /** What a token payload says (keystone's `validate_token` tuple), plus the Fernet timestamp. */
 export interface MintFields {
@@ -39,9 +39,8 @@ export interface MintFields {
   readonly methods: readonly string[]
   readonly auditId: string
   readonly parentAuditId: string | null
-  readonly projectId: string | null
-  readonly domainId: string | null
-  readonly system: string | null
+  readonly scope: Scope
+  /** An application-credential token: a project scope plus the credential. */
   readonly appCredId: string | null
   readonly expiresAt: EpochMs
   readonly issuedAt: EpochMs
@@ -65,13 +64,6 @@ function disabled(kind: 'project' | 'domain', id: string): Error {
   return kind === 'project' ? new ProjectNotFound(text) : new DomainNotFound(text)
 }
 
-function roleScopeOf(fields: MintFields): RoleScope | null {
-  if (fields.system !== null) return { type: 'system' }
-  if (fields.domainId !== null) return { type: 'domain', id: fields.domainId }
-  if (fields.projectId !== null) return { type: 'project', id: fields.projectId }
-  return null
-}
-
 /**
  * keystone `_get_application_credential_roles`: the credential's roles that the user still holds
  * on the project, in the credential's order.
@@ -84,13 +76,16 @@ function applicationCredentialRoles(
 }
 
 export async function mintToken(store: Store, fields: MintFields): Promise<TokenModel> {
-  const roleScope = roleScopeOf(fields)
+  const { scope } = fields
+  if (scope.kind === 'trust') throw unsupportedTokenKind('trust-scoped')
+  const projectId = scope.kind === 'project' ? scope.projectId : null
+  const domainId = scope.kind === 'domain' ? scope.domainId : null
   const [projectR, userR, rolesR, appCredR] = await Promise.allSettled([
-    fields.projectId === null ? none<Project>() : store.resource.getProject(fields.projectId),
+    projectId === null ? none<Project>() : store.resource.getProject(projectId),
     store.identity.getUser(fields.userId),
-    roleScope === null
+    scope.kind === 'unscoped'
       ? Promise.resolve<EffectiveRole[]>([])
-      : store.effectiveRoles.rolesFor(fields.userId, roleScope),
+      : store.effectiveRoles.rolesFor(fields.userId, scope),
     fields.appCredId === null
       ? none<ApplicationCredential>()
       : store.applicationCredentials.get(fields.appCredId),
@@ -117,7 +112,7 @@ export async function mintToken(store: Store, fields: MintFields): Promise<Token
   const [projectDomainR, userDomainR, scopeDomainR] = await Promise.allSettled([
     project?.domainId ? domain(project.domainId) : none<Domain>(),
     user === null ? none<Domain>() : domain(user.domainId),
-    fields.domainId === null ? none<Domain>() : domain(fields.domainId),
+    domainId === null ? none<Domain>() : domain(domainId),
   ])
   const projectDomain = value(projectDomainR)
   if (projectDomain !== null && !projectDomain.enabled) throw disabled('domain', projectDomain.id)
@@ -137,15 +132,16 @@ export async function mintToken(store: Store, fields: MintFields): Promise<Token
   const held = value(rolesR)
   const roles =
     credential !== null && project !== null ? applicationCredentialRoles(credential, held) : held
-  let scope: TokenScope
-  if (fields.system !== null) scope = { kind: 'system' }
-  else if (scopeDomain !== null) scope = { kind: 'domain', domain: scopeDomain }
-  else if (project !== null && projectDomain !== null)
-    scope = { kind: 'project', project, projectDomain }
-  else scope = { kind: 'unscoped' }
-  if (scope.kind !== 'unscoped' && roles.length === 0) {
+  let resolved: ResolvedScope
+  if (scope.kind === 'system') resolved = scope
+  else if (scope.kind === 'domain' && scopeDomain !== null)
+    resolved = { ...scope, domain: scopeDomain }
+  else if (scope.kind === 'project' && project !== null && projectDomain !== null)
+    resolved = { ...scope, project, projectDomain }
+  else resolved = UNSCOPED
+  if (resolved.kind !== 'unscoped' && roles.length === 0) {
     throw new Unauthorized(undefined, {
-      cause: new Error(`user ${liveUser.id} has no role on the token's ${scope.kind} scope`),
+      cause: new Error(`user ${liveUser.id} has no role on the token's ${resolved.kind} scope`),
     })
   }
 
@@ -157,7 +153,7 @@ export async function mintToken(store: Store, fields: MintFields): Promise<Token
     parentAuditId: fields.parentAuditId,
     expiresAt: fields.expiresAt,
     issuedAt: fields.issuedAt,
-    scope,
+    scope: resolved,
     roles,
     applicationCredential: credential,
   }

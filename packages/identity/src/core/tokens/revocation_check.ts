@@ -5,8 +5,9 @@
  * @module
  */
 import type { EpochMs } from '@baton/config'
+import { scopeDomainId, scopeProjectId } from '../../scope.ts'
 import type { RevocationEvent, RevocationRepository } from '../../store/index.ts'
-import { domainIdOf, projectIdOf, type TokenModel } from './token_model.ts'
+import type { TokenModel } from './token_model.ts'
 
 /** keystone `build_token_values` for the token kinds Baton issues (no trusts, no OAuth1). */
 export interface TokenRevocationView {
@@ -37,8 +38,8 @@ export function revocationView(model: TokenModel): TokenRevocationView {
     auditChainId: model.parentAuditId,
     userId: model.user.id,
     identityDomainId: model.userDomain.id,
-    projectId: projectIdOf(model),
-    assignmentDomainId: domainIdOf(model),
+    projectId: scopeProjectId(model.scope),
+    assignmentDomainId: scopeDomainId(model.scope),
     roleIds: model.roles.map((role) => role.id),
   }
 }

@@ -5,9 +5,9 @@
  * and false for every domain-scoped token.
  * @module
  */
-import type { Caller } from '../caller.ts'
+import type { Caller, CallerScope } from '../caller.ts'
 import { isAdminProject } from './render_token.ts'
-import { auditIdsOf, type TokenModel } from './token_model.ts'
+import { auditIdsOf, type ResolvedScope, type TokenModel } from './token_model.ts'
 import type { TokenSettings } from './token_settings.ts'
 import { keystoneTime } from './token_time.ts'
 
@@ -22,11 +22,7 @@ export function callerOf(model: TokenModel, settings: AdminProjectSettings): Cal
     userDomainId: model.userDomain.id,
     roles: model.roles.map((role) => role.name.toLowerCase()),
     roleIds: model.roles.map((role) => role.id),
-    ...(scope.kind === 'project'
-      ? { projectId: scope.project.id, projectDomainId: scope.projectDomain.id }
-      : {}),
-    ...(scope.kind === 'domain' ? { domainId: scope.domain.id } : {}),
-    ...(scope.kind === 'system' ? { system: 'all' as const } : {}),
+    scope: callerScopeOf(model.scope),
     isAdminProject: scope.kind === 'domain' ? false : (adminProject ?? true),
     methods: model.methods,
     auditIds: auditIdsOf(model),
@@ -34,5 +30,21 @@ export function callerOf(model: TokenModel, settings: AdminProjectSettings): Cal
       ? {}
       : { applicationCredentialId: model.applicationCredential.id }),
     expiresAt: keystoneTime(model.expiresAt),
+  }
+}
+
+/** The ids of the token's scope (no entities), a project's domain included. */
+function callerScopeOf(scope: ResolvedScope): CallerScope {
+  switch (scope.kind) {
+    case 'project':
+      return {
+        kind: 'project',
+        projectId: scope.projectId,
+        projectDomainId: scope.projectDomain.id,
+      }
+    case 'domain':
+      return { kind: 'domain', domainId: scope.domainId }
+    default:
+      return scope
   }
 }

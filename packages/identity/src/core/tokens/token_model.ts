@@ -6,6 +6,7 @@
  * @module
  */
 import type { EpochMs } from '@baton/config'
+import type { ScopeOf } from '../../scope.ts'
 import type {
   ApplicationCredential,
   Domain,
@@ -14,12 +15,16 @@ import type {
   User,
 } from '../../store/index.ts'
 
-/** Exactly one scope, as keystone's `project_scoped` / `domain_scoped` / `system_scoped`. */
-export type TokenScope =
-  | { readonly kind: 'unscoped' }
-  | { readonly kind: 'project'; readonly project: Project; readonly projectDomain: Domain }
-  | { readonly kind: 'domain'; readonly domain: Domain }
-  | { readonly kind: 'system' }
+/**
+ * A token's `Scope` with the entities minting loaded for it, so rendering needs no lookup
+ * (keystone's `project_scoped` / `domain_scoped` / `system_scoped`). Each member is a Scope,
+ * so a resolved scope goes wherever a Scope does. Trust scopes are not minted (yet).
+ */
+export type ResolvedScope =
+  | ScopeOf<'unscoped'>
+  | (ScopeOf<'project'> & { readonly project: Project; readonly projectDomain: Domain })
+  | (ScopeOf<'domain'> & { readonly domain: Domain })
+  | ScopeOf<'system'>
 
 export interface TokenModel {
   readonly user: User
@@ -33,7 +38,7 @@ export interface TokenModel {
   readonly expiresAt: EpochMs
   /** From the Fernet timestamp, whole seconds. */
   readonly issuedAt: EpochMs
-  readonly scope: TokenScope
+  readonly scope: ResolvedScope
   /** Effective roles on the scope (implied included, domain-specific excluded); [] unscoped. */
   readonly roles: readonly EffectiveRole[]
   readonly applicationCredential: ApplicationCredential | null
@@ -42,14 +47,4 @@ export interface TokenModel {
 /** keystone `TokenModel.audit_ids`: `[audit_id]` or `[audit_id, parent_audit_id]`. */
 export function auditIdsOf(model: TokenModel): string[] {
   return model.parentAuditId ? [model.auditId, model.parentAuditId] : [model.auditId]
-}
-
-/** The project ID of a project-scoped token, else null. */
-export function projectIdOf(model: TokenModel): string | null {
-  return model.scope.kind === 'project' ? model.scope.project.id : null
-}
-
-/** The domain ID of a domain-scoped token, else null. */
-export function domainIdOf(model: TokenModel): string | null {
-  return model.scope.kind === 'domain' ? model.scope.domain.id : null
 }

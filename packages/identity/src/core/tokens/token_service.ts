@@ -16,13 +16,15 @@
 
 import type { Clock, EpochMs } from '@baton/config'
 import { TokenNotFound, Unauthorized } from '../../errors.ts'
+import { type Scope, scopeProjectId } from '../../scope.ts'
 import type { Store } from '../../store/index.ts'
-import type { TokenFields } from '../../token/token_fields.ts'
+import { payloadFieldsOf } from '../../token/payloads.ts'
+import type { PayloadFields } from '../../token/token_fields.ts'
 import type { CreatedToken, CreateTokenOptions } from '../../token/token_formatter.ts'
 import { randomAuditId } from './audit_id.ts'
 import type { CatalogService } from './catalog.ts'
 import { renderToken, type TokenBody } from './render_token.ts'
-import { projectIdOf, type TokenModel } from './token_model.ts'
+import type { TokenModel } from './token_model.ts'
 import type { TokenReads } from './token_reads.ts'
 import { revocationRetentionSeconds, type TokenSettings } from './token_settings.ts'
 import {
@@ -35,22 +37,16 @@ import {
 
 /** The slice of `TokenFormatter` the service uses. */
 export interface TokenCodec extends TokenDecoder {
-  createToken(fields: TokenFields, options?: CreateTokenOptions): CreatedToken
+  createToken(fields: PayloadFields, options?: CreateTokenOptions): CreatedToken
   /** The key set in use: a new object whenever the keys change (rotation, a reload). */
   keySet(): object
 }
-
-export type RequestedScope =
-  | { readonly kind: 'unscoped' }
-  | { readonly kind: 'project'; readonly projectId: string }
-  | { readonly kind: 'domain'; readonly domainId: string }
-  | { readonly kind: 'system' }
 
 /** keystone `issue_token`'s arguments, after authentication decided them. */
 export interface IssueRequest {
   readonly userId: string
   readonly methods: readonly string[]
-  readonly scope: RequestedScope
+  readonly scope: Scope
   /** Re-scoping keeps the original token's expiry (keystone token plugin). */
   readonly expiresAt?: EpochMs | undefined
   readonly parentAuditId?: string | null | undefined
@@ -141,18 +137,15 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     }
     const auditId = randomAuditId()
     const parent = request.parentAuditId ?? null
-    const { scope } = request
     const created = formatter.createToken(
-      {
+      payloadFieldsOf({
         userId: request.userId,
         methods: [...new Set(request.methods)],
         expiresAt: new Date(expiresAt),
         auditIds: parent === null ? [auditId] : [auditId, parent],
-        system: scope.kind === 'system' ? 'all' : null,
-        domainId: scope.kind === 'domain' ? scope.domainId : null,
-        projectId: scope.kind === 'project' ? scope.projectId : null,
+        scope: request.scope,
         appCredId,
-      },
+      }),
       { now: Math.floor(now / 1000) },
     )
     // Mint from what the token decodes to, so the issue response equals what GET returns.
@@ -169,7 +162,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     const wanted = (renderOptions.includeCatalog ?? true) && model.scope.kind !== 'unscoped'
     return renderToken(model, {
       adminProject: settings.adminProject,
-      catalog: wanted ? await reads.catalog(model.user.id, projectIdOf(model)) : undefined,
+      catalog: wanted ? await reads.catalog(model.user.id, scopeProjectId(model.scope)) : undefined,
     })
   }
 

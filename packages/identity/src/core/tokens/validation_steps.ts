@@ -8,6 +8,7 @@
 import type { EpochMs } from '@baton/config'
 import { TokenNotFound, UserDisabled } from '../../errors.ts'
 import type { Store } from '../../store/index.ts'
+import { scopeOfPayload } from '../../token/payloads.ts'
 import type { DecodedToken } from '../../token/token_fields.ts'
 import { type MintFields, mintToken, unsupportedTokenKind } from './mint.ts'
 import type { TokenModel } from './token_model.ts'
@@ -30,7 +31,8 @@ export function decode(codec: TokenDecoder, token: string): MintFields {
 }
 
 export function mintFieldsOf(decoded: DecodedToken): MintFields {
-  if (decoded.trustId !== null) throw unsupportedTokenKind('trust-scoped')
+  const scope = scopeOfPayload(decoded)
+  if (scope.kind === 'trust') throw unsupportedTokenKind('trust-scoped')
   if (decoded.accessTokenId !== null) throw unsupportedTokenKind('OAuth1')
   if (decoded.federatedGroupIds !== null) throw unsupportedTokenKind('federated')
   if (decoded.thumbprint !== null) throw unsupportedTokenKind('OAuth2 mTLS')
@@ -43,9 +45,7 @@ export function mintFieldsOf(decoded: DecodedToken): MintFields {
     methods: decoded.methods,
     auditId,
     parentAuditId,
-    projectId: decoded.projectId,
-    domainId: decoded.domainId,
-    system: decoded.system,
+    scope,
     appCredId: decoded.appCredId,
     expiresAt: keystoneTimeMs(decoded.expiresAt),
     issuedAt: keystoneTimeMs(decoded.issuedAt),
