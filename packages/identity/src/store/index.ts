@@ -46,6 +46,7 @@ export {
   formatEntityTime,
   type Micros,
   microsFromDate,
+  nowMicros,
   parseIsoTime,
   systemClock,
 } from './timestamps.ts'
@@ -70,6 +71,8 @@ export interface Store {
 
 export interface StoreOptions {
   readonly clock?: Clock
+  /** `[security_compliance] disable_user_account_days_inactive`; unset: users never go inactive. */
+  readonly userInactivityDays?: number | undefined
 }
 
 export function createStore(database: StoreDatabase, options: StoreOptions = {}): Store {
@@ -78,6 +81,7 @@ export function createStore(database: StoreDatabase, options: StoreOptions = {})
     dialect: database.dialect,
     sqlite: database.sqlite,
     clock: options.clock ?? systemClock,
+    userInactivityDays: options.userInactivityDays,
   })
 }
 
