@@ -169,6 +169,7 @@ export class ServiceNotFound extends NotFound {}
 export class EndpointNotFound extends NotFound {}
 export class RegionNotFound extends NotFound {}
 export class ApplicationCredentialNotFound extends NotFound {}
+export class AccessRuleNotFound extends NotFound {}
 
 /*
  * Password hashing (packages/identity/src/passwords). They reuse the Forbidden and Unexpected

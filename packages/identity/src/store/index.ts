@@ -20,6 +20,7 @@ import { createRevocationRepository, type RevocationRepository } from './revocat
 import { type Clock, systemClock } from './timestamps.ts'
 
 export { MigrationFailedError, StoreConfigError } from '../errors.ts'
+export type * from './access_rules.ts'
 export type * from './application_credentials.ts'
 export type * from './assignment/index.ts'
 export type * from './cache_generation.ts'

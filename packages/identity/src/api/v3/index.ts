@@ -10,6 +10,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ApiContext } from '../context.ts'
 import { apiArea } from '../router.ts'
+import { registerAccessRuleRoutes } from './access_rules.ts'
 import { registerApplicationCredentialRoutes } from './application_credentials.ts'
 import { registerCatalogRoutes } from './catalog.ts'
 import { registerDomainRoutes } from './domains.ts'
@@ -41,7 +42,10 @@ export const resourceApis = [
     registerUserLinkRoutes,
     registerGroupRoutes,
   ]),
-  apiArea<ApiContext>('application-credentials', [registerApplicationCredentialRoutes]),
+  apiArea<ApiContext>('application-credentials', [
+    registerApplicationCredentialRoutes,
+    registerAccessRuleRoutes,
+  ]),
   apiArea<ApiContext>('assignment', [
     registerRoleRoutes,
     registerImpliedRoleRoutes,

@@ -14,6 +14,7 @@ import { catalogMigration } from './0004_catalog.ts'
 import { applicationCredentialMigration } from './0005_application_credential.ts'
 import { revocationEventMigration } from './0006_revocation_event.ts'
 import { cacheGenerationMigration } from './0007_cache_generation.ts'
+import { accessRuleMigration } from './0014_access_rule.ts'
 import type { BatonMigration, MigrationFactory } from './columns.ts'
 
 /** Applied in this order; names are recorded in the migration table and must never change. */
@@ -25,6 +26,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, MigrationFactory]> = [
   ['0005_application_credential', applicationCredentialMigration],
   ['0006_revocation_event', revocationEventMigration],
   ['0007_cache_generation', cacheGenerationMigration],
+  ['0014_access_rule', accessRuleMigration],
 ]
 
 export const MIGRATION_TABLE = 'baton_migration'
