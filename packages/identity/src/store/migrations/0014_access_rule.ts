@@ -7,7 +7,34 @@
  * column is 128 wide and its MySQL backend fails on a longer path the schema let through).
  * @module
  */
-import { ID, type MigrationFactory, notNull, withAutoId } from './columns.ts'
+import { sql } from 'kysely'
+import { BUMP_FUNCTION, triggerName } from './0007_cache_generation.ts'
+import { ID, type MigrationDb, type MigrationFactory, notNull, withAutoId } from './columns.ts'
+
+/** Both feed token bodies (`application_credential.access_rules`): they move the cache generation. */
+const TABLES = ['access_rule', 'application_credential_access_rule'] as const
+
+/** The same triggers 0007_cache_generation puts on every table validation reads. */
+async function generationTriggers(db: MigrationDb, postgres: boolean): Promise<void> {
+  for (const table of TABLES) {
+    if (postgres) {
+      await sql`create trigger ${sql.id(triggerName(table, 'write'))} before insert or update or delete or truncate on ${sql.table(
+        table,
+      )} for each statement execute function ${sql.id(BUMP_FUNCTION)}()`.execute(db)
+      continue
+    }
+    const bump = sql`update cache_generation set value = value + 1 where id = 1;`
+    for (const [suffix, event] of [
+      ['ins', sql`insert`],
+      ['upd', sql`update`],
+      ['del', sql`delete`],
+    ] as const) {
+      await sql`create trigger ${sql.id(triggerName(table, suffix))} after ${event} on ${sql.table(
+        table,
+      )} begin ${bump} end`.execute(db)
+    }
+  }
+}
 
 export const accessRuleMigration: MigrationFactory = (dialect) => ({
   async up(db) {
@@ -42,6 +69,7 @@ export const accessRuleMigration: MigrationFactory = (dialect) => ({
       .on('application_credential_access_rule')
       .column('access_rule_id')
       .execute()
+    await generationTriggers(db, dialect === 'postgres')
   },
 
   async down(db) {
