@@ -281,4 +281,34 @@ describe('python-openstackclient drives a fresh baton serve identity', {
     assert.notEqual(gone.code, 0, 'a deleted trust is not found')
     assert.match(gone.stderr, /Could not find trust|No trust with a name or ID/)
   })
+
+  test('application credential create --access-rules; access rule list, show, delete', async () => {
+    const rules = [{ service: 'compute', path: '/v2.1/servers', method: 'GET' }]
+    const cred = await openstackJson<Row>(
+      [
+        'application',
+        'credential',
+        'create',
+        'interop-ar',
+        '--access-rules',
+        JSON.stringify(rules),
+      ],
+      env,
+    )
+    const listed = await openstackJson<Row[]>(['access', 'rule', 'list'], env)
+    const mine = listed.find((r) => r.Path === '/v2.1/servers')
+    assert.ok(mine, JSON.stringify(listed))
+    assert.deepEqual([mine.Service, mine.Method], ['compute', 'GET'])
+    const shown = await openstackJson<Row>(['access', 'rule', 'show', String(mine.ID)], env)
+    assert.deepEqual([shown.service, shown.path, shown.method], ['compute', '/v2.1/servers', 'GET'])
+    const inUse = await openstack(['access', 'rule', 'delete', String(mine.ID)], env)
+    assert.notEqual(inUse.code, 0, 'a rule a credential uses is not deleted')
+    await openstackOk(['application', 'credential', 'delete', String(cred.id)], env)
+    await openstackOk(['access', 'rule', 'delete', String(mine.ID)], env)
+    const gone = await openstackJson<Row[]>(['access', 'rule', 'list'], env)
+    assert.equal(
+      gone.some((r) => r.ID === mine.ID),
+      false,
+    )
+  })
 })

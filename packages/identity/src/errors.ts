@@ -181,6 +181,7 @@ export class TrustNotFound extends NotFound {}
 
 /** keystone exception.TrustUseLimitReached (403): "No remaining uses for trust: <id>." */
 export class TrustUseLimitReached extends Forbidden {}
+export class AccessRuleNotFound extends NotFound {}
 
 /*
  * Password hashing (packages/identity/src/passwords). They reuse the Forbidden and Unexpected

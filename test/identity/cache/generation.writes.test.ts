@@ -163,6 +163,22 @@ function writeSteps(ids: Awaited<ReturnType<typeof seedBasics>>): Step[] {
         }),
     ],
     [
+      'applicationCredentials.deleteAccessRule',
+      (s) => s.applicationCredentials.deleteAccessRule(ids.user.id, 'rule1'),
+      async (s) => {
+        const rule = { id: 'rule1', service: 'compute', path: '/x', method: 'GET' }
+        await s.applicationCredentials.create({
+          id: 'ac3',
+          name: 'ac3',
+          userId: ids.user.id,
+          secretHash: 'x',
+          roleIds: [],
+          accessRules: [rule],
+        })
+        await s.applicationCredentials.delete('ac3')
+      },
+    ],
+    [
       'revocation.record',
       (s) => s.revocation.record({ userId: ids.user.id, revokedAt: 1_000_000 }),
     ],

@@ -6,7 +6,7 @@
  */
 import type { Config } from '@baton/config'
 import { ServerNotReady } from '../errors.ts'
-import { databaseOptions } from '../options.ts'
+import { databaseOptions, securityComplianceOptions } from '../options.ts'
 import {
   type Clock,
   createStore,
@@ -53,5 +53,10 @@ export async function openCurrentStore(config: Config, clock?: Clock): Promise<O
     await database.close()
     throw error
   }
-  return { store: createStore(database, clock === undefined ? {} : { clock }), database }
+  const inactivity = config.get(securityComplianceOptions).disable_user_account_days_inactive
+  const store = createStore(database, {
+    ...(clock === undefined ? {} : { clock }),
+    userInactivityDays: inactivity,
+  })
+  return { store, database }
 }

@@ -1,10 +1,21 @@
 /**
  * Application credentials: the repository interface and its SQL implementation. The store keeps
- * the secret's hash only; the role list is written with the credential in one transaction.
+ * the secret's hash only; the role list and the access rules (access_rules.ts) are written with
+ * the credential in one transaction.
  * @module
  */
 import type { Kysely, Selectable } from 'kysely'
 import { ApplicationCredentialNotFound, RoleNotFound, UserNotFound } from '../errors.ts'
+import {
+  type AccessRule,
+  type AccessRuleFilter,
+  accessRulesOf,
+  attachAccessRules,
+  deleteAccessRule,
+  getAccessRule,
+  listAccessRules,
+  type RequestedAccessRule,
+} from './access_rules.ts'
 import { asBool, newId } from './codecs.ts'
 import { inTransaction, type StoreContext } from './context.ts'
 import type { ApplicationCredentialTable, Schema } from './schema.ts'
@@ -22,6 +33,8 @@ export interface ApplicationCredential {
   readonly unrestricted: boolean
   readonly createdAt: Micros
   readonly roleIds: readonly string[]
+  /** Empty: unrestricted by path (Keystone omits `access_rules` then). */
+  readonly accessRules: readonly AccessRule[]
 }
 
 export interface NewApplicationCredential {
@@ -35,6 +48,7 @@ export interface NewApplicationCredential {
   readonly expiresAt?: Micros | null
   readonly unrestricted?: boolean
   readonly roleIds: readonly string[]
+  readonly accessRules?: readonly RequestedAccessRule[]
 }
 
 export interface ApplicationCredentialRepository {
@@ -50,6 +64,11 @@ export interface ApplicationCredentialRepository {
   delete(id: string): Promise<void>
   /** Keystone drops a user's credentials on a project when the user loses its roles there. */
   deleteForUserOnProject(userId: string, projectId: string): Promise<number>
+  /** @throws AccessRuleNotFound (another user's rule included) */
+  getAccessRule(userId: string, id: string): Promise<AccessRule>
+  listAccessRules(userId: string, filter?: AccessRuleFilter): Promise<AccessRule[]>
+  /** @throws AccessRuleNotFound, Forbidden while a credential uses it */
+  deleteAccessRule(userId: string, id: string): Promise<void>
 }
 
 /** Every column but the secret's hash, which only `getSecretHash` reads. */
@@ -66,6 +85,10 @@ async function withRoles(db: Kysely<Schema>, rows: Row[]): Promise<ApplicationCr
       rows.map((r) => r.id),
     )
     .execute()
+  const rules = await accessRulesOf(
+    db,
+    rows.map((r) => r.id),
+  )
   return rows.map((row) => ({
     id: row.id,
     name: row.name,
@@ -80,6 +103,7 @@ async function withRoles(db: Kysely<Schema>, rows: Row[]): Promise<ApplicationCr
       .filter((l) => l.application_credential_id === row.id)
       .map((l) => l.role_id)
       .sort(),
+    accessRules: rules.get(row.id) ?? [],
   }))
 }
 
@@ -150,6 +174,7 @@ export function createApplicationCredentialRepository(
             .values(roleIds.map((roleId) => ({ application_credential_id: id, role_id: roleId })))
             .execute()
         }
+        await attachAccessRules(trx, input.userId, id, input.accessRules ?? [])
       })
       return get(id)
     },
@@ -191,5 +216,8 @@ export function createApplicationCredentialRepository(
         .executeTakeFirst()
       return Number(result.numDeletedRows)
     },
+    getAccessRule: (userId, id) => getAccessRule(ctx, userId, id),
+    listAccessRules: (userId, filter) => listAccessRules(ctx, userId, filter),
+    deleteAccessRule: (userId, id) => deleteAccessRule(ctx, userId, id),
   }
 }

@@ -16,6 +16,8 @@ export interface StoreContext {
   /** SQLite only: the connection under `db` (see `StoreDatabase.sqlite`). */
   readonly sqlite?: SqliteHandle | undefined
   readonly clock: Clock
+  /** `[security_compliance] disable_user_account_days_inactive` (see identity/inactivity.ts). */
+  readonly userInactivityDays?: number | undefined
 }
 
 export async function inTransaction<T>(

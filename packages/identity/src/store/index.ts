@@ -26,6 +26,7 @@ import { createTrustRepository, type TrustRepository } from './trusts.ts'
 import { createUnifiedLimitRepository, type UnifiedLimitRepository } from './unified_limits.ts'
 
 export { MigrationFailedError, StoreConfigError } from '../errors.ts'
+export type * from './access_rules.ts'
 export type * from './application_credentials.ts'
 export type * from './assignment/index.ts'
 export type * from './cache_generation.ts'
@@ -56,6 +57,7 @@ export {
   formatEntityTime,
   type Micros,
   microsFromDate,
+  nowMicros,
   parseIsoTime,
   systemClock,
 } from './timestamps.ts'
@@ -91,6 +93,8 @@ export interface Store {
 
 export interface StoreOptions {
   readonly clock?: Clock
+  /** `[security_compliance] disable_user_account_days_inactive`; unset: users never go inactive. */
+  readonly userInactivityDays?: number | undefined
 }
 
 export function createStore(database: StoreDatabase, options: StoreOptions = {}): Store {
@@ -99,6 +103,7 @@ export function createStore(database: StoreDatabase, options: StoreOptions = {})
     dialect: database.dialect,
     sqlite: database.sqlite,
     clock: options.clock ?? systemClock,
+    userInactivityDays: options.userInactivityDays,
   })
 }
 

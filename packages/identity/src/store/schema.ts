@@ -145,6 +145,23 @@ export interface ApplicationCredentialRoleTable {
   role_id: string
 }
 
+/** keystone AccessRuleModel: `external_id` is the rule's public ID. */
+export interface AccessRuleTable {
+  id: Generated<number>
+  external_id: string
+  user_id: string
+  service: string
+  path: string
+  method: string
+}
+
+/** The credential's rules, in the order the credential listed them. */
+export interface ApplicationCredentialAccessRuleTable {
+  application_credential_id: string
+  access_rule_id: number
+  position: number
+}
+
 /** keystone/revoke/backends/sql.py RevocationEvent, with times as BIGINT microseconds. */
 export interface RevocationEventTable {
   id: Generated<number>
@@ -268,6 +285,8 @@ export interface Schema {
   endpoint: EndpointTable
   application_credential: ApplicationCredentialTable
   application_credential_role: ApplicationCredentialRoleTable
+  access_rule: AccessRuleTable
+  application_credential_access_rule: ApplicationCredentialAccessRuleTable
   revocation_event: RevocationEventTable
   trust: TrustTable
   trust_role: TrustRoleTable

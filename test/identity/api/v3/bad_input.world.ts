@@ -71,7 +71,11 @@ export async function world(api: Api): Promise<World> {
   ).endpoint.id
   const cred = (
     await post(`/v3/users/${s.adminId}/application_credentials`, {
-      application_credential: { name: 'cred' },
+      application_credential: {
+        name: 'cred',
+        // the admin's access rule, in use: cases name it by this ID
+        access_rules: [{ id: 'admin-rule', service: 'compute', path: '/x', method: 'GET' }],
+      },
     })
   ).application_credential.id
   await post(

@@ -55,6 +55,31 @@ describe('the application_credential method', () => {
     })
   })
 
+  test('a credential with access rules puts them in the token body, on issue and validate', async () => {
+    const { users, demoProjectId, roles } = env.seeded
+    const rule = { id: 'a'.repeat(32), service: 'compute', path: '/v2.1/servers/*', method: 'GET' }
+    const limited = await env.store.applicationCredentials.create({
+      name: 'limited',
+      userId: users.alice,
+      projectId: demoProjectId,
+      secretHash: await hashPassword('s3cret', HASHING),
+      roleIds: [roles.reader],
+      accessRules: [rule],
+    })
+    const res = await post({ application_credential: { id: limited.id, secret: 's3cret' } })
+    assert.equal(res.status, 201)
+    const expected = { id: limited.id, name: 'limited', restricted: true, access_rules: [rule] }
+    assert.deepEqual((res.body.token as Record<string, unknown>).application_credential, expected)
+    const validated = await env.app.inject({
+      method: 'GET',
+      url: '/v3/auth/tokens',
+      headers: { 'x-auth-token': res.token, 'x-subject-token': res.token },
+    })
+    assert.equal(validated.statusCode, 200, validated.body)
+    const body = validated.json() as { token: Record<string, unknown> }
+    assert.deepEqual(body.token.application_credential, expected)
+  })
+
   test('by name with the user by id, or by name and domain', async () => {
     const { users } = env.seeded
     const cases = [

@@ -18,13 +18,13 @@ import {
   forbiddenAction,
   generateSecret,
   parseExpiration,
+  requestedAccessRules,
   resolveRoles,
 } from '../../core/resources/application_credentials.ts'
 import { normalizeDict, renderApplicationCredential } from '../../core/resources/entities.ts'
 import { buildHints, exactValues, matchesFilters } from '../../core/resources/query_filters.ts'
 import { validate } from '../../core/resources/schema_validator.ts'
 import { applicationCredentialCreate } from '../../core/resources/schemas.ts'
-import { ValidationError } from '../../errors.ts'
 import { hashPassword } from '../../passwords/index.ts'
 import { scopeProjectId } from '../../scope.ts'
 import type { ApplicationCredential } from '../../store/index.ts'
@@ -85,10 +85,7 @@ export function registerApplicationCredentialRoutes(router: Router, ctx: ApiCont
       typeof input.expires_at === 'string' && input.expires_at !== ''
         ? parseExpiration(input.expires_at, ctx.clock.now())
         : null
-    if (Array.isArray(input.access_rules) && input.access_rules.length > 0) {
-      // Baton's store has no access rules: refusing beats issuing a credential broader than asked
-      throw new ValidationError('Invalid application credential: access rules are not supported')
-    }
+    const accessRules = requestedAccessRules(input.access_rules)
     await assertRolesHeld(ctx.store, userId, projectId, roleIds)
     assertNoExtras(input)
     const secretHash = await hashPassword(secret, passwordSettings(ctx.config))
@@ -102,6 +99,7 @@ export function registerApplicationCredentialRoutes(router: Router, ctx: ApiCont
         expiresAt,
         unrestricted: input.unrestricted === true,
         roleIds,
+        accessRules,
         ...(typeof input.system === 'string' ? { system: input.system } : {}),
       }),
     )

@@ -10,6 +10,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ApiContext } from '../context.ts'
 import { apiArea } from '../router.ts'
+import { registerAccessRuleRoutes } from './access_rules.ts'
 import { registerApplicationCredentialRoutes } from './application_credentials.ts'
 import { registerCatalogRoutes } from './catalog.ts'
 import { registerDomainConfigRoutes } from './domain_config.ts'
@@ -46,7 +47,10 @@ export const resourceApis = [
     registerUserLinkRoutes,
     registerGroupRoutes,
   ]),
-  apiArea<ApiContext>('application-credentials', [registerApplicationCredentialRoutes]),
+  apiArea<ApiContext>('application-credentials', [
+    registerApplicationCredentialRoutes,
+    registerAccessRuleRoutes,
+  ]),
   apiArea<ApiContext>('assignment', [
     registerRoleRoutes,
     registerImpliedRoleRoutes,

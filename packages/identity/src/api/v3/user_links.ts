@@ -4,6 +4,11 @@
  * of a user.
  * @module
  */
+import {
+  assertPasswordMatchesRegex,
+  assertSelfServiceChangeAllowed,
+  passwordPolicy,
+} from '../../core/password_policy.ts'
 import { passwordSettings } from '../../core/password_settings.ts'
 import { renderGroup, renderProject } from '../../core/resources/entities.ts'
 import { buildHints, matchesFilters, textFilter } from '../../core/resources/query_filters.ts'
@@ -19,6 +24,7 @@ import { MethodNotAllowed } from '../../errors.ts'
 import { securityComplianceOptions } from '../../options.ts'
 import { hashPassword } from '../../passwords/index.ts'
 import { scopeDomainId } from '../../scope.ts'
+import { nowMicros } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
 import { noContent, ok, type Router } from '../router.ts'
 import { wrapLimitedCollection } from './list_limit.ts'
@@ -46,9 +52,15 @@ export function registerUserLinkRoutes(router: Router, ctx: ApiContext): void {
       ...settings,
       lockout,
     })
+    const policy = passwordPolicy(ctx.config)
+    // identity_api.authenticate's set_last_active_at, then validate_password and the driver
+    if (policy.userInactivityDays !== undefined) await ctx.store.identity.recordLastActive(id)
+    assertPasswordMatchesRegex(policy, password)
     assertSelfServiceAllowed(user)
+    const now = nowMicros(ctx.clock)
+    await assertSelfServiceChangeAllowed(ctx.store, user, password ?? '', policy, now, settings)
     const hash = await hashPassword(password ?? '', settings)
-    await ctx.store.transaction((store) => changePassword(store, user, hash))
+    await ctx.store.transaction((store) => changePassword(store, user, hash, { policy, now }))
     return noContent()
   })
 

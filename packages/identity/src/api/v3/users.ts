@@ -6,6 +6,7 @@
  */
 
 import type { FastifyRequest } from 'fastify'
+import { assertPasswordMatchesRegex, passwordPolicy } from '../../core/password_policy.ts'
 import { passwordSettings } from '../../core/password_settings.ts'
 import { truthy } from '../../core/py_values.ts'
 import { normalizeDict, renderUser } from '../../core/resources/entities.ts'
@@ -23,7 +24,7 @@ import { ValidationError } from '../../errors.ts'
 import { identityOptions } from '../../options.ts'
 import { hashPassword } from '../../passwords/index.ts'
 import { scopeDomainId } from '../../scope.ts'
-import { parseIsoTime, type User } from '../../store/index.ts'
+import { nowMicros, parseIsoTime, type User } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, ok, type Router } from '../router.ts'
 import { wrapLimitedCollection } from './list_limit.ts'
@@ -53,6 +54,7 @@ export function registerUserRoutes(router: Router, ctx: ApiContext): void {
     typeof password === 'string'
       ? await hashPassword(password, passwordSettings(ctx.config))
       : undefined
+  const stamp = () => ({ policy: passwordPolicy(ctx.config), now: nowMicros(ctx.clock) })
 
   router.route('GET', '/v3/users', async (req) => {
     const filters = buildHints(queryArgs(req), USER_FILTERS)
@@ -76,6 +78,9 @@ export function registerUserRoutes(router: Router, ctx: ApiContext): void {
     const caller = await authorize(ctx, req, 'identity:create_user', { target: { user: body } })
     validate(userCreate, body)
     const user = normalizeDict(body as Record<string, unknown>)
+    if (Object.hasOwn(user, 'password')) {
+      assertPasswordMatchesRegex(passwordPolicy(ctx.config), user.password)
+    }
     if (!truthy(user.domain_id)) {
       user.domain_id =
         scopeDomainId(caller.scope) ?? ctx.config.get(identityOptions).default_domain_id
@@ -83,7 +88,9 @@ export function registerUserRoutes(router: Router, ctx: ApiContext): void {
     // keystone looks the domain up before it hashes anything
     await ctx.store.resource.getDomain(String(user.domain_id))
     const passwordHash = await hash(user.password)
-    const stored = await ctx.store.transaction((store) => createUser(store, user, passwordHash))
+    const stored = await ctx.store.transaction((store) =>
+      createUser(store, user, passwordHash, stamp()),
+    )
     return created(member(req, renderUser(stored)))
   })
 
@@ -102,9 +109,12 @@ export function registerUserRoutes(router: Router, ctx: ApiContext): void {
     if (patch.id !== undefined && patch.id !== null && patch.id !== id) {
       throw new ValidationError('Cannot change ID')
     }
+    if (Object.hasOwn(patch, 'password')) {
+      assertPasswordMatchesRegex(passwordPolicy(ctx.config), patch.password)
+    }
     const passwordHash = await hash(patch.password)
     const { user, extra } = await ctx.store.transaction((store) =>
-      updateUser(store, id, patch, passwordHash),
+      updateUser(store, id, patch, passwordHash, stamp()),
     )
     // the SQL driver answers with to_dict(include_extra_dict=True)
     return ok(member(req, { ...renderUser(user), extra }))

@@ -41,6 +41,8 @@ export interface AuthSettings {
   readonly lockoutDurationSeconds: number
   /** The length rule passwords and secrets are verified under (`[identity]`, `[DEFAULT]`). */
   readonly passwords: PasswordLengthOptions
+  /** `[security_compliance] disable_user_account_days_inactive`: record last_active_at if set. */
+  readonly userInactivityDays?: number | undefined
 }
 
 export function authSettings(config: Config): AuthSettings {
@@ -55,5 +57,6 @@ export function authSettings(config: Config): AuthSettings {
     lockoutFailureAttempts: compliance.lockout_failure_attempts,
     lockoutDurationSeconds: compliance.lockout_duration,
     passwords: passwordSettings(config),
+    userInactivityDays: compliance.disable_user_account_days_inactive,
   }
 }

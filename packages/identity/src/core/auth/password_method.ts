@@ -10,7 +10,11 @@
  *   3. the password (bcrypt and friends, off the event loop): a mismatch counts a failure and is
  *      the generic 401, whether or not lockout is enabled, as Keystone counts it; a match clears
  *      the count;
- *   4. an expired password (unless `ignore_password_expiry`): PasswordExpired.
+ *   4. an expired password (unless `ignore_password_expiry`): PasswordExpired;
+ *   5. success: with `[security_compliance] disable_user_account_days_inactive`, today becomes
+ *      the user's last active day (identity_api.authenticate's set_last_active_at).
+ * A user inactive for that many days reads as disabled (store identity/inactivity.ts): the
+ * UserDisabled after a matching password, as Keystone.
  * @module
  */
 import type { Clock } from '@baton/config'
@@ -64,6 +68,9 @@ export async function authenticatePassword(
     deps.clock.now() * 1000 >= expires
   ) {
     throw new PasswordExpired(user.id)
+  }
+  if (deps.settings.userInactivityDays !== undefined) {
+    await deps.store.identity.recordLastActive(user.id)
   }
   return { userId: user.id }
 }

@@ -7,9 +7,9 @@
  * @module
  */
 
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { Forbidden, NotFound, ValidationError } from '../../errors.ts'
-import type { Micros, Role, Store } from '../../store/index.ts'
+import type { Micros, RequestedAccessRule, Role, Store } from '../../store/index.ts'
 import { parseIsoTime } from '../../store/index.ts'
 import type { Caller } from '../caller.ts'
 import { isObject } from '../py_values.ts'
@@ -138,4 +138,18 @@ export function assertNoExtras(body: Record<string, unknown>): void {
       `'${extra}' is an invalid keyword argument for ApplicationCredentialModel`,
     )
   }
+}
+
+/**
+ * The body's `access_rules` (already schema-checked): a rule without an ID gets a fresh one,
+ * which the store ignores when the user already has an identical rule.
+ */
+export function requestedAccessRules(value: unknown): RequestedAccessRule[] {
+  if (!Array.isArray(value)) return []
+  return value.filter(isObject).map((rule) => ({
+    id: typeof rule.id === 'string' ? rule.id : randomUUID().replaceAll('-', ''),
+    service: typeof rule.service === 'string' ? rule.service : undefined,
+    path: typeof rule.path === 'string' ? rule.path : undefined,
+    method: typeof rule.method === 'string' ? rule.method : undefined,
+  }))
 }

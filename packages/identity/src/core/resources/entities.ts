@@ -113,6 +113,8 @@ export function renderApplicationCredential(a: ApplicationCredential, roles: Rol
     expires_at: a.expiresAt === null ? null : formatEntityTime(a.expiresAt),
     unrestricted: a.unrestricted,
     roles: roles.map(renderRole),
+    // the driver's _to_dict adds access_rules only when there are some
+    ...(a.accessRules.length === 0 ? {} : { access_rules: a.accessRules.map((r) => ({ ...r })) }),
   }
 }
 

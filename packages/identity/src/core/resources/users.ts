@@ -15,8 +15,9 @@ import {
 } from '../../errors.ts'
 import type { PasswordLengthOptions } from '../../passwords/index.ts'
 import { verifyPassword } from '../../passwords/index.ts'
-import type { JsonObject, Store, User } from '../../store/index.ts'
+import type { JsonObject, Micros, Store, User } from '../../store/index.ts'
 import { type LockoutRule, verifyUnderLockout } from '../lockout_guard.ts'
+import { newPasswordExpiry, type PasswordPolicy } from '../password_policy.ts'
 import { isObject, truthy } from '../py_values.ts'
 import { createOptions, extrasOf, mergeOptions, newId, strip } from './entities.ts'
 import { revokeUser } from './revocation.ts'
@@ -54,26 +55,57 @@ function assertNoFederation(federated: unknown): void {
   throw new ValidationError(`Could not find Identity Provider: ${idp}`)
 }
 
+/** The `[security_compliance]` rules a password set now is stored under. */
+export interface PasswordStamp {
+  readonly policy: PasswordPolicy
+  readonly now: Micros
+}
+
 /** POST /v3/users; `body` is normalized and has its domain_id; `passwordHash` if one was given. */
 export async function createUser(
   store: Store,
   body: Record<string, unknown>,
   passwordHash: string | undefined,
+  stamp?: PasswordStamp,
 ): Promise<User> {
   const domainId = String(body.domain_id)
   await store.resource.getDomain(domainId)
   await assertDefaultProject(store, body.default_project_id)
   assertNoFederation(body.federated)
-  return store.identity.createUser({
+  const options = createOptions(body.options)
+  const enabled = body.enabled !== false
+  const user = await store.identity.createUser({
     id: newId(),
     name: strip(String(body.name)),
     domainId,
-    enabled: body.enabled !== false,
+    enabled,
     defaultProjectId: typeof body.default_project_id === 'string' ? body.default_project_id : null,
-    options: createOptions(body.options),
+    options,
     extra: extrasOf(body, USER_ATTRIBUTES),
-    ...(passwordHash === undefined ? {} : { password: { hash: passwordHash } }),
+    ...(passwordHash === undefined
+      ? {}
+      : { password: { hash: passwordHash, expiresAt: expiryOf(stamp, options, true) } }),
   })
+  return (await markActive(store, user, enabled, stamp)) ?? user
+}
+
+function expiryOf(stamp: PasswordStamp | undefined, options: JsonObject, firstUse: boolean) {
+  return stamp === undefined ? null : newPasswordExpiry(stamp.policy, options, stamp.now, firstUse)
+}
+
+/**
+ * Keystone's `enabled` setter: with `disable_user_account_days_inactive`, setting a user enabled
+ * (at creation, or by any update that leaves it enabled) makes today its last active day.
+ */
+async function markActive(
+  store: Store,
+  user: User,
+  enabled: boolean,
+  stamp: PasswordStamp | undefined,
+): Promise<User | undefined> {
+  if (!enabled || stamp?.policy.userInactivityDays === undefined) return undefined
+  await store.identity.recordLastActive(user.id)
+  return store.identity.getUser(user.id)
 }
 
 export type UpdatedUser = { readonly user: User; readonly extra: JsonObject }
@@ -87,6 +119,7 @@ export async function updateUser(
   id: string,
   patch: Record<string, unknown>,
   passwordHash: string | undefined,
+  stamp?: PasswordStamp,
 ): Promise<UpdatedUser> {
   const old = await store.identity.getUser(id)
   if (Object.hasOwn(patch, 'domain_id') && patch.domain_id !== old.domainId) {
@@ -120,8 +153,12 @@ export async function updateUser(
   }
   // the `enabled` setter clears the lockout counters when a user is (re-)enabled
   if (patch.enabled === true) await store.identity.resetFailedAuth(id)
+  // ... and Keystone's update sets `enabled` again from the (computed) old value or the patch
+  const stillEnabled = typeof patch.enabled === 'boolean' ? patch.enabled : old.enabled
+  user = (await markActive(store, user, stillEnabled, stamp)) ?? user
   if (passwordHash !== undefined) {
-    await store.identity.setPassword(id, { hash: passwordHash })
+    const expiresAt = expiryOf(stamp, user.options, true)
+    await store.identity.setPassword(id, { hash: passwordHash, expiresAt })
     user = await store.identity.getUser(id)
   }
   const disabled = patch.enabled === false && old.enabled !== false
@@ -176,9 +213,18 @@ export function assertSelfServiceAllowed(user: User): void {
   }
 }
 
-/** The driver's change_password after authentication: a self-service password and an event. */
-export async function changePassword(store: Store, user: User, newHash: string): Promise<void> {
+/**
+ * The driver's change_password after authentication and the checks of password_policy.ts: a
+ * self-service password (expiring after `password_expires_days`) and a revocation event.
+ */
+export async function changePassword(
+  store: Store,
+  user: User,
+  newHash: string,
+  stamp?: PasswordStamp,
+): Promise<void> {
   assertSelfServiceAllowed(user)
-  await store.identity.setPassword(user.id, { hash: newHash, selfService: true })
+  const expiresAt = expiryOf(stamp, user.options, false)
+  await store.identity.setPassword(user.id, { hash: newHash, selfService: true, expiresAt })
   await revokeUser(store, user.id)
 }

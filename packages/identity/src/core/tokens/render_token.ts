@@ -92,6 +92,10 @@ export function renderToken(model: TokenModel, options: RenderOptions = {}): Tok
       id: credential.id,
       name: credential.name,
       restricted: !credential.unrestricted,
+      // render_token: only when the credential has access rules
+      ...(credential.accessRules.length === 0
+        ? {}
+        : { access_rules: credential.accessRules.map((r) => ({ ...r })) }),
     }
   }
   return { token }

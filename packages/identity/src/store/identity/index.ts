@@ -3,22 +3,28 @@
  * @module
  */
 import type { StoreContext } from '../context.ts'
+import { nowMicros } from '../timestamps.ts'
 import * as attempts from './auth_attempts.ts'
 import * as groups from './groups.ts'
+import { applyInactivity } from './inactivity.ts'
 import * as passwords from './passwords.ts'
-import type { IdentityRepository } from './types.ts'
+import type { IdentityRepository, User } from './types.ts'
 import * as users from './users.ts'
 
 export type { AttemptLimit } from './auth_attempts.ts'
 export type * from './types.ts'
 
 export function createIdentityRepository(ctx: StoreContext): IdentityRepository {
+  // every user leaving the repository reads `enabled` as Keystone's model computes it
+  const read = (user: User) => applyInactivity(user, ctx.userInactivityDays, nowMicros(ctx.clock))
+  const readMaybe = (user: User | undefined) => (user === undefined ? undefined : read(user))
   return {
-    createUser: (input) => users.createUser(ctx, input),
-    getUser: (id) => users.getUser(ctx, id),
-    findUserByName: (name, domainId) => users.findUserByName(ctx, name, domainId),
-    listUsers: (filter) => users.listUsers(ctx, filter),
-    updateUser: (id, patch) => users.updateUser(ctx, id, patch),
+    createUser: async (input) => read(await users.createUser(ctx, input)),
+    getUser: async (id) => read(await users.getUser(ctx, id)),
+    findUserByName: async (name, domainId) =>
+      readMaybe(await users.findUserByName(ctx, name, domainId)),
+    listUsers: async (filter) => (await users.listUsers(ctx, filter)).map(read),
+    updateUser: async (id, patch) => read(await users.updateUser(ctx, id, patch)),
     deleteUser: (id) => users.deleteUser(ctx, id),
     setPassword: (userId, password) => passwords.setPassword(ctx, userId, password),
     getPassword: (userId) => passwords.getPassword(ctx, userId),

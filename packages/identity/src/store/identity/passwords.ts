@@ -10,6 +10,7 @@ import { inTransaction, type StoreContext } from '../context.ts'
 import type { PasswordTable, Schema } from '../schema.ts'
 import { notFound } from '../store_errors.ts'
 import { type Micros, nowMicros } from '../timestamps.ts'
+import { dayOf } from './inactivity.ts'
 import type { NewPassword, PasswordRecord } from './types.ts'
 
 function toPassword(row: Selectable<PasswordTable>): PasswordRecord {
@@ -107,10 +108,11 @@ export async function resetFailedAuth(ctx: StoreContext, userId: string): Promis
   if (Number(result.numUpdatedRows) === 0) throw notFound(UserNotFound, 'user', userId)
 }
 
+/** Keystone's set_last_active_at: a DATE there, the start of the UTC day here. */
 export async function recordLastActive(ctx: StoreContext, userId: string): Promise<void> {
   const result = await ctx.db
     .updateTable('user')
-    .set({ last_active_at: nowMicros(ctx.clock) })
+    .set({ last_active_at: dayOf(nowMicros(ctx.clock)) })
     .where('id', '=', userId)
     .executeTakeFirst()
   if (Number(result.numUpdatedRows) === 0) throw notFound(UserNotFound, 'user', userId)

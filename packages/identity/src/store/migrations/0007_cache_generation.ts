@@ -42,9 +42,9 @@ const USER_COLUMNS = [
   'extra',
 ]
 
-const BUMP_FUNCTION = 'baton_bump_cache_generation'
+export const BUMP_FUNCTION = 'baton_bump_cache_generation'
 
-function triggerName(table: string, event: string): string {
+export function triggerName(table: string, event: string): string {
   return `baton_gen_${table}_${event}`
 }
 

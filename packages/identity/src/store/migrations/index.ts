@@ -19,6 +19,7 @@ import { policyMigration } from './0009_policy.ts'
 import { credentialMigration } from './0010_credential.ts'
 import { endpointGroupMigration } from './0011_endpoint_group.ts'
 import { domainConfigMigration } from './0012_domain_config.ts'
+import { accessRuleMigration } from './0014_access_rule.ts'
 import { trustMigration } from './0015_trust.ts'
 import type { BatonMigration, MigrationFactory } from './columns.ts'
 
@@ -36,6 +37,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, MigrationFactory]> = [
   ['0010_credential', credentialMigration],
   ['0011_endpoint_group', endpointGroupMigration],
   ['0012_domain_config', domainConfigMigration],
+  ['0014_access_rule', accessRuleMigration],
   ['0015_trust', trustMigration],
 ]
 
