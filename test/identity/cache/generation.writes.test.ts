@@ -4,18 +4,32 @@ import type { Store } from '../../../packages/identity/src/store/index.ts'
 import { eachDialect, seedBasics } from '../store/store.fixtures.ts'
 
 /** Repository methods that only read: they must never move the generation. */
-const READ = /^(get|find|list|has|is|rolesFor$|current$)/
+const READ = /^(get|find|list|has|is|count|rolesFor$|current$)/
 
-/** Writes that deliberately leave it alone: login bookkeeping and domain configuration, which no validation result depends on. */
+/**
+ * Writes that deliberately leave it alone: login bookkeeping, and tables no token validation
+ * reads (domain configuration, credentials, unified limits, OS-POLICY blobs).
+ */
 const BOOKKEEPING = new Set([
   'identity.recordFailedAuth',
   'identity.reserveAuthAttempt',
   'identity.resetFailedAuth',
   'identity.recordLastActive',
-  // domain-specific configuration: no token or validation reads it
   'domainConfig.replaceOptions',
   'domainConfig.upsertOptions',
   'domainConfig.removeOptions',
+  'credentials.create',
+  'credentials.updateBlob',
+  'credentials.delete',
+  'unifiedLimits.createRegisteredLimit',
+  'unifiedLimits.updateRegisteredLimit',
+  'unifiedLimits.deleteRegisteredLimit',
+  'unifiedLimits.createLimit',
+  'unifiedLimits.updateLimit',
+  'unifiedLimits.deleteLimit',
+  'policies.create',
+  'policies.update',
+  'policies.delete',
 ])
 
 type Run = (store: Store) => Promise<unknown>
@@ -25,6 +39,19 @@ type Step = readonly [method: string, run: Run, setup?: Run]
 
 /** Every write method, in an order where each finds what it needs. */
 function writeSteps(ids: Awaited<ReturnType<typeof seedBasics>>): Step[] {
+  const trust = (id: string, remainingUses: number | null) => ({
+    id,
+    trustorUserId: ids.user.id,
+    trusteeUserId: 'u2',
+    projectId: ids.project.id,
+    impersonation: false,
+    expiresAt: null,
+    remainingUses,
+    redelegatedTrustId: null,
+    redelegationCount: null,
+    extra: {},
+    roleIds: [ids.role.id],
+  })
   const user = { type: 'user', id: ids.user.id } as const
   const onProject = {
     roleId: ids.role.id,
@@ -135,6 +162,55 @@ function writeSteps(ids: Awaited<ReturnType<typeof seedBasics>>): Step[] {
         ]),
     ],
     ['domainConfig.removeOptions', (s) => s.domainConfig.removeOptions(ids.domain.id)],
+    [
+      'credentials.create',
+      (s) =>
+        s.credentials.create({
+          id: 'c1',
+          userId: ids.user.id,
+          projectId: null,
+          type: 'cert',
+          encryptedBlob: 'b',
+          keyHash: 'k',
+          extra: {},
+        }),
+    ],
+    ['credentials.updateBlob', (s) => s.credentials.updateBlob('c1', 'b2', 'k2')],
+    ['credentials.delete', (s) => s.credentials.delete('c1')],
+    [
+      'unifiedLimits.createRegisteredLimit',
+      (s) =>
+        s.unifiedLimits.createRegisteredLimit({
+          id: 'rl1',
+          serviceId: 's1',
+          regionId: null,
+          resourceName: 'cores',
+          defaultLimit: 10,
+          description: null,
+        }),
+    ],
+    [
+      'unifiedLimits.updateRegisteredLimit',
+      (s) => s.unifiedLimits.updateRegisteredLimit('rl1', { defaultLimit: 20 }),
+    ],
+    [
+      'unifiedLimits.createLimit',
+      (s) =>
+        s.unifiedLimits.createLimit({
+          id: 'l1',
+          projectId: ids.project.id,
+          domainId: null,
+          registeredLimitId: 'rl1',
+          resourceLimit: 5,
+          description: null,
+        }),
+    ],
+    ['unifiedLimits.updateLimit', (s) => s.unifiedLimits.updateLimit('l1', { resourceLimit: 6 })],
+    ['unifiedLimits.deleteLimit', (s) => s.unifiedLimits.deleteLimit('l1')],
+    ['unifiedLimits.deleteRegisteredLimit', (s) => s.unifiedLimits.deleteRegisteredLimit('rl1')],
+    ['policies.create', (s) => s.policies.create({ id: 'pol1', blob: {}, type: 't', extra: {} })],
+    ['policies.update', (s) => s.policies.update('pol1', { type: 't2' })],
+    ['policies.delete', (s) => s.policies.delete('pol1')],
     ['catalog.deleteRegion', (s) => s.catalog.deleteRegion('RegionOne')],
     ['catalog.deleteService', (s) => s.catalog.deleteService('s1')],
     [
@@ -185,6 +261,20 @@ function writeSteps(ids: Awaited<ReturnType<typeof seedBasics>>): Step[] {
     ['revocation.prune', (s) => s.revocation.prune(2_000_000)],
     ['assignment.deleteRole', (s) => s.assignment.deleteRole('r2')],
     ['identity.deleteGroup', (s) => s.identity.deleteGroup('g2')],
+    ['trusts.create', (s) => s.trusts.create(trust('t1', 3))],
+    ['trusts.consumeUse', (s) => s.trusts.consumeUse('t1')],
+    ['trusts.softDelete', (s) => s.trusts.softDelete('t1')],
+    [
+      'trusts.softDeleteForUser',
+      (s) => s.trusts.softDeleteForUser(ids.user.id),
+      (s) => s.trusts.create(trust('t2', null)),
+    ],
+    [
+      'trusts.softDeleteForProject',
+      (s) => s.trusts.softDeleteForProject(ids.project.id),
+      (s) => s.trusts.create(trust('t3', null)),
+    ],
+    ['trusts.flush', (s) => s.trusts.flush({ before: Number.MAX_SAFE_INTEGER })],
     ['identity.deleteUser', (s) => s.identity.deleteUser('u2')],
     ['resource.deleteProject', (s) => s.resource.deleteProject('p2')],
     ['resource.deleteDomain', (s) => s.resource.deleteDomain('d2')],
