@@ -119,6 +119,9 @@ apiSuite('bad input on every resource route', (api) => {
     'domain config',
     'blob_credentials',
     'oauth1',
+    'trusts',
+    'limits',
+    'policies',
   ]) {
     test(`${area}: 4xx with Keystone's error body and no write`, async () => {
       const a = api()
