@@ -3,9 +3,8 @@
  * (tokens, auth scope discovery and catalog, domains, projects and tags, users, groups, roles,
  * implied roles, grants, system grants, role assignments, services, endpoints, regions,
  * application credentials, access rules, OS-REVOKE events, unified limits, OS-POLICY blobs, OS-TRUST
- * trusts) plus the base rules they reference. Policies of APIs Baton does not serve (federation,
- * OAuth1, ...)
- * are left out: a policy file may still define them.
+ * trusts, OS-OAUTH1 consumers) plus the base rules they reference. Policies of APIs Baton does not
+ * serve (federation, ...) are left out: a policy file may still define them.
  * @module
  */
 
@@ -38,6 +37,7 @@ import {
   USER_RULES,
 } from './defaults_identity.ts'
 import { LIMIT_RULES, POLICY_BLOB_RULES, REGISTERED_LIMIT_RULES } from './defaults_limit.ts'
+import { CONSUMER_RULES } from './defaults_oauth1.ts'
 import { DOMAIN_RULES, PROJECT_RULES, PROJECT_TAG_RULES } from './defaults_resource.ts'
 import { TRUST_RULES } from './defaults_trust.ts'
 
@@ -73,4 +73,5 @@ export const KEYSTONE_DEFAULT_POLICIES: readonly PolicyDefault[] = Object.freeze
   ...LIMIT_RULES,
   ...POLICY_BLOB_RULES,
   ...TRUST_RULES,
+  ...CONSUMER_RULES,
 ])

@@ -18,6 +18,7 @@ import { createDomainConfigRepository, type DomainConfigRepository } from './dom
 import { createEffectiveRoleResolver, type EffectiveRoleResolver } from './effective_roles.ts'
 import { createEndpointFilterRepository, type EndpointFilterRepository } from './endpoint_filter.ts'
 import { createIdentityRepository, type IdentityRepository } from './identity/index.ts'
+import { type ConsumerRepository, createConsumerRepository } from './oauth1.ts'
 import { createPolicyRepository, type PolicyRepository } from './policies.ts'
 import { createResourceRepository, type ResourceRepository } from './resource/index.ts'
 import { createRevocationRepository, type RevocationRepository } from './revocation.ts'
@@ -48,6 +49,7 @@ export {
   schemaStatus,
   schemaVersion,
 } from './migrations/index.ts'
+export type * from './oauth1.ts'
 export type * from './policies.ts'
 export type * from './resource/index.ts'
 export type * from './revocation.ts'
@@ -80,6 +82,8 @@ export interface Store {
   /** OS-POLICY blobs. */
   readonly policies: PolicyRepository
   readonly trusts: TrustRepository
+  /** OS-OAUTH1 consumers. */
+  readonly consumers: ConsumerRepository
   /** Uncached; put a cache in front on the token path. */
   readonly effectiveRoles: EffectiveRoleResolver
   /** Moves with every write that can change a validation result (see cache_generation.ts). */
@@ -121,6 +125,7 @@ function bind(ctx: StoreContext): Store {
     unifiedLimits: createUnifiedLimitRepository(ctx),
     policies: createPolicyRepository(ctx),
     trusts: createTrustRepository(ctx),
+    consumers: createConsumerRepository(ctx),
     effectiveRoles: createEffectiveRoleResolver(ctx),
     generation: createCacheGenerationReader(ctx),
     transaction: (work) =>

@@ -269,6 +269,14 @@ export interface PolicyTable {
   extra: string
 }
 
+/** OS-OAUTH1 consumers; `secret` in the clear, as Keystone stores it. */
+export interface ConsumerTable {
+  id: string
+  description: string | null
+  secret: string
+  extra: string
+}
+
 export interface Schema {
   project: ProjectTable
   project_tag: ProjectTagTable
@@ -299,4 +307,5 @@ export interface Schema {
   registered_limit: RegisteredLimitTable
   limit: LimitTable
   policy: PolicyTable
+  consumer: ConsumerTable
 }

@@ -45,6 +45,7 @@ const signedV0 = (w: World, timestamp: string) => {
 // biome-ignore format: one row per case
 export function cases(w: World): Record<string, Case[]> {
   const { p, pChild, pFrozen, u, g, r, dr, svc, ep, cred, s, rl, lim, pol, trust, adminTrust } = w
+  const C = `/v3/OS-OAUTH1/consumers/${w.consumer}`
   const limit = (fields: Record<string, unknown>) => ({ limits: [{ project_id: s.projectId, service_id: svc, resource_name: 'cores', resource_limit: 1, ...fields }] })
   const registered = (fields: Record<string, unknown>) => ({ registered_limits: [{ service_id: svc, resource_name: 'ram', default_limit: 1, ...fields }] })
   const T = '/v3/OS-TRUST/trusts'
@@ -554,6 +555,26 @@ export function cases(w: World): Record<string, Case[]> {
       ['update unknown', 'PATCH', '/v3/policies/nope', 404, { body: { policy: { type: 'x' } } }],
       ['delete as member', 'DELETE', `/v3/policies/${pol}`, 403, { token: 'member' }],
       ['delete unknown', 'DELETE', '/v3/policies/nope', 404],
+    ],
+    oauth1: [
+      ['list consumers as member', 'GET', '/v3/OS-OAUTH1/consumers', 403, { token: 'member' }],
+      ['create consumer as member', 'POST', '/v3/OS-OAUTH1/consumers', 403, { token: 'member', body: { consumer: {} } }],
+      ['create consumer as system reader', 'POST', '/v3/OS-OAUTH1/consumers', 403, { token: 'system-reader', body: { consumer: {} } }],
+      ['create consumer with int description', 'POST', '/v3/OS-OAUTH1/consumers', 400, { body: { consumer: { description: 1 } }, message: "Invalid input for field 'description': 1 is not of type 'string', 'null'" }],
+      ['create consumer with long description', 'POST', '/v3/OS-OAUTH1/consumers', 400, { body: { consumer: { description: long(65) } }, message: /^String length exceeded\./ }],
+      ['create consumer from a list', 'POST', '/v3/OS-OAUTH1/consumers', 400, { body: { consumer: [] } }],
+      ['create consumer beside a deep extra key', 'POST', '/v3/OS-OAUTH1/consumers', 400, { payload: deepExtra('consumer'), message: /^Expecting to find valid JSON in request body\./ }],
+      ['create consumer with invalid UTF-8', 'POST', '/v3/OS-OAUTH1/consumers', 400, { payload: notUtf8('consumer', 'description') }],
+      ['get unknown consumer', 'GET', '/v3/OS-OAUTH1/consumers/nope', 404, { message: 'Consumer not found' }],
+      ['get consumer as member', 'GET', C, 403, { token: 'member' }],
+      ['update consumer with nothing', 'PATCH', C, 400, { body: { consumer: {} }, message: '{} does not have enough properties' }],
+      ['update consumer secret', 'PATCH', C, 400, { body: { consumer: { secret: 's' } } }],
+      ['update consumer id', 'PATCH', C, 400, { body: { consumer: { id: 'x' } }, message: 'Cannot change ID' }],
+      ['update consumer long description', 'PATCH', C, 400, { body: { consumer: { description: long(65) } } }],
+      ['update consumer as system reader', 'PATCH', C, 403, { token: 'system-reader', body: { consumer: { description: 'd' } } }],
+      ['update unknown consumer', 'PATCH', '/v3/OS-OAUTH1/consumers/nope', 404, { body: { consumer: { description: 'd' } }, message: 'Consumer not found' }],
+      ['delete consumer as member', 'DELETE', C, 403, { token: 'member' }],
+      ['delete unknown consumer', 'DELETE', '/v3/OS-OAUTH1/consumers/nope', 404, { message: 'Consumer not found' }],
     ],
   }
 }

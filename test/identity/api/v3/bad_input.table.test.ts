@@ -37,6 +37,7 @@ const TABLES = [
   'credential',
   'trust',
   'trust_role',
+  'consumer',
 ]
 
 /** Every row of every table, failed-login bookkeeping aside. */
@@ -117,6 +118,10 @@ apiSuite('bad input on every resource route', (api) => {
     'endpoint filter',
     'domain config',
     'blob_credentials',
+    'oauth1',
+    'trusts',
+    'limits',
+    'policies',
   ]) {
     test(`${area}: 4xx with Keystone's error body and no write`, async () => {
       const a = api()

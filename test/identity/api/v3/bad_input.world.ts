@@ -36,6 +36,8 @@ export type World = {
   /** member's trust to `u` on the seed project (member role); admin's trust to `u`. */
   readonly trust: string
   readonly adminTrust: string
+  /** An OS-OAUTH1 consumer. */
+  readonly consumer: string
 }
 
 export async function world(api: Api): Promise<World> {
@@ -136,6 +138,8 @@ export async function world(api: Api): Promise<World> {
     .trust.id
   const adminTrust = (await post('/v3/OS-TRUST/trusts', trustBody(s.adminId, s.roles.admin))).trust
     .id
+  const consumer = (await post('/v3/OS-OAUTH1/consumers', { consumer: { description: 'c' } }))
+    .consumer.id
   return {
     s,
     other,
@@ -160,5 +164,6 @@ export async function world(api: Api): Promise<World> {
     pol,
     trust,
     adminTrust,
+    consumer,
   }
 }

@@ -21,6 +21,7 @@ import { registerGroupRoutes } from './groups.ts'
 import { registerImpliedRoleRoutes } from './implied_roles.ts'
 import { registerKeyFingerprintRoutes } from './key_fingerprints.ts'
 import { registerLimitRoutes } from './limits.ts'
+import { registerConsumerRoutes } from './oauth1_consumers.ts'
 import { registerPolicyRoutes } from './policies.ts'
 import { registerProjectTagRoutes } from './project_tags.ts'
 import { registerProjectRoutes } from './projects.ts'
@@ -66,6 +67,7 @@ export const resourceApis = [
   apiArea<ApiContext>('unified-limits', [registerLimitRoutes]),
   apiArea<ApiContext>('policies', [registerPolicyRoutes]),
   apiArea<ApiContext>('trusts', [registerTrustRoutes]),
+  apiArea<ApiContext>('oauth1', [registerConsumerRoutes]),
 ] as const
 
 /**

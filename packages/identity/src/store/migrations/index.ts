@@ -21,6 +21,7 @@ import { endpointGroupMigration } from './0011_endpoint_group.ts'
 import { domainConfigMigration } from './0012_domain_config.ts'
 import { accessRuleMigration } from './0014_access_rule.ts'
 import { trustMigration } from './0015_trust.ts'
+import { oauth1Migration } from './0016_oauth1.ts'
 import type { BatonMigration, MigrationFactory } from './columns.ts'
 
 /** Applied in this order; names are recorded in the migration table and must never change. */
@@ -39,6 +40,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, MigrationFactory]> = [
   ['0012_domain_config', domainConfigMigration],
   ['0014_access_rule', accessRuleMigration],
   ['0015_trust', trustMigration],
+  ['0016_oauth1', oauth1Migration],
 ]
 
 export const MIGRATION_TABLE = 'baton_migration'
