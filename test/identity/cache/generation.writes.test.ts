@@ -30,6 +30,10 @@ const BOOKKEEPING = new Set([
   'policies.create',
   'policies.update',
   'policies.delete',
+  // OS-OAUTH1 consumers: a deletion's revocation event moves it (recorded beside, by the API)
+  'consumers.create',
+  'consumers.update',
+  'consumers.delete',
 ])
 
 type Run = (store: Store) => Promise<unknown>
@@ -211,6 +215,12 @@ function writeSteps(ids: Awaited<ReturnType<typeof seedBasics>>): Step[] {
     ['policies.create', (s) => s.policies.create({ id: 'pol1', blob: {}, type: 't', extra: {} })],
     ['policies.update', (s) => s.policies.update('pol1', { type: 't2' })],
     ['policies.delete', (s) => s.policies.delete('pol1')],
+    [
+      'consumers.create',
+      (s) => s.consumers.create({ id: 'oc1', description: null, secret: 'x', extra: {} }),
+    ],
+    ['consumers.update', (s) => s.consumers.update('oc1', { description: 'd' })],
+    ['consumers.delete', (s) => s.consumers.delete('oc1')],
     ['catalog.deleteRegion', (s) => s.catalog.deleteRegion('RegionOne')],
     ['catalog.deleteService', (s) => s.catalog.deleteService('s1')],
     [
