@@ -84,4 +84,35 @@ apiSuite('trusts redelegated by a trust-scoped caller', (api) => {
     assertError(await api().call('POST', T, { token: 'bob-trust', body: child(ids) }), 404)
     assert.equal(await rowCount(api().env.database, 'trust'), before)
   })
+
+  test('a trust-scoped caller touches no credential or application credential (403), writes nothing', async () => {
+    const { ids } = await bobOnTrust({})
+    const { database } = api().env
+    const counts = async () => [
+      await rowCount(database, 'credential'),
+      await rowCount(database, 'application_credential'),
+    ]
+    const before = await counts()
+    const refused: [string, string, unknown][] = [
+      ['POST', `/v3/users/${ids.bob}/credentials/OS-EC2`, { tenant_id: ids.demo }],
+      ['GET', `/v3/users/${ids.bob}/credentials/OS-EC2`, undefined],
+      [
+        'POST',
+        '/v3/credentials',
+        { credential: { type: 'cert', user_id: ids.bob, project_id: ids.demo, blob: 'x' } },
+      ],
+      [
+        'POST',
+        `/v3/users/${ids.bob}/application_credentials`,
+        { application_credential: { name: 'x' } },
+      ],
+      ['GET', `/v3/users/${ids.bob}/application_credentials`, undefined],
+      ['GET', `/v3/users/${ids.bob}/access_rules`, undefined],
+    ]
+    for (const [method, path, body] of refused) {
+      const res = await api().call(method as 'GET', path, { token: 'bob-trust', body })
+      assertError(res, 403)
+    }
+    assert.deepEqual(await counts(), before)
+  })
 })
