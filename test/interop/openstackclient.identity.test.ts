@@ -282,6 +282,42 @@ describe('python-openstackclient drives a fresh baton serve identity', {
     assert.match(gone.stderr, /Could not find trust|No trust with a name or ID/)
   })
 
+  test('--os-trust-id token issue: the trustee gets a trust-scoped token', async () => {
+    const trustee = await openstackJson<Row>(
+      ['user', 'create', '--password', 'pw-trustee2', 'interop-trustee2'],
+      env,
+    )
+    const admin = await openstackJson<Row>(['user', 'show', 'admin'], env)
+    const trust = await openstackJson<Row>(
+      ['trust', 'create', '--project', 'admin', '--role', 'admin', '--impersonate'].concat([
+        'admin',
+        'interop-trustee2',
+      ]),
+      env,
+    )
+    const { OS_PROJECT_NAME: _p, OS_PROJECT_DOMAIN_NAME: _d, ...unscoped } = env
+    const trusteeEnv = {
+      ...unscoped,
+      OS_USERNAME: 'interop-trustee2',
+      OS_PASSWORD: 'pw-trustee2',
+    }
+    const token = await openstackJson<Row>(
+      ['--os-trust-id', String(trust.id), 'token', 'issue'],
+      trusteeEnv,
+    )
+    assert.match(String(token.id), /^gAAAAA/)
+    assert.equal(token.project_id, trust.project_id)
+    assert.equal(token.user_id, admin.id, 'impersonation: the token is the trustor`s')
+    assert.notEqual(token.user_id, trustee.id)
+    // the trustor itself is not the trustee: Keystone's 403
+    const byTrustor = await openstack(
+      ['--os-trust-id', String(trust.id), 'token', 'issue'],
+      unscoped,
+    )
+    assert.notEqual(byTrustor.code, 0)
+    assert.match(byTrustor.stderr, /403|not authorized/i)
+  })
+
   test('application credential create --access-rules; access rule list, show, delete', async () => {
     const rules = [{ service: 'compute', path: '/v2.1/servers', method: 'GET' }]
     const cred = await openstackJson<Row>(

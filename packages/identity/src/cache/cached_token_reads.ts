@@ -17,6 +17,7 @@
 import { hash } from 'node:crypto'
 import { renderCatalog } from '../core/tokens/catalog.ts'
 import { type CatalogSettings, filterCatalogForProject } from '../core/tokens/catalog_filter.ts'
+import { DEFAULT_TRUST_MINT, type TrustMintSettings } from '../core/tokens/mint_trust.ts'
 import { eventMatches, revocationView } from '../core/tokens/revocation_check.ts'
 import type { TokenModel } from '../core/tokens/token_model.ts'
 import type { ResolvedToken, TokenReads } from '../core/tokens/token_reads.ts'
@@ -34,6 +35,7 @@ export function cachedTokenReads(
   decoder: KeyedDecoder,
   cache: ValidationCache,
   substitutions: CatalogSettings,
+  trust: TrustMintSettings = DEFAULT_TRUST_MINT,
 ): TokenReads {
   const keySetTags = new WeakMap<object, string>()
   let keySetCount = 0
@@ -67,12 +69,12 @@ export function cachedTokenReads(
     async resolve(token) {
       const generation = await store.generation.current()
       return cache.mints.get(generation, tokenKey(token), async () =>
-        resolvedAt(generation, await mint(viewAt(generation), decode(decoder, token))),
+        resolvedAt(generation, await mint(viewAt(generation), decode(decoder, token), trust)),
       )
     },
     async mintIssued(token, fields) {
       const generation = await store.generation.current()
-      const model = await mint(viewAt(generation), fields)
+      const model = await mint(viewAt(generation), fields, trust)
       // The new token is usually validated next (by the service it is sent to): that validation
       // finds this mint instead of repeating it.
       await cache.mints.get(generation, tokenKey(token), () => resolvedAt(generation, model))

@@ -6,10 +6,11 @@
  */
 import type { Scope, ScopeOf } from '../scope.ts'
 
-/** A caller's `Scope`: a project scope also names the project's domain. */
+/** A caller's `Scope`: a project scope, and a trust's, also names the project's domain. */
 export type CallerScope =
-  | Exclude<Scope, ScopeOf<'project'>>
+  | Exclude<Scope, ScopeOf<'project' | 'trust'>>
   | (ScopeOf<'project'> & { readonly projectDomainId: string })
+  | (ScopeOf<'trust'> & { readonly projectId: string; readonly projectDomainId: string })
 
 export type Caller = {
   readonly userId: string

@@ -34,7 +34,8 @@ function buildCredentials(caller: Caller): Credentials {
   const { scope } = caller
   const system = scope.kind === 'system' ? scope.system : null
   const domainId = scope.kind === 'domain' ? scope.domainId || null : null
-  const project = scope.kind === 'project' ? scope : null
+  // a trust-scoped token acts on its trust's project (keystone: the token's project_id)
+  const project = scope.kind === 'project' || scope.kind === 'trust' ? scope : null
   const values: Record<string, unknown> = Object.create(null)
   Object.assign(values, {
     user_id: caller.userId,
@@ -87,6 +88,10 @@ function tokenReference(caller: Caller): Record<string, unknown> {
   } else if (scope.kind === 'project' && scope.projectId) {
     token.project = { domain: { id: scope.projectDomainId }, id: scope.projectId }
     token.is_domain = false
+    token.roles = roles
+  } else if (scope.kind === 'trust') {
+    token['OS-TRUST:trust'] = { id: scope.trustId }
+    token.project = { domain: { id: scope.projectDomainId }, id: scope.projectId }
     token.roles = roles
   }
   if (caller.applicationCredentialId) {

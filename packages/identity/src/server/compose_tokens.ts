@@ -40,11 +40,12 @@ export function composeTokenService(parts: TokenServiceParts): ComposedTokens {
     publicEndpoint: settings.publicEndpoint,
     returnAllEndpointsIfNoFilter: settings.returnAllEndpointsIfNoFilter,
   }
+  const trust = { maxRedelegationCount: settings.maxRedelegationCount ?? 3 }
   if (validationCache === undefined) {
-    const reads = directTokenReads(store, formatter, substitutions)
+    const reads = directTokenReads(store, formatter, substitutions, trust)
     return { tokens: createTokenService({ store, formatter, settings, clock, reads }), callerOf }
   }
-  const reads = cachedTokenReads(store, formatter, validationCache, substitutions)
+  const reads = cachedTokenReads(store, formatter, validationCache, substitutions, trust)
   const tokens = createTokenService({ store, formatter, settings, clock, reads })
   return { tokens: withRenderedJsonMemo(tokens), callerOf: callerMemo(callerOf) }
 }

@@ -5,6 +5,7 @@
  * chains still compare) and times with placeholders, and sorting what Keystone leaves unordered.
  */
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { after, before, describe, test } from 'node:test'
 import { hashPassword } from '../../../../packages/identity/src/passwords/index.ts'
@@ -110,6 +111,25 @@ describe('Baton answers /v3/auth like Keystone 22 (recorded golden cases)', () =
         roleIds: [s.roles.reader],
       })
     ).id
+    for (const [key, impersonation] of [
+      ['trust_impersonate', true],
+      ['trust_plain', false],
+    ] as const) {
+      ids[key] = randomUUID().replaceAll('-', '')
+      await env.store.trusts.create({
+        id: ids[key],
+        trustorUserId: s.users.alice,
+        trusteeUserId: s.users.bob,
+        projectId: s.demoProjectId,
+        impersonation,
+        expiresAt: null,
+        remainingUses: null,
+        redelegatedTrustId: null,
+        redelegationCount: 0,
+        extra: {},
+        roleIds: [s.roles.member],
+      })
+    }
   })
   after(() => env.close())
 

@@ -189,3 +189,48 @@ async function storedRows(): Promise<StoredCredential[]> {
     await database.close()
   }
 }
+
+test('a trust-scoped EC2 credential (a blob naming a trust) gets a trust-scoped token', {
+  skip: missing,
+}, async () => {
+  const { alice, nosvc } = identity.users
+  const aliceToken = await identity.token(alice)
+  const trust = await call('POST', '/OS-TRUST/trusts', aliceToken, {
+    trust: {
+      trustor_user_id: alice.id,
+      trustee_user_id: nosvc.id,
+      project_id: identity.projects.demo,
+      impersonation: true,
+      roles: [{ name: 'member' }],
+    },
+  })
+  assert.equal(trust.status, 201, JSON.stringify(trust.json))
+  const trustId = trust.json.trust.id as string
+  // as a credential imported from Keystone would hold it: the trustee's, naming the trust
+  const access = 'trust-access-key'
+  const secret = 'trust-secret'
+  const created = await call('POST', '/credentials', await identity.token(nosvc), {
+    credential: {
+      type: 'ec2',
+      user_id: nosvc.id,
+      project_id: identity.projects.demo,
+      blob: JSON.stringify({ access, secret, trust_id: trustId }),
+    },
+  })
+  assert.equal(created.status, 201, JSON.stringify(created.json))
+
+  const signed = sign(access, secret)
+  const svcToken = await identity.token(identity.users.svc)
+  const res = await call('POST', '/ec2tokens', svcToken, signed.ec2_v4)
+  assert.equal(res.status, 200, JSON.stringify(res.json))
+  const token = res.json.token
+  assert.equal(token['OS-TRUST:trust'].id, trustId)
+  assert.equal(token.user.id, alice.id, 'impersonation: the trustor')
+  assert.equal(token.project.id, identity.projects.demo)
+  assert.deepEqual(token.methods, ['ec2credential'])
+
+  // once the trust is gone the credential authenticates nothing
+  assert.equal((await call('DELETE', `/OS-TRUST/trusts/${trustId}`, aliceToken)).status, 204)
+  const gone = await call('POST', '/ec2tokens', svcToken, signed.ec2_v4)
+  assert.equal(gone.status, 404, JSON.stringify(gone.json))
+})

@@ -21,11 +21,14 @@ export type CredentialApiContext = ApiContext & {
 
 /**
  * keystone/api/credentials.py `_require_primary_auth`: a token from a delegated method (an
- * application credential, an EC2 signature...) or with no methods never touches credentials.
+ * application credential, an EC2 signature...), with no methods, or scoped to a trust (its
+ * methods are the trustee's own, so Keystone checks the trust separately) never touches
+ * credentials.
  */
 export function requirePrimaryAuth(ctx: CredentialApiContext, caller: Caller): void {
   const { methods } = caller
-  if (methods.length === 0 || !methods.every((m) => ctx.primaryMethods.has(m))) {
+  const delegated = methods.length === 0 || !methods.every((m) => ctx.primaryMethods.has(m))
+  if (delegated || caller.scope.kind === 'trust') {
     throw forbiddenAction('Delegated tokens cannot access credentials directly')
   }
 }

@@ -16,7 +16,7 @@ import {
 import { s3Signature } from '../../core/credentials/s3_signature.ts'
 import { isObject } from '../../core/py_values.ts'
 import { Unauthorized } from '../../errors.ts'
-import { credentialOptions } from '../../options.ts'
+import { credentialOptions, trustOptions } from '../../options.ts'
 import type { Router } from '../router.ts'
 import { authorize } from '../v3/route_kit.ts'
 import type { CredentialApiContext } from './context.ts'
@@ -72,11 +72,15 @@ export function registerSignatureTokenRoutes(router: Router, ctx: CredentialApiC
       ttlMinutes: ctx.config.get(credentialOptions).auth_ttl,
       body: req.body,
       checkSignature: check,
+      maxRedelegationCount: ctx.config.get(trustOptions).max_redelegation_count,
     })
     const issued = await ctx.tokens.issue({
       userId: grant.userId,
       methods: ['ec2credential'],
-      scope: { kind: 'project', projectId: grant.projectId },
+      scope:
+        grant.trustId === null
+          ? { kind: 'project', projectId: grant.projectId }
+          : { kind: 'trust', trustId: grant.trustId, projectId: grant.projectId },
       appCredId: grant.appCredId,
     })
     return { issued, body: await ctx.tokens.render(issued.model) }

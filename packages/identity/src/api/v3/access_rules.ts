@@ -3,9 +3,10 @@
  * application credentials share. Authorized against the path's user (system readers, or the
  * user itself); a rule is looked up among that user's own rules only, so another user's rule
  * is a 404 (Keystone finds any user's rule by ID). Deleting a rule a credential still uses is
- * Keystone's 403 "May not delete access rule in use".
+ * Keystone's 403 "May not delete access rule in use". A trust-scoped token gets none (403).
  * @module
  */
+import { assertNotTrustScoped } from '../../core/resources/application_credentials.ts'
 import { buildHints, matchesFilters } from '../../core/resources/query_filters.ts'
 import type { AccessRule } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
@@ -25,10 +26,11 @@ export function registerAccessRuleRoutes(router: Router, ctx: ApiContext): void 
   router.route('GET', base, async (req) => {
     const filters = buildHints(queryArgs(req), ['service', 'path', 'method'])
     const userId = param(req, 'user_id')
-    await authorize(ctx, req, 'identity:list_access_rules', async () => ({
+    const caller = await authorize(ctx, req, 'identity:list_access_rules', async () => ({
       ...(await userTarget(ctx, userId)),
       filters,
     }))
+    assertNotTrustScoped(caller)
     const rules = await ctx.store.applicationCredentials.listAccessRules(userId)
     const refs = rules.map(render).filter((r) => matchesFilters(r, filters))
     return ok(wrapCollection(ctx, req, COLLECTION, COLLECTION, refs))
@@ -36,7 +38,9 @@ export function registerAccessRuleRoutes(router: Router, ctx: ApiContext): void 
 
   router.route('GET', `${base}/:access_rule_id`, async (req) => {
     const userId = param(req, 'user_id')
-    await authorize(ctx, req, 'identity:get_access_rule', () => userTarget(ctx, userId))
+    assertNotTrustScoped(
+      await authorize(ctx, req, 'identity:get_access_rule', () => userTarget(ctx, userId)),
+    )
     const rule = await ctx.store.applicationCredentials.getAccessRule(
       userId,
       param(req, 'access_rule_id'),
@@ -46,7 +50,9 @@ export function registerAccessRuleRoutes(router: Router, ctx: ApiContext): void 
 
   router.route('DELETE', `${base}/:access_rule_id`, async (req) => {
     const userId = param(req, 'user_id')
-    await authorize(ctx, req, 'identity:delete_access_rule', () => userTarget(ctx, userId))
+    assertNotTrustScoped(
+      await authorize(ctx, req, 'identity:delete_access_rule', () => userTarget(ctx, userId)),
+    )
     const id = param(req, 'access_rule_id')
     await ctx.store.transaction((store) =>
       store.applicationCredentials.deleteAccessRule(userId, id),

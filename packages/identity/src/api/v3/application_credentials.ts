@@ -13,6 +13,7 @@ import { passwordSettings } from '../../core/password_settings.ts'
 import { truthy } from '../../core/py_values.ts'
 import {
   assertNoExtras,
+  assertNotTrustScoped,
   assertRolesHeld,
   assertUnrestricted,
   forbiddenAction,
@@ -56,7 +57,9 @@ export function registerApplicationCredentialRoutes(router: Router, ctx: ApiCont
 
   router.route('GET', base, async (req) => {
     const filters = buildHints(queryArgs(req), ['name'])
-    await authorize(ctx, req, 'identity:list_application_credentials', { filters })
+    assertNotTrustScoped(
+      await authorize(ctx, req, 'identity:list_application_credentials', { filters }),
+    )
     const name = exactValues(filters, 'name')[0]
     const list = await ctx.store.applicationCredentials.list(
       param(req, 'user_id'),
@@ -70,6 +73,7 @@ export function registerApplicationCredentialRoutes(router: Router, ctx: ApiCont
 
   router.route('POST', base, async (req) => {
     const caller = await authorize(ctx, req, 'identity:create_application_credential')
+    assertNotTrustScoped(caller)
     const body = bodyMember(req, 'application_credential')
     validate(applicationCredentialCreate, body)
     await assertUnrestricted(ctx.store, caller)
@@ -108,7 +112,9 @@ export function registerApplicationCredentialRoutes(router: Router, ctx: ApiCont
   })
 
   router.route('GET', `${base}/:application_credential_id`, async (req) => {
-    await authorize(ctx, req, 'identity:get_application_credential', ownerTarget(req))
+    assertNotTrustScoped(
+      await authorize(ctx, req, 'identity:get_application_credential', ownerTarget(req)),
+    )
     const current = await ctx.store.applicationCredentials.get(
       param(req, 'application_credential_id'),
     )
@@ -122,6 +128,7 @@ export function registerApplicationCredentialRoutes(router: Router, ctx: ApiCont
       'identity:delete_application_credential',
       ownerTarget(req),
     )
+    assertNotTrustScoped(caller)
     await assertUnrestricted(ctx.store, caller)
     const id = param(req, 'application_credential_id')
     await ctx.store.transaction((store) => store.applicationCredentials.delete(id))

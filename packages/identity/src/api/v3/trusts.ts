@@ -18,6 +18,7 @@ import { trustCreate } from '../../core/resources/trust_schema.ts'
 import {
   assertNotDelegated,
   createTrust,
+  redelegationSource,
   type TrustSettings,
   trustSettings,
 } from '../../core/resources/trusts.ts'
@@ -105,12 +106,13 @@ export function registerTrustRoutes(router: Router, ctx: ApiContext): void {
     const body = bodyMember(req, 'trust')
     const caller = await authorize(ctx, req, 'identity:create_trust', { target: { trust: body } })
     validate(trustCreate, body)
-    const trust = await ctx.store.transaction((store) =>
+    const trust = await ctx.store.transaction(async (store) =>
       createTrust(store, {
         caller,
         body: body as Record<string, unknown>,
         settings: trustConfig(),
         nowMs: ctx.clock.now(),
+        redelegatedFrom: await redelegationSource(store, caller, trustConfig()),
       }),
     )
     return created(await full(req, trust))

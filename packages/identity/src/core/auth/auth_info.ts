@@ -8,12 +8,14 @@ import {
   ApplicationCredentialAuthError,
   AuthMethodNotSupported,
   expectingToFind,
+  TrustNotFound,
   Unauthorized,
   ValidationError,
 } from '../../errors.ts'
 import { type Scope, SYSTEM_ALL, UNSCOPED } from '../../scope.ts'
 import type { ApplicationCredential, Store } from '../../store/index.ts'
 import { contains, get, truthy } from '../py_values.ts'
+import { getTrust } from '../resources/trust_chain.ts'
 import { lookupApplicationCredential } from './application_credential_lookup.ts'
 import { lookupScopeDomain, lookupScopeProject } from './scope_lookups.ts'
 
@@ -34,6 +36,7 @@ export async function createAuthInfo(
   store: Store,
   auth: Record<string, unknown>,
   enabledMethods: readonly string[],
+  maxRedelegationCount = 3,
 ): Promise<AuthInfo> {
   // validate_issue_token_auth guarantees identity is an object and methods a list of strings
   const identity = get(auth, 'identity') as Record<string, unknown>
@@ -88,7 +91,18 @@ export async function createAuthInfo(
     const domain = await lookupScopeDomain(store, get(scope, 'domain'))
     return { ...base, scope: { kind: 'domain', domainId: domain.id } }
   }
-  // OS-TRUST:trust: Baton has no trusts, so every trust is Keystone's TrustNotFound -> 401.
-  if (!truthy(get(get(scope, 'OS-TRUST:trust'), 'id'))) throw expectingToFind('trust_id', 'trust')
-  throw new Unauthorized(undefined, { cause: new Error('trusts are not supported') })
+  // `_lookup_trust`: get_trust (deleted, expired or used up: TrustNotFound, which
+  // authenticate_for_token answers 401; a broken redelegation chain: 403), then its project.
+  const trustId = get(get(scope, 'OS-TRUST:trust'), 'id')
+  if (!truthy(trustId)) throw expectingToFind('trust_id', 'trust')
+  let trust: Awaited<ReturnType<typeof getTrust>>
+  try {
+    trust = await getTrust(store, String(trustId), maxRedelegationCount)
+  } catch (error) {
+    if (error instanceof TrustNotFound) throw new Unauthorized(undefined, { cause: error })
+    throw error
+  }
+  const projectId =
+    trust.projectId === null ? null : (await lookupScopeProject(store, { id: trust.projectId })).id
+  return { ...base, scope: { kind: 'trust', trustId: trust.id, projectId } }
 }

@@ -8,6 +8,7 @@ import {
   authPrimaryMethodOptions,
   securityComplianceOptions,
   tokenRescopeOptions,
+  trustOptions,
 } from '../../options.ts'
 import type { PasswordLengthOptions } from '../../passwords/index.ts'
 import { passwordSettings } from '../password_settings.ts'
@@ -31,6 +32,8 @@ const BUILTIN_PRIMARY_METHODS = [
 export interface AuthSettings {
   /** `[auth] methods`: the only methods a request may use. */
   readonly methods: readonly string[]
+  /** `[trust] max_redelegation_count`, for a trust scope's chain (default 3). */
+  readonly maxRedelegationCount?: number | undefined
   /** Built-in primary methods plus `[auth] additional_primary_auth_methods`. */
   readonly primaryMethods: ReadonlySet<string>
   /** `[token] allow_rescope_scoped_token`. */
@@ -49,6 +52,7 @@ export function authSettings(config: Config): AuthSettings {
   const compliance = config.get(securityComplianceOptions)
   return {
     methods: config.get(authOptions).methods,
+    maxRedelegationCount: config.get(trustOptions).max_redelegation_count,
     primaryMethods: new Set([
       ...BUILTIN_PRIMARY_METHODS,
       ...config.get(authPrimaryMethodOptions).additional_primary_auth_methods,

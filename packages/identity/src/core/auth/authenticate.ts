@@ -2,13 +2,15 @@
  * `POST /v3/auth/tokens` minus HTTP: keystone/api/_shared/authentication.py
  * `authenticate_for_token`. Validate the `auth` object, resolve methods and scope (AuthInfo),
  * run every listed method in order (all must succeed and agree on the user, keystone
- * `AuthContext`), apply default-project scoping, check the user's MFA rules, then issue.
+ * `AuthContext`), apply default-project scoping, check the user's MFA rules, then issue (and
+ * consume a use of the trust a trust-scoped token was issued from).
  * @module
  */
 import type { Clock, EpochMs } from '@baton/config'
 import {
   expectingToFind,
   InsufficientAuthMethods,
+  TrustNotFound,
   Unauthorized,
   UserNotFound,
 } from '../../errors.ts'
@@ -87,7 +89,12 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       if (!truthy(auth) || !isObject(auth)) throw expectingToFind('auth', 'request body')
       // Scope names, the user's options and the default project: memoised per generation.
       const reads = await tokens.readView()
-      const info = await createAuthInfo(reads, auth, settings.methods)
+      const info = await createAuthInfo(
+        reads,
+        auth,
+        settings.methods,
+        settings.maxRedelegationCount,
+      )
 
       const context = new AuthContext()
       for (const name of info.methodNames) {
@@ -112,7 +119,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       if (!satisfiesMfaRules(user, new Set(methods), settings.methods)) {
         throw new InsufficientAuthMethods(userId, methods)
       }
-      return tokens.issue({
+      const issued = await tokens.issue({
         userId,
         methods,
         scope: scope ?? UNSCOPED,
@@ -122,6 +129,17 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
           ? context.applicationCredentialId
           : null,
       })
+      // keystone: a trust's use is consumed only once its token was issued (TrustNotFound -> 401;
+      // TrustUseLimitReached when a concurrent issue took the last use: 403, the token unsent)
+      if (scope?.kind === 'trust') {
+        try {
+          await options.store.trusts.consumeUse(scope.trustId)
+        } catch (error) {
+          if (error instanceof TrustNotFound) throw new Unauthorized(undefined, { cause: error })
+          throw error
+        }
+      }
+      return issued
     },
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The `token` auth method: keystone/auth/plugins/token.py. The presented token must validate
  * (without allow_expired; its failures are the validation's own 404s). Then Keystone refuses to
- * exchange a system-scoped token for a project or domain one, a token from a delegated method
+ * exchange a trust-scoped token for any token, a system-scoped token for a project or domain one, a token from a delegated method
  * (application credential...) for any token, and, with `[token] allow_rescope_scoped_token =
  * false`, a scoped token at all. The new token keeps the old one's expiry (so re-scoping never
  * extends a session) and chains to the old chain's first audit ID.
@@ -29,6 +29,11 @@ export async function authenticateToken(
   // keystone tests `'project' in requested_scope`: a substring test when the scope is a string
   const wantsProjectOrDomain =
     contains(requestedScope, 'project') || contains(requestedScope, 'domain')
+  if (token.scope.kind === 'trust') {
+    throw forbiddenAction(
+      'Using trust-scoped token to create another token. Create a new trust-scoped token instead',
+    )
+  }
   if (token.scope.kind === 'system' && wantsProjectOrDomain) {
     throw forbiddenAction(
       'Using a system-scoped token to create a project-scoped or domain-scoped token is not ' +

@@ -3,14 +3,16 @@
  * `/v3/s3tokens`: find the EC2 credential by the SHA-256 of the access key, check the signature
  * with its secret (the endpoint's own check), then the project and user exist and are enabled,
  * the request's timestamp is recent, and the user has a role on the project (or the application
- * credential the blob names still holds roles there). Returns what the token is issued for; the
- * token's method is `ec2credential`. Signatures are compared in constant time.
+ * credential the blob names still holds roles there; a trust the blob names is live: its roles,
+ * a trust-scoped token). Returns what the token is issued for; the token's method is
+ * `ec2credential`. Signatures are compared in constant time.
  * @module
  */
 import { timingSafeEqual } from 'node:crypto'
 import { Unauthorized, ValidationError } from '../../errors.ts'
 import type { Store } from '../../store/index.ts'
 import { isObject } from '../py_values.ts'
+import { getTrust } from '../resources/trust_chain.ts'
 import type { CredentialCrypto } from './credential_crypto.ts'
 import { blobOf, EC2, ec2Fields, hashAccessKey } from './credential_records.ts'
 import { checkSignatureTimestamp } from './signature_time.ts'
@@ -19,6 +21,8 @@ export type Ec2Grant = {
   readonly userId: string
   readonly projectId: string
   readonly appCredId: string | null
+  /** The trust a trust-scoped credential (its blob's `trust_id`) issues its token under. */
+  readonly trustId: string | null
 }
 
 export type SecretCheck = (secret: string, credentials: Record<string, unknown>) => void
@@ -50,6 +54,8 @@ export async function authenticateSignature(deps: {
   readonly ttlMinutes: number
   readonly body: unknown
   readonly checkSignature: SecretCheck
+  /** `[trust] max_redelegation_count`, for a trust-scoped credential's chain (default 3). */
+  readonly maxRedelegationCount?: number
 }): Promise<Ec2Grant> {
   const { store } = deps
   const credentials = signedCredentials(deps.body)
@@ -71,17 +77,21 @@ export async function authenticateSignature(deps: {
   }
   checkSignatureTimestamp(credentials, deps.nowMs, deps.ttlMinutes)
 
-  if (typeof blob.trust_id === 'string' && blob.trust_id !== '') {
-    // Baton has no trusts: a trust-scoped EC2 credential (imported from Keystone) cannot be used
-    throw new Unauthorized('Trust-scoped EC2 credentials are not supported.')
-  }
+  const trustId = typeof blob.trust_id === 'string' && blob.trust_id !== '' ? blob.trust_id : null
   if (typeof blob.access_token_id === 'string' && blob.access_token_id !== '') {
     throw new Unauthorized('OAuth1-scoped EC2 credentials are not supported.')
   }
   const appCredId =
     typeof blob.app_cred_id === 'string' && blob.app_cred_id !== '' ? blob.app_cred_id : null
   let roleIds: readonly string[]
-  if (appCredId !== null) {
+  let userId = user.id
+  if (trustId !== null) {
+    // the trust's roles; under impersonation the credential is the trustor's, the token the
+    // trustee's (minting checks the token's user is the trustee; it renders the trustor)
+    const trust = await getTrust(store, trustId, deps.maxRedelegationCount ?? 3)
+    roleIds = trust.roleIds
+    if (trust.impersonation) userId = trust.trusteeUserId
+  } else if (appCredId !== null) {
     const appCred = await store.applicationCredentials.get(appCredId)
     if (stored.projectId !== appCred.projectId) {
       throw new Unauthorized(
@@ -97,5 +107,5 @@ export async function authenticateSignature(deps: {
     roleIds = roles.map((r) => r.id)
   }
   if (roleIds.length === 0) throw new Unauthorized('User not valid for project.')
-  return { userId: user.id, projectId: project.id, appCredId }
+  return { userId, projectId: project.id, appCredId: trustId === null ? appCredId : null, trustId }
 }

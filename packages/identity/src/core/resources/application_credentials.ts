@@ -20,6 +20,18 @@ export function forbiddenAction(action: string): Forbidden {
   return new Forbidden(`You are not authorized to perform the requested action: ${action}.`)
 }
 
+/**
+ * keystone/api/users.py `_block_delegated_token_app_creds` (Keystone 22, LP#2159643), for trust
+ * scopes: a trust-scoped token may not create, list, read or delete application credentials or
+ * access rules (a credential would outlive the delegation). Keystone's Forbidden hides its reason.
+ */
+export function assertNotTrustScoped(caller: Caller): void {
+  if (caller.scope.kind !== 'trust') return
+  throw new Forbidden(undefined, {
+    cause: new Error('Cannot manage application credentials with a token issued via delegation.'),
+  })
+}
+
 /** `_check_unrestricted_application_credential`. */
 export async function assertUnrestricted(store: Store, caller: Caller): Promise<void> {
   if (!caller.methods.includes('application_credential')) return

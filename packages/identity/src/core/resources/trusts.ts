@@ -4,7 +4,7 @@
  * validated the body: delegated tokens refused, the caller must be the trustor, the trustee must
  * exist, roles (by ID or unique name) must all be the trustor's effective roles on the project,
  * `expires_at` in the future, and the redelegation rules against `[trust] max_redelegation_count`.
- * A trust-scoped caller redelegates its own trust: the next wave passes it as `redelegatedFrom`.
+ * A trust-scoped caller redelegates its own trust (`redelegationSource`, as `redelegatedFrom`).
  * @module
  */
 import { randomUUID } from 'node:crypto'
@@ -17,7 +17,7 @@ import type { Caller } from '../caller.ts'
 import { isObject } from '../py_values.ts'
 import { forbiddenAction, parseExpiration } from './application_credentials.ts'
 import { listRoleAssignments } from './role_assignments.ts'
-import { securityForbidden, trustPedigree, validateRedelegation } from './trust_chain.ts'
+import { getTrust, securityForbidden, trustPedigree, validateRedelegation } from './trust_chain.ts'
 
 export interface TrustSettings {
   /** `[trust] max_redelegation_count`. */
@@ -49,6 +49,19 @@ export function assertNotDelegated(caller: Caller, settings: TrustSettings): voi
     return
   }
   throw forbiddenAction('Delegated tokens cannot manage trusts')
+}
+
+/**
+ * `_find_redelegated_trust`: a trust-scoped caller's trust, which the new trust redelegates
+ * (`get_trust`: gone, expired or used up is TrustNotFound, 404); undefined for other callers.
+ */
+export async function redelegationSource(
+  store: Store,
+  caller: Caller,
+  settings: TrustSettings,
+): Promise<Trust | undefined> {
+  if (caller.scope.kind !== 'trust') return undefined
+  return getTrust(store, caller.scope.trustId, settings.maxRedelegationCount)
 }
 
 /** The body members the trust table holds as columns, or that the API computes itself. */

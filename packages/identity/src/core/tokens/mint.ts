@@ -31,6 +31,7 @@ import type {
   Store,
   User,
 } from '../../store/index.ts'
+import { DEFAULT_TRUST_MINT, mintTrustToken, type TrustMintSettings } from './mint_trust.ts'
 import type { ResolvedScope, TokenModel } from './token_model.ts'
 
 /** What a token payload says (keystone's `validate_token` tuple), plus the Fernet timestamp. */
@@ -75,9 +76,13 @@ function applicationCredentialRoles(
   return credential.roleIds.flatMap((id) => held.filter((role) => role.id === id))
 }
 
-export async function mintToken(store: Store, fields: MintFields): Promise<TokenModel> {
+export async function mintToken(
+  store: Store,
+  fields: MintFields,
+  trustSettings: TrustMintSettings = DEFAULT_TRUST_MINT,
+): Promise<TokenModel> {
   const { scope } = fields
-  if (scope.kind === 'trust') throw unsupportedTokenKind('trust-scoped')
+  if (scope.kind === 'trust') return mintTrustToken(store, fields, scope, trustSettings)
   const projectId = scope.kind === 'project' ? scope.projectId : null
   const domainId = scope.kind === 'domain' ? scope.domainId : null
   const [projectR, userR, rolesR, appCredR] = await Promise.allSettled([
@@ -159,7 +164,7 @@ export async function mintToken(store: Store, fields: MintFields): Promise<Token
   }
 }
 
-/** Payload kinds Baton does not implement (trusts, OAuth1, federation, OAuth2 mTLS). */
+/** Payload kinds Baton does not implement (OAuth1, federation, OAuth2 mTLS). */
 export function unsupportedTokenKind(kind: string): TokenNotFound {
   return new TokenNotFound(undefined, { cause: new Error(`${kind} tokens are not supported`) })
 }

@@ -11,9 +11,13 @@
  * - `roles` are sorted by ID and never repeated; Keystone's order is arbitrary and a system role
  *   held both directly and through a group is listed twice.
  * - `service_providers` (federation) is never present.
+ * - A trust-scoped token's `roles` are Keystone's full role references (`role_api.get_role`:
+ *   id, name, domain_id, description, options and extras), as Keystone renders them.
  * @module
  */
-import { formatEntityTime, type JsonValue } from '../../store/index.ts'
+
+import { formatEntityTime, type JsonValue, type User } from '../../store/index.ts'
+import { renderRole } from '../resources/entities.ts'
 import type { CatalogService } from './catalog.ts'
 import { auditIdsOf, type TokenModel } from './token_model.ts'
 import { keystoneTime } from './token_time.ts'
@@ -45,17 +49,16 @@ export function isAdminProject(
 
 export function renderToken(model: TokenModel, options: RenderOptions = {}): TokenBody {
   const roles = (): RenderedRole[] => model.roles.map((role) => ({ id: role.id, name: role.name }))
+  const renderUser = (user: User, domain: { id: string; name: string }) => ({
+    domain: { id: domain.id, name: domain.name },
+    id: user.id,
+    name: user.name,
+    password_expires_at:
+      user.passwordExpiresAt === null ? null : formatEntityTime(user.passwordExpiresAt),
+  })
   const token: Record<string, JsonValue> = {
     methods: [...model.methods],
-    user: {
-      domain: { id: model.userDomain.id, name: model.userDomain.name },
-      id: model.user.id,
-      name: model.user.name,
-      password_expires_at:
-        model.user.passwordExpiresAt === null
-          ? null
-          : formatEntityTime(model.user.passwordExpiresAt),
-    },
+    user: renderUser(model.user, model.userDomain),
     audit_ids: auditIdsOf(model),
     expires_at: keystoneTime(model.expiresAt),
     issued_at: keystoneTime(model.issuedAt),
@@ -77,6 +80,21 @@ export function renderToken(model: TokenModel, options: RenderOptions = {}): Tok
     token.roles = roles()
     const adminProject = isAdminProject(model, options.adminProject)
     if (adminProject !== undefined) token.is_admin_project = adminProject
+  } else if (scope.kind === 'trust' && model.trust) {
+    const { trust, trustor, trustee, trustorDomain } = model.trust
+    token['OS-TRUST:trust'] = {
+      id: trust.id,
+      trustor_user: { id: trustor.id },
+      trustee_user: { id: trustee.id },
+      impersonation: trust.impersonation,
+    }
+    token.project = {
+      domain: { id: scope.projectDomain.id, name: scope.projectDomain.name },
+      id: scope.project.id,
+      name: scope.project.name,
+    }
+    if (trust.impersonation) token.user = renderUser(trustor, trustorDomain)
+    token.roles = model.trust.roles.map((role) => renderRole(role) as JsonValue)
   }
   if (options.catalog !== undefined && scope.kind !== 'unscoped') {
     token.catalog = options.catalog.map((service) => ({

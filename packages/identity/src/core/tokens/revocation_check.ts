@@ -9,7 +9,7 @@ import { scopeDomainId, scopeProjectId } from '../../scope.ts'
 import type { RevocationEvent, RevocationRepository } from '../../store/index.ts'
 import type { TokenModel } from './token_model.ts'
 
-/** keystone `build_token_values` for the token kinds Baton issues (no trusts, no OAuth1). */
+/** keystone `build_token_values` for the token kinds Baton issues (no OAuth1). */
 export interface TokenRevocationView {
   /** Microseconds, whole seconds (the Fernet timestamp). */
   readonly issuedAt: number
@@ -27,6 +27,10 @@ export interface TokenRevocationView {
    */
   readonly assignmentDomainId: string | null
   readonly roleIds: readonly string[]
+  /** A trust-scoped token's trust and its two users, else null. */
+  readonly trustId: string | null
+  readonly trustorId: string | null
+  readonly trusteeId: string | null
 }
 
 export function revocationView(model: TokenModel): TokenRevocationView {
@@ -41,6 +45,9 @@ export function revocationView(model: TokenModel): TokenRevocationView {
     projectId: scopeProjectId(model.scope),
     assignmentDomainId: scopeDomainId(model.scope),
     roleIds: model.roles.map((role) => role.id),
+    trustId: model.trust?.trust.id ?? null,
+    trustorId: model.trust?.trustor.id ?? null,
+    trusteeId: model.trust?.trustee.id ?? null,
   }
 }
 
@@ -52,12 +59,15 @@ export function eventMatches(event: RevocationEvent, token: TokenRevocationView)
     return false
   }
   if (event.expiresAt !== null && event.expiresAt !== token.expiresAt) return false
-  // A non-trust, non-OAuth token has no trust or consumer: such events never match it.
-  if (event.trustId !== null || event.consumerId !== null) return false
+  if (event.trustId !== null && event.trustId !== token.trustId) return false
+  // Baton issues no OAuth1 token: consumer events never match.
+  if (event.consumerId !== null) return false
   if (event.auditChainId !== null && event.auditChainId !== token.auditChainId) return false
   if (event.roleId !== null && !token.roleIds.includes(event.roleId)) return false
   // The SQL pre-filter already required these; checked again so a looser store stays correct.
-  if (event.userId !== null && event.userId !== token.userId) return false
+  // (Keystone's SQL filter: the event's user is the token's user, trustor or trustee)
+  const users = [token.userId, token.trustorId, token.trusteeId]
+  if (event.userId !== null && !users.includes(event.userId)) return false
   if (event.projectId !== null && event.projectId !== token.projectId) return false
   if (event.auditId !== null && event.auditId !== token.auditId) return false
   return event.issuedBefore >= token.issuedAt
@@ -74,6 +84,9 @@ export async function isRevoked(
     userId: view.userId,
     projectId: view.projectId,
     auditId: view.auditId,
+    trustId: view.trustId,
+    trustorId: view.trustorId,
+    trusteeId: view.trusteeId,
   })
   return events.some((event) => eventMatches(event, view))
 }

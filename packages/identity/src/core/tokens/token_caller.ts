@@ -7,7 +7,7 @@
  */
 import type { Caller, CallerScope } from '../caller.ts'
 import { isAdminProject } from './render_token.ts'
-import { auditIdsOf, type ResolvedScope, type TokenModel } from './token_model.ts'
+import { auditIdsOf, presentedUser, type ResolvedScope, type TokenModel } from './token_model.ts'
 import type { TokenSettings } from './token_settings.ts'
 import { keystoneTime } from './token_time.ts'
 
@@ -17,9 +17,11 @@ export type AdminProjectSettings = Pick<TokenSettings, 'adminProject'>
 export function callerOf(model: TokenModel, settings: AdminProjectSettings): Caller {
   const { scope } = model
   const adminProject = isAdminProject(model, settings.adminProject)
+  // keystonemiddleware reads the rendered body: an impersonating trust's token is the trustor's
+  const { user, domain } = presentedUser(model)
   return {
-    userId: model.user.id,
-    userDomainId: model.userDomain.id,
+    userId: user.id,
+    userDomainId: domain.id,
     roles: model.roles.map((role) => role.name.toLowerCase()),
     roleIds: model.roles.map((role) => role.id),
     scope: callerScopeOf(model.scope),
@@ -44,6 +46,13 @@ function callerScopeOf(scope: ResolvedScope): CallerScope {
       }
     case 'domain':
       return { kind: 'domain', domainId: scope.domainId }
+    case 'trust':
+      return {
+        kind: 'trust',
+        trustId: scope.trustId,
+        projectId: scope.projectId,
+        projectDomainId: scope.projectDomain.id,
+      }
     default:
       return scope
   }

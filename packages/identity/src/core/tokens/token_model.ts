@@ -12,19 +12,37 @@ import type {
   Domain,
   EffectiveRole,
   Project,
+  Role,
+  Trust,
   User,
 } from '../../store/index.ts'
 
 /**
  * A token's `Scope` with the entities minting loaded for it, so rendering needs no lookup
  * (keystone's `project_scoped` / `domain_scoped` / `system_scoped`). Each member is a Scope,
- * so a resolved scope goes wherever a Scope does. Trust scopes are not minted (yet).
+ * so a resolved scope goes wherever a Scope does. A trust scope always names its project: a
+ * trust without one cannot be rendered by Keystone either (mint_trust.ts refuses it).
  */
 export type ResolvedScope =
   | ScopeOf<'unscoped'>
   | (ScopeOf<'project'> & { readonly project: Project; readonly projectDomain: Domain })
   | (ScopeOf<'domain'> & { readonly domain: Domain })
   | ScopeOf<'system'>
+  | (ScopeOf<'trust'> & {
+      readonly projectId: string
+      readonly project: Project
+      readonly projectDomain: Domain
+    })
+
+/** What a trust-scoped token renders and re-checks beside its scope (keystone `token.trust*`). */
+export interface TokenTrust {
+  readonly trust: Trust
+  readonly trustor: User
+  readonly trustorDomain: Domain
+  readonly trustee: User
+  /** The delegated roles (implied included, global only) as `role_api.get_role` returns them. */
+  readonly roles: readonly Role[]
+}
 
 export interface TokenModel {
   readonly user: User
@@ -42,6 +60,18 @@ export interface TokenModel {
   /** Effective roles on the scope (implied included, domain-specific excluded); [] unscoped. */
   readonly roles: readonly EffectiveRole[]
   readonly applicationCredential: ApplicationCredential | null
+  /** Set for a trust-scoped token; `user` is then the trustee (the payload's user). */
+  readonly trust?: TokenTrust | null | undefined
+}
+
+/**
+ * The user a token stands for: the trustor of an impersonating trust's token (keystone
+ * render_token replaces `user`; keystonemiddleware's headers follow the body), else `user`.
+ */
+export function presentedUser(model: TokenModel): { user: User; domain: Domain } {
+  const trust = model.trust
+  if (trust?.trust.impersonation) return { user: trust.trustor, domain: trust.trustorDomain }
+  return { user: model.user, domain: model.userDomain }
 }
 
 /** keystone `TokenModel.audit_ids`: `[audit_id]` or `[audit_id, parent_audit_id]`. */

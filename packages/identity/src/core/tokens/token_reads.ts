@@ -9,6 +9,7 @@ import type { Store } from '../../store/index.ts'
 import { type CatalogService, renderCatalog } from './catalog.ts'
 import { type CatalogSettings, filterCatalogForProject } from './catalog_filter.ts'
 import type { MintFields } from './mint.ts'
+import { DEFAULT_TRUST_MINT, type TrustMintSettings } from './mint_trust.ts'
 import { isRevoked } from './revocation_check.ts'
 import type { TokenModel } from './token_model.ts'
 import { decode, mint, type TokenDecoder } from './validation_steps.ts'
@@ -34,13 +35,14 @@ export function directTokenReads(
   store: Store,
   decoder: TokenDecoder,
   substitutions: CatalogSettings,
+  trust: TrustMintSettings = DEFAULT_TRUST_MINT,
 ): TokenReads {
   return {
     async resolve(token) {
-      const model = await mint(store, decode(decoder, token))
+      const model = await mint(store, decode(decoder, token), trust)
       return { model, isRevoked: () => isRevoked(store.revocation, model) }
     },
-    mintIssued: (_token, fields) => mint(store, fields),
+    mintIssued: (_token, fields) => mint(store, fields, trust),
     async catalog(userId, projectId) {
       const entries = await store.catalog.listCatalog()
       const catalog = renderCatalog(entries, userId, projectId, substitutions)

@@ -30,6 +30,7 @@ import { revocationRetentionSeconds, type TokenSettings } from './token_settings
 import {
   checkExpiry,
   checkNotRevoked,
+  checkTrustLive,
   checkUserEnabled,
   mintFieldsOf,
   type TokenDecoder,
@@ -112,7 +113,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       : 0
     try {
       const { model, isRevoked } = await reads.resolve(token) // decode -> mint
-      checkExpiry(model, clock.now(), windowSeconds * 1000)
+      const now = clock.now()
+      checkExpiry(model, now, windowSeconds * 1000)
+      checkTrustLive(model, now)
       checkNotRevoked(await isRevoked())
       checkUserEnabled(model)
       return model
@@ -162,7 +165,10 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     const wanted = (renderOptions.includeCatalog ?? true) && model.scope.kind !== 'unscoped'
     return renderToken(model, {
       adminProject: settings.adminProject,
-      catalog: wanted ? await reads.catalog(model.user.id, scopeProjectId(model.scope)) : undefined,
+      // keystone render_token: a trust token's catalog is the trustor's
+      catalog: wanted
+        ? await reads.catalog(model.trust?.trustor.id ?? model.user.id, scopeProjectId(model.scope))
+        : undefined,
     })
   }
 

@@ -10,6 +10,7 @@ import {
   resourceOptions,
   revokeOptions,
   tokenOptions,
+  trustOptions,
 } from '../../options.ts'
 
 export interface TokenSettings {
@@ -25,6 +26,8 @@ export interface TokenSettings {
   readonly publicEndpoint?: string | undefined
   /** `[endpoint_filter] return_all_endpoints_if_no_filter`. */
   readonly returnAllEndpointsIfNoFilter?: boolean | undefined
+  /** `[trust] max_redelegation_count`: a trust token's redelegation chain is re-checked. */
+  readonly maxRedelegationCount?: number | undefined
 }
 
 export function tokenSettings(config: Config): TokenSettings {
@@ -41,6 +44,7 @@ export function tokenSettings(config: Config): TokenSettings {
     publicEndpoint: config.get(defaultOptions).public_endpoint,
     returnAllEndpointsIfNoFilter:
       config.get(endpointFilterOptions).return_all_endpoints_if_no_filter,
+    maxRedelegationCount: config.get(trustOptions).max_redelegation_count,
   }
 }
 

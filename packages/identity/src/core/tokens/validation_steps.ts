@@ -1,16 +1,19 @@
 /**
  * keystone's `validate_token`, one small function per step, in its order:
- *   decode -> mint -> expiry (with the allow_expired window) -> revoked -> user still enabled.
+ *   decode -> mint -> expiry (with the allow_expired window) -> revoked -> user still enabled;
+ * a trust-scoped token's trust must also not have expired (checked with the service's clock on
+ * every call, so a cached mint cannot outlive it).
  * Rendering follows in the service. `TokenReads.resolve` runs the first two (and prepares the
  * revocation verdict); the token service runs the rest on every call, cached or not.
  * @module
  */
 import type { EpochMs } from '@baton/config'
-import { TokenNotFound, UserDisabled } from '../../errors.ts'
+import { TokenNotFound, TrustNotFound, UserDisabled } from '../../errors.ts'
 import type { Store } from '../../store/index.ts'
 import { scopeOfPayload } from '../../token/payloads.ts'
 import type { DecodedToken } from '../../token/token_fields.ts'
 import { type MintFields, mintToken, unsupportedTokenKind } from './mint.ts'
+import { DEFAULT_TRUST_MINT, type TrustMintSettings } from './mint_trust.ts'
 import type { TokenModel } from './token_model.ts'
 import { keystoneTimeMs } from './token_time.ts'
 
@@ -32,7 +35,6 @@ export function decode(codec: TokenDecoder, token: string): MintFields {
 
 export function mintFieldsOf(decoded: DecodedToken): MintFields {
   const scope = scopeOfPayload(decoded)
-  if (scope.kind === 'trust') throw unsupportedTokenKind('trust-scoped')
   if (decoded.accessTokenId !== null) throw unsupportedTokenKind('OAuth1')
   if (decoded.federatedGroupIds !== null) throw unsupportedTokenKind('federated')
   if (decoded.thumbprint !== null) throw unsupportedTokenKind('OAuth2 mTLS')
@@ -53,8 +55,20 @@ export function mintFieldsOf(decoded: DecodedToken): MintFields {
 }
 
 /** keystone `TokenModel.mint()`: see mint.ts. */
-export function mint(store: Store, fields: MintFields): Promise<TokenModel> {
-  return mintToken(store, fields)
+export function mint(
+  store: Store,
+  fields: MintFields,
+  trust: TrustMintSettings = DEFAULT_TRUST_MINT,
+): Promise<TokenModel> {
+  return mintToken(store, fields, trust)
+}
+
+/** keystone `get_trust` at validation: an expired trust is TrustNotFound (404), as Keystone. */
+export function checkTrustLive(model: TokenModel, now: EpochMs): void {
+  const trust = model.trust?.trust
+  if (trust?.expiresAt != null && now * 1000 > trust.expiresAt) {
+    throw new TrustNotFound(`Could not find trust: ${trust.id}.`)
+  }
 }
 
 /** keystone `_is_valid_token`: `current_time < expiry`, strictly, widened by allow_expired. */
@@ -74,4 +88,7 @@ export function checkNotRevoked(revoked: boolean): void {
  */
 export function checkUserEnabled(model: TokenModel): void {
   if (!model.user.enabled) throw new UserDisabled(model.user.id)
+  // a trust-scoped token: the trustor too (Keystone's mint says "Trustor is disabled.")
+  const trustor = model.trust?.trustor
+  if (trustor !== undefined && !trustor.enabled) throw new UserDisabled(trustor.id)
 }
