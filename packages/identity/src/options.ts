@@ -96,6 +96,19 @@ export const authOptions = defineGroup(
   { help: 'Authentication methods.' },
 )
 
+export const totpOptions = defineGroup(
+  'totp',
+  {
+    included_previous_windows: opt.int({
+      default: 1,
+      min: 0,
+      max: 10,
+      help: 'The number of previous windows to check when processing TOTP passcodes.',
+    }),
+  },
+  { help: 'The totp auth method.' },
+)
+
 export const identityOptions = defineGroup(
   'identity',
   {
@@ -546,4 +559,5 @@ export const identityOptionGroups = [
   ...Object.values(listLimitOptions),
   trustOptions,
   trustEscalationOptions,
+  totpOptions,
 ]

@@ -75,10 +75,10 @@ export async function createIdentityServer(
 
   // --- The API: services built here, handed to each API area (a fastify plugin) ---
   const settings = authSettings(config)
-  const auth = createAuthService({ store, tokens, settings, clock })
   const credentialCrypto = createCredentialCrypto({
     path: config.get(credentialOptions).key_repository,
   })
+  const auth = createAuthService({ store, tokens, settings, clock, credentialCrypto })
   const authenticate = createAuthenticator(tokens, callerOf)
   const app = buildIdentityApp({
     config,

@@ -14,6 +14,7 @@ import {
 } from '../../errors.ts'
 import { type Scope, UNSCOPED } from '../../scope.ts'
 import type { Store, User } from '../../store/index.ts'
+import type { CredentialCrypto } from '../credentials/credential_crypto.ts'
 import { isObject, truthy } from '../py_values.ts'
 import type { IssuedToken, TokenService } from '../tokens/index.ts'
 import { createAuthInfo } from './auth_info.ts'
@@ -30,6 +31,8 @@ export interface AuthServiceOptions {
   readonly settings: AuthSettings
   /** Milliseconds since the epoch. */
   readonly clock: Clock
+  /** Opens credential blobs, for the totp method. */
+  readonly credentialCrypto?: CredentialCrypto | undefined
   /** The methods by name; default: `loadAuthMethods` over `settings.methods`. */
   readonly methods?: ReadonlyMap<string, AuthMethod>
 }
