@@ -12,7 +12,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { setupKeyRepository } from '@baton/fernet'
-import { totpPasscodes } from '../../../../packages/identity/src/core/auth/totp_passcodes.ts'
+import {
+  hotp,
+  pyB32Decode,
+  totpPasscodes,
+} from '../../../../packages/identity/src/core/auth/totp_passcodes.ts'
 import {
   startTestIdentity,
   type TestIdentity,
@@ -174,6 +178,39 @@ describe('test/identity/api/auth/receipts.mfa_flow.process', () => {
       password: { user: { id: nosvc.id, password: nosvc.password } },
     })
     assert.equal(plain.status, 201)
+  })
+
+  test('totp: malformed body 400; no credential, unknown user, unusable secret: 401', async () => {
+    const { nosvc } = identity.users
+    const nosvcTotp = (code: string) => ({
+      methods: ['totp'],
+      totp: { user: { id: nosvc.id, passcode: code } },
+    })
+    const missingUser = await authTokens({ methods: ['totp'], totp: {} })
+    assert.equal(missingUser.status, 400)
+    assert.match(missingUser.json.error.message, /^Expecting to find user in None\./)
+    assert.equal((await authTokens(nosvcTotp(passcode()))).status, 401) // no totp credential
+    const unknown = await authTokens({
+      methods: ['totp'],
+      totp: { user: { name: 'nobody', domain: { id: 'default' }, passcode: passcode() } },
+    })
+    assert.equal(unknown.status, 401)
+    // a secret Keystone cannot use (10-byte key) is skipped; the next credential still matches
+    const short = 'GEZDGNBVGY3TQOJQ'
+    await identity.admin('POST', '/credentials', {
+      credential: { type: 'totp', user_id: nosvc.id, blob: short },
+    })
+    // what an implementation without pyca's 128-bit key rule would accept
+    const shortKey = pyB32Decode(short)
+    assert.ok(shortKey)
+    const shortCode = hotp(shortKey, BigInt(Math.floor(identity.clock.now() / 30_000)))
+    assert.equal((await authTokens(nosvcTotp(shortCode))).status, 401)
+    await identity.admin('POST', '/credentials', {
+      credential: { type: 'totp', user_id: nosvc.id, blob: SECRET },
+    })
+    const ok = await authTokens(nosvcTotp(passcode()))
+    assert.equal(ok.status, 201, JSON.stringify(ok.json))
+    assert.deepEqual(ok.json.token.methods, ['totp']) // no rules: one factor is enough
   })
 
   const noPython =
