@@ -345,16 +345,31 @@ export class UserDisabled extends Unauthorized {
 
 /**
  * keystone exception.InsufficientAuthMethods: the user's multi-factor rules are not met (401).
- * Keystone answers with an auth receipt; Baton has no receipts and sends the error alone.
+ * Keystone answers with an auth receipt instead of the error body: `receipt` carries it (the
+ * `Openstack-Auth-Receipt` header value and the body), and the token route renders it.
  */
 export class InsufficientAuthMethods extends Unauthorized {
-  constructor(userId: string, methods: readonly string[], options?: ErrorOptions) {
+  readonly receipt: { readonly id: string; readonly body: object } | undefined
+  constructor(
+    userId: string,
+    methods: readonly string[],
+    options?: ErrorOptions & { receipt?: { readonly id: string; readonly body: object } },
+  ) {
     super(
       `Insufficient auth methods received for ${userId}. Auth Methods Provided: ` +
         `[${methods.join(',')}].`,
       options,
     )
+    this.receipt = options?.receipt
   }
+}
+
+/**
+ * keystone exception.ReceiptNotFound (401): an `Openstack-Auth-Receipt` that does not decrypt,
+ * has expired or names another user. Keystone's message echoes the receipt; Baton's does not.
+ */
+export class ReceiptNotFound extends Unauthorized {
+  static override readonly defaultMessage: string = 'Could not find auth receipt.'
 }
 
 /** keystone exception.CredentialEncryptionError (500): a blob no credential key opens. */

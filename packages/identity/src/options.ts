@@ -55,6 +55,48 @@ export const fernetTokensOptions = defineGroup(
   { help: 'Fernet token key repository.' },
 )
 
+export const fernetReceiptsOptions = defineGroup(
+  'fernet_receipts',
+  {
+    key_repository: opt.str({
+      help:
+        'Directory containing Fernet receipt keys. Unset (Baton) or naming the same directory ' +
+        'as [fernet_tokens] key_repository: the token keys encrypt receipts and ' +
+        '`max_active_keys` here is ignored. Keystone defaults both to /etc/keystone/fernet-keys/. ' +
+        'A different directory must exist, with keys, before the server starts.',
+    }),
+    max_active_keys: opt.int({
+      default: 3,
+      min: 1,
+      help:
+        'The maximum number of active keys in the receipt key repository, the staged key ' +
+        'included. Used only when it is not the token key repository.',
+    }),
+  },
+  { help: 'Fernet auth receipt key repository.' },
+)
+
+export const receiptOptions = defineGroup(
+  'receipt',
+  {
+    expiration: opt.int({
+      default: 300,
+      min: 0,
+      max: 86400,
+      help:
+        'The amount of time that a receipt should remain valid (in seconds). This value needs ' +
+        'to strike a balance between leaving a reasonable amount of time for the user to ' +
+        'perform multi-factor auth, and not keeping receipts valid for too long.',
+    }),
+    provider: opt.str({
+      default: 'fernet',
+      choices: ['fernet'],
+      help: 'The receipt provider. Baton implements Fernet receipts only.',
+    }),
+  },
+  { help: 'Auth receipts (multi-factor authentication in steps).' },
+)
+
 export const credentialOptions = defineGroup(
   'credential',
   {
@@ -94,6 +136,19 @@ export const authOptions = defineGroup(
     }),
   },
   { help: 'Authentication methods.' },
+)
+
+export const totpOptions = defineGroup(
+  'totp',
+  {
+    included_previous_windows: opt.int({
+      default: 1,
+      min: 0,
+      max: 10,
+      help: 'The number of previous windows to check when processing TOTP passcodes.',
+    }),
+  },
+  { help: 'The totp auth method.' },
 )
 
 export const identityOptions = defineGroup(
@@ -546,4 +601,7 @@ export const identityOptionGroups = [
   ...Object.values(listLimitOptions),
   trustOptions,
   trustEscalationOptions,
+  totpOptions,
+  fernetReceiptsOptions,
+  receiptOptions,
 ]

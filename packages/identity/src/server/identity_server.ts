@@ -7,6 +7,8 @@
  * builds a service.
  * @module
  */
+
+import { resolve } from 'node:path'
 import { type Clock, type Config, loggingOptions, logSettings, systemClock } from '@baton/config'
 import { FernetError, WatchedKeyRepository } from '@baton/fernet'
 import type { FastifyInstance } from 'fastify'
@@ -16,13 +18,22 @@ import { credentialApi } from '../api/credentials/index.ts'
 import { resourceApis } from '../api/v3/index.ts'
 import { createValidationCache } from '../cache/index.ts'
 import { authSettings, createAuthService } from '../core/auth/index.ts'
+import { createReceiptService } from '../core/auth/receipts.ts'
 import { createCredentialCrypto } from '../core/credentials/credential_crypto.ts'
 import { tokenSettings } from '../core/tokens/index.ts'
 import { ServerNotReady } from '../errors.ts'
 import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
 import { createAuthenticator } from '../http/authenticate.ts'
-import { authOptions, credentialOptions, fernetTokensOptions, identityOptions } from '../options.ts'
+import {
+  authOptions,
+  credentialOptions,
+  fernetReceiptsOptions,
+  fernetTokensOptions,
+  identityOptions,
+  receiptOptions,
+} from '../options.ts'
 import { policyFromConfig } from '../policy/index.ts'
+import { ReceiptFormatter } from '../token/receipt_formatter.ts'
 import { TokenFormatter } from '../token/token_formatter.ts'
 import { composeTokenService } from './compose_tokens.ts'
 import { openCurrentStore } from './database_access.ts'
@@ -47,13 +58,21 @@ export async function createIdentityServer(
   options: IdentityServerOptions = {},
 ): Promise<IdentityServer> {
   const clock = options.clock ?? systemClock
-  const keys = openKeyRepository(config.get(fernetTokensOptions).key_repository)
+  const tokenKeyPath = config.get(fernetTokensOptions).key_repository
+  const keys = openKeyRepository(tokenKeyPath)
+  // keystone's receipt provider exits too without its keys; by default they are the token keys
+  const receiptKeyPath = config.get(fernetReceiptsOptions).key_repository ?? tokenKeyPath
+  let receiptKeys = keys
   const policy = policyFromConfig(config, options.configDir)
   let opened: Awaited<ReturnType<typeof openCurrentStore>>
   try {
+    if (resolve(receiptKeyPath) !== resolve(tokenKeyPath)) {
+      receiptKeys = openKeyRepository(receiptKeyPath)
+    }
     opened = await openCurrentStore(config, clock)
   } catch (error) {
     keys.close()
+    receiptKeys.close()
     throw error
   }
   const { store, database } = opened
@@ -75,10 +94,19 @@ export async function createIdentityServer(
 
   // --- The API: services built here, handed to each API area (a fastify plugin) ---
   const settings = authSettings(config)
-  const auth = createAuthService({ store, tokens, settings, clock })
   const credentialCrypto = createCredentialCrypto({
     path: config.get(credentialOptions).key_repository,
   })
+  const receipts = createReceiptService({
+    formatter: new ReceiptFormatter({
+      keys: receiptKeys,
+      methods: config.get(authOptions).methods,
+      clock,
+    }),
+    clock,
+    expirationSeconds: config.get(receiptOptions).expiration,
+  })
+  const auth = createAuthService({ store, tokens, settings, clock, credentialCrypto, receipts })
   const authenticate = createAuthenticator(tokens, callerOf)
   const app = buildIdentityApp({
     config,
@@ -99,6 +127,7 @@ export async function createIdentityServer(
     async close() {
       await app.close()
       keys.close()
+      receiptKeys.close()
       await database.close()
     },
   }

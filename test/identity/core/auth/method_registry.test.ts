@@ -16,7 +16,7 @@ import { Unauthorized } from '../../../../packages/identity/src/errors.ts'
 import { identityOptionGroups } from '../../../../packages/identity/src/options.ts'
 import { type AuthEnv, createAuthEnv, passwordAuth } from '../tokens/auth_env.ts'
 
-const METHODS = { auth: { methods: 'password,token,totp' } }
+const METHODS = { auth: { methods: 'password,token,totp,x509' } }
 
 describe('auth methods: a registry keyed by [auth] methods', () => {
   let env: AuthEnv
@@ -82,8 +82,13 @@ describe('auth methods: a registry keyed by [auth] methods', () => {
 
   test('an enabled method no module implements is the generic 401', async () => {
     const { alice } = env.seeded.users
+    const auth = passwordAuth(alice, 'alice')
+    const identity = { ...(auth.identity as Record<string, unknown>), x509: {} }
     await assert.rejects(
-      env.auth.authenticateForToken(withTotp(passwordAuth(alice, 'alice'), ['password', 'totp'])),
+      env.auth.authenticateForToken({
+        ...auth,
+        identity: { ...identity, methods: ['password', 'x509'] },
+      }),
       (error) => error instanceof Unauthorized,
     )
   })

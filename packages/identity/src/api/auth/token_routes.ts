@@ -1,6 +1,7 @@
 /**
  * `/v3/auth/tokens` (keystone/api/auth.py `AuthTokenResource`):
- * - POST issues (201, `X-Subject-Token`), unauthenticated, `?nocatalog`;
+ * - POST issues (201, `X-Subject-Token`), unauthenticated, `?nocatalog`; with the user's MFA
+ *   rules unmet, 401 with an `Openstack-Auth-Receipt` and the receipt body (core/auth/receipts.ts);
  * - GET validates and HEAD checks (200, `X-Subject-Token` echoed), `?allow_expired`, `?nocatalog`;
  * - DELETE revokes (204).
  * GET/HEAD/DELETE follow Keystone's enforcement order: the caller's X-Auth-Token (401), then the
@@ -11,8 +12,10 @@
  */
 import type { FastifyRequest } from 'fastify'
 import type { AuthService } from '../../core/auth/index.ts'
+import { AUTH_RECEIPT_HEADER } from '../../core/auth/receipts.ts'
 import type { Caller, PolicyTarget } from '../../core/caller.ts'
 import type { TokenModel, TokenService } from '../../core/tokens/index.ts'
+import { InsufficientAuthMethods } from '../../errors.ts'
 import { headerValue } from '../../http/authenticate.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, type Router } from '../router.ts'
@@ -64,7 +67,19 @@ export function registerTokenRoutes(router: Router, ctx: AuthRoutesContext): voi
       typeof body === 'object' && body !== null && Object.hasOwn(body, 'auth')
         ? (body as Record<string, unknown>).auth
         : undefined
-    const issued = await ctx.auth.authenticateForToken(authData)
+    const receipt = headerValue(request, AUTH_RECEIPT_HEADER.toLowerCase())
+    let issued: Awaited<ReturnType<typeof ctx.auth.authenticateForToken>>
+    try {
+      issued = await ctx.auth.authenticateForToken(authData, receipt ? { receipt } : {})
+    } catch (error) {
+      // keystone build_receipt: the receipt and its body instead of the error body
+      if (!(error instanceof InsufficientAuthMethods) || error.receipt === undefined) throw error
+      return {
+        status: 401,
+        body: error.receipt.body,
+        headers: { [AUTH_RECEIPT_HEADER]: error.receipt.id },
+      }
+    }
     const rendered = await ctx.tokens.render(issued.model, {
       includeCatalog: !hasQueryArg(request, 'nocatalog'),
     })

@@ -9,6 +9,7 @@
  */
 import type { Clock, EpochMs } from '@baton/config'
 import type { Store } from '../../store/index.ts'
+import type { CredentialCrypto } from '../credentials/credential_crypto.ts'
 import type { TokenService } from '../tokens/index.ts'
 import type { AuthInfo } from './auth_info.ts'
 import type { AuthSettings } from './auth_settings.ts'
@@ -20,6 +21,8 @@ export interface AuthMethodDeps {
   readonly settings: AuthSettings
   /** Milliseconds since the epoch. */
   readonly clock: Clock
+  /** Opens credential blobs (the totp method); without it no TOTP passcode matches. */
+  readonly credentialCrypto?: CredentialCrypto | undefined
 }
 
 /** One method's view of the request. */

@@ -8,6 +8,7 @@ import {
   authPrimaryMethodOptions,
   securityComplianceOptions,
   tokenRescopeOptions,
+  totpOptions,
   trustOptions,
 } from '../../options.ts'
 import type { PasswordLengthOptions } from '../../passwords/index.ts'
@@ -46,6 +47,8 @@ export interface AuthSettings {
   readonly passwords: PasswordLengthOptions
   /** `[security_compliance] disable_user_account_days_inactive`: record last_active_at if set. */
   readonly userInactivityDays?: number | undefined
+  /** `[totp] included_previous_windows`: earlier 30 s windows whose passcodes still match. */
+  readonly totpPreviousWindows: number
 }
 
 export function authSettings(config: Config): AuthSettings {
@@ -62,5 +65,6 @@ export function authSettings(config: Config): AuthSettings {
     lockoutDurationSeconds: compliance.lockout_duration,
     passwords: passwordSettings(config),
     userInactivityDays: compliance.disable_user_account_days_inactive,
+    totpPreviousWindows: config.get(totpOptions).included_previous_windows,
   }
 }

@@ -2,7 +2,8 @@
  * `POST /v3/auth/tokens` minus HTTP: keystone/api/_shared/authentication.py
  * `authenticate_for_token`. Validate the `auth` object, resolve methods and scope (AuthInfo),
  * run every listed method in order (all must succeed and agree on the user, keystone
- * `AuthContext`), apply default-project scoping, check the user's MFA rules, then issue (and
+ * `AuthContext`), apply default-project scoping, add the methods of an auth receipt sent along
+ * (receipts.ts), check the user's MFA rules (unmet: a new receipt, as Keystone), then issue (and
  * consume a use of the trust a trust-scoped token was issued from).
  * @module
  */
@@ -10,12 +11,14 @@ import type { Clock, EpochMs } from '@baton/config'
 import {
   expectingToFind,
   InsufficientAuthMethods,
+  ReceiptNotFound,
   TrustNotFound,
   Unauthorized,
   UserNotFound,
 } from '../../errors.ts'
 import { type Scope, UNSCOPED } from '../../scope.ts'
 import type { Store, User } from '../../store/index.ts'
+import type { CredentialCrypto } from '../credentials/credential_crypto.ts'
 import { isObject, truthy } from '../py_values.ts'
 import type { IssuedToken, TokenService } from '../tokens/index.ts'
 import { createAuthInfo } from './auth_info.ts'
@@ -25,6 +28,7 @@ import type { AuthSettings } from './auth_settings.ts'
 import { defaultScope } from './default_scope.ts'
 import { loadAuthMethods } from './method_registry.ts'
 import { satisfiesMfaRules } from './mfa_rules.ts'
+import { type ReceiptService, receiptBody, requiredAuthMethods } from './receipts.ts'
 
 export interface AuthServiceOptions {
   readonly store: Store
@@ -32,13 +36,20 @@ export interface AuthServiceOptions {
   readonly settings: AuthSettings
   /** Milliseconds since the epoch. */
   readonly clock: Clock
+  /** Opens credential blobs, for the totp method. */
+  readonly credentialCrypto?: CredentialCrypto | undefined
+  /** Auth receipts; without it unmet MFA rules are the bare 401 and receipts are refused. */
+  readonly receipts?: ReceiptService | undefined
   /** The methods by name; default: `loadAuthMethods` over `settings.methods`. */
   readonly methods?: ReadonlyMap<string, AuthMethod>
 }
 
 export interface AuthService {
-  /** `auth` is the request body's `auth` member, untrusted. */
-  authenticateForToken(auth: unknown): Promise<IssuedToken>
+  /**
+   * `auth` is the request body's `auth` member, untrusted; `receipt` the request's
+   * `Openstack-Auth-Receipt` header, if any.
+   */
+  authenticateForToken(auth: unknown, options?: { receipt?: string }): Promise<IssuedToken>
 }
 
 /** keystone `AuthContext`: methods must agree on the user; the earliest expiry wins. */
@@ -71,7 +82,7 @@ class AuthContext {
 }
 
 export function createAuthService(options: AuthServiceOptions): AuthService {
-  const { tokens, settings } = options
+  const { tokens, settings, receipts } = options
   const methods = options.methods ?? loadAuthMethods(options)
 
   function methodNamed(name: string): AuthMethod {
@@ -83,8 +94,30 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     return method
   }
 
+  function receiptFor(id: string, userId: string): { methods: readonly string[] } {
+    if (receipts === undefined) {
+      throw new ReceiptNotFound(undefined, { cause: new Error('receipts are not enabled') })
+    }
+    const fields = receipts.validate(id)
+    if (fields.userId !== userId) {
+      throw new ReceiptNotFound(undefined, { cause: new Error('receipt is for another user') })
+    }
+    return fields
+  }
+
+  /** keystone `build_receipt`: the error carries the receipt the token route renders. */
+  async function insufficient(user: User, methods: string[]): Promise<InsufficientAuthMethods> {
+    if (receipts === undefined) return new InsufficientAuthMethods(user.id, methods)
+    const domain = await options.store.resource.getDomain(user.domainId)
+    const { id, fields } = receipts.issue(user.id, methods)
+    const required = requiredAuthMethods(user, methods, settings.methods)
+    return new InsufficientAuthMethods(user.id, methods, {
+      receipt: { id, body: receiptBody(fields, user, domain, required) },
+    })
+  }
+
   return {
-    async authenticateForToken(auth) {
+    async authenticateForToken(auth, requestOptions = {}) {
       validateIssueTokenAuth(auth)
       if (!truthy(auth) || !isObject(auth)) throw expectingToFind('auth', 'request body')
       // Scope names, the user's options and the default project: memoised per generation.
@@ -115,9 +148,13 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       let scope: Scope | undefined = info.scope
       if (scope === undefined && !info.explicitlyUnscoped) scope = await defaultScope(reads, user)
 
-      const methods = [...new Set(context.methodNames)]
+      // extract_receipt: an empty header is no receipt
+      const receipt = requestOptions.receipt
+        ? receiptFor(requestOptions.receipt, userId)
+        : undefined
+      const methods = [...new Set([...context.methodNames, ...(receipt?.methods ?? [])])]
       if (!satisfiesMfaRules(user, new Set(methods), settings.methods)) {
-        throw new InsufficientAuthMethods(userId, methods)
+        throw await insufficient(user, methods)
       }
       const issued = await tokens.issue({
         userId,

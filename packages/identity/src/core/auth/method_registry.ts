@@ -10,11 +10,13 @@ import { applicationCredentialMethod } from './application_credential_method.ts'
 import type { AuthMethod, AuthMethodDeps, AuthMethodFactory } from './auth_method.ts'
 import { passwordMethod } from './password_method.ts'
 import { tokenMethod } from './token_method.ts'
+import { totpMethod } from './totp_method.ts'
 
 export const BUILTIN_AUTH_METHODS: Readonly<Record<string, AuthMethodFactory>> = {
   password: passwordMethod,
   token: tokenMethod,
   application_credential: applicationCredentialMethod,
+  totp: totpMethod,
 }
 
 function notImplemented(name: string): AuthMethod {

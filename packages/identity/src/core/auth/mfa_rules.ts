@@ -7,7 +7,8 @@
  */
 import type { User } from '../../store/index.ts'
 
-function parseRules(rules: unknown): string[][] {
+/** `_parse_rule_structure`: lists of method names, duplicates dropped; anything else ignored. */
+export function parseMfaRules(rules: unknown): string[][] {
   if (!Array.isArray(rules)) return []
   return rules.flatMap((rule) =>
     Array.isArray(rule) && rule.length > 0 && rule.every((m) => typeof m === 'string')
@@ -21,7 +22,7 @@ export function satisfiesMfaRules(
   usedMethods: ReadonlySet<string>,
   enabledMethods: readonly string[],
 ): boolean {
-  const rules = parseRules(user.options.multi_factor_auth_rules)
+  const rules = parseMfaRules(user.options.multi_factor_auth_rules)
   if (rules.length === 0 || user.options.multi_factor_auth_enabled === false) return true
   return rules.some((rule) =>
     rule.filter((m) => enabledMethods.includes(m)).every((m) => usedMethods.has(m)),
