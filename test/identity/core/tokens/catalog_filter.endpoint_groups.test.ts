@@ -25,8 +25,11 @@ async function catalogOf(id: TestIdentity, token: string) {
   return fromToken
 }
 
+/** Services by type (the catalog's service order follows random service IDs), endpoint IDs sorted. */
 const summary = (catalog: Catalog) =>
-  catalog.map((s) => [s.type, s.endpoints.map((e) => e.id).sort()] as const)
+  catalog
+    .map((s) => [s.type, s.endpoints.map((e) => e.id).sort()] as const)
+    .sort(([a], [b]) => a.localeCompare(b))
 
 let id: TestIdentity
 let world: { compute: string; computePublic: string; computeInternal: string; identity: string[] }
@@ -65,8 +68,8 @@ test('associations filter the catalog at once; removing them restores it', async
   const token = await id.token(alice)
   const full = summary(await catalogOf(id, token))
   assert.deepEqual(full, [
-    ['identity', world.identity],
     ['compute', [world.computeInternal, world.computePublic].sort()],
+    ['identity', world.identity],
   ])
 
   await id.admin('PUT', `/OS-EP-FILTER/projects/${demo}/endpoints/${world.computePublic}`)
@@ -101,9 +104,10 @@ test('associations filter the catalog at once; removing them restores it', async
   ).endpoints
     .filter((e) => e.service_id !== world.compute)
     .map((e) => e.id)
+    .sort()
   assert.deepEqual(summary(await catalogOf(id, token)), [
-    ['identity', internalIdentity],
     ['compute', [world.computeInternal, world.computePublic].sort()],
+    ['identity', internalIdentity],
   ])
 
   // a group's filter changed: the catalog follows
