@@ -119,7 +119,7 @@ export class AuthTokenProtocol {
    * The decision: the service token first (never with allow_expired), then the user token. Each
    * token comes from the in-process cache at once, else (a promise) from the cache backend or
    * identity; so a request whose tokens are all cached is decided synchronously (the hot path: no
-   * promise, no microtask), through the same steps as any other.
+   * promise, no microtask), through the same steps as every other.
    */
   decide(headers: IncomingHeaders, facts: RequestFacts): AuthDecision | Promise<AuthDecision> {
     const serviceToken = header(headers, 'x-service-token')

@@ -135,7 +135,7 @@ export function registerTrustRoutes(router: Router, ctx: ApiContext): void {
       caller = await authorize(ctx, req, 'identity:list_trusts')
     }
     assertNotDelegated(caller, trustConfig())
-    // Keystone: any other query argument (or an empty filter) lists nothing
+    // Keystone: every other query argument (or an empty filter) lists nothing
     const trusts =
       args.length === 0
         ? await ctx.store.trusts.list()

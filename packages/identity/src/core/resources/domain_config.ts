@@ -95,7 +95,7 @@ export async function getDomainConfig(
   return toConfig(found)
 }
 
-/** Whether the domain has any configuration, sensitive options included (PUT's 200 vs 201). */
+/** Whether the domain holds configuration of its own, sensitive options included (PUT's 200 vs 201). */
 export async function hasDomainConfig(store: Store, domainId: string): Promise<boolean> {
   return (await store.domainConfig.listOptions(domainId)).length > 0
 }

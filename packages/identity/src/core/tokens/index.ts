@@ -3,12 +3,12 @@
  * @module
  */
 export { type CatalogEndpoint, type CatalogService, renderCatalog } from './catalog.ts'
-export type { MintFields } from './mint.ts'
 export { type RenderOptions, renderToken, type TokenBody } from './render_token.ts'
 export { eventMatches, revocationView, type TokenRevocationView } from './revocation_check.ts'
 export { callerOf } from './token_caller.ts'
 export {
   auditIdsOf,
+  type MintFields,
   type ResolvedScope,
   type TokenModel,
 } from './token_model.ts'

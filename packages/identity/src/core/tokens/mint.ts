@@ -13,7 +13,6 @@
  * domains); the checks still apply in Keystone's order, so the error a client sees is Keystone's.
  * @module
  */
-import type { EpochMs } from '@baton/config'
 import {
   DomainNotFound,
   KeystoneError,
@@ -22,7 +21,7 @@ import {
   Unauthorized,
   UnexpectedError,
 } from '../../errors.ts'
-import { type Scope, UNSCOPED } from '../../scope.ts'
+import { UNSCOPED } from '../../scope.ts'
 import type {
   ApplicationCredential,
   Domain,
@@ -32,20 +31,7 @@ import type {
   User,
 } from '../../store/index.ts'
 import { DEFAULT_TRUST_MINT, mintTrustToken, type TrustMintSettings } from './mint_trust.ts'
-import type { ResolvedScope, TokenModel } from './token_model.ts'
-
-/** What a token payload says (keystone's `validate_token` tuple), plus the Fernet timestamp. */
-export interface MintFields {
-  readonly userId: string
-  readonly methods: readonly string[]
-  readonly auditId: string
-  readonly parentAuditId: string | null
-  readonly scope: Scope
-  /** An application-credential token: a project scope plus the credential. */
-  readonly appCredId: string | null
-  readonly expiresAt: EpochMs
-  readonly issuedAt: EpochMs
-}
+import type { MintFields, ResolvedScope, TokenModel } from './token_model.ts'
 
 type Settled<T> = PromiseSettledResult<T>
 

@@ -26,8 +26,7 @@ import {
 import type { ScopeOf } from '../../scope.ts'
 import type { Store, Trust } from '../../store/index.ts'
 import { delegatedRoleIds, getTrust, securityForbidden } from '../resources/trust_chain.ts'
-import type { MintFields } from './mint.ts'
-import type { TokenModel } from './token_model.ts'
+import type { MintFields, TokenModel } from './token_model.ts'
 
 export interface TrustMintSettings {
   /** `[trust] max_redelegation_count`, to re-validate a redelegated trust's chain. */

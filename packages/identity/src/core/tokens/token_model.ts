@@ -6,7 +6,7 @@
  * @module
  */
 import type { EpochMs } from '@baton/config'
-import type { ScopeOf } from '../../scope.ts'
+import type { Scope, ScopeOf } from '../../scope.ts'
 import type {
   ApplicationCredential,
   Domain,
@@ -16,6 +16,19 @@ import type {
   Trust,
   User,
 } from '../../store/index.ts'
+
+/** What a token payload says (keystone's `validate_token` tuple), plus the Fernet timestamp. */
+export interface MintFields {
+  readonly userId: string
+  readonly methods: readonly string[]
+  readonly auditId: string
+  readonly parentAuditId: string | null
+  readonly scope: Scope
+  /** An application-credential token: a project scope plus the credential. */
+  readonly appCredId: string | null
+  readonly expiresAt: EpochMs
+  readonly issuedAt: EpochMs
+}
 
 /**
  * A token's `Scope` with the entities minting loaded for it, so rendering needs no lookup

@@ -8,10 +8,9 @@
 import type { Store } from '../../store/index.ts'
 import { type CatalogService, renderCatalog } from './catalog.ts'
 import { type CatalogSettings, filterCatalogForProject } from './catalog_filter.ts'
-import type { MintFields } from './mint.ts'
 import { DEFAULT_TRUST_MINT, type TrustMintSettings } from './mint_trust.ts'
 import { isRevoked } from './revocation_check.ts'
-import type { TokenModel } from './token_model.ts'
+import type { MintFields, TokenModel } from './token_model.ts'
 import { decode, mint, type TokenDecoder } from './validation_steps.ts'
 
 export interface ResolvedToken {

@@ -12,9 +12,9 @@ import { TokenNotFound, TrustNotFound, UserDisabled } from '../../errors.ts'
 import type { Store } from '../../store/index.ts'
 import { scopeOfPayload } from '../../token/payloads.ts'
 import type { DecodedToken } from '../../token/token_fields.ts'
-import { type MintFields, mintToken, unsupportedTokenKind } from './mint.ts'
+import { mintToken, unsupportedTokenKind } from './mint.ts'
 import { DEFAULT_TRUST_MINT, type TrustMintSettings } from './mint_trust.ts'
-import type { TokenModel } from './token_model.ts'
+import type { MintFields, TokenModel } from './token_model.ts'
 import { keystoneTimeMs } from './token_time.ts'
 
 /** The slice of `TokenFormatter` decoding needs. */
