@@ -1,0 +1,65 @@
+/**
+ * `[DEFAULT]` workers, `[database]`, `[oslo_middleware]` and `[http_server]`: how the identity
+ * process serves and stores.
+ * Keystone's group and option names and defaults; part of `identityOptionGroups` (../options.ts).
+ * @module
+ */
+import { defineGroup, httpServerOptions, opt } from '@baton/config'
+
+export const defaultOptions = defineGroup('DEFAULT', {
+  workers: opt.int({
+    default: 1,
+    min: 1,
+    max: 256,
+    help:
+      'Number of identity server processes sharing the listening port (Keystone deployments run ' +
+      'several uwsgi workers). Fernet validation is stateless, so any worker answers any token.',
+  }),
+  strict_password_check: opt.bool({
+    default: false,
+    help:
+      'If set to true, strict password length checking is performed for password manipulation. ' +
+      'If a password exceeds the maximum length, the operation will fail with an HTTP 403 ' +
+      'Forbidden error. If set to false, passwords are automatically truncated to the maximum ' +
+      'length.',
+  }),
+  public_endpoint: opt.uri({
+    help:
+      'The base public endpoint URL for Keystone that is advertised to clients (NOTE: this does ' +
+      'NOT affect how Keystone listens for connections). If unset, the base URL is derived from ' +
+      'the request: scheme, host and port the client used.',
+  }),
+})
+
+export const osloMiddlewareOptions = defineGroup(
+  'oslo_middleware',
+  {
+    max_request_body_size: opt.int({
+      default: 114688,
+      min: 0,
+      help: 'The maximum body size for each request, in bytes (larger bodies get 413).',
+      deprecatedNames: [{ group: 'DEFAULT', name: 'osapi_max_request_body_size' }],
+    }),
+  },
+  { help: 'Request limits.' },
+)
+
+export const databaseOptions = defineGroup(
+  'database',
+  {
+    connection: opt.str({
+      default: 'sqlite:///keystone.db',
+      secret: true,
+      help:
+        'The SQLAlchemy-style connection string: sqlite:///relative/path, sqlite:////absolute/path ' +
+        'or postgresql://user:password@host:port/dbname (postgresql+psycopg2:// is accepted too).',
+    }),
+  },
+  { help: 'The identity database.' },
+)
+
+/**
+ * `[http_server]`: header, body-rate and whole-request deadlines (slow clients get 408). Declared
+ * in @baton/config because the reference services and the echo server enforce the same limits.
+ */
+export { httpServerOptions }
