@@ -5,12 +5,13 @@
  * @module
  */
 import { expectingToFind, ValidationError } from '../../errors.ts'
+import { name } from './parameter_types.ts'
 import type { Schema } from './schema_validator.ts'
 
 const properties: Record<string, Schema> = {
   description: { type: ['string', 'null'] },
   filters: { type: 'object' },
-  name: { type: 'string', minLength: 1, maxLength: 255, pattern: '[\\S]+' },
+  name,
 }
 
 export const endpointGroupCreate: Schema = {

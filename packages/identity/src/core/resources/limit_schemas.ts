@@ -4,9 +4,9 @@
  * both (`oneOf`).
  * @module
  */
+import { idString } from './parameter_types.ts'
 import type { Schema } from './schema_validator.ts'
 
-const idString: Schema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-zA-Z0-9-]+$' }
 const resourceName: Schema = { type: 'string', minLength: 1, maxLength: 255 }
 /** The maximum value a signed INT may have. */
 const limitValue: Schema = { type: 'integer', minimum: -1, maximum: 0x7fffffff }

@@ -5,6 +5,7 @@
  * resource-option registries (`options` objects reject unknown option names).
  * @module
  */
+import { boolean, idString, name, roleReferences } from './parameter_types.ts'
 import type { JsonType, Schema } from './schema_validator.ts'
 
 /** keystone.common.validation.nullable: adds 'null' to the type and None to an enum. */
@@ -15,14 +16,6 @@ function nullable(schema: Schema): Schema {
 }
 
 // parameter_types.py
-const boolean: Schema = { type: 'boolean', enum: [true, false] }
-const name: Schema = { type: 'string', minLength: 1, maxLength: 255, pattern: '[\\S]+' }
-const idString: Schema = {
-  type: 'string',
-  minLength: 1,
-  maxLength: 64,
-  pattern: '^[a-zA-Z0-9-]+$',
-}
 const description: Schema = { type: 'string' }
 const url: Schema = { type: 'string', minLength: 0, maxLength: 225, pattern: '^[a-zA-Z0-9+.-]+:.+' }
 
@@ -253,16 +246,7 @@ export const applicationCredentialCreate: Schema = {
     description: nullable(description),
     secret: { type: ['null', 'string'] },
     expires_at: { type: ['null', 'string'] },
-    roles: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { id: idString, name },
-        minProperties: 1,
-        maxProperties: 1,
-        additionalProperties: false,
-      },
-    },
+    roles: roleReferences,
     unrestricted: boolean,
     access_rules: {
       type: 'array',

@@ -3,33 +3,23 @@
  * which failure is reported). The parameter types are keystone/common/validation/parameter_types.py.
  * @module
  */
+import { boolean, idString, roleReferences } from './parameter_types.ts'
 import type { Schema } from './schema_validator.ts'
 
-const idString: Schema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-zA-Z0-9-]+$' }
 const externalIdString: Schema = { type: 'string', minLength: 1, maxLength: 64 }
-const name: Schema = { type: 'string', minLength: 1, maxLength: 255, pattern: '[\\S]+' }
 
 export const trustCreate: Schema = {
   type: 'object',
   properties: {
     trustor_user_id: externalIdString,
     trustee_user_id: externalIdString,
-    impersonation: { type: 'boolean', enum: [true, false] },
+    impersonation: boolean,
     project_id: { ...idString, type: ['string', 'null'] },
     remaining_uses: { type: ['integer', 'null'], minimum: 1 },
     expires_at: { type: ['null', 'string'] },
     allow_redelegation: { type: ['boolean', 'null'] },
     redelegation_count: { type: ['integer', 'null'], minimum: 0 },
-    roles: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { id: idString, name },
-        minProperties: 1,
-        maxProperties: 1,
-        additionalProperties: false,
-      },
-    },
+    roles: roleReferences,
   },
   required: ['trustor_user_id', 'trustee_user_id', 'impersonation'],
   additionalProperties: true,
