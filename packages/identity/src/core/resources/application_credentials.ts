@@ -8,12 +8,13 @@
  */
 
 import { randomBytes, randomUUID } from 'node:crypto'
-import { Forbidden, NotFound, ValidationError } from '../../errors.ts'
-import type { Micros, RequestedAccessRule, Role, Store } from '../../store/index.ts'
+import { Forbidden, ValidationError } from '../../errors.ts'
+import type { Micros, RequestedAccessRule, Store } from '../../store/index.ts'
 import { parseIsoTime } from '../../store/index.ts'
 import type { Caller } from '../caller.ts'
 import { isObject } from '../py_values.ts'
 import { listRoleAssignments } from './role_assignments.ts'
+import { roleIdsOf } from './role_references.ts'
 
 /** keystone ForbiddenAction's message (Keystone's actions end with a period of their own). */
 export function forbiddenAction(action: string): Forbidden {
@@ -79,24 +80,7 @@ export async function resolveRoles(
   requested: unknown,
 ): Promise<string[]> {
   if (!Array.isArray(requested) || requested.length === 0) return [...caller.roleIds]
-  const ids: string[] = []
-  for (const item of requested) {
-    const entry = isObject(item) ? item : {}
-    if (typeof entry.id === 'string' && entry.id !== '') {
-      ids.push(entry.id)
-      continue
-    }
-    const name = String(entry.name)
-    const found = (await store.assignment.listRoles()).filter((r: Role) => r.name === name)
-    if (found.length === 0) throw new NotFound(`Role ${name} is not defined`)
-    if (found.length > 1) {
-      throw new ValidationError(
-        `There are multiple role entities named '${name}'. Please use ID instead of names to ` +
-          'resolve the ambiguity.',
-      )
-    }
-    ids.push((found[0] as Role).id)
-  }
+  const ids = await roleIdsOf(store, requested)
   const held = new Set(caller.roleIds)
   if (ids.some((id) => !held.has(id))) {
     throw invalid('Cannot create an application credential with unassigned role')

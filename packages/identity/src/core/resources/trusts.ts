@@ -14,9 +14,9 @@ import { trustEscalationOptions, trustOptions } from '../../options.ts'
 import type { JsonObject, JsonValue, Micros, Store, Trust } from '../../store/index.ts'
 import { authSettings } from '../auth/auth_settings.ts'
 import type { Caller } from '../caller.ts'
-import { isObject } from '../py_values.ts'
 import { forbiddenAction, parseExpiration } from './application_credentials.ts'
 import { listRoleAssignments } from './role_assignments.ts'
+import { roleIdsOf } from './role_references.ts'
 import { getTrust, securityForbidden, trustPedigree, validateRedelegation } from './trust_chain.ts'
 
 export interface TrustSettings {
@@ -106,7 +106,7 @@ export async function createTrust(store: Store, input: CreateTrustInput): Promis
   }
   const trusteeUserId = String(body.trustee_user_id)
   await store.identity.getUser(trusteeUserId)
-  const roleIds = await normalizeRoles(store, requestedRoles)
+  const roleIds = await roleIdsOf(store, requestedRoles)
   await requireTrustorRoles(store, caller.userId, projectId, roleIds, input.redelegatedFrom)
   let expiresAt: Micros | null =
     typeof body.expires_at === 'string' ? parseExpiration(body.expires_at, input.nowMs) : null
@@ -175,29 +175,6 @@ function extraOf(body: Record<string, unknown>): JsonObject {
     if (!NOT_EXTRA.has(key)) extra[key] = value as JsonValue
   }
   return extra
-}
-
-/** `_normalize_role_list`: an ID is taken as is, a name must name exactly one role. */
-async function normalizeRoles(store: Store, requested: readonly unknown[]): Promise<string[]> {
-  const ids: string[] = []
-  for (const item of requested) {
-    const entry = isObject(item) ? item : {}
-    if (typeof entry.id === 'string' && entry.id !== '') {
-      ids.push(entry.id)
-      continue
-    }
-    const name = String(entry.name)
-    const found = (await store.assignment.listRoles()).filter((r) => r.name === name)
-    if (found.length === 0) throw new RoleNotFound(`Role ${name} is not defined`)
-    if (found.length > 1) {
-      throw new ValidationError(
-        `There are multiple role entities named '${name}'. Please use ID instead of names to ` +
-          'resolve the ambiguity.',
-      )
-    }
-    ids.push(found[0]?.id ?? '')
-  }
-  return ids
 }
 
 /**
