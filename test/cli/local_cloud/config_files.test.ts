@@ -36,6 +36,7 @@ function plan(dataDir: string, base: number): CloudPlan {
     copyBytesPerSecond: 0,
     copyChunkBytes: 0,
     sendServiceUserToken: true,
+    delegate: true,
   }
 }
 

@@ -5,7 +5,14 @@
  * @module
  */
 import { join } from 'node:path'
-import { type CloudPlan, type ProgramName, SERVICE_FACTS, type ServiceName, urlOf } from './plan.ts'
+import {
+  type CloudPlan,
+  type ProgramName,
+  SERVICE_FACTS,
+  SERVICES,
+  type ServiceName,
+  urlOf,
+} from './plan.ts'
 import type { CloudSecrets } from './secrets.ts'
 
 export function renderConfig(plan: CloudPlan, secrets: CloudSecrets, program: ProgramName): string {
@@ -24,6 +31,10 @@ function identityConfig(plan: CloudPlan): string[] {
     '[token]',
     `expiration = ${plan.tokenExpiration}`,
     `allow_expired_window = ${plan.allowExpiredWindow}`,
+    '[delegation]',
+    '# which service types each service user serves: identity refuses a delegation token to a',
+    '# service user outside its audience, so services behind keystonemiddleware are covered too',
+    `service_types = ${SERVICES.map((s) => `${SERVICE_FACTS[s].serviceUser}:${SERVICE_FACTS[s].catalog.type}`).join(',')}`,
     '[fernet_tokens]',
     `key_repository = ${join(plan.dataDir, 'fernet-keys')}`,
     '# at least (expiration + allow_expired_window) / rotation period + 2',
@@ -62,6 +73,7 @@ function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceN
     'auth_type = password',
     ...credentials,
     'interface = public',
+    `service_type = ${SERVICE_FACTS[service].catalog.type}`,
     'service_token_roles = service',
     'service_token_roles_required = true',
     '',
@@ -71,6 +83,7 @@ function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceN
       : [
           '[service_user]',
           `send_service_user_token = ${plan.sendServiceUserToken}`,
+          `delegate = ${plan.delegate && plan.sendServiceUserToken}`,
           'auth_type = password',
           ...credentials,
           '',

@@ -9,6 +9,8 @@
  * @module
  */
 import type {
+  DelegationSettings,
+  DownstreamSession,
   EndpointFilter,
   IdentityPlugin,
   Interface,
@@ -23,12 +25,20 @@ import type { AuditLog } from './audit.ts'
 import { Unauthorized, UpstreamFailure } from './errors.ts'
 import { shortBody } from './hop_failure.ts'
 
-/** The user token the middleware confirmed, who it names, and the request it came with. */
+/**
+ * The user token the middleware confirmed, who it names, and the request it came with. When that
+ * token is a Baton delegation (received from a delegating hop, or obtained by `NextHop.delegate`),
+ * `userToken` is the delegation token and the delegation's id and audience come along.
+ */
 export type Delegation = {
   readonly userToken: string
   readonly userId: string
   readonly projectId: string
   readonly requestId: string
+  /** The Baton delegation `userToken` is, if it is one. */
+  readonly delegationId?: string
+  /** That delegation's audience (service types): a narrowing may only keep some of them. */
+  readonly audience?: readonly string[]
 }
 
 export function delegationOf(identity: RequestIdentity, requestId: string): Delegation {
@@ -36,19 +46,28 @@ export function delegationOf(identity: RequestIdentity, requestId: string): Dele
   if (user === undefined) {
     throw new Unauthorized('The request you have made requires authentication.')
   }
+  const delegation = user.delegation
   return {
     userToken: user.token,
     userId: user.userId ?? '',
     projectId: user.projectId ?? '',
     requestId,
+    ...(delegation === undefined
+      ? {}
+      : { delegationId: delegation.id, audience: delegation.audience }),
   }
 }
+
+/** A long operation's binding: what it is, and the service types every later hop belongs to. */
+export type OperationBinding = { readonly operation: string; readonly audience: readonly string[] }
 
 export type NextHopOptions = {
   readonly service: string
   readonly auth: AuthToken
   /** `[service_user]`: null when send_service_user_token is false. */
   readonly serviceAuth: IdentityPlugin | null
+  /** `[service_user] delegate`: null when the service sends the user's token as received. */
+  readonly delegating: DelegationSettings | null
   readonly audit: AuditLog
   readonly interface: Interface
   readonly regionName?: string | undefined
@@ -94,8 +113,55 @@ export class NextHop {
     return this.#o.serviceAuth !== null
   }
 
+  /** Whether long operations are bound to a delegation (`[service_user] delegate = true`). */
+  get delegates(): boolean {
+    return this.#o.delegating !== null
+  }
+
+  /**
+   * The start of a long operation: with `[service_user] delegate = true`, exchanges the kept token
+   * (the user's, or a delegation to narrow) and this service's own for a delegation bound to
+   * `binding`, and returns the Delegation to keep instead; otherwise returns `d` unchanged. A
+   * narrowing keeps only audience members the parent has. Audited as a call to identity; a refusal
+   * is an UpstreamFailure naming the hop.
+   */
+  async delegate(d: Delegation, binding: OperationBinding): Promise<Delegation> {
+    const settings = this.#o.delegating
+    if (settings === null) return d
+    const parent = d.audience
+    const audience =
+      parent === undefined ? binding.audience : binding.audience.filter((t) => parent.includes(t))
+    const entry = {
+      ...this.#auditEntry('identity', 'POST', '/v3/OS-BATON/delegations', d),
+      operation: binding.operation,
+      ...(d.delegationId === undefined ? {} : { delegation_id: d.delegationId }),
+    }
+    try {
+      const access = await this.session(d).delegate({
+        operation: binding.operation,
+        audience,
+        expiresIn: settings.lifetimeSeconds,
+      })
+      const delegation = access.delegation
+      if (delegation === undefined) throw new Error('identity answered without a delegation')
+      this.#o.audit.write({
+        ...entry,
+        status: 201,
+        outcome: 'ok',
+        delegation_id: delegation.id,
+        actor_chain: delegation.actors.map((a) => a.userName ?? a.userId),
+      })
+      return { ...d, userToken: access.token, delegationId: delegation.id, audience }
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 0
+      const detail = `${this.#o.service} -> identity POST /v3/OS-BATON/delegations: ${reason(error)}`
+      this.#o.audit.write({ ...entry, status, outcome: 'error', detail })
+      throw new UpstreamFailure(detail, { cause: error })
+    }
+  }
+
   /** The session a call for this delegation goes through. */
-  session(delegation: Delegation): Session {
+  session(delegation: Delegation): DownstreamSession {
     return this.#o.auth.sessionFor(delegation, { serviceAuth: this.#o.serviceAuth })
   }
 
@@ -205,6 +271,7 @@ export class NextHop {
       project_id: delegation.projectId,
       target: serviceType,
       service_token_sent: this.sendsServiceToken,
+      ...(delegation.delegationId === undefined ? {} : { delegation_id: delegation.delegationId }),
     }
   }
 }
