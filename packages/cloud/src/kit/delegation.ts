@@ -39,6 +39,8 @@ export type Delegation = {
   readonly delegationId?: string
   /** That delegation's audience (service types): a narrowing may only keep some of them. */
   readonly audience?: readonly string[]
+  /** The operation it is bound to: a narrowing keeps it (one job, several hops). */
+  readonly operation?: string
 }
 
 export function delegationOf(identity: RequestIdentity, requestId: string): Delegation {
@@ -54,7 +56,11 @@ export function delegationOf(identity: RequestIdentity, requestId: string): Dele
     requestId,
     ...(delegation === undefined
       ? {}
-      : { delegationId: delegation.id, audience: delegation.audience }),
+      : {
+          delegationId: delegation.id,
+          audience: delegation.audience,
+          operation: delegation.operation,
+        }),
   }
 }
 
@@ -122,7 +128,8 @@ export class NextHop {
    * The start of a long operation: with `[service_user] delegate = true`, exchanges the kept token
    * (the user's, or a delegation to narrow) and this service's own for a delegation bound to
    * `binding`, and returns the Delegation to keep instead; otherwise returns `d` unchanged. A
-   * narrowing keeps only audience members the parent has. Audited as a call to identity; a refusal
+   * narrowing keeps the parent's operation (the whole job's; this hop's own is only logged) and
+   * only the audience members the parent has. Audited as a call to identity; a refusal
    * is an UpstreamFailure naming the hop.
    */
   async delegate(d: Delegation, binding: OperationBinding): Promise<Delegation> {
@@ -131,14 +138,16 @@ export class NextHop {
     const parent = d.audience
     const audience =
       parent === undefined ? binding.audience : binding.audience.filter((t) => parent.includes(t))
+    const operation = d.operation ?? binding.operation
     const entry = {
       ...this.#auditEntry('identity', 'POST', '/v3/OS-BATON/delegations', d),
-      operation: binding.operation,
+      operation,
+      ...(operation === binding.operation ? {} : { detail: `for ${binding.operation}` }),
       ...(d.delegationId === undefined ? {} : { delegation_id: d.delegationId }),
     }
     try {
       const access = await this.session(d).delegate({
-        operation: binding.operation,
+        operation,
         audience,
         expiresIn: settings.lifetimeSeconds,
       })
@@ -151,7 +160,7 @@ export class NextHop {
         delegation_id: delegation.id,
         actor_chain: delegation.actors.map((a) => a.userName ?? a.userId),
       })
-      return { ...d, userToken: access.token, delegationId: delegation.id, audience }
+      return { ...d, userToken: access.token, delegationId: delegation.id, audience, operation }
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 0
       const detail = `${this.#o.service} -> identity POST /v3/OS-BATON/delegations: ${reason(error)}`
