@@ -20,6 +20,7 @@ type AuditLine = {
   expired_user_token_accepted?: boolean
   service_token_sent?: boolean
   delegation_id?: string
+  parent_delegation_id?: string
   operation?: string
   actor_chain?: string[]
   outcome: 'ok' | 'error'
@@ -94,7 +95,7 @@ export class AuditTail {
           `fail ${line.service} delegation`,
           `${line.service} could not obtain a delegation: ${line.detail ?? line.status}`,
         )
-      const narrowed = line.delegation_id === undefined ? 'obtained' : 'narrowed'
+      const narrowed = line.parent_delegation_id === undefined ? 'obtained' : 'narrowed'
       return this.#once(
         `delegation ${line.service}`,
         `${line.service} ${narrowed} a delegation for ${line.operation ?? '?'} (actors: ${(line.actor_chain ?? []).join(' -> ')})`,
@@ -112,7 +113,8 @@ export class AuditTail {
       const hop = `${line.service} -> ${target}`
       if (line.outcome === 'error')
         return this.#once(`fail ${hop}`, `${hop} FAILED: ${line.detail ?? line.status}`)
-      const tokens = line.service_token_sent ? 'user token + service token' : 'user token only'
+      const user = line.delegation_id === undefined ? 'user token' : 'delegation token'
+      const tokens = line.service_token_sent ? `${user} + service token` : `${user} only`
       return this.#once(`sent ${hop}`, `${hop}: ${line.method} ${line.path} (${tokens})`)
     }
     if (line.expired_user_token_accepted === true) {

@@ -28,6 +28,8 @@ export type AuditEntry = {
   readonly service_token_sent?: boolean
   /** The Baton delegation the user token is (received), or that was sent on (sent). */
   readonly delegation_id?: string | undefined
+  /** Sent to identity: the delegation this service narrowed. */
+  readonly parent_delegation_id?: string | undefined
   /** The operation that delegation is bound to. */
   readonly operation?: string | undefined
   /** The delegation's actor chain, oldest first: service user names (ids where unnamed). */

@@ -9,6 +9,7 @@
  * @module
  */
 import type {
+  Clock,
   DelegationSettings,
   DownstreamSession,
   EndpointFilter,
@@ -41,6 +42,8 @@ export type Delegation = {
   readonly audience?: readonly string[]
   /** The operation it is bound to: a narrowing keeps it (one job, several hops). */
   readonly operation?: string
+  /** Its deadline (ISO 8601): a narrowing asks for no more than what is left of it. */
+  readonly expiresAt?: string
 }
 
 export function delegationOf(identity: RequestIdentity, requestId: string): Delegation {
@@ -60,6 +63,9 @@ export function delegationOf(identity: RequestIdentity, requestId: string): Dele
           delegationId: delegation.id,
           audience: delegation.audience,
           operation: delegation.operation,
+          ...(delegation.expiresAt === undefined
+            ? {}
+            : { expiresAt: delegation.expiresAt.toISOString() }),
         }),
   }
 }
@@ -75,6 +81,7 @@ export type NextHopOptions = {
   /** `[service_user] delegate`: null when the service sends the user's token as received. */
   readonly delegating: DelegationSettings | null
   readonly audit: AuditLog
+  readonly clock: Clock
   readonly interface: Interface
   readonly regionName?: string | undefined
 }
@@ -139,17 +146,24 @@ export class NextHop {
     const audience =
       parent === undefined ? binding.audience : binding.audience.filter((t) => parent.includes(t))
     const operation = d.operation ?? binding.operation
+    // identity refuses a narrowing that would outlive its parent: ask for what is left of it,
+    // less a second for the time the request takes to reach identity's clock
+    const left =
+      d.expiresAt === undefined
+        ? Number.POSITIVE_INFINITY
+        : Math.floor((Date.parse(d.expiresAt) - this.#o.clock.now()) / 1000) - 1
+    const expiresIn = Math.max(1, Math.min(settings.lifetimeSeconds, left))
     const entry = {
       ...this.#auditEntry('identity', 'POST', '/v3/OS-BATON/delegations', d),
       operation,
       ...(operation === binding.operation ? {} : { detail: `for ${binding.operation}` }),
-      ...(d.delegationId === undefined ? {} : { delegation_id: d.delegationId }),
+      ...(d.delegationId === undefined ? {} : { parent_delegation_id: d.delegationId }),
     }
     try {
       const access = await this.session(d).delegate({
         operation,
         audience,
-        expiresIn: settings.lifetimeSeconds,
+        expiresIn,
       })
       const delegation = access.delegation
       if (delegation === undefined) throw new Error('identity answered without a delegation')
@@ -160,7 +174,16 @@ export class NextHop {
         delegation_id: delegation.id,
         actor_chain: delegation.actors.map((a) => a.userName ?? a.userId),
       })
-      return { ...d, userToken: access.token, delegationId: delegation.id, audience, operation }
+      return {
+        ...d,
+        userToken: access.token,
+        delegationId: delegation.id,
+        audience,
+        operation,
+        ...(delegation.expiresAt === undefined
+          ? {}
+          : { expiresAt: delegation.expiresAt.toISOString() }),
+      }
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 0
       const detail = `${this.#o.service} -> identity POST /v3/OS-BATON/delegations: ${reason(error)}`

@@ -28,7 +28,7 @@ export function failureReason(error: unknown, sender: SenderFacts): string {
   }
   if (!sender.delegates) {
     return (
-      `${message} (the user's token was refused although a service token vouched for it: it ` +
+      `${message} (the user's token was refused although a service token vouched for it: typically it ` +
       "expired beyond identity's [token] allow_expired_window; [service_user] delegate = true " +
       'binds the job to a delegation instead)'
     )
