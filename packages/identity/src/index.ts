@@ -35,6 +35,7 @@ export {
   authOptions,
   credentialOptions,
   databaseOptions,
+  delegationOptions,
   defaultOptions,
   fernetTokensOptions,
   identityOptionGroups,

@@ -42,7 +42,18 @@ function identityConfig(plan: CloudPlan): string[] {
     ...(plan.passwordHashRounds === undefined
       ? []
       : ['[identity]', `password_hash_rounds = ${plan.passwordHashRounds}`]),
+    '[delegation]',
+    '# which service types each service user serves: identity refuses a delegation token to a',
+    '# service outside its audience (docs/delegation.md)',
+    `service_types = ${delegationServiceTypes()}`,
   ]
+}
+
+/** `[delegation] service_types`: each service user and its catalog type, from the facts. */
+export function delegationServiceTypes(): string {
+  return Object.values(SERVICE_FACTS)
+    .map((facts) => `${facts.serviceUser}:${facts.catalog.type}`)
+    .join(',')
 }
 
 function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceName): string[] {

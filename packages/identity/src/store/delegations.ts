@@ -52,7 +52,7 @@ export interface DelegationRepository {
   /** @throws DelegationNotFound */
   get(id: string): Promise<Delegation>
   /** The delegation and its ancestors, itself first. @throws DelegationNotFound */
-  lineage(id: string): Promise<Delegation[]>
+  listLineage(id: string): Promise<Delegation[]>
   /** The user's delegations, revoked ones included, oldest first. */
   listForUser(userId: string): Promise<Delegation[]>
   /**
@@ -201,7 +201,7 @@ export function createDelegationRepository(ctx: StoreContext): DelegationReposit
 
     get: async (id) => toDelegation(await getRow(ctx.db, id)),
 
-    async lineage(id) {
+    async listLineage(id) {
       const out: Delegation[] = []
       const seen = new Set<string>()
       let next: string | null = id

@@ -24,7 +24,7 @@ function invalid(reason: string): TokenNotFound {
 
 async function lineageOf(store: Store, id: string): Promise<Delegation[]> {
   try {
-    return await store.delegations.lineage(id)
+    return await store.delegations.listLineage(id)
   } catch (error) {
     if (error instanceof DelegationNotFound) throw invalid(`no delegation ${id}`)
     throw error
