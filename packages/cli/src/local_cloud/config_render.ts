@@ -9,7 +9,6 @@ import {
   type CloudPlan,
   type ProgramName,
   SERVICE_FACTS,
-  SERVICES,
   type ServiceName,
   urlOf,
 } from './plan.ts'
@@ -31,10 +30,6 @@ function identityConfig(plan: CloudPlan): string[] {
     '[token]',
     `expiration = ${plan.tokenExpiration}`,
     `allow_expired_window = ${plan.allowExpiredWindow}`,
-    '[delegation]',
-    '# which service types each service user serves: identity refuses a delegation token to a',
-    '# service user outside its audience, so services behind keystonemiddleware are covered too',
-    `service_types = ${SERVICES.map((s) => `${SERVICE_FACTS[s].serviceUser}:${SERVICE_FACTS[s].catalog.type}`).join(',')}`,
     '[fernet_tokens]',
     `key_repository = ${join(plan.dataDir, 'fernet-keys')}`,
     '# at least (expiration + allow_expired_window) / rotation period + 2',
