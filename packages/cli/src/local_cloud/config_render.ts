@@ -5,13 +5,7 @@
  * @module
  */
 import { join } from 'node:path'
-import {
-  type CloudPlan,
-  type ProgramName,
-  SERVICE_FACTS,
-  type ServiceName,
-  urlOf,
-} from './plan.ts'
+import { type CloudPlan, type ProgramName, SERVICE_FACTS, type ServiceName, urlOf } from './plan.ts'
 import type { CloudSecrets } from './secrets.ts'
 
 export function renderConfig(plan: CloudPlan, secrets: CloudSecrets, program: ProgramName): string {
