@@ -13,9 +13,12 @@ import { after, before, test } from 'node:test'
 import { AccessInfo, downstreamSession, HttpError, PasswordAuth } from '@baton/client'
 import {
   ACTOR_CHAIN_HEADER,
+  createMemoryBackend,
   DELEGATION_ID_HEADER,
   decodeActorChain,
   encodeActorChain,
+  parseSecurityStrategy,
+  TokenCache,
 } from '../../packages/middleware/src/index.ts'
 import { startTestIdentity, type TestIdentity, type WorldUser } from '../support/identity_server.ts'
 import { call, type Guarded, startGuarded, UNAUTHORIZED } from './support.ts'
@@ -212,4 +215,21 @@ test('an unreadable OS-BATON:delegation member makes the body invalid, never a p
     token: { expires_at: '2030-01-01T00:00:00Z', 'OS-BATON:delegation': { id: 'x' } },
   }
   assert.throws(() => AccessInfo.fromTokenResponse('t', body), /not a delegation object/)
+})
+
+test('the shared cache (ENCRYPT envelope) gives the delegation back with the body', async () => {
+  const access = await bootDelegation()
+  const cache = new TokenCache({
+    backend: createMemoryBackend({ clock: identity.clock }),
+    securityStrategy: parseSecurityStrategy('ENCRYPT'),
+    secretKey: 'a-shared-secret',
+    clock: identity.clock,
+  })
+  await cache.set(access.token, 'allow_expired', access.body, 60)
+  const back = AccessInfo.fromTokenResponse(
+    access.token,
+    await cache.get(access.token, 'allow_expired'),
+  )
+  assert.deepEqual(back.delegation, access.delegation)
+  await cache.close()
 })
