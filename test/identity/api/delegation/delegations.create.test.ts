@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import type { TestIdentity } from '../../../support/identity_server.ts'
+import { startTestIdentity, type TestIdentity } from '../../../support/identity_server.ts'
 import { BOOT, delegate, startDelegationIdentity, validate } from './delegation_world.ts'
 
 let id: TestIdentity
@@ -57,4 +57,21 @@ test('a delegation token renders as a user token with OS-BATON:delegation, and o
   const svc3 = await id.token(id.users.svc)
   assert.equal((await validate(id, svc3, token)).status, 404)
   assert.equal((await validate(id, svc3, token, true)).status, 404)
+})
+
+test('with a 1-hour allow_expired_window, an expired user token still cannot obtain a delegation', async () => {
+  const windowed = await startTestIdentity() // expiration 600, allow_expired_window 3600
+  try {
+    const user = await windowed.token(windowed.users.alice)
+    windowed.clock.advance(601)
+    const svc = await windowed.token(windowed.users.svc)
+    // the user token is still honoured with allow_expired (inside the window)...
+    assert.equal((await validate(windowed, svc, user, true)).status, 200)
+    // ...but never to obtain a delegation
+    const refused = await delegate(windowed, user, svc)
+    assert.equal(refused.status, 401, refused.text)
+    assert.equal(refused.json.error.code, 401)
+  } finally {
+    await windowed.close()
+  }
 })

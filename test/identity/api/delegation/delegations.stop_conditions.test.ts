@@ -66,12 +66,26 @@ test('DELETE /v3/OS-BATON/delegations/{id} by the user ends it and its narrowing
   })
   assert.equal(got.status, 200, got.text)
   assert.equal(got.json.delegation.revoked, false)
+  // an admin may read it, and list the user's delegations
+  const asAdmin = (await w.id.admin('GET', `/OS-BATON/delegations/${dId}`)) as {
+    delegation: { id: string; user_id: string }
+  }
+  assert.equal(asAdmin.delegation.user_id, w.id.users.alice.id)
+  const adminList = (await w.id.admin(
+    'GET',
+    `/OS-BATON/delegations?user_id=${w.id.users.alice.id}`,
+  )) as { delegations: unknown[] }
+  assert.equal(adminList.delegations.length, 2)
   // a stranger (no part in it, not an admin) may not
   const nosvc = await w.id.token(w.id.users.nosvc)
   const denied = await call(w.id, 'DELETE', `${DELEGATIONS}/${dId}`, {
     headers: { 'X-Auth-Token': nosvc },
   })
   assert.equal(denied.status, 403, denied.text)
+  const strangerList = await call(w.id, 'GET', `${DELEGATIONS}?user_id=${w.id.users.alice.id}`, {
+    headers: { 'X-Auth-Token': nosvc },
+  })
+  assert.equal(strangerList.status, 403, strangerList.text)
   // a delegation token may not manage delegations
   const self = await call(w.id, 'DELETE', `${DELEGATIONS}/${dId}`, {
     headers: { 'X-Auth-Token': w.token },

@@ -25,7 +25,7 @@ import {
   Unauthorized,
   ValidationError,
 } from '../../errors.ts'
-import type { Delegation, Store } from '../../store/index.ts'
+import type { Delegation, NewDelegation, Store } from '../../store/index.ts'
 import { newId } from '../resources/entities.ts'
 import { randomAuditId } from '../tokens/audit_id.ts'
 import type { IssuedToken, TokenModel, TokenService } from '../tokens/index.ts'
@@ -182,7 +182,7 @@ export function createDelegationService(options: DelegationServiceOptions): Dele
       projectId: actor.scope.kind === 'project' ? actor.scope.projectId : null,
       issuedAt: micros(nowWhole),
     }
-    const record: Omit<Delegation, 'revoked' | 'revokedAt'> = {
+    const record: NewDelegation = {
       id,
       userId: subject.user.id,
       projectId: subject.scope.kind === 'delegation' ? subject.scope.projectId : projectOf(subject),

@@ -203,6 +203,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         }
       })
       await pruneRevocationEvents()
+      // delegation rows past their deadline (and the revocation buffer) validate nothing any more
+      const horizon = clock.now() - settings.revocationBufferSeconds * 1000
+      await store.delegations.flushExpired(Math.floor(horizon) * 1000) // µs column
     },
   }
 }
