@@ -13,6 +13,7 @@ import { loadConfig } from '@baton/config'
 import {
   authFromOptions,
   ConfigurationError,
+  loadDelegationSettings,
   loadServiceUserAuth,
   PasswordAuth,
   Session,
@@ -184,4 +185,22 @@ test('the config dump and sources redact the service user’s secrets', () => {
   assert.ok(!dump.includes(identity.users.svc.password))
   assert.ok(!dump.includes('shh-42'))
   assert.equal(config.sources(serviceUserGroup).password.secret, true)
+})
+
+test('delegate: off by default; on, it needs send_service_user_token and carries its lifetime', () => {
+  assert.equal(loadDelegationSettings(load([])), null)
+  assert.throws(
+    () => loadDelegationSettings(load(['delegate = true'])),
+    (e: unknown) =>
+      e instanceof ConfigurationError &&
+      /delegate = true needs send_service_user_token = true/.test(e.message),
+  )
+  const on = load(['send_service_user_token = true', 'delegate = true'])
+  assert.deepEqual(loadDelegationSettings(on), { lifetimeSeconds: 3600 })
+  const shorter = load([
+    'send_service_user_token = true',
+    'delegate = true',
+    'delegation_lifetime = 600',
+  ])
+  assert.deepEqual(loadDelegationSettings(shorter), { lifetimeSeconds: 600 })
 })

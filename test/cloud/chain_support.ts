@@ -55,6 +55,8 @@ export type ServiceHandle = {
 export type ServiceOptions = {
   /** `[service_user] send_service_user_token`; default true. */
   readonly sendServiceToken?: boolean
+  /** `[service_user] delegate`: bind long operations to a delegation; default false. */
+  readonly delegate?: boolean
   /** Extra `[DEFAULT]` options. */
   readonly defaults?: Record<string, string | number>
 }
@@ -120,8 +122,11 @@ export async function startCloudService(
     conf,
     ini({
       DEFAULT: { data_dir: dataDir, ...o.defaults },
-      keystone_authtoken: env.authtoken,
-      service_user: (o.sendServiceToken ?? true) ? sender : { send_service_user_token: false },
+      keystone_authtoken: { ...env.authtoken, service_type: type },
+      service_user:
+        (o.sendServiceToken ?? true)
+          ? { ...sender, delegate: o.delegate ?? false }
+          : { send_service_user_token: false },
     }),
   )
   const logs: string[] = []
@@ -174,9 +179,14 @@ export type Chain = {
   close(): Promise<void>
 }
 
-/** An identity with the test world (alice in demo, svc with the service role) and nothing started. */
-export async function startChain(): Promise<Chain> {
-  const identity = await startTestIdentity()
+/**
+ * An identity with the test world (alice in demo, svc with the service role) and nothing started;
+ * `identityConfig`: extra lines for identity's config (e.g. `allow_expired_window = 0`).
+ */
+export async function startChain(o: { identityConfig?: string[] } = {}): Promise<Chain> {
+  const identity = await startTestIdentity(
+    o.identityConfig === undefined ? {} : { extraConfig: o.identityConfig },
+  )
   const env: ServiceEnvironment = {
     identityUrl: identity.url,
     adminPassword: ADMIN_PASSWORD,

@@ -140,7 +140,10 @@ export async function startStorage(o: StorageOptions): Promise<Storage> {
   writeFileSync(
     objectConf,
     ini(
-      { DEFAULT: { data_dir: join(dir, 'object') }, keystone_authtoken: o.authtoken },
+      {
+        DEFAULT: { data_dir: join(dir, 'object') },
+        keystone_authtoken: { ...o.authtoken, service_type: 'object-store' },
+      },
       o.objectConfig ?? [],
     ),
   )
@@ -150,7 +153,7 @@ export async function startStorage(o: StorageOptions): Promise<Storage> {
     ini(
       {
         DEFAULT: { data_dir: join(dir, 'image') },
-        keystone_authtoken: o.authtoken,
+        keystone_authtoken: { ...o.authtoken, service_type: 'image' },
         service_user: sendingUser,
       },
       o.imageConfig ?? [],

@@ -23,6 +23,31 @@ export type TrustInfo = {
   trustorUserId?: string
 }
 
+/** One service that obtained or narrowed a delegation (`OS-BATON:delegation.actors[]`), oldest first. */
+export type DelegationActor = {
+  readonly userId: string
+  readonly userName?: string
+  readonly projectId?: string
+  readonly issuedAt?: Date
+}
+
+/**
+ * The `OS-BATON:delegation` member of a Baton delegation token (docs/delegation.md): the operation it
+ * is bound to, the service types it may be used at, the services that acted in turn, the root user
+ * token's audit id and the deadline (also the token's `expires_at`).
+ */
+export type DelegationInfo = {
+  readonly id: string
+  readonly operation: string
+  readonly audience: readonly string[]
+  readonly actors: readonly DelegationActor[]
+  readonly rootAuditId: string | undefined
+  readonly expiresAt: Date | undefined
+}
+
+/** The token body member that makes a token a delegation (Baton only). */
+export const DELEGATION_MEMBER = 'OS-BATON:delegation'
+
 type Json = Record<string, unknown>
 
 export class AccessInfo {
@@ -51,6 +76,8 @@ export class AccessInfo {
   readonly applicationCredential: ApplicationCredentialInfo | undefined
   /** keystoneauth `trust_id` / `trustee_user_id` / `trustor_user_id`; undefined when not trust-scoped. */
   readonly trust: TrustInfo | undefined
+  /** Baton's job-bound delegation (`OS-BATON:delegation`); undefined for any other token. */
+  readonly delegation: DelegationInfo | undefined
 
   private constructor(token: string, body: { token: Json }) {
     const t = body.token
@@ -87,6 +114,7 @@ export class AccessInfo {
     this.bind = object(t.bind)
     this.applicationCredential = parseAppCred(object(t.application_credential))
     this.trust = parseTrust(object(t['OS-TRUST:trust']))
+    this.delegation = parseDelegation(t[DELEGATION_MEMBER])
     Object.freeze(this)
   }
 
@@ -214,5 +242,48 @@ function parseTrust(raw: Json | undefined): TrustInfo | undefined {
     ...(typeof raw.impersonation === 'boolean' ? { impersonation: raw.impersonation } : {}),
     ...(trustee === undefined ? {} : { trusteeUserId: trustee }),
     ...(trustor === undefined ? {} : { trustorUserId: trustor }),
+  })
+}
+
+/**
+ * A member that is present but unreadable (no id, no audience list) is an invalid token body: a
+ * receiver must never mistake a delegation for a plain user token and skip its audience check.
+ */
+function parseDelegation(value: unknown): DelegationInfo | undefined {
+  if (value === undefined) return undefined
+  const raw = object(value)
+  const id = str(raw?.id)
+  const operation = str(raw?.operation)
+  if (
+    raw === undefined ||
+    id === undefined ||
+    operation === undefined ||
+    !Array.isArray(raw.audience)
+  ) {
+    throw new InvalidTokenBody(`token.${DELEGATION_MEMBER} is not a delegation object`)
+  }
+  const actors: DelegationActor[] = []
+  for (const a of array(raw.actors).map(object)) {
+    const userId = str(a?.user_id)
+    if (a === undefined || userId === undefined) continue
+    const userName = str(a.user_name)
+    const projectId = str(a.project_id)
+    const issuedAt = parseTime(a.issued_at)
+    actors.push(
+      Object.freeze({
+        userId,
+        ...(userName === undefined ? {} : { userName }),
+        ...(projectId === undefined ? {} : { projectId }),
+        ...(issuedAt === undefined ? {} : { issuedAt }),
+      }),
+    )
+  }
+  return Object.freeze({
+    id,
+    operation,
+    audience: Object.freeze(raw.audience.filter(isString)),
+    actors: Object.freeze(actors),
+    rootAuditId: str(raw.root_audit_id),
+    expiresAt: parseTime(raw.expires_at),
   })
 }

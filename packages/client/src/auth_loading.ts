@@ -156,3 +156,22 @@ export function serviceUserSessionOptions(config: Config): Pick<SessionOptions, 
   const { timeout } = config.get(serviceUserGroup)
   return timeout === undefined || timeout === 0 ? {} : { timeoutMs: timeout * 1000 }
 }
+
+/** `[service_user] delegate` and the lifetime a sender asks for. */
+export type DelegationSettings = { readonly lifetimeSeconds: number }
+
+/**
+ * The sender's delegation settings, or null when `delegate` is off. Asking to delegate without
+ * sending service tokens is a start-up error: the service's own token is the delegation's actor.
+ */
+export function loadDelegationSettings(config: Config): DelegationSettings | null {
+  const v = config.get(serviceUserGroup)
+  if (!v.delegate) return null
+  if (!v.send_service_user_token) {
+    throw new ConfigurationError(
+      `[${SERVICE_USER_GROUP}] delegate = true needs send_service_user_token = true: this ` +
+        'service’s own token is the actor identity records on each delegation',
+    )
+  }
+  return { lifetimeSeconds: v.delegation_lifetime }
+}

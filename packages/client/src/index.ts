@@ -12,11 +12,16 @@ export {
   AccessInfo,
   type AccessRule,
   type ApplicationCredentialInfo,
+  DELEGATION_MEMBER,
+  type DelegationActor,
+  type DelegationInfo,
   type TrustInfo,
 } from './access_info.ts'
 export {
   type AuthPluginValues,
   authFromOptions,
+  type DelegationSettings,
+  loadDelegationSettings,
   loadServiceUserAuth,
   serviceUserSessionOptions,
 } from './auth_loading.ts'
@@ -27,7 +32,13 @@ export {
   endpointFromCatalog,
   type Interface,
 } from './catalog.ts'
-export { type DownstreamSessionOptions, downstreamSession } from './downstream.ts'
+export {
+  DELEGATIONS_PATH,
+  type DelegateOptions,
+  DownstreamSession,
+  type DownstreamSessionOptions,
+  downstreamSession,
+} from './downstream.ts'
 export {
   AuthorizationFailure,
   BadGateway,

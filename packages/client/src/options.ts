@@ -62,6 +62,26 @@ export const serviceUserGroup = defineGroup(
         'call is made on the user’s behalf. When true, Baton refuses to start without usable ' +
         'credentials here (cinder’s behaviour; nova only warns).',
     }),
+    delegate: opt.bool({
+      default: false,
+      help:
+        'Baton only. At the start of a long operation (a boot from volume, an image copy), ' +
+        'exchange the user’s token for a delegation token bound to that operation and to the ' +
+        'services it will call (`POST /v3/OS-BATON/delegations`, with this service’s own token as ' +
+        'the actor), and send that downstream instead of the user’s token; a hop that received a ' +
+        'delegation narrows it for its own calls. The job then outlives the user’s token without ' +
+        '`[token] allow_expired_window` at identity, which can be 0 when every sender delegates. ' +
+        'Needs send_service_user_token = true and an identity that issues delegations ' +
+        '(docs/delegation.md).',
+    }),
+    delegation_lifetime: opt.int({
+      default: 3600,
+      min: 1,
+      help:
+        'Baton only. The seconds a delegation asked for under `delegate = true` may live: the ' +
+        'longest an operation may take. Identity caps it by `[delegation] max_lifetime`, and a ' +
+        'narrowed delegation by its parent’s deadline.',
+    }),
     ...authPluginOptions,
     cafile: opt.str({
       help: 'PEM encoded Certificate Authority to use when verifying HTTPs connections.',

@@ -10,6 +10,7 @@
  * @module
  */
 export * from './errors/auth_errors.ts'
+export * from './errors/delegation_errors.ts'
 export * from './errors/http_errors.ts'
 export * from './errors/keystone_error.ts'
 export * from './errors/password_errors.ts'

@@ -36,6 +36,7 @@ export {
   credentialOptions,
   databaseOptions,
   defaultOptions,
+  delegationOptions,
   fernetTokensOptions,
   identityOptionGroups,
   identityOptions,

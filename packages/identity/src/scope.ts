@@ -8,8 +8,8 @@
  * Facts that travel beside a scope are not scope kinds: an application-credential token is a
  * project scope plus the credential's id, an OAuth1 or federated token likewise. A trust is a
  * kind, as Keystone's payload version 3 makes it: the trust's id plus the project it delegates
- * roles on (none for a trust that delegates no project). A future kind (a job-bound delegation)
- * is one more member of this union, never another shape.
+ * roles on (none for a trust that delegates no project). A job-bound delegation is one more member
+ * (Baton's own payload version 64), never another shape.
  * @module
  */
 
@@ -20,6 +20,11 @@ export type Scope =
   /** Keystone's only system scope is `all`. */
   | { readonly kind: 'system'; readonly system: 'all' }
   | { readonly kind: 'trust'; readonly trustId: string; readonly projectId: string | null }
+  /**
+   * Baton: a job-bound delegation (payload version 64, core/delegations/): the delegated project
+   * and the delegation record that bounds the token (operation, audience, roles, actors, deadline).
+   */
+  | { readonly kind: 'delegation'; readonly delegationId: string; readonly projectId: string }
 
 export type ScopeKind = Scope['kind']
 
@@ -32,9 +37,11 @@ export type RoleTargetScope = ScopeOf<'project' | 'domain' | 'system'>
 export const UNSCOPED: ScopeOf<'unscoped'> = Object.freeze({ kind: 'unscoped' })
 export const SYSTEM_ALL: ScopeOf<'system'> = Object.freeze({ kind: 'system', system: 'all' })
 
-/** The project a scope acts on (a project scope, or a trust's project), else null. */
+/** The project a scope acts on (a project scope, a trust's or a delegation's project), else null. */
 export function scopeProjectId(scope: Scope): string | null {
-  return scope.kind === 'project' || scope.kind === 'trust' ? scope.projectId : null
+  return scope.kind === 'project' || scope.kind === 'trust' || scope.kind === 'delegation'
+    ? scope.projectId
+    : null
 }
 
 /** The domain of a domain scope, else null. */

@@ -5,7 +5,7 @@
  * 401 / 503 with Keystone's body. Adapters (`adapters/`) apply the decision to a real request.
  * @module
  */
-import type { AccessInfo, Clock } from '@baton/client'
+import type { AccessInfo, Clock, DelegationInfo } from '@baton/client'
 import { ThrottledWarning } from './cache/throttled_warning.ts'
 import { IdentityUnavailable, InvalidToken } from './errors.ts'
 import { requestHeaders, type TokenStatus } from './identity_headers.ts'
@@ -33,6 +33,11 @@ export type RequestIdentity = {
   readonly service: AccessInfo | undefined
   /** True when the user token had expired and was accepted on the service token's word. */
   readonly acceptedExpiredUserToken: boolean
+  /**
+   * Baton only: the confirmed user token is a job-bound delegation (its operation, audience, actor
+   * chain, root audit id, deadline); undefined for any other token.
+   */
+  readonly delegation: DelegationInfo | undefined
   /** The identity headers set on the request (exact names, nulls omitted). */
   readonly headers: Readonly<Record<string, string>>
 }
@@ -187,6 +192,7 @@ export class AuthTokenProtocol {
         user: user?.access,
         service: service?.token?.access,
         acceptedExpiredUserToken: user?.access.willExpireSoon(this.#clock.now(), 0) === true,
+        delegation: user?.access.delegation,
         // the common case (one confirmed user token, nothing else) shares the token's set
         headers:
           service === undefined && user !== undefined
@@ -213,6 +219,14 @@ export class AuthTokenProtocol {
       if (found instanceof InvalidToken) throw found
       checkNotExpired(found.access, this.#clock.now())
       confirmTokenBind(found.access, this.settings.bind, facts)
+      const delegation = found.access.delegation
+      if (delegation !== undefined) {
+        this.#log.warn(
+          `Rejecting delegation ${delegation.id} sent as X-Service-Token: a delegation acts for a ` +
+            "user and cannot vouch as a service's own token",
+        )
+        throw new InvalidToken('a delegation is not a service token')
+      }
     } catch (error) {
       if (!(error instanceof InvalidToken)) throw error
       this.#log.info('Invalid service token')
@@ -236,12 +250,38 @@ export class AuthTokenProtocol {
       const access = found.access
       if (!allowExpired) checkNotExpired(access, this.#clock.now())
       checkAccessRules(access, facts, this.settings.serviceType, serviceTokenSent)
+      this.#checkAudience(access)
       if (!serviceTokenSent) confirmTokenBind(access, this.settings.bind, facts)
       return found
     } catch (error) {
       if (!(error instanceof InvalidToken)) throw error
       this.#log.info('Invalid user token')
       return undefined
+    }
+  }
+
+  /**
+   * A delegation is good only at the services its audience names: this one's `[keystone_authtoken]
+   * service_type` must be among them (none configured: every delegation is refused, as access rules
+   * are). The refusal is a 401 like any invalid token, and says why in the log.
+   */
+  #checkAudience(access: AccessInfo): void {
+    const delegation = access.delegation
+    if (delegation === undefined) return
+    const own = this.settings.serviceType
+    if (own === undefined || own === '') {
+      this.#log.warn(
+        `Rejecting delegation ${delegation.id} (operation ${delegation.operation}): ` +
+          '[keystone_authtoken] service_type is not set, so its audience cannot be checked',
+      )
+      throw new InvalidToken('delegation audience cannot be checked')
+    }
+    if (!delegation.audience.includes(own)) {
+      this.#log.warn(
+        `Rejecting delegation ${delegation.id} (operation ${delegation.operation}): its audience ` +
+          `[${delegation.audience.join(', ')}] does not include this service's type ${own}`,
+      )
+      throw new InvalidToken('service type not in the delegation audience')
     }
   }
 

@@ -8,6 +8,7 @@ import {
   type AccessInfo,
   authFromOptions,
   type Clock,
+  type DownstreamSession,
   downstreamSession,
   type IdentityPlugin,
   type Interface,
@@ -62,12 +63,13 @@ export type AuthToken = {
   readonly serviceAuth: IdentityPlugin
   /**
    * The one way a service calls the next: a session sending the user's token as X-Auth-Token and
-   * this service's own as X-Service-Token (`serviceAuth`; null sends the user's alone).
+   * this service's own as X-Service-Token (`serviceAuth`; null sends the user's alone). Its
+   * `delegate()` exchanges the two for a job-bound delegation (`[service_user] delegate`).
    */
   sessionFor(
     user: ActingUser,
     options?: { serviceAuth?: IdentityPlugin | null } & SessionOptions,
-  ): Session
+  ): DownstreamSession
   close(): Promise<void>
 }
 

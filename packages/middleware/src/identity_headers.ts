@@ -4,13 +4,17 @@
  * `requestHeaders` is the one place a request's header set is assembled.
  * @module
  */
-import type { AccessInfo, CatalogEntry } from '@baton/client'
+import type { AccessInfo, CatalogEntry, DelegationActor } from '@baton/client'
 
 export const USER_STATUS_HEADER = 'X-Identity-Status'
 export const SERVICE_STATUS_HEADER = 'X-Service-Identity-Status'
 export const SERVICE_CATALOG_HEADER = 'X-Service-Catalog'
 export const SYSTEM_SCOPE_HEADER = 'OpenStack-System-Scope'
 export const ADMIN_PROJECT_HEADER = 'X-Is-Admin-Project'
+/** Baton only: the id of the delegation a user token is (absent for any other token). */
+export const DELEGATION_ID_HEADER = 'X-Baton-Delegation-Id'
+/** Baton only: the delegation's actor chain, encoded by `encodeActorChain`. */
+export const ACTOR_CHAIN_HEADER = 'X-Baton-Actor-Chain'
 
 export type TokenStatus = 'Confirmed' | 'Invalid'
 
@@ -83,6 +87,8 @@ export const FORGEABLE_HEADERS: ReadonlySet<string> = new Set(
     SERVICE_STATUS_HEADER,
     ADMIN_PROJECT_HEADER,
     SYSTEM_SCOPE_HEADER,
+    DELEGATION_ID_HEADER,
+    ACTOR_CHAIN_HEADER,
     ...Object.keys(DEPRECATED_COPIES),
     ...PREFIXES.flatMap((p) => [...SCOPE_TEMPLATE.map(([s]) => `${p}-${s}`), `${p}-Roles`]),
   ].map((h) => h.toLowerCase()),
@@ -106,7 +112,44 @@ export function userHeaders(user: AccessInfo): Record<string, string> {
     const value = out[current]
     if (value !== undefined) out[old] = value
   }
+  const delegation = user.delegation
+  if (delegation !== undefined) {
+    out[DELEGATION_ID_HEADER] = delegation.id
+    out[ACTOR_CHAIN_HEADER] = encodeActorChain(delegation.actors)
+  }
   return out
+}
+
+/**
+ * X-Baton-Actor-Chain: the services that obtained and narrowed the delegation, oldest first (the
+ * one that exchanged the user's token, then each hop that narrowed it), separated by `,`. Each
+ * actor is `<user_id>` or `<user_id>;name=<user_name>`, both percent-encoded (RFC 3986, as
+ * `encodeURIComponent`), so neither `,` nor `;` can occur inside an element. Example:
+ * `5f0e...;name=nova,9a1c...;name=cinder`. `decodeActorChain` reads it back.
+ */
+export function encodeActorChain(actors: readonly DelegationActor[]): string {
+  return actors
+    .map((a) =>
+      a.userName === undefined
+        ? encodeURIComponent(a.userId)
+        : `${encodeURIComponent(a.userId)};name=${encodeURIComponent(a.userName)}`,
+    )
+    .join(',')
+}
+
+/** The actors of an X-Baton-Actor-Chain value (user id and, when given, name), oldest first. */
+export function decodeActorChain(
+  value: string,
+): { readonly userId: string; readonly userName?: string }[] {
+  if (value === '') return []
+  return value.split(',').map((element) => {
+    const [id = '', ...params] = element.trim().split(';')
+    const userId = decodeURIComponent(id)
+    const name = params.find((p) => p.startsWith('name='))
+    return name === undefined
+      ? { userId }
+      : { userId, userName: decodeURIComponent(name.slice('name='.length)) }
+  })
 }
 
 /**

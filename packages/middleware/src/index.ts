@@ -38,7 +38,15 @@ export {
   MiddlewareError,
   MiddlewareErrorCode,
 } from './errors.ts'
-export { FORGEABLE_HEADERS, SERVICE_STATUS_HEADER, USER_STATUS_HEADER } from './identity_headers.ts'
+export {
+  ACTOR_CHAIN_HEADER,
+  DELEGATION_ID_HEADER,
+  decodeActorChain,
+  encodeActorChain,
+  FORGEABLE_HEADERS,
+  SERVICE_STATUS_HEADER,
+  USER_STATUS_HEADER,
+} from './identity_headers.ts'
 export type { MiddlewareLogger } from './logger.ts'
 export { AUTHTOKEN_GROUP, authtokenOptions } from './options.ts'
 export { pathMatches } from './token_checks.ts'

@@ -119,7 +119,10 @@ export const authtokenOptions = defineGroup(
         'false, which lets any valid token act as a service token).',
     }),
     service_type: opt.str({
-      help: 'This service’s catalog type; needed to check application credential access rules.',
+      help:
+        'This service’s catalog type; needed to check application credential access rules, and ' +
+        '(Baton extension) the audience of delegation tokens: a delegation whose audience does ' +
+        'not name this type is refused (401), and without service_type every delegation is.',
     }),
     ...authPluginOptions,
   },

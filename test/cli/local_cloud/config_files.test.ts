@@ -36,6 +36,7 @@ function plan(dataDir: string, base: number): CloudPlan {
     copyBytesPerSecond: 0,
     copyChunkBytes: 0,
     sendServiceUserToken: true,
+    delegate: true,
   }
 }
 
@@ -113,5 +114,27 @@ test('a config that does not parse is refused naming the file and the fix', () =
       error.code === CliErrorCode.ConfigUnreadable &&
       error.message.includes(join(dataDir, 'image.conf')) &&
       error.message.includes('or delete it to have baton up write it again'),
+  )
+})
+
+test('delegation: each service names its catalog type, every sender delegates, identity knows who serves what', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'baton-up-conf-'))
+  writeCloudConfigs(plan(dataDir, 41100), SECRETS)
+  const read = (program: string) => readFileSync(join(dataDir, `${program}.conf`), 'utf8')
+  for (const [program, type] of [
+    ['compute', 'compute'],
+    ['volume', 'volumev3'],
+    ['image', 'image'],
+    ['object', 'object-store'],
+  ] as const) {
+    assert.match(read(program), new RegExp(`^service_type = ${type}$`, 'm'))
+  }
+  for (const sender of ['compute', 'volume', 'image']) {
+    assert.match(read(sender), /^send_service_user_token = true\ndelegate = true$/m)
+  }
+  assert.doesNotMatch(read('object'), /delegate/)
+  assert.match(
+    read('identity'),
+    /^service_types = nova:compute,cinder:volumev3,glance:image,swift:object-store$/m,
   )
 })

@@ -56,6 +56,24 @@ function writeSteps(ids: Awaited<ReturnType<typeof seedBasics>>): Step[] {
     extra: {},
     roleIds: [ids.role.id],
   })
+  const delegation = (id: string, parentId: string | null, auditId: string) => ({
+    id,
+    userId: ids.user.id,
+    projectId: ids.project.id,
+    parentId,
+    auditId,
+    rootAuditId: 'root',
+    rootAuditChainId: 'root',
+    rootIssuedAt: 1,
+    rootExpiresAt: 2,
+    methods: ['password'],
+    operation: 'compute:boot:x',
+    audience: ['image'],
+    roleIds: [ids.role.id],
+    actors: [{ userId: ids.user.id, userName: 'svc', projectId: null, issuedAt: 1 }],
+    createdAt: 1,
+    expiresAt: 2,
+  })
   const user = { type: 'user', id: ids.user.id } as const
   const onProject = {
     roleId: ids.role.id,
@@ -285,6 +303,23 @@ function writeSteps(ids: Awaited<ReturnType<typeof seedBasics>>): Step[] {
       (s) => s.trusts.create(trust('t3', null)),
     ],
     ['trusts.flush', (s) => s.trusts.flush({ before: Number.MAX_SAFE_INTEGER })],
+    ['delegations.create', (s) => s.delegations.create(delegation('dl1', null, 'aud1'))],
+    [
+      'delegations.revoke',
+      (s) => s.delegations.revoke('dl1'),
+      (s) => s.delegations.create(delegation('dl2', 'dl1', 'aud2')),
+    ],
+    [
+      'delegations.revokeForRoot',
+      (s) => s.delegations.revokeForRoot('root'),
+      (s) => s.delegations.create(delegation('dl3', null, 'aud3')),
+    ],
+    [
+      'delegations.remove',
+      (s) => s.delegations.remove('dl4'),
+      (s) => s.delegations.create(delegation('dl4', null, 'aud4')),
+    ],
+    ['delegations.flushExpired', (s) => s.delegations.flushExpired(Number.MAX_SAFE_INTEGER)],
     ['identity.deleteUser', (s) => s.identity.deleteUser('u2')],
     ['resource.deleteProject', (s) => s.resource.deleteProject('p2')],
     ['resource.deleteDomain', (s) => s.resource.deleteDomain('d2')],

@@ -158,6 +158,7 @@ export function decodedFrom(version: number, k: KeystoneResult): DecodedToken {
     protocolId: k.protocol_id,
     accessTokenId: k.access_token_id,
     thumbprint: k.thumbprint,
+    delegationId: null,
     auditIds: k.audit_ids,
     expiresAt: k.expires_at,
     issuedAt: k.issued_at,

@@ -117,6 +117,22 @@ describe('Keystone 22 reads what Baton writes and accepts', {
     t.diagnostic(`${created.length} Baton tokens validated by Keystone 22`)
   })
 
+  it("refuses Baton's delegation payload (version 64): not a recognized payload version", () => {
+    const formatter = formatterFor()
+    const { token, version } = formatter.createToken({
+      userId: 'c0ffeec0ffeec0ffeec0ffeec0ffee00',
+      methods: ['password'],
+      expiresAt: '2031-01-01T00:00:00Z',
+      auditIds: ['ZGVsZWdhdGlvbmF1ZGl0MQ', 'cm9vdGF1ZGl0Y2hhaW4xMQ'],
+      projectId: 'aaaaaaaabbbbbbbbccccccccdddddddd',
+      delegationId: '0123456789abcdef0123456789abcdef',
+    })
+    assert.equal(version, 64)
+    const [result] = keystoneValidate([token])
+    assert.ok(result && 'error' in result, 'Keystone accepted a delegation token')
+    assert.match(result.error, /not a recognized Fernet payload version: 64/)
+  })
+
   it('every fuzzed payload Baton accepts, Keystone accepts with the same fields', (t) => {
     const rng = new Rng(0xd1ff)
     const formatter = formatterFor()

@@ -2,10 +2,11 @@
  * `baton demo long-job`: the story service tokens exist for, told twice on throw-away clouds. First
  * every sender sends its service token and the server goes ACTIVE although the user's token expired
  * mid-way; then the senders do not, the chain breaks at a named hop, and `baton doctor` shows the
- * finding that would have caught it. Exit 0 when both outcomes are the expected ones.
+ * finding that would have caught it. Exit 0 when both outcomes are the expected ones. With
+ * `--window 0`, the delegation story (`demo/window_zero.ts`) instead.
  * @module
  */
-import type { Command } from 'commander'
+import { type Command, InvalidArgumentError } from 'commander'
 import type { TimelineOutput } from '../demo/timeline.ts'
 import type { CliIo } from '../io.ts'
 import { configPath, PROGRAMS } from '../local_cloud/plan.ts'
@@ -18,15 +19,34 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
       'boot from volume with a user token that expires mid-way, with and without service tokens',
     )
     .option('--keep', 'keep the throw-away data directories (configs, logs, audit trail)')
-    .action(async (flags: { keep?: boolean }) => {
+    .option(
+      '--window <seconds>',
+      "identity's [token] allow_expired_window; 0 tells the delegation story (senders with " +
+        '[service_user] delegate = true reach ACTIVE, plain service tokens end in ERROR)',
+      parseWindow,
+    )
+    .action(async (flags: { keep?: boolean; window?: number }) => {
       const { removeDemoCloud, runLongJob, startDemoCloud } = await import('../demo/long_job.ts')
       const out: TimelineOutput = {
         line: (text) => io.out(text),
         write: (text) => process.stdout.write(text),
         isTTY: process.stdout.isTTY === true,
       }
+      if (flags.window === 0) {
+        const { runWindowZeroStory } = await import('../demo/window_zero.ts')
+        const outcome = await runWindowZeroStory(io, out, flags.keep === true)
+        if (outcome.kept.length > 0) io.out(`Kept: ${outcome.kept.join(' ')}`)
+        if (!outcome.ok) {
+          longJob.error('baton: demo long-job: an outcome was not the expected one (see above)', {
+            exitCode: 1,
+            code: 'baton.demo.unexpected',
+          })
+        }
+        return
+      }
+      const window = flags.window === undefined ? {} : { allowExpiredWindow: flags.window }
       io.out('1) Senders send service tokens ([service_user] send_service_user_token = true)')
-      const withTokens = await startDemoCloud(true, io)
+      const withTokens = await startDemoCloud({ sendServiceUserToken: true, ...window }, io)
       let first: Awaited<ReturnType<typeof runLongJob>>
       try {
         first = await runLongJob(withTokens, out)
@@ -42,7 +62,7 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
       )
       io.out('')
       io.out('2) The same without service tokens (send_service_user_token = false)')
-      const without = await startDemoCloud(false, io)
+      const without = await startDemoCloud({ sendServiceUserToken: false, ...window }, io)
       let second: Awaited<ReturnType<typeof runLongJob>>
       let doctorLines: string[] = []
       let doctorStatus = 0
@@ -85,4 +105,11 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
         })
       }
     })
+}
+
+/** `--window`: whole seconds, 0 or more. */
+function parseWindow(value: string): number {
+  if (!/^\d{1,9}$/.test(value))
+    throw new InvalidArgumentError('a whole number of seconds (0 or more)')
+  return Number(value)
 }

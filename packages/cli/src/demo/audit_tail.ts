@@ -1,7 +1,8 @@
 /**
  * Follows the local cloud's shared audit trail (JSON lines) during the demo and turns the first line
  * of each kind of delegated call into a timeline event: which hop called which, whether a service
- * token went along, and when an expired user token was let in on a service token's word.
+ * token went along, when an expired user token was let in on a service token's word, and (with
+ * `[service_user] delegate`) each delegation obtained and each hop's actor chain.
  * @module
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
@@ -18,6 +19,10 @@ type AuditLine = {
   service_user_id?: string
   expired_user_token_accepted?: boolean
   service_token_sent?: boolean
+  delegation_id?: string
+  parent_delegation_id?: string
+  operation?: string
+  actor_chain?: string[]
   outcome: 'ok' | 'error'
   detail?: string
 }
@@ -35,6 +40,8 @@ export class AuditTail {
   readonly #seen = new Set<string>()
   /** Services that let an expired user token in on a service token's word. */
   readonly acceptedExpired = new Set<string>()
+  /** Services that accepted a delegation token, with its actor chain (service user names). */
+  readonly delegationChains = new Map<string, readonly string[]>()
   #offset = 0
 
   /** `serviceUsers`: service user id → the service it belongs to. */
@@ -82,12 +89,32 @@ export class AuditTail {
   }
 
   #describe(line: AuditLine): string | undefined {
+    if (line.direction === 'sent' && line.target === 'identity') {
+      if (line.outcome === 'error')
+        return this.#once(
+          `fail ${line.service} delegation`,
+          `${line.service} could not obtain a delegation: ${line.detail ?? line.status}`,
+        )
+      const narrowed = line.parent_delegation_id === undefined ? 'obtained' : 'narrowed'
+      return this.#once(
+        `delegation ${line.service}`,
+        `${line.service} ${narrowed} a delegation for ${line.operation ?? '?'} (actors: ${(line.actor_chain ?? []).join(' -> ')})`,
+      )
+    }
+    if (line.direction === 'received' && line.actor_chain !== undefined) {
+      this.delegationChains.set(line.service, line.actor_chain)
+      return this.#once(
+        `chain ${line.service} ${line.delegation_id ?? ''}`,
+        `${line.service} accepted delegation ${(line.delegation_id ?? '').slice(0, 8)} (${line.operation ?? '?'}), actor chain: ${line.actor_chain.join(' -> ')}`,
+      )
+    }
     if (line.direction === 'sent') {
       const target = TARGET_NAMES.get(line.target ?? '') ?? line.target ?? '?'
       const hop = `${line.service} -> ${target}`
       if (line.outcome === 'error')
         return this.#once(`fail ${hop}`, `${hop} FAILED: ${line.detail ?? line.status}`)
-      const tokens = line.service_token_sent ? 'user token + service token' : 'user token only'
+      const user = line.delegation_id === undefined ? 'user token' : 'delegation token'
+      const tokens = line.service_token_sent ? `${user} + service token` : `${user} only`
       return this.#once(`sent ${hop}`, `${hop}: ${line.method} ${line.path} (${tokens})`)
     }
     if (line.expired_user_token_accepted === true) {

@@ -25,6 +25,8 @@ export type ScenarioResult = {
   readonly status: string
   readonly fault: string | undefined
   readonly expiredAcceptedBy: readonly string[]
+  /** Service -> the actor chain of the delegation it accepted (service user names, oldest first). */
+  readonly delegationChains: ReadonlyMap<string, readonly string[]>
   readonly cloud: LocalCloud
 }
 
@@ -50,25 +52,32 @@ async function call(
   return text === '' ? {} : (JSON.parse(text) as Json)
 }
 
+/** How the senders of a scenario's cloud behave, and identity's window. */
+export type DemoSenders = {
+  readonly sendServiceUserToken: boolean
+  /** `[service_user] delegate` (default false: the classic story). */
+  readonly delegate?: boolean
+  /** `[token] allow_expired_window` (default one hour). */
+  readonly allowExpiredWindow?: number
+}
+
 /** Starts a throw-away cloud for one scenario; the caller stops it (after the doctor has looked). */
-export async function startDemoCloud(
-  sendServiceUserToken: boolean,
-  io: CliIo,
-): Promise<LocalCloud> {
+export async function startDemoCloud(senders: DemoSenders, io: CliIo): Promise<LocalCloud> {
   const dataDir = mkdtempSync(join(tmpdir(), 'baton-demo-'))
   const plan: CloudPlan = {
     dataDir,
     host: '127.0.0.1',
     ports: await choosePorts('127.0.0.1', {}, true),
     tokenExpiration: DEMO_TOKEN_SECONDS,
-    allowExpiredWindow: 3600,
+    allowExpiredWindow: senders.allowExpiredWindow ?? 3600,
     maxActiveKeys: 3,
     copyBytesPerSecond: Math.round(IMAGE_BYTES / COPY_SECONDS),
     // four ranged reads: the later ones travel the whole chain with an expired user token
     copyChunkBytes: IMAGE_BYTES / 4,
     // a throw-away cloud whose 5 s tokens make every hop log in again: cheap hashes keep it brisk
     passwordHashRounds: 4,
-    sendServiceUserToken,
+    sendServiceUserToken: senders.sendServiceUserToken,
+    delegate: senders.delegate ?? false,
   }
   return startLocalCloud(plan, { ...io, out: () => {}, err: () => {} })
 }
@@ -190,6 +199,7 @@ export async function runLongJob(cloud: LocalCloud, out: TimelineOutput): Promis
     status: String(server.status),
     fault: fault === undefined ? undefined : String(fault),
     expiredAcceptedBy: [...audit.acceptedExpired],
+    delegationChains: audit.delegationChains,
     cloud,
   }
 }

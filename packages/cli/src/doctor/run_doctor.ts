@@ -1,10 +1,12 @@
 /**
  * `runDoctor`: reads every config on its own, runs the chain checks (senders, receivers, service
- * users' roles against every receiver), the identity nodes' key checks and Keystone's applicable
+ * users' roles against every receiver), the identity nodes' key checks, the allow_expired window
+ * against the senders' delegation, and Keystone's applicable
  * symptoms, and returns the findings. Identity is asked, never changed.
  * @module
  */
 
+import { checkDelegation } from './check_delegation.ts'
 import { checkIdentityNodes } from './check_keys.ts'
 import {
   checkChain,
@@ -41,6 +43,7 @@ export async function runDoctor(settings: DoctorSettings): Promise<DoctorReport>
   checkChain(senders, receivers, findings)
   const nodes = configs.filter((c) => c.roles.has('identity'))
   await checkIdentityNodes(nodes, settings, asker, findings)
+  checkDelegation(configs, findings)
   checkSymptoms(configs, findings)
   const files = settings.files.map((file): FileRoles => {
     const loaded = configs.find((c) => c.file === file)

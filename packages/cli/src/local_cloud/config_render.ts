@@ -31,7 +31,18 @@ function identityConfig(plan: CloudPlan): string[] {
     ...(plan.passwordHashRounds === undefined
       ? []
       : ['[identity]', `password_hash_rounds = ${plan.passwordHashRounds}`]),
+    '[delegation]',
+    '# which service types each service user serves: identity refuses a delegation token to a',
+    '# service outside its audience (docs/delegation.md)',
+    `service_types = ${delegationServiceTypes()}`,
   ]
+}
+
+/** `[delegation] service_types`: each service user and its catalog type, from the facts. */
+export function delegationServiceTypes(): string {
+  return Object.values(SERVICE_FACTS)
+    .map((facts) => `${facts.serviceUser}:${facts.catalog.type}`)
+    .join(',')
 }
 
 function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceName): string[] {
@@ -62,6 +73,7 @@ function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceN
     'auth_type = password',
     ...credentials,
     'interface = public',
+    `service_type = ${SERVICE_FACTS[service].catalog.type}`,
     'service_token_roles = service',
     'service_token_roles_required = true',
     '',
@@ -71,6 +83,7 @@ function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceN
       : [
           '[service_user]',
           `send_service_user_token = ${plan.sendServiceUserToken}`,
+          `delegate = ${plan.delegate && plan.sendServiceUserToken}`,
           'auth_type = password',
           ...credentials,
           '',

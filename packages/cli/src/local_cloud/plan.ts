@@ -42,6 +42,8 @@ export type CloudPlan = {
   readonly passwordHashRounds?: number
   /** `[service_user] send_service_user_token` of every sender. */
   readonly sendServiceUserToken: boolean
+  /** `[service_user] delegate` of every sender: long operations run on delegation tokens. */
+  readonly delegate: boolean
 }
 
 export function configPath(plan: CloudPlan, program: ProgramName): string {

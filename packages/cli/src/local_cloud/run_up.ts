@@ -78,6 +78,7 @@ export async function runUp(flags: UpFlags, io: CliIo): Promise<void> {
       copyBytesPerSecond: 0,
       copyChunkBytes: 0,
       sendServiceUserToken: true,
+      delegate: true,
     }
     let cloud: LocalCloud
     started = true

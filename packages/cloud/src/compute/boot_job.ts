@@ -65,7 +65,10 @@ export function bootJob(deps: BootJobDeps): JobHandler {
       if (!active) await cleanUp(deps, server, volumeId, d)
     } catch (error) {
       if (signal.aborted) throw error // shutdown: the job stays running and resumes at the next start
-      const reason = failureReason(error, ctx.serviceAuth !== null)
+      const reason = failureReason(error, {
+        sendsServiceToken: ctx.serviceAuth !== null,
+        delegates: ctx.next.delegates,
+      })
       store.finishBuild(server.id, {
         status: 'ERROR',
         task_state: null,

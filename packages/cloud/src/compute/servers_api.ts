@@ -10,6 +10,7 @@ import { BadRequest, NotFound } from '../kit/errors.ts'
 import { statusOf } from '../kit/hop_failure.ts'
 import { baseUrl, queryOf } from '../kit/request_values.ts'
 import type { ServiceContext } from '../kit/service_app.ts'
+import { imageFacts, objectFacts, volumeFacts } from '../services.ts'
 import { negotiatedProject } from './api_version.ts'
 import { BOOT_JOB } from './boot_job.ts'
 import { parseCreateServer } from './server_request.ts'
@@ -35,13 +36,21 @@ export const serversApi: FastifyPluginAsync<ServersDeps> = async (app, { ctx, st
   app.post('/v2.1/servers', async (request, reply) => {
     const project = projectOf(request, reply)
     const spec = parseCreateServer(request.body, new Set(FLAVORS.map((f) => f.id)))
+    const id = randomUUID()
+    // booting from volume is a long operation: under [service_user] delegate it is bound to a
+    // delegation for every service the build reaches (volume, and the image and object store
+    // behind its copy), obtained while the user's token is still valid
+    const delegation = await ctx.next.delegate(ctx.delegation(request), {
+      operation: `compute:boot:${id}`,
+      audience: [volumeFacts.catalog.type, imageFacts.catalog.type, objectFacts.catalog.type],
+    })
     const server = store.create({
-      id: randomUUID(),
+      id,
       project_id: project,
       user_id: ctx.identity(request).user?.userId ?? '',
       ...spec,
     })
-    ctx.jobs.start(BOOT_JOB, server.id, ctx.delegation(request))
+    ctx.jobs.start(BOOT_JOB, server.id, delegation)
     const base = baseUrl(ctx, request)
     return reply
       .code(202)

@@ -26,6 +26,14 @@ export type AuditEntry = {
   readonly target?: string
   /** Sent calls: whether this service added its own X-Service-Token. */
   readonly service_token_sent?: boolean
+  /** The Baton delegation the user token is (received), or that was sent on (sent). */
+  readonly delegation_id?: string | undefined
+  /** Sent to identity: the delegation this service narrowed. */
+  readonly parent_delegation_id?: string | undefined
+  /** The operation that delegation is bound to. */
+  readonly operation?: string | undefined
+  /** The delegation's actor chain, oldest first: service user names (ids where unnamed). */
+  readonly actor_chain?: readonly string[] | undefined
   readonly outcome: 'ok' | 'error'
   readonly detail?: string
 }
@@ -48,11 +56,19 @@ export function openAuditLog(file: string, clock: Clock = systemClock): AuditLog
 /** The identity fields of an audit line, from what the middleware established. */
 export function auditIdentity(identity: RequestIdentity | undefined): Partial<AuditEntry> {
   if (identity === undefined) return {}
+  const delegation = identity.delegation
   return {
     user_id: identity.user?.userId,
     project_id: identity.user?.projectId,
     service_user_id: identity.service?.userId,
     service_roles: identity.service?.roleNames,
     expired_user_token_accepted: identity.acceptedExpiredUserToken,
+    ...(delegation === undefined
+      ? {}
+      : {
+          delegation_id: delegation.id,
+          operation: delegation.operation,
+          actor_chain: delegation.actors.map((a) => a.userName ?? a.userId),
+        }),
   }
 }

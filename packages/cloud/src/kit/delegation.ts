@@ -9,6 +9,9 @@
  * @module
  */
 import type {
+  Clock,
+  DelegationSettings,
+  DownstreamSession,
   EndpointFilter,
   IdentityPlugin,
   Interface,
@@ -23,12 +26,24 @@ import type { AuditLog } from './audit.ts'
 import { Unauthorized, UpstreamFailure } from './errors.ts'
 import { shortBody } from './hop_failure.ts'
 
-/** The user token the middleware confirmed, who it names, and the request it came with. */
+/**
+ * The user token the middleware confirmed, who it names, and the request it came with. When that
+ * token is a Baton delegation (received from a delegating hop, or obtained by `NextHop.delegate`),
+ * `userToken` is the delegation token and the delegation's id and audience come along.
+ */
 export type Delegation = {
   readonly userToken: string
   readonly userId: string
   readonly projectId: string
   readonly requestId: string
+  /** The Baton delegation `userToken` is, if it is one. */
+  readonly delegationId?: string
+  /** That delegation's audience (service types): a narrowing may only keep some of them. */
+  readonly audience?: readonly string[]
+  /** The operation it is bound to: a narrowing keeps it (one job, several hops). */
+  readonly operation?: string
+  /** Its deadline (ISO 8601): a narrowing asks for no more than what is left of it. */
+  readonly expiresAt?: string
 }
 
 export function delegationOf(identity: RequestIdentity, requestId: string): Delegation {
@@ -36,20 +51,37 @@ export function delegationOf(identity: RequestIdentity, requestId: string): Dele
   if (user === undefined) {
     throw new Unauthorized('The request you have made requires authentication.')
   }
+  const delegation = user.delegation
   return {
     userToken: user.token,
     userId: user.userId ?? '',
     projectId: user.projectId ?? '',
     requestId,
+    ...(delegation === undefined
+      ? {}
+      : {
+          delegationId: delegation.id,
+          audience: delegation.audience,
+          operation: delegation.operation,
+          ...(delegation.expiresAt === undefined
+            ? {}
+            : { expiresAt: delegation.expiresAt.toISOString() }),
+        }),
   }
 }
+
+/** A long operation's binding: what it is, and the service types every later hop belongs to. */
+export type OperationBinding = { readonly operation: string; readonly audience: readonly string[] }
 
 export type NextHopOptions = {
   readonly service: string
   readonly auth: AuthToken
   /** `[service_user]`: null when send_service_user_token is false. */
   readonly serviceAuth: IdentityPlugin | null
+  /** `[service_user] delegate`: null when the service sends the user's token as received. */
+  readonly delegating: DelegationSettings | null
   readonly audit: AuditLog
+  readonly clock: Clock
   readonly interface: Interface
   readonly regionName?: string | undefined
 }
@@ -94,8 +126,74 @@ export class NextHop {
     return this.#o.serviceAuth !== null
   }
 
+  /** Whether long operations are bound to a delegation (`[service_user] delegate = true`). */
+  get delegates(): boolean {
+    return this.#o.delegating !== null
+  }
+
+  /**
+   * The start of a long operation: with `[service_user] delegate = true`, exchanges the kept token
+   * (the user's, or a delegation to narrow) and this service's own for a delegation bound to
+   * `binding`, and returns the Delegation to keep instead; otherwise returns `d` unchanged. A
+   * narrowing keeps the parent's operation (the whole job's; this hop's own is only logged) and
+   * only the audience members the parent has. Audited as a call to identity; a refusal
+   * is an UpstreamFailure naming the hop.
+   */
+  async delegate(d: Delegation, binding: OperationBinding): Promise<Delegation> {
+    const settings = this.#o.delegating
+    if (settings === null) return d
+    const parent = d.audience
+    const audience =
+      parent === undefined ? binding.audience : binding.audience.filter((t) => parent.includes(t))
+    const operation = d.operation ?? binding.operation
+    // identity refuses a narrowing that would outlive its parent: ask for what is left of it,
+    // less a second for the time the request takes to reach identity's clock
+    const left =
+      d.expiresAt === undefined
+        ? Number.POSITIVE_INFINITY
+        : Math.floor((Date.parse(d.expiresAt) - this.#o.clock.now()) / 1000) - 1
+    const expiresIn = Math.max(1, Math.min(settings.lifetimeSeconds, left))
+    const entry = {
+      ...this.#auditEntry('identity', 'POST', '/v3/OS-BATON/delegations', d),
+      operation,
+      ...(operation === binding.operation ? {} : { detail: `for ${binding.operation}` }),
+      ...(d.delegationId === undefined ? {} : { parent_delegation_id: d.delegationId }),
+    }
+    try {
+      const access = await this.session(d).delegate({
+        operation,
+        audience,
+        expiresIn,
+      })
+      const delegation = access.delegation
+      if (delegation === undefined) throw new Error('identity answered without a delegation')
+      this.#o.audit.write({
+        ...entry,
+        status: 201,
+        outcome: 'ok',
+        delegation_id: delegation.id,
+        actor_chain: delegation.actors.map((a) => a.userName ?? a.userId),
+      })
+      return {
+        ...d,
+        userToken: access.token,
+        delegationId: delegation.id,
+        audience,
+        operation,
+        ...(delegation.expiresAt === undefined
+          ? {}
+          : { expiresAt: delegation.expiresAt.toISOString() }),
+      }
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 0
+      const detail = `${this.#o.service} -> identity POST /v3/OS-BATON/delegations: ${reason(error)}`
+      this.#o.audit.write({ ...entry, status, outcome: 'error', detail })
+      throw new UpstreamFailure(detail, { cause: error })
+    }
+  }
+
   /** The session a call for this delegation goes through. */
-  session(delegation: Delegation): Session {
+  session(delegation: Delegation): DownstreamSession {
     return this.#o.auth.sessionFor(delegation, { serviceAuth: this.#o.serviceAuth })
   }
 
@@ -205,6 +303,7 @@ export class NextHop {
       project_id: delegation.projectId,
       target: serviceType,
       service_token_sent: this.sendsServiceToken,
+      ...(delegation.delegationId === undefined ? {} : { delegation_id: delegation.delegationId }),
     }
   }
 }

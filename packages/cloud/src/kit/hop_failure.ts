@@ -14,12 +14,23 @@ export function statusOf(error: unknown): number | undefined {
   return undefined
 }
 
-export function failureReason(error: unknown, sendsServiceToken: boolean): string {
+/** What the failing sender sent along with the user's token. */
+export type SenderFacts = { readonly sendsServiceToken: boolean; readonly delegates: boolean }
+
+export function failureReason(error: unknown, sender: SenderFacts): string {
   const message = error instanceof Error ? error.message : String(error)
-  if (statusOf(error) === 401 && !sendsServiceToken) {
+  if (statusOf(error) !== 401) return message
+  if (!sender.sendsServiceToken) {
     return (
       `${message} (the user's token was refused, typically because it expired during the job, and no ` +
       'service token vouched for it: [service_user] send_service_user_token = false)'
+    )
+  }
+  if (!sender.delegates) {
+    return (
+      `${message} (the user's token was refused although a service token vouched for it: typically it ` +
+      "expired beyond identity's [token] allow_expired_window; [service_user] delegate = true " +
+      'binds the job to a delegation instead)'
     )
   }
   return message

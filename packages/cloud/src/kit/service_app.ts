@@ -10,8 +10,10 @@ import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   type Clock,
+  type DelegationSettings,
   type IdentityPlugin,
   type Interface,
+  loadDelegationSettings,
   loadServiceUserAuth,
   serviceUserGroup,
 } from '@baton/client'
@@ -133,8 +135,10 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
     },
   })
   let serviceAuth: IdentityPlugin | null
+  let delegating: DelegationSettings | null
   try {
     serviceAuth = loadServiceUserAuth(config)
+    delegating = loadDelegationSettings(config)
   } catch (error) {
     await auth.close()
     throw error
@@ -155,7 +159,9 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
     service: spec.name,
     auth,
     serviceAuth,
+    delegating,
     audit,
+    clock,
     interface: userInterface,
     regionName: config.get(authtokenOptions).region_name,
   })

@@ -55,7 +55,10 @@ export function createJob(deps: CreateJobDeps): JobHandler {
       store.transition(volume.id, ['creating', 'downloading'], { status: 'available' })
     } catch (error) {
       if (signal.aborted) throw error // shutdown: the job stays running and resumes at the next start
-      const reason = failureReason(error, ctx.serviceAuth !== null)
+      const reason = failureReason(error, {
+        sendsServiceToken: ctx.serviceAuth !== null,
+        delegates: ctx.next.delegates,
+      })
       store.update(volume.id, { status: 'error', fault_message: reason, fault_at: deps.now() })
       throw error
     }

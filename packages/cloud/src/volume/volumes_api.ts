@@ -11,6 +11,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { BadRequest, NotFound } from '../kit/errors.ts'
 import { baseUrl, queryOf } from '../kit/request_values.ts'
 import type { ServiceContext } from '../kit/service_app.ts'
+import { imageFacts, objectFacts } from '../services.ts'
 import { volumeAction } from './actions.ts'
 import { CREATE_JOB, volumePath } from './create_job.ts'
 import { negotiate } from './microversion.ts'
@@ -41,13 +42,24 @@ export const volumesApi: FastifyPluginAsync<VolumesDeps> = async (app, { ctx, st
     const project = projectOf(request, reply)
     const spec = parseCreate(request.body)
     const identity = ctx.identity(request)
+    const id = randomUUID()
+    // an image copy is a long operation: under [service_user] delegate it is bound to a delegation
+    // for the image service and the object store behind it (narrowing the caller's, if delegated)
+    const kept = ctx.delegation(request)
+    const delegation =
+      spec.imageId === null
+        ? kept
+        : await ctx.next.delegate(kept, {
+            operation: `volume:create:${id}`,
+            audience: [imageFacts.catalog.type, objectFacts.catalog.type],
+          })
     const volume = store.create({
-      id: randomUUID(),
+      id,
       project_id: project,
       user_id: identity.user?.userId ?? '',
       ...spec,
     })
-    ctx.jobs.start(CREATE_JOB, volume.id, ctx.delegation(request))
+    ctx.jobs.start(CREATE_JOB, volume.id, delegation)
     return reply.code(202).send({ volume: volumeDetail(baseUrl(ctx, request), volume) })
   })
 

@@ -18,7 +18,11 @@ import { hash } from 'node:crypto'
 import { renderCatalog } from '../core/tokens/catalog.ts'
 import { type CatalogSettings, filterCatalogForProject } from '../core/tokens/catalog_filter.ts'
 import { DEFAULT_TRUST_MINT, type TrustMintSettings } from '../core/tokens/mint_trust.ts'
-import { eventMatches, revocationView } from '../core/tokens/revocation_check.ts'
+import {
+  eventMatches,
+  revocationView,
+  rootRevocationView,
+} from '../core/tokens/revocation_check.ts'
 import type { TokenModel } from '../core/tokens/token_model.ts'
 import type { ResolvedToken, TokenReads } from '../core/tokens/token_reads.ts'
 import { decode, mint, type TokenDecoder } from '../core/tokens/validation_steps.ts'
@@ -144,6 +148,6 @@ async function isRevokedAt(
   )
   // Most clouds hold few or no events: the token's view only when needed.
   if (events.length === 0) return false
-  const view = revocationView(model)
-  return events.some((event) => eventMatches(event, view))
+  const views = [revocationView(model), rootRevocationView(model)]
+  return views.some((view) => view !== null && events.some((event) => eventMatches(event, view)))
 }

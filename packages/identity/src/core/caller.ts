@@ -6,11 +6,15 @@
  */
 import type { Scope, ScopeOf } from '../scope.ts'
 
-/** A caller's `Scope`: a project scope, and a trust's, also names the project's domain. */
+/**
+ * A caller's `Scope`: a project scope, a trust's and a delegation's also name the project's
+ * domain. Policy sees a delegation as its project (with the delegated roles).
+ */
 export type CallerScope =
-  | Exclude<Scope, ScopeOf<'project' | 'trust'>>
+  | Exclude<Scope, ScopeOf<'project' | 'trust' | 'delegation'>>
   | (ScopeOf<'project'> & { readonly projectDomainId: string })
   | (ScopeOf<'trust'> & { readonly projectId: string; readonly projectDomainId: string })
+  | (ScopeOf<'delegation'> & { readonly projectDomainId: string })
 
 export type Caller = {
   readonly userId: string

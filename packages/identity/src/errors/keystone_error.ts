@@ -25,6 +25,7 @@ export const IdentityErrorCode = {
   ServerNotReady: 'BATON_SERVER_NOT_READY',
   MethodNotAllowed: 'BATON_METHOD_NOT_ALLOWED',
   DatabaseBusy: 'BATON_DATABASE_BUSY',
+  DelegationRefused: 'BATON_DELEGATION_REFUSED',
 } as const
 
 export type IdentityErrorCode = (typeof IdentityErrorCode)[keyof typeof IdentityErrorCode]

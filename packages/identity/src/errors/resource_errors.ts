@@ -35,6 +35,8 @@ export class TrustNotFound extends NotFound {}
 /** keystone exception.TrustUseLimitReached (403): "No remaining uses for trust: <id>." */
 export class TrustUseLimitReached extends Forbidden {}
 export class AccessRuleNotFound extends NotFound {}
+/** Baton: `/v3/OS-BATON/delegations/{id}` names no delegation (or one the caller may not see). */
+export class DelegationNotFound extends NotFound {}
 
 /** keystone ValidationError(attribute=, target=): "Expecting to find X in Y. The server could..." */
 export function expectingToFind(attribute: string, target: string): ValidationError {

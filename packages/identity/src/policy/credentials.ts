@@ -35,7 +35,8 @@ function buildCredentials(caller: Caller): Credentials {
   const system = scope.kind === 'system' ? scope.system : null
   const domainId = scope.kind === 'domain' ? scope.domainId || null : null
   // a trust-scoped token acts on its trust's project (keystone: the token's project_id)
-  const project = scope.kind === 'project' || scope.kind === 'trust' ? scope : null
+  const project =
+    scope.kind === 'project' || scope.kind === 'trust' || scope.kind === 'delegation' ? scope : null
   const values: Record<string, unknown> = Object.create(null)
   Object.assign(values, {
     user_id: caller.userId,
@@ -86,6 +87,11 @@ function tokenReference(caller: Caller): Record<string, unknown> {
     token.domain = { id: scope.domainId }
     token.roles = roles
   } else if (scope.kind === 'project' && scope.projectId) {
+    token.project = { domain: { id: scope.projectDomainId }, id: scope.projectId }
+    token.is_domain = false
+    token.roles = roles
+  } else if (scope.kind === 'delegation') {
+    token['OS-BATON:delegation'] = { id: scope.delegationId }
     token.project = { domain: { id: scope.projectDomainId }, id: scope.projectId }
     token.is_domain = false
     token.roles = roles

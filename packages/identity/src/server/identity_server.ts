@@ -15,11 +15,14 @@ import type { FastifyInstance } from 'fastify'
 import { authApi } from '../api/auth/index.ts'
 import type { ApiContext } from '../api/context.ts'
 import { credentialApi } from '../api/credentials/index.ts'
+import { delegationApi, tokenExchangeApi } from '../api/delegation/index.ts'
 import { resourceApis } from '../api/v3/index.ts'
 import { createValidationCache } from '../cache/index.ts'
 import { authSettings, createAuthService } from '../core/auth/index.ts'
 import { createReceiptService } from '../core/auth/receipts.ts'
 import { createCredentialCrypto } from '../core/credentials/credential_crypto.ts'
+import { createDelegationService } from '../core/delegations/delegation_service.ts'
+import { delegationSettings } from '../core/delegations/delegation_settings.ts'
 import { tokenSettings } from '../core/tokens/index.ts'
 import { ServerNotReady } from '../errors.ts'
 import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
@@ -108,12 +111,20 @@ export async function createIdentityServer(
   })
   const auth = createAuthService({ store, tokens, settings, clock, credentialCrypto, receipts })
   const authenticate = createAuthenticator(tokens, callerOf)
+  const delegations = createDelegationService({
+    store,
+    tokens,
+    clock,
+    settings: delegationSettings(config),
+  })
   const app = buildIdentityApp({
     config,
     logger: options.logger ?? false,
     routes: (instance, http) => {
       const ctx: ApiContext = { ...http, config, store, policy, clock, authenticate }
-      instance.register(authApi, { ctx: { ...ctx, tokens, auth } })
+      instance.register(authApi, { ctx: { ...ctx, tokens, auth, delegations } })
+      instance.register(delegationApi, { ctx: { ...ctx, tokens, delegations } })
+      instance.register(tokenExchangeApi, { ctx: { ...ctx, tokens, delegations } })
       for (const area of resourceApis) instance.register(area, { ctx })
       const primaryMethods = settings.primaryMethods
       instance.register(credentialApi, {

@@ -14,6 +14,7 @@ import { type CatalogRepository, createCatalogRepository } from './catalog/index
 import type { StoreContext } from './context.ts'
 import { type CredentialRepository, createCredentialRepository } from './credentials.ts'
 import type { StoreDatabase } from './database.ts'
+import { createDelegationRepository, type DelegationRepository } from './delegations.ts'
 import { createDomainConfigRepository, type DomainConfigRepository } from './domain_config.ts'
 import { createEffectiveRoleResolver, type EffectiveRoleResolver } from './effective_roles.ts'
 import { createEndpointFilterRepository, type EndpointFilterRepository } from './endpoint_filter.ts'
@@ -37,6 +38,7 @@ export { ROOT_DOMAIN_ID } from './codecs.ts'
 export { redactConnectionUrl } from './connection_url.ts'
 export type * from './credentials.ts'
 export { type OpenDatabaseOptions, openDatabase, type StoreDatabase } from './database.ts'
+export type * from './delegations.ts'
 export type * from './domain_config.ts'
 export type * from './effective_roles.ts'
 export type * from './endpoint_filter.ts'
@@ -82,6 +84,8 @@ export interface Store {
   /** OS-POLICY blobs. */
   readonly policies: PolicyRepository
   readonly trusts: TrustRepository
+  /** Baton's job-bound delegations (OS-BATON). */
+  readonly delegations: DelegationRepository
   /** OS-OAUTH1 consumers. */
   readonly consumers: ConsumerRepository
   /** Uncached; put a cache in front on the token path. */
@@ -125,6 +129,7 @@ function bind(ctx: StoreContext): Store {
     unifiedLimits: createUnifiedLimitRepository(ctx),
     policies: createPolicyRepository(ctx),
     trusts: createTrustRepository(ctx),
+    delegations: createDelegationRepository(ctx),
     consumers: createConsumerRepository(ctx),
     effectiveRoles: createEffectiveRoleResolver(ctx),
     generation: createCacheGenerationReader(ctx),

@@ -226,6 +226,31 @@ export interface TrustRoleTable {
   role_id: string
 }
 
+/** Baton: a job-bound delegation (migration 0017); times BIGINT microseconds, lists JSON TEXT. */
+export interface DelegationTable {
+  id: string
+  user_id: string
+  project_id: string
+  parent_id: string | null
+  /** This delegation token's own audit id (its revocation event names it). */
+  audit_id: string
+  /** The root user token's own audit id, and its audit chain id (its parent's, or itself). */
+  root_audit_id: string
+  root_audit_chain_id: string
+  root_issued_at: number
+  root_expires_at: number
+  /** The user token's methods, carried into every token of the chain. */
+  methods: string
+  operation: string
+  audience: string
+  role_ids: string
+  actors: string
+  created_at: number
+  expires_at: number
+  revoked: BoolColumn
+  revoked_at: number | null
+}
+
 /** One row (id 1): moved by triggers on every write that can change a validation result. */
 export interface CacheGenerationTable {
   id: number
@@ -298,6 +323,7 @@ export interface Schema {
   revocation_event: RevocationEventTable
   trust: TrustTable
   trust_role: TrustRoleTable
+  baton_delegation: DelegationTable
   cache_generation: CacheGenerationTable
   endpoint_group: EndpointGroupTable
   project_endpoint: ProjectEndpointTable

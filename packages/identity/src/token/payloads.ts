@@ -27,7 +27,13 @@ import {
   unpackText,
   unpackTrustId,
 } from './payload_fields.ts'
-import type { DecodedToken, PayloadFields, PayloadVersion, TokenFields } from './token_fields.ts'
+import {
+  DELEGATION_PAYLOAD_VERSION,
+  type DecodedToken,
+  type PayloadFields,
+  type PayloadVersion,
+  type TokenFields,
+} from './token_fields.ts'
 import { isPyArray, packId, unpackId } from './uuid_py.ts'
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
@@ -38,6 +44,7 @@ interface Slot {
 }
 
 type IdField =
+  | 'delegationId'
   | 'projectId'
   | 'domainId'
   | 'identityProviderId'
@@ -86,6 +93,14 @@ const domain = idSlot('domainId', 'domain_id')
 const idp = idSlot('identityProviderId', 'identity_provider_id')
 const accessToken = idSlot('accessTokenId', 'access_token_id')
 const appCred = idSlot('appCredId', 'app_cred_id')
+const delegation: Slot = {
+  pack: (f) => packId(f.delegationId ?? null),
+  unpack: (v, out) => {
+    const id = unpackId(v, 'delegation_id')
+    if (id === null) throw new MsgpackFormatError('delegation_id is nil')
+    out.delegationId = id
+  },
+}
 const domainV1: Slot = {
   pack: (f, ctx) => packDomainV1(f.domainId ?? null, ctx),
   unpack: (v, out, ctx) => {
@@ -139,11 +154,13 @@ const thumbprint: Slot = {
   unpack: idSlot('thumbprint', 'thumbprint').unpack,
 }
 
-/** Keystone class name and slot layout per version; index = version. */
-const PAYLOAD_LAYOUTS: readonly {
+interface PayloadLayout {
   readonly name: string
   readonly slots: readonly Slot[]
-}[] = [
+}
+
+/** Keystone class name and slot layout per version; index = version. */
+const PAYLOAD_LAYOUTS: readonly PayloadLayout[] = [
   { name: 'UnscopedPayload', slots: [user, methods, expires, audit] },
   { name: 'DomainScopedPayload', slots: [user, methods, domainV1, expires, audit] },
   { name: 'ProjectScopedPayload', slots: [user, methods, project, expires, audit] },
@@ -172,6 +189,24 @@ const PAYLOAD_LAYOUTS: readonly {
   },
 ]
 
+/**
+ * Baton's own payload versions (token_fields.ts `BatonPayloadVersion`), which Keystone refuses:
+ * 64, a job-bound delegation: the user, the methods of the user's token, the delegated project,
+ * the delegation's deadline, `[own audit id, root audit chain id]`, the delegation's id. The rest
+ * (operation, audience, roles, actors) lives in the delegation record, so revocation and
+ * narrowing never need a second token format.
+ */
+const BATON_PAYLOAD_LAYOUTS: ReadonlyMap<number, PayloadLayout> = new Map([
+  [
+    DELEGATION_PAYLOAD_VERSION,
+    { name: 'BatonDelegationPayload', slots: [user, methods, project, expires, audit, delegation] },
+  ],
+])
+
+function layoutOf(version: number): PayloadLayout | undefined {
+  return PAYLOAD_LAYOUTS[version] ?? BATON_PAYLOAD_LAYOUTS.get(version)
+}
+
 /** Keystone's payload class name per version (index = version), for logs and `baton token`. */
 export const PAYLOAD_CLASS_NAMES: readonly string[] = Object.freeze(
   PAYLOAD_LAYOUTS.map((l) => l.name),
@@ -185,6 +220,13 @@ const set = (v: unknown): boolean => v !== null && v !== undefined
  * system, unscoped. "Federated" means federatedGroupIds is set.
  */
 export function selectPayloadVersion(f: PayloadFields): PayloadVersion {
+  if (set(f.delegationId)) {
+    // Baton: a delegation is project-scoped and nothing else
+    if (!set(f.projectId) || set(f.trustId) || set(f.appCredId) || set(f.federatedGroupIds)) {
+      throw new TokenPayloadError('a delegation token is project-scoped and nothing else')
+    }
+    return DELEGATION_PAYLOAD_VERSION
+  }
   if (set(f.accessTokenId)) return 7
   if (set(f.trustId)) return 3
   if (set(f.federatedGroupIds)) {
@@ -208,13 +250,16 @@ export function assemblePayload(
   fields: PayloadFields,
   ctx: PayloadContext,
 ): PyValue[] {
-  const layout = PAYLOAD_LAYOUTS[version]
+  const layout = layoutOf(version)
   if (layout === undefined) throw new TokenPayloadError(`no payload version ${version}`)
   return [BigInt(version), ...layout.slots.map((slot) => slot.pack(fields, ctx))]
 }
 
 export function isPayloadVersion(version: bigint): boolean {
-  return version >= 0n && version < BigInt(PAYLOAD_LAYOUTS.length)
+  return (
+    (version >= 0n && version < BigInt(PAYLOAD_LAYOUTS.length)) ||
+    BATON_PAYLOAD_LAYOUTS.has(Number(version))
+  )
 }
 
 /**
@@ -227,7 +272,7 @@ export function disassemblePayload(
   ctx: PayloadContext,
   issuedAt: string,
 ): DecodedToken {
-  const layout = PAYLOAD_LAYOUTS[version]
+  const layout = layoutOf(version)
   if (layout === undefined) throw new MsgpackFormatError(`no payload version ${version}`)
   const { slots } = layout
   if (versioned.length - 1 !== slots.length) {
@@ -249,6 +294,7 @@ export function disassemblePayload(
     protocolId: null,
     accessTokenId: null,
     thumbprint: null,
+    delegationId: null,
     auditIds: [],
     expiresAt: '',
     issuedAt,
@@ -267,9 +313,13 @@ export function payloadFieldsOf(fields: TokenFields): PayloadFields {
     auditIds: fields.auditIds,
     system: scope.kind === 'system' ? scope.system : null,
     domainId: scope.kind === 'domain' ? scope.domainId : null,
-    projectId: scope.kind === 'project' || scope.kind === 'trust' ? scope.projectId : null,
+    projectId:
+      scope.kind === 'project' || scope.kind === 'trust' || scope.kind === 'delegation'
+        ? scope.projectId
+        : null,
     trustId: scope.kind === 'trust' ? scope.trustId : null,
     appCredId: fields.appCredId,
+    delegationId: scope.kind === 'delegation' ? scope.delegationId : null,
   }
 }
 
@@ -280,6 +330,10 @@ export function payloadFieldsOf(fields: TokenFields): PayloadFields {
  * credential, OAuth1 access token, federation, thumbprint) stay in the DecodedToken.
  */
 export function scopeOfPayload(d: DecodedToken): Scope {
+  if (d.delegationId !== null) {
+    if (d.projectId === null) throw new MsgpackFormatError('a delegation without a project')
+    return { kind: 'delegation', delegationId: d.delegationId, projectId: d.projectId }
+  }
   if (d.trustId !== null) return { kind: 'trust', trustId: d.trustId, projectId: d.projectId }
   if (d.system !== null) return { kind: 'system', system: 'all' }
   if (d.domainId !== null) return { kind: 'domain', domainId: d.domainId }

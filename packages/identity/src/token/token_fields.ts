@@ -8,7 +8,18 @@
 import type { Scope } from '../scope.ts'
 
 /** Payload versions 0-10, keystone token_formatters.py `_PAYLOAD_CLASSES` order. */
-export type PayloadVersion = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10
+export type KeystonePayloadVersion = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10
+
+/**
+ * Baton-only payload versions. 64: a job-bound delegation (docs/delegation.md). Keystone's
+ * versions count up from 0 (10 in 2024); 64 leaves it room. A Keystone sharing the key repository
+ * decrypts such a token and answers "This is not a recognized Fernet payload version: 64" (404).
+ */
+export type BatonPayloadVersion = typeof DELEGATION_PAYLOAD_VERSION
+
+export const DELEGATION_PAYLOAD_VERSION = 64
+
+export type PayloadVersion = KeystonePayloadVersion | BatonPayloadVersion
 
 /** What the server creates a token from: payloads.ts `payloadFieldsOf` flattens it. */
 export interface TokenFields {
@@ -46,6 +57,8 @@ export interface PayloadFields {
   readonly appCredId?: string | null | undefined
   /** OAuth2 mTLS: base64url(SHA-256(certificate PEM)), padded (payload version 10). */
   readonly thumbprint?: string | null | undefined
+  /** Baton: a job-bound delegation's id (payload version 64, with projectId). */
+  readonly delegationId?: string | null | undefined
 }
 
 /** A validated token; times are Keystone strings `YYYY-MM-DDTHH:MM:SS.000000Z`. */
@@ -65,6 +78,8 @@ export interface DecodedToken {
   readonly protocolId: string | null
   readonly accessTokenId: string | null
   readonly thumbprint: string | null
+  /** Baton payload version 64 only. */
+  readonly delegationId: string | null
   /** `[audit_id]` or `[audit_id, parent_audit_id]`. */
   readonly auditIds: readonly string[]
   readonly expiresAt: string

@@ -38,6 +38,7 @@ const TABLES = [
   'trust',
   'trust_role',
   'consumer',
+  'baton_delegation',
 ]
 
 /** Every row of every table, failed-login bookkeeping aside. */

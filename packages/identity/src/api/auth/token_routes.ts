@@ -14,6 +14,8 @@ import type { FastifyRequest } from 'fastify'
 import type { AuthService } from '../../core/auth/index.ts'
 import { AUTH_RECEIPT_HEADER } from '../../core/auth/receipts.ts'
 import type { Caller, PolicyTarget } from '../../core/caller.ts'
+import { enforceAudience } from '../../core/delegations/audience.ts'
+import type { DelegationService } from '../../core/delegations/delegation_service.ts'
 import type { TokenModel, TokenService } from '../../core/tokens/index.ts'
 import { InsufficientAuthMethods } from '../../errors.ts'
 import { headerValue } from '../../http/authenticate.ts'
@@ -25,6 +27,8 @@ import { boolFromString, hasQueryArg, queryArg } from './request_args.ts'
 export type AuthRoutesContext = ApiContext & {
   readonly tokens: TokenService
   readonly auth: AuthService
+  /** Baton: for the identity-side audience check of delegation tokens (docs/delegation.md). */
+  readonly delegations?: Pick<DelegationService, 'settings'> | undefined
 }
 
 const SUBJECT = 'x-subject-token'
@@ -54,6 +58,10 @@ async function enforceOnSubject(
   const allowExpired = boolFromString(queryArg(request, 'allow_expired'))
   const subject =
     token === undefined ? undefined : await ctx.tokens.validate(token, { allowExpired })
+  // Baton: a listed service validating a delegation not addressed to it hears "invalid token"
+  if (subject !== undefined && ctx.delegations !== undefined) {
+    await enforceAudience(ctx.store, ctx.delegations.settings, caller.userId, subject)
+  }
   ctx.policy.enforce(caller, action, tokenTarget(subject))
   return { caller, subject, token }
 }

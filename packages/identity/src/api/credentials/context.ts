@@ -28,7 +28,8 @@ export type CredentialApiContext = ApiContext & {
 export function requirePrimaryAuth(ctx: CredentialApiContext, caller: Caller): void {
   const { methods } = caller
   const delegated = methods.length === 0 || !methods.every((m) => ctx.primaryMethods.has(m))
-  if (delegated || caller.scope.kind === 'trust') {
+  // Baton: a delegation token (bound to one job) is delegated whatever its methods say
+  if (delegated || caller.scope.kind === 'trust' || caller.scope.kind === 'delegation') {
     throw forbiddenAction('Delegated tokens cannot access credentials directly')
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The `token` auth method: keystone/auth/plugins/token.py. The presented token must validate
  * (without allow_expired; its failures are the validation's own 404s). Then Keystone refuses to
- * exchange a trust-scoped token for any token, a system-scoped token for a project or domain one, a token from a delegated method
+ * exchange a trust-scoped token for any token (nor, in Baton, a delegation token), a system-scoped token for a project or domain one, a token from a delegated method
  * (application credential...) for any token, and, with `[token] allow_rescope_scoped_token =
  * false`, a scoped token at all. The new token keeps the old one's expiry (so re-scoping never
  * extends a session) and chains to the old chain's first audit ID.
@@ -33,6 +33,11 @@ export async function authenticateToken(
     throw forbiddenAction(
       'Using trust-scoped token to create another token. Create a new trust-scoped token instead',
     )
+  }
+  // Baton: a delegation token never becomes another token (it would shed its audience,
+  // operation and deadline); only its own endpoint narrows it
+  if (token.scope.kind === 'delegation') {
+    throw forbiddenAction('Using a delegation token to create another token is not allowed.')
   }
   if (token.scope.kind === 'system' && wantsProjectOrDomain) {
     throw forbiddenAction(

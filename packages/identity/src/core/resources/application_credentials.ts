@@ -23,11 +23,12 @@ export function forbiddenAction(action: string): Forbidden {
 
 /**
  * keystone/api/users.py `_block_delegated_token_app_creds` (Keystone 22, LP#2159643), for trust
- * scopes: a trust-scoped token may not create, list, read or delete application credentials or
+ * scopes (and Baton's delegation tokens): a trust-scoped token may not create, list, read or delete application credentials or
  * access rules (a credential would outlive the delegation). Keystone's Forbidden hides its reason.
  */
 export function assertNotTrustScoped(caller: Caller): void {
-  if (caller.scope.kind !== 'trust') return
+  // Baton: a delegation token likewise (a credential would outlive the job)
+  if (caller.scope.kind !== 'trust' && caller.scope.kind !== 'delegation') return
   throw new Forbidden(undefined, {
     cause: new Error('Cannot manage application credentials with a token issued via delegation.'),
   })

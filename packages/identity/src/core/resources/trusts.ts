@@ -42,6 +42,9 @@ export function trustSettings(config: Config): TrustSettings {
  * OAuth1; or with no methods at all) may not read or manage trusts.
  */
 export function assertNotDelegated(caller: Caller, settings: TrustSettings): void {
+  // Baton: a delegation token is bound to its job; a trust would outlive and widen it
+  if (caller.scope.kind === 'delegation')
+    throw forbiddenAction('Delegated tokens cannot manage trusts')
   const delegated =
     caller.methods.length === 0 || caller.methods.some((m) => !settings.primaryMethods.has(m))
   if (!delegated) return

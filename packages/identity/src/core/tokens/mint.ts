@@ -30,6 +30,7 @@ import type {
   Store,
   User,
 } from '../../store/index.ts'
+import { mintDelegationToken } from './mint_delegation.ts'
 import { DEFAULT_TRUST_MINT, mintTrustToken, type TrustMintSettings } from './mint_trust.ts'
 import type { MintFields, ResolvedScope, TokenModel } from './token_model.ts'
 
@@ -69,6 +70,9 @@ export async function mintToken(
 ): Promise<TokenModel> {
   const { scope } = fields
   if (scope.kind === 'trust') return mintTrustToken(store, fields, scope, trustSettings)
+  if (scope.kind === 'delegation') {
+    return mintDelegationToken(store, fields, scope, (s, f) => mintToken(s, f, trustSettings))
+  }
   const projectId = scope.kind === 'project' ? scope.projectId : null
   const domainId = scope.kind === 'domain' ? scope.domainId : null
   const [projectR, userR, rolesR, appCredR] = await Promise.allSettled([

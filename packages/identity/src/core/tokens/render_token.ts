@@ -19,6 +19,7 @@
 import { formatEntityTime, type JsonValue, type User } from '../../store/index.ts'
 import { renderRole } from '../resources/entities.ts'
 import type { CatalogService } from './catalog.ts'
+import { renderDelegation } from './render_delegation.ts'
 import { auditIdsOf, type TokenModel } from './token_model.ts'
 import { keystoneTime } from './token_time.ts'
 
@@ -40,10 +41,12 @@ export function isAdminProject(
   model: TokenModel,
   adminProject: RenderOptions['adminProject'],
 ): boolean | undefined {
-  if (model.scope.kind !== 'project' || adminProject === undefined) return undefined
+  const { scope } = model
+  if ((scope.kind !== 'project' && scope.kind !== 'delegation') || adminProject === undefined) {
+    return undefined
+  }
   return (
-    model.scope.project.name === adminProject.name &&
-    model.scope.projectDomain.name === adminProject.domainName
+    scope.project.name === adminProject.name && scope.projectDomain.name === adminProject.domainName
   )
 }
 
@@ -70,7 +73,7 @@ export function renderToken(model: TokenModel, options: RenderOptions = {}): Tok
   } else if (scope.kind === 'domain') {
     token.domain = { id: scope.domain.id, name: scope.domain.name }
     token.roles = roles()
-  } else if (scope.kind === 'project') {
+  } else if (scope.kind === 'project' || scope.kind === 'delegation') {
     token.project = {
       domain: { id: scope.projectDomain.id, name: scope.projectDomain.name },
       id: scope.project.id,
@@ -80,6 +83,7 @@ export function renderToken(model: TokenModel, options: RenderOptions = {}): Tok
     token.roles = roles()
     const adminProject = isAdminProject(model, options.adminProject)
     if (adminProject !== undefined) token.is_admin_project = adminProject
+    if (model.delegation) token['OS-BATON:delegation'] = renderDelegation(model.delegation)
   } else if (scope.kind === 'trust' && model.trust) {
     const { trust, trustor, trustee, trustorDomain } = model.trust
     token['OS-TRUST:trust'] = {

@@ -73,12 +73,45 @@ export function eventMatches(event: RevocationEvent, token: TokenRevocationView)
   return event.issuedBefore >= token.issuedAt
 }
 
+/**
+ * Baton: the root user token a delegation was made from, as `build_token_values` would have seen
+ * it (no roles: role events are matched against the delegation token itself). An event that
+ * revokes the root (its audit id, its audit chain, its user or project before its issue) ends
+ * the delegation: the delegation outlives the user token's expiry, never its revocation.
+ */
+export function rootRevocationView(model: TokenModel): TokenRevocationView | null {
+  const d = model.delegation?.delegation
+  if (!d) return null
+  return {
+    issuedAt: d.rootIssuedAt,
+    expiresAt: d.rootExpiresAt,
+    auditId: d.rootAuditId,
+    auditChainId: d.rootAuditChainId === d.rootAuditId ? null : d.rootAuditChainId,
+    userId: d.userId,
+    identityDomainId: model.userDomain.id,
+    projectId: d.projectId,
+    assignmentDomainId: null,
+    roleIds: [],
+    trustId: null,
+    trustorId: null,
+    trusteeId: null,
+  }
+}
+
 /** keystone `RevokeManager.check_token` minus the raise: one query, then `matches` per event. */
 export async function isRevoked(
   revocation: RevocationRepository,
   model: TokenModel,
 ): Promise<boolean> {
-  const view = revocationView(model)
+  const root = rootRevocationView(model)
+  if (root !== null && (await viewRevoked(revocation, root))) return true
+  return viewRevoked(revocation, revocationView(model))
+}
+
+async function viewRevoked(
+  revocation: RevocationRepository,
+  view: TokenRevocationView,
+): Promise<boolean> {
   const events = await revocation.listEventsFor({
     issuedAt: view.issuedAt,
     userId: view.userId,

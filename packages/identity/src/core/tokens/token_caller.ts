@@ -53,7 +53,15 @@ function callerScopeOf(scope: ResolvedScope): CallerScope {
         projectId: scope.projectId,
         projectDomainId: scope.projectDomain.id,
       }
-    default:
+    case 'delegation':
+      return {
+        kind: 'delegation',
+        delegationId: scope.delegationId,
+        projectId: scope.projectId,
+        projectDomainId: scope.projectDomain.id,
+      }
+    case 'system':
+    case 'unscoped':
       return scope
   }
 }

@@ -9,6 +9,7 @@ import type { EpochMs } from '@baton/config'
 import type { Scope, ScopeOf } from '../../scope.ts'
 import type {
   ApplicationCredential,
+  Delegation,
   Domain,
   EffectiveRole,
   Project,
@@ -46,6 +47,7 @@ export type ResolvedScope =
       readonly project: Project
       readonly projectDomain: Domain
     })
+  | (ScopeOf<'delegation'> & { readonly project: Project; readonly projectDomain: Domain })
 
 /** What a trust-scoped token renders and re-checks beside its scope (keystone `token.trust*`). */
 export interface TokenTrust {
@@ -55,6 +57,16 @@ export interface TokenTrust {
   readonly trustee: User
   /** The delegated roles (implied included, global only) as `role_api.get_role` returns them. */
   readonly roles: readonly Role[]
+}
+
+/** What a delegation token renders and re-checks beside its scope (mint_delegation.ts). */
+export interface TokenDelegation {
+  /** The delegation the token stands for. */
+  readonly delegation: Delegation
+  /** Its ancestors, parent first ([] for a delegation made from a user token). */
+  readonly ancestors: readonly Delegation[]
+  /** The actor chain's users as minting loaded them, in `delegation.actors` order. */
+  readonly actorUsers: readonly User[]
 }
 
 export interface TokenModel {
@@ -75,6 +87,8 @@ export interface TokenModel {
   readonly applicationCredential: ApplicationCredential | null
   /** Set for a trust-scoped token; `user` is then the trustee (the payload's user). */
   readonly trust?: TokenTrust | null | undefined
+  /** Set for a delegation token (Baton); `roles` are then the delegated roles. */
+  readonly delegation?: TokenDelegation | null | undefined
 }
 
 /**

@@ -28,10 +28,12 @@ import type { TokenModel } from './token_model.ts'
 import type { TokenReads } from './token_reads.ts'
 import { revocationRetentionSeconds, type TokenSettings } from './token_settings.ts'
 import {
+  checkDelegationLive,
   checkExpiry,
   checkNotRevoked,
   checkTrustLive,
   checkUserEnabled,
+  expiryWindowMs,
   mintFieldsOf,
   type TokenDecoder,
 } from './validation_steps.ts'
@@ -52,6 +54,8 @@ export interface IssueRequest {
   readonly expiresAt?: EpochMs | undefined
   readonly parentAuditId?: string | null | undefined
   readonly appCredId?: string | null | undefined
+  /** The token's own audit id, when the caller recorded it first (a delegation); else random. */
+  readonly auditId?: string | undefined
 }
 
 export interface IssuedToken {
@@ -114,8 +118,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     try {
       const { model, isRevoked } = await reads.resolve(token) // decode -> mint
       const now = clock.now()
-      checkExpiry(model, now, windowSeconds * 1000)
+      checkExpiry(model, now, expiryWindowMs(model, windowSeconds * 1000))
       checkTrustLive(model, now)
+      checkDelegationLive(model, now)
       checkNotRevoked(await isRevoked())
       checkUserEnabled(model)
       return model
@@ -138,7 +143,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       const limit = credential.expiresAt === null ? null : credential.expiresAt / 1000 // µs column
       if (limit !== null && wholeSecond(expiresAt) > limit) expiresAt = Math.floor(limit)
     }
-    const auditId = randomAuditId()
+    const auditId = request.auditId ?? randomAuditId()
     const parent = request.parentAuditId ?? null
     const created = formatter.createToken(
       payloadFieldsOf({
@@ -183,11 +188,24 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     renderJson: async (model, renderOptions) => JSON.stringify(await render(model, renderOptions)),
     async revoke(token) {
       const model = await validate(token)
-      await store.revocation.record({
-        auditId: model.auditId,
-        revokedAt: Math.floor(clock.now()) * 1000, // µs column
+      const revokedAt = Math.floor(clock.now()) * 1000 // µs column
+      await store.transaction(async (tx) => {
+        await tx.revocation.record({ auditId: model.auditId, revokedAt })
+        // Baton: a user token's revocation ends every delegation made from it (and their
+        // narrowings), each recorded as its own audit-id event for revocation subscribers; a
+        // delegation token's revocation ends it and the delegations narrowed from it.
+        const ended = model.delegation
+          ? await tx.delegations.revoke(model.delegation.delegation.id)
+          : await tx.delegations.revokeForRoot(model.auditId)
+        for (const d of ended) {
+          if (d.auditId === model.auditId) continue
+          await tx.revocation.record({ auditId: d.auditId, revokedAt })
+        }
       })
       await pruneRevocationEvents()
+      // delegation rows past their deadline (and the revocation buffer) validate nothing any more
+      const horizon = clock.now() - settings.revocationBufferSeconds * 1000
+      await store.delegations.flushExpired(Math.floor(horizon) * 1000) // µs column
     },
   }
 }

@@ -2,7 +2,9 @@
  * keystone's `validate_token`, one small function per step, in its order:
  *   decode -> mint -> expiry (with the allow_expired window) -> revoked -> user still enabled;
  * a trust-scoped token's trust must also not have expired (checked with the service's clock on
- * every call, so a cached mint cannot outlive it).
+ * every call, so a cached mint cannot outlive it); a delegation token (Baton) must be before its
+ * deadline, which `allow_expired` never widens (`expiryWindowMs`), and neither it nor an ancestor
+ * revoked (`checkDelegationLive`); its actors must still be enabled (`checkUserEnabled`).
  * Rendering follows in the service. `TokenReads.resolve` runs the first two (and prepares the
  * revocation verdict); the token service runs the rest on every call, cached or not.
  * @module
@@ -71,6 +73,29 @@ export function checkTrustLive(model: TokenModel, now: EpochMs): void {
   }
 }
 
+/**
+ * The allow_expired window that applies to a token: none for a delegation (its expiry is the job's
+ * deadline, which no vouching service may extend: that is the point of a delegation).
+ */
+export function expiryWindowMs(model: TokenModel, windowMs: number): number {
+  return model.scope.kind === 'delegation' ? 0 : windowMs
+}
+
+/**
+ * Baton: a delegation token stops at its deadline and when it or any ancestor was revoked
+ * (`DELETE /v3/OS-BATON/delegations/{id}`, or the root user token's revocation, which marks
+ * every delegation made from it). A cached model is as current as its store generation, and
+ * revoking writes the delegation table, which moves the generation.
+ */
+export function checkDelegationLive(model: TokenModel, now: EpochMs): void {
+  const d = model.delegation
+  if (!d) return
+  if (!(now < d.delegation.expiresAt / 1000)) throw new TokenNotFound(FAILED)
+  if (d.delegation.revoked || d.ancestors.some((a) => a.revoked)) {
+    throw new TokenNotFound(FAILED)
+  }
+}
+
 /** keystone `_is_valid_token`: `current_time < expiry`, strictly, widened by allow_expired. */
 export function checkExpiry(model: TokenModel, now: EpochMs, windowMs: number): void {
   if (!(now < model.expiresAt + windowMs)) throw new TokenNotFound(FAILED)
@@ -91,4 +116,8 @@ export function checkUserEnabled(model: TokenModel): void {
   // a trust-scoped token: the trustor too (Keystone's mint says "Trustor is disabled.")
   const trustor = model.trust?.trustor
   if (trustor !== undefined && !trustor.enabled) throw new UserDisabled(trustor.id)
+  // a delegation token (Baton): every service user of its actor chain
+  for (const actor of model.delegation?.actorUsers ?? []) {
+    if (!actor.enabled) throw new TokenNotFound(FAILED, { cause: new UserDisabled(actor.id) })
+  }
 }
