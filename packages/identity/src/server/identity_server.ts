@@ -16,10 +16,13 @@ import { authApi } from '../api/auth/index.ts'
 import type { ApiContext } from '../api/context.ts'
 import { credentialApi } from '../api/credentials/index.ts'
 import { resourceApis } from '../api/v3/index.ts'
+import { revocationStreamApi } from '../api/v3/revocation_stream_area.ts'
 import { createValidationCache } from '../cache/index.ts'
 import { authSettings, createAuthService } from '../core/auth/index.ts'
 import { createReceiptService } from '../core/auth/receipts.ts'
 import { createCredentialCrypto } from '../core/credentials/credential_crypto.ts'
+import { createRedisRevocationPublisher } from '../core/revocation_feed/redis_publisher.ts'
+import { RevocationFeed } from '../core/revocation_feed/revocation_feed.ts'
 import { tokenSettings } from '../core/tokens/index.ts'
 import { ServerNotReady } from '../errors.ts'
 import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
@@ -31,6 +34,7 @@ import {
   fernetTokensOptions,
   identityOptions,
   receiptOptions,
+  revokeOptions,
 } from '../options.ts'
 import { policyFromConfig } from '../policy/index.ts'
 import { ReceiptFormatter } from '../token/receipt_formatter.ts'
@@ -108,6 +112,18 @@ export async function createIdentityServer(
   })
   const auth = createAuthService({ store, tokens, settings, clock, credentialCrypto, receipts })
   const authenticate = createAuthenticator(tokens, callerOf)
+  // Revocation events for middlewares (long-poll) and, when configured, Redis pub/sub.
+  const revoke = config.get(revokeOptions)
+  const revocationFeed = new RevocationFeed({
+    revocation: store.revocation,
+    clock,
+    pollIntervalMs: revoke.event_poll_interval * 1000,
+    publisher:
+      revoke.redis_url === undefined || revoke.redis_url === ''
+        ? undefined
+        : createRedisRevocationPublisher({ url: revoke.redis_url, channel: revoke.redis_channel }),
+    warn: (message) => app.log.warn(message),
+  })
   const app = buildIdentityApp({
     config,
     logger: options.logger ?? false,
@@ -115,6 +131,7 @@ export async function createIdentityServer(
       const ctx: ApiContext = { ...http, config, store, policy, clock, authenticate }
       instance.register(authApi, { ctx: { ...ctx, tokens, auth } })
       for (const area of resourceApis) instance.register(area, { ctx })
+      instance.register(revocationStreamApi, { ctx: { ...ctx, revocationFeed } })
       const primaryMethods = settings.primaryMethods
       instance.register(credentialApi, {
         ctx: { ...ctx, tokens, credentialCrypto, primaryMethods },
@@ -122,9 +139,14 @@ export async function createIdentityServer(
     },
   })
   // --- end of the API block ---
+  // Waiting subscribers answer at once, so closing never waits out a long-poll.
+  app.addHook('preClose', async () => {
+    await revocationFeed.close()
+  })
   return {
     app,
     async close() {
+      await revocationFeed.close()
       await app.close()
       keys.close()
       receiptKeys.close()
