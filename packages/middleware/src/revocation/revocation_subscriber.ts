@@ -92,7 +92,8 @@ export class RevocationSubscriber {
   }
 
   async #once(): Promise<void> {
-    const wait = this.#o.waitSeconds ?? WAIT_SECONDS
+    // the first request after (re)connecting answers at once: the backlog or replay, and a cursor
+    const wait = this.#connected ? (this.#o.waitSeconds ?? WAIT_SECONDS) : 0
     const query: Record<string, string> = { wait: String(wait) }
     if (this.#cursor === undefined) {
       query.since = new Date(this.#o.clock.now() - this.#o.backlogMs).toISOString()
