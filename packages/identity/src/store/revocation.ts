@@ -68,7 +68,7 @@ export interface RevocationRepository {
   /** Events whose row id is above `afterId`, by id: what the revocation feed has not read yet. */
   listAfterId(afterId: number): Promise<RevocationEvent[]>
   /** The highest row id of an event revoked before `before` (0 when none): the feed's first floor. */
-  lastIdBefore(before: Micros): Promise<number>
+  findLastIdBefore(before: Micros): Promise<number>
 }
 
 function toEvent(row: Selectable<RevocationEventTable>): RevocationEvent {
@@ -169,7 +169,7 @@ export function createRevocationRepository(ctx: StoreContext): RevocationReposit
       return rows.map(toEvent)
     },
 
-    async lastIdBefore(before) {
+    async findLastIdBefore(before) {
       const row = await ctx.db
         .selectFrom('revocation_event')
         .select((eb) => eb.fn.max('id').as('id'))

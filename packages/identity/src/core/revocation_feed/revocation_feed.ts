@@ -23,7 +23,7 @@ export type RevocationPublisher = {
 }
 
 export type RevocationFeedOptions = {
-  readonly revocation: Pick<RevocationRepository, 'listAfterId' | 'lastIdBefore'>
+  readonly revocation: Pick<RevocationRepository, 'listAfterId' | 'findLastIdBefore'>
   readonly clock: Clock
   readonly pollIntervalMs: number
   /** Redis pub/sub, when `[revoke] redis_url` is set: the poller then runs all the time. */
@@ -65,7 +65,7 @@ export class RevocationFeed {
     // A first read: everything revoked before the hole grace (and before `since`) is settled.
     const since = position.sinceMicros
     const settledBefore = Math.min(since ?? now, now - this.#graceMicros)
-    const floor = await this.#o.revocation.lastIdBefore(settledBefore)
+    const floor = await this.#o.revocation.findLastIdBefore(settledBefore)
     const rows = await this.#o.revocation.listAfterId(floor)
     const { next } = advanceCursor({ floor, seen: [] }, rows, now, this.#graceMicros)
     const events = since === undefined ? [] : rows.filter((row) => row.revokedAt >= since)
