@@ -94,8 +94,17 @@ describe('eventRevokes', () => {
     assert.ok(!eventRevokes(event({ user_id: 'u1', project_id: 'p2' }), facts))
   })
 
-  it('what the body cannot tell counts as a match (OAuth1 ids, an unreadable issued_before)', () => {
-    assert.ok(eventRevokes(event({ 'OS-OAUTH1:consumer_id': 'c1' }), facts))
+  it('OAuth1 events match only tokens whose OS-OAUTH1 names that consumer or access token', () => {
+    assert.ok(!eventRevokes(event({ 'OS-OAUTH1:consumer_id': 'c1' }), facts))
+    const oauth = tokenFactsOf({
+      token: { ...body.token, 'OS-OAUTH1': { consumer_id: 'c1', access_token_id: 'at1' } },
+    })
+    assert.ok(eventRevokes(event({ 'OS-OAUTH1:consumer_id': 'c1' }), oauth))
+    assert.ok(eventRevokes(event({ 'OS-OAUTH1:access_token_id': 'at1' }), oauth))
+    assert.ok(!eventRevokes(event({ 'OS-OAUTH1:consumer_id': 'c2' }), oauth))
+  })
+
+  it('what the body cannot tell counts as a match (an unreadable issued_before, no issued_at)', () => {
     assert.ok(eventRevokes(event({ user_id: 'u1', issued_before: 'not a time' }), facts))
     const noIssuedAt = tokenFactsOf({ token: { ...body.token, issued_at: undefined } })
     const early = event({ user_id: 'u1', issued_before: '2000-01-01T00:00:00.000000Z' })

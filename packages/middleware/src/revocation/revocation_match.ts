@@ -1,8 +1,7 @@
 /**
  * Does a revocation event revoke a cached token? Keystone's rule (keystone/models/revoke_model.py
  * `matches`): every field the event sets must match the token, and the token must have been issued
- * no later than the event's `issued_before`. Here it errs one way only: a field the body does not
- * let us judge (OAuth1 consumer, access token) counts as matching, a field the token may carry in
+ * no later than the event's `issued_before`. Here it errs one way only: a field the token may carry in
  * several places matches any of them (audit_id or audit_chain_id against every audit id and the
  * delegation's `root_audit_id`; user_id against the user, trustor and trustee; domain_id against
  * the user's, project's and scope's domain), times compare at whole seconds, and `expires_at` is not
@@ -40,6 +39,9 @@ export type TokenFacts = {
   readonly scopeDomainId: string | undefined
   readonly roleIds: ReadonlySet<string>
   readonly trustId: string | undefined
+  /** `OS-OAUTH1` of an OAuth1 token (Keystone renders it on every such token). */
+  readonly consumerId: string | undefined
+  readonly accessTokenId: string | undefined
   /** Epoch ms; undefined when the body does not say (then every issued_before matches). */
   readonly issuedAtMs: number | undefined
 }
@@ -85,6 +87,7 @@ export function tokenFactsOf(body: unknown): TokenFacts {
     if (id !== undefined) userIds.add(id)
   }
   const project = obj(token.project)
+  const oauth = obj(token['OS-OAUTH1'])
   const scopeDomainId = idOf(token.domain)
   const domainIds = new Set<string>()
   for (const id of [idOf(user?.domain), idOf(project?.domain), scopeDomainId]) {
@@ -105,6 +108,8 @@ export function tokenFactsOf(body: unknown): TokenFacts {
     scopeDomainId,
     roleIds,
     trustId: idOf(trust),
+    consumerId: str(oauth?.consumer_id),
+    accessTokenId: str(oauth?.access_token_id),
     issuedAtMs: parseKeystoneTime(token.issued_at),
   }
 }
@@ -156,6 +161,8 @@ export function eventRevokes(event: RevocationEventFacts, token: TokenFacts): bo
     has(token.domainIds, event.domainId) &&
     same(token.scopeDomainId, event.domainScopeId) &&
     has(token.roleIds, event.roleId) &&
-    same(token.trustId, event.trustId)
+    same(token.trustId, event.trustId) &&
+    same(token.consumerId, event.consumerId) &&
+    same(token.accessTokenId, event.accessTokenId)
   )
 }
