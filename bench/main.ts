@@ -30,6 +30,7 @@ import { formatterSection } from './sections/formatter.ts'
 import { httpValidationSection } from './sections/http_validation.ts'
 import { middlewareSection } from './sections/middleware.ts'
 import { profileSection } from './sections/profile.ts'
+import { revocationSection } from './sections/revocation.ts'
 import { scaleSection } from './sections/scale.ts'
 import { tokenIssueSection } from './sections/token_issue.ts'
 
@@ -42,6 +43,7 @@ const RUNNERS: Readonly<Record<SectionId | 'profile', SectionRunner>> = {
   token_issue: tokenIssueSection,
   middleware: middlewareSection,
   scale: scaleSection,
+  revocation: revocationSection,
   profile: profileSection,
 }
 

@@ -11,6 +11,7 @@ export const SECTION_IDS = [
   'token_issue',
   'middleware',
   'scale',
+  'revocation',
 ] as const
 export type SectionId = (typeof SECTION_IDS)[number]
 
@@ -20,6 +21,7 @@ export const SECTION_TITLES: Readonly<Record<SectionId | 'profile', string>> = {
   token_issue: '3. Token issue',
   middleware: '4. Middleware overhead',
   scale: '5. Scale',
+  revocation: '6. Revocation reach (DELETE to first 401 at a cached service)',
   profile: 'Profile (identity under validation load)',
 }
 

@@ -64,6 +64,11 @@ export type TestIdentity = {
   ): Record<string, string | number | boolean>
   /** HTTP requests the server has seen so far, those node refused before routing included. */
   requestCount(): number
+  /** Stops serving (database and keys stay); `restart()` serves again on the same port. */
+  stop(): Promise<void>
+  restart(): Promise<void>
+  /** Another identity process on the same database and keys (a second node), on its own port. */
+  startNode(): Promise<{ readonly url: string; close(): Promise<void> }>
   close(): Promise<void>
 }
 
@@ -97,13 +102,18 @@ export async function startTestIdentity(
     logger: { warn() {} },
   })
   await syncDatabase(config)
-  const server = await createIdentityServer(config, { clock })
+  let server = await createIdentityServer(config, { clock })
   // port 0, then bootstrap with the real port: no window for another process to take it
   await server.app.listen({ host: '127.0.0.1', port: 0 })
   let requests = 0
-  server.app.server.on('request', () => requests++)
-  server.app.server.on('clientError', () => requests++)
-  const url = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`
+  const count = (s: typeof server): void => {
+    s.app.server.on('request', () => requests++)
+    s.app.server.on('clientError', () => requests++)
+  }
+  count(server)
+  const port = (server.app.server.address() as AddressInfo).port
+  const url = `http://127.0.0.1:${port}`
+  let running = true
   const { store, database } = await openCurrentStore(config, clock)
   try {
     const endpoint = `${url}/v3/`
@@ -213,6 +223,28 @@ export async function startTestIdentity(
       ...extra,
     }),
     requestCount: () => requests,
-    close: () => server.close(),
+    stop: async () => {
+      if (running) await server.close()
+      running = false
+    },
+    restart: async () => {
+      if (running) await server.close()
+      server = await createIdentityServer(config, { clock })
+      await server.app.listen({ host: '127.0.0.1', port })
+      count(server)
+      running = true
+    },
+    startNode: async () => {
+      const node = await createIdentityServer(config, { clock })
+      await node.app.listen({ host: '127.0.0.1', port: 0 })
+      return {
+        url: `http://127.0.0.1:${(node.app.server.address() as AddressInfo).port}`,
+        close: () => node.close(),
+      }
+    },
+    close: async () => {
+      if (running) await server.close()
+      running = false
+    },
   }
 }

@@ -29,6 +29,7 @@ import { requireSecretFor } from './cache/strategy.ts'
 import { MiddlewareConfigError } from './errors.ts'
 import { type MiddlewareLogger, toMiddlewareLogger } from './logger.ts'
 import { authtokenOptions } from './options.ts'
+import { RevocationPush, type RevocationPushStatus } from './revocation/revocation_push.ts'
 import { parseBindMode } from './token_checks.ts'
 import { TokenFetcher } from './token_fetcher.ts'
 
@@ -70,6 +71,11 @@ export type AuthToken = {
     user: ActingUser,
     options?: { serviceAuth?: IdentityPlugin | null } & SessionOptions,
   ): DownstreamSession
+  /**
+   * The revocation-event subscription (`revocation_push`); undefined when it is off or caching is
+   * (token_cache_time <= 0).
+   */
+  readonly revocationPush: RevocationPushStatus | undefined
   close(): Promise<void>
 }
 
@@ -120,17 +126,37 @@ export function createAuthToken(o: CreateAuthTokenOptions): AuthToken {
     userAgent: o.userAgent ?? 'baton-authtoken',
   })
   const cache = buildSharedCache(v, logger, clock)
+  const identity = {
+    serviceType: 'identity',
+    interface: v.interface as Interface,
+    ...(v.region_name === undefined ? {} : { regionName: v.region_name }),
+  }
+  const redisChannel = v.revocation_redis_channel
+  const push =
+    v.token_cache_time > 0 && v.revocation_push
+      ? new RevocationPush({
+          session,
+          identity,
+          clock,
+          logger,
+          cacheTimeSeconds: v.token_cache_time,
+          redis:
+            cache?.backendName === 'redis' &&
+            v.redis_url !== undefined &&
+            redisChannel !== undefined &&
+            redisChannel !== ''
+              ? { url: v.redis_url, channel: redisChannel }
+              : undefined,
+        })
+      : undefined
   const fetcher = new TokenFetcher({
     session,
-    identity: {
-      serviceType: 'identity',
-      interface: v.interface as Interface,
-      ...(v.region_name === undefined ? {} : { regionName: v.region_name }),
-    },
+    identity,
     includeServiceCatalog: v.include_service_catalog,
     cache,
     cacheTime: v.token_cache_time,
     clock,
+    revocations: push,
   })
   const protocol = new AuthTokenProtocol({
     settings: {
@@ -159,7 +185,9 @@ export function createAuthToken(o: CreateAuthTokenOptions): AuthToken {
         clock,
       })
     },
+    revocationPush: push,
     close: async () => {
+      await push?.close()
       fetcher.clear()
       await cache?.close()
     },

@@ -70,6 +70,22 @@ export const authtokenOptions = defineGroup(
         'How long (seconds) a successful validation is cached; never past the token’s own ' +
         'expiry. -1 or 0 disables caching. Invalid tokens are never cached.',
     }),
+    revocation_push: opt.bool({
+      default: true,
+      help:
+        "Baton extension: subscribe to identity's revocation events (GET " +
+        "/v3/OS-BATON/revocation-events, with this middleware's own credentials, allowed by " +
+        'identity:list_revoke_events) and stop using a cached validation as soon as an event ' +
+        'revokes its token, user, project, audit chain or delegation, instead of trusting it ' +
+        'for token_cache_time (OSSN-0056). Only with caching on. When identity cannot be ' +
+        'reached, or is not Baton, cached validations expire by token_cache_time alone (logged once).',
+    }),
+    revocation_redis_channel: opt.str({
+      help:
+        'Baton extension: with redis_url, also hear revocation events on this Redis pub/sub ' +
+        "channel (identity's [revoke] redis_channel, published when its [revoke] redis_url is " +
+        'the same Redis). Faster than the HTTP subscription, which stays on to cover Redis outages.',
+    }),
     memcache_security_strategy: opt.str({
       default: 'None',
       help:

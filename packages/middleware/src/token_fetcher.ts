@@ -30,6 +30,8 @@ import {
 import type { TokenCache, ValidationMode } from './cache/index.ts'
 import { LocalTokenCache } from './cache/local_cache.ts'
 import { IdentityUnavailable, InvalidToken } from './errors.ts'
+import { tokenFactsOf } from './revocation/revocation_match.ts'
+import type { RevocationWindow } from './revocation/revocation_window.ts'
 import { ValidatedToken } from './validated_token.ts'
 
 export type TokenFetcherOptions = {
@@ -48,6 +50,18 @@ export type TokenFetcherOptions = {
   readonly localEntries?: number
   /** How long an entry read from the backend is used before the backend is read again (1000). */
   readonly sharedRecheckMs?: number
+  /**
+   * Revocation events heard from identity (revocation_push): a cached validation an event may
+   * revoke is dropped and the token asked about again. Undefined: plain expiry.
+   */
+  readonly revocations?: RevocationSource | undefined
+}
+
+/** The events heard, and how to start hearing them (on the first lookup past the local layer). */
+export type RevocationSource = { readonly window: RevocationWindow; start(): void }
+
+function factsOf(validation: object): ReturnType<typeof tokenFactsOf> {
+  return tokenFactsOf((validation as ValidatedToken).access.body)
 }
 
 const SHARED_RECHECK_MS = 1000
@@ -59,11 +73,15 @@ export class TokenFetcher {
   /** Undefined when caching is off (token_cache_time <= 0); the backend then is too. */
   readonly #local: LocalTokenCache<ValidatedToken> | undefined
   readonly #shared: TokenCache | undefined
+  readonly #revocations: RevocationWindow | undefined
+  readonly #startRevocations: (() => void) | undefined
 
   constructor(options: TokenFetcherOptions) {
     this.#o = options
     const on = options.cacheTime > 0
     this.#shared = on ? options.cache : undefined
+    this.#revocations = on ? options.revocations?.window : undefined
+    this.#startRevocations = on ? options.revocations?.start.bind(options.revocations) : undefined
     this.#local = on
       ? new LocalTokenCache({
           clock: options.clock,
@@ -76,19 +94,32 @@ export class TokenFetcher {
 
   /** The token's data if the in-process cache has it: the synchronous hot path. */
   cached(token: string, allowExpired: boolean): ValidatedToken | undefined {
-    return this.#local?.get(token, allowExpired ? 'allow_expired' : 'strict')
+    return this.#localHit(token, allowExpired ? 'allow_expired' : 'strict')
   }
 
   /** The token's data, from a cache or identity; throws InvalidToken or IdentityUnavailable. */
   async fetch(token: string, allowExpired: boolean): Promise<ValidatedToken> {
     const mode: ValidationMode = allowExpired ? 'allow_expired' : 'strict'
-    const local = this.#local?.get(token, mode)
+    const local = this.#localHit(token, mode)
     if (local !== undefined) return local
+    this.#startRevocations?.()
     const cached = await this.#fromCache(token, mode)
     if (cached !== undefined) return cached
+    // events heard from here on may postdate identity's answer: they are checked on the next hit
+    const head = this.#revocations?.head
     const validated = new ValidatedToken(await this.#fromIdentity(token, allowExpired))
+    if (head !== undefined) this.#revocations?.markChecked(validated, head)
     await this.#remember(token, mode, validated)
     return validated
+  }
+
+  /** The in-process entry, unless a revocation event heard since it was checked may revoke it. */
+  #localHit(token: string, mode: ValidationMode): ValidatedToken | undefined {
+    const local = this.#local?.get(token, mode)
+    if (local === undefined || this.#revocations === undefined) return local
+    if (!this.#revocations.revokes(local, factsOf)) return local
+    this.#local?.delete(token, mode)
+    return undefined
   }
 
   /** Drops the in-process entries (the backend is closed by its owner). */
@@ -106,6 +137,8 @@ export class TokenFetcher {
     } catch {
       return undefined
     }
+    // written by any process at any time: judged against every event heard lately
+    if (this.#revocations?.revokes(validated, factsOf) === true) return undefined
     const now = this.#o.clock.now()
     const recheck = Math.min(this.#o.sharedRecheckMs ?? SHARED_RECHECK_MS, this.#o.cacheTime * 1000)
     const until = Math.min(validated.access.expiresAt.getTime(), now + recheck)

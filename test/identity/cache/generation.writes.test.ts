@@ -365,6 +365,8 @@ eachDialect('the cache generation', (env) => {
     await store.effectiveRoles.rolesFor(ids.user.id, { kind: 'project', projectId: ids.project.id })
     await store.catalog.listCatalog()
     await store.revocation.listSince()
+    await store.revocation.listAfterId(0)
+    await store.revocation.findLastIdBefore(Number.MAX_SAFE_INTEGER)
     assert.equal(await store.generation.current(), start)
     await assert.rejects(
       store.transaction(async (trx) => {

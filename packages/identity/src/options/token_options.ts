@@ -126,6 +126,29 @@ export const revokeOptions = defineGroup(
         'allow_expired_window` too (Keystone does not), so a revoked token never becomes valid ' +
         'again for services that fetch expired tokens.',
     }),
+    event_poll_interval: opt.float({
+      default: 0.1,
+      min: 0.01,
+      max: 60,
+      help:
+        'Baton extension: how often (seconds) each identity process reads newly recorded ' +
+        'revocation events, while a middleware waits on GET /v3/OS-BATON/revocation-events or ' +
+        'redis_url is set. Reading the table is how every node sharing the database sees events ' +
+        'recorded by any other; one indexed query per interval per process.',
+    }),
+    redis_url: opt.str({
+      secret: true,
+      help:
+        'Baton extension: also publish each revocation event on this Redis ' +
+        '(redis://[:password@]host:port[/db]), for middlewares whose token cache is the same Redis ' +
+        '([keystone_authtoken] redis_url and revocation_redis_channel). Unset: no Redis.',
+    }),
+    redis_channel: opt.str({
+      default: 'baton-revocation-events',
+      help:
+        'Baton extension: the Redis pub/sub channel revocation events are published on (see ' +
+        "redis_url); the middleware's revocation_redis_channel must name the same.",
+    }),
   },
   { help: 'Token revocation events.' },
 )

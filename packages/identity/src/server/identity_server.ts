@@ -17,12 +17,15 @@ import type { ApiContext } from '../api/context.ts'
 import { credentialApi } from '../api/credentials/index.ts'
 import { delegationApi, tokenExchangeApi } from '../api/delegation/index.ts'
 import { resourceApis } from '../api/v3/index.ts'
+import { revocationStreamApi } from '../api/v3/revocation_stream_area.ts'
 import { createValidationCache } from '../cache/index.ts'
 import { authSettings, createAuthService } from '../core/auth/index.ts'
 import { createReceiptService } from '../core/auth/receipts.ts'
 import { createCredentialCrypto } from '../core/credentials/credential_crypto.ts'
 import { createDelegationService } from '../core/delegations/delegation_service.ts'
 import { delegationSettings } from '../core/delegations/delegation_settings.ts'
+import { createRedisRevocationPublisher } from '../core/revocation_feed/redis_publisher.ts'
+import { RevocationFeed } from '../core/revocation_feed/revocation_feed.ts'
 import { tokenSettings } from '../core/tokens/index.ts'
 import { ServerNotReady } from '../errors.ts'
 import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
@@ -34,6 +37,7 @@ import {
   fernetTokensOptions,
   identityOptions,
   receiptOptions,
+  revokeOptions,
 } from '../options.ts'
 import { policyFromConfig } from '../policy/index.ts'
 import { ReceiptFormatter } from '../token/receipt_formatter.ts'
@@ -117,6 +121,18 @@ export async function createIdentityServer(
     clock,
     settings: delegationSettings(config),
   })
+  // Revocation events for middlewares (long-poll) and, when configured, Redis pub/sub.
+  const revoke = config.get(revokeOptions)
+  const revocationFeed = new RevocationFeed({
+    revocation: store.revocation,
+    clock,
+    pollIntervalMs: revoke.event_poll_interval * 1000,
+    publisher:
+      revoke.redis_url === undefined || revoke.redis_url === ''
+        ? undefined
+        : createRedisRevocationPublisher({ url: revoke.redis_url, channel: revoke.redis_channel }),
+    warn: (message) => app.log.warn(message),
+  })
   const app = buildIdentityApp({
     config,
     logger: options.logger ?? false,
@@ -126,6 +142,7 @@ export async function createIdentityServer(
       instance.register(delegationApi, { ctx: { ...ctx, tokens, delegations } })
       instance.register(tokenExchangeApi, { ctx: { ...ctx, tokens, delegations } })
       for (const area of resourceApis) instance.register(area, { ctx })
+      instance.register(revocationStreamApi, { ctx: { ...ctx, revocationFeed } })
       const primaryMethods = settings.primaryMethods
       instance.register(credentialApi, {
         ctx: { ...ctx, tokens, credentialCrypto, primaryMethods },
@@ -133,9 +150,14 @@ export async function createIdentityServer(
     },
   })
   // --- end of the API block ---
+  // Waiting subscribers answer at once, so closing never waits out a long-poll.
+  app.addHook('preClose', async () => {
+    await revocationFeed.close()
+  })
   return {
     app,
     async close() {
+      await revocationFeed.close()
       await app.close()
       keys.close()
       receiptKeys.close()

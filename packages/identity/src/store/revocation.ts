@@ -65,6 +65,10 @@ export interface RevocationRepository {
   listSince(since?: Micros): Promise<RevocationEvent[]>
   /** Deletes events revoked before `olderThan`; returns how many. */
   prune(olderThan: Micros): Promise<number>
+  /** Events whose row id is above `afterId`, by id: what the revocation feed has not read yet. */
+  listAfterId(afterId: number): Promise<RevocationEvent[]>
+  /** The highest row id of an event revoked before `before` (0 when none): the feed's first floor. */
+  findLastIdBefore(before: Micros): Promise<number>
 }
 
 function toEvent(row: Selectable<RevocationEventTable>): RevocationEvent {
@@ -153,6 +157,25 @@ export function createRevocationRepository(ctx: StoreContext): RevocationReposit
       let query = ctx.db.selectFrom('revocation_event').selectAll()
       if (since !== undefined) query = query.where('revoked_at', '>', since)
       return (await query.orderBy('revoked_at').orderBy('id').execute()).map(toEvent)
+    },
+
+    async listAfterId(afterId) {
+      const rows = await ctx.db
+        .selectFrom('revocation_event')
+        .selectAll()
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .execute()
+      return rows.map(toEvent)
+    },
+
+    async findLastIdBefore(before) {
+      const row = await ctx.db
+        .selectFrom('revocation_event')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .where('revoked_at', '<', before)
+        .executeTakeFirst()
+      return row?.id == null ? 0 : Number(row.id)
     },
 
     async prune(olderThan) {

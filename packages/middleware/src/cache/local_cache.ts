@@ -52,6 +52,10 @@ export class LocalTokenCache<V extends object> {
     this.#entries.set(tokenKey(token, mode), { value, untilMs })
   }
 
+  delete(token: string, mode: ValidationMode): void {
+    this.#entries.delete(tokenKey(token, mode))
+  }
+
   clear(): void {
     this.#entries.clear()
   }
