@@ -19,6 +19,7 @@ import {
   listLimitOptions,
   unifiedLimitOptions,
 } from './options/collection_options.ts'
+import { oauth1Options } from './options/oauth1_options.ts'
 import {
   assignmentOptions,
   identityOptions,
@@ -56,6 +57,7 @@ export {
   listLimitOptions,
   unifiedLimitOptions,
 } from './options/collection_options.ts'
+export { oauth1Options } from './options/oauth1_options.ts'
 export {
   assignmentOptions,
   identityOptions,
@@ -108,4 +110,5 @@ export const identityOptionGroups = [
   totpOptions,
   fernetReceiptsOptions,
   receiptOptions,
+  oauth1Options,
 ]

@@ -19,6 +19,7 @@ import { createEffectiveRoleResolver, type EffectiveRoleResolver } from './effec
 import { createEndpointFilterRepository, type EndpointFilterRepository } from './endpoint_filter.ts'
 import { createIdentityRepository, type IdentityRepository } from './identity/index.ts'
 import { type ConsumerRepository, createConsumerRepository } from './oauth1.ts'
+import { createOAuthTokenRepository, type OAuthTokenRepository } from './oauth1_tokens.ts'
 import { createPolicyRepository, type PolicyRepository } from './policies.ts'
 import { createResourceRepository, type ResourceRepository } from './resource/index.ts'
 import { createRevocationRepository, type RevocationRepository } from './revocation.ts'
@@ -50,6 +51,7 @@ export {
   schemaVersion,
 } from './migrations/index.ts'
 export type * from './oauth1.ts'
+export type * from './oauth1_tokens.ts'
 export type * from './policies.ts'
 export type * from './resource/index.ts'
 export type * from './revocation.ts'
@@ -84,6 +86,8 @@ export interface Store {
   readonly trusts: TrustRepository
   /** OS-OAUTH1 consumers. */
   readonly consumers: ConsumerRepository
+  /** OS-OAUTH1 request and access tokens. */
+  readonly oauthTokens: OAuthTokenRepository
   /** Uncached; put a cache in front on the token path. */
   readonly effectiveRoles: EffectiveRoleResolver
   /** Moves with every write that can change a validation result (see cache_generation.ts). */
@@ -126,6 +130,7 @@ function bind(ctx: StoreContext): Store {
     policies: createPolicyRepository(ctx),
     trusts: createTrustRepository(ctx),
     consumers: createConsumerRepository(ctx),
+    oauthTokens: createOAuthTokenRepository(ctx),
     effectiveRoles: createEffectiveRoleResolver(ctx),
     generation: createCacheGenerationReader(ctx),
     transaction: (work) =>

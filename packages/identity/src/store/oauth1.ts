@@ -88,7 +88,10 @@ export function createConsumerRepository(ctx: StoreContext): ConsumerRepository 
       }
       return get(id)
     },
+    /** keystone `delete_consumer`: its request and access tokens go with it. */
     async delete(id) {
+      await ctx.db.deleteFrom('request_token').where('consumer_id', '=', id).execute()
+      await ctx.db.deleteFrom('access_token').where('consumer_id', '=', id).execute()
       const result = await ctx.db.deleteFrom('consumer').where('id', '=', id).executeTakeFirst()
       if (Number(result.numDeletedRows) === 0) throw consumerNotFound()
     },

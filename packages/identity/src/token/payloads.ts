@@ -270,6 +270,7 @@ export function payloadFieldsOf(fields: TokenFields): PayloadFields {
     projectId: scope.kind === 'project' || scope.kind === 'trust' ? scope.projectId : null,
     trustId: scope.kind === 'trust' ? scope.trustId : null,
     appCredId: fields.appCredId,
+    accessTokenId: fields.accessTokenId ?? null,
   }
 }
 

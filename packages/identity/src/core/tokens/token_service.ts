@@ -52,6 +52,8 @@ export interface IssueRequest {
   readonly expiresAt?: EpochMs | undefined
   readonly parentAuditId?: string | null | undefined
   readonly appCredId?: string | null | undefined
+  /** An OAuth1 access token the token is issued through (payload version 7). */
+  readonly accessTokenId?: string | null | undefined
 }
 
 export interface IssuedToken {
@@ -148,6 +150,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         auditIds: parent === null ? [auditId] : [auditId, parent],
         scope: request.scope,
         appCredId,
+        accessTokenId: request.accessTokenId ?? null,
       }),
       { now: Math.floor(now / 1000) },
     )

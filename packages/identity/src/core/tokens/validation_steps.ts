@@ -35,7 +35,6 @@ export function decode(codec: TokenDecoder, token: string): MintFields {
 
 export function mintFieldsOf(decoded: DecodedToken): MintFields {
   const scope = scopeOfPayload(decoded)
-  if (decoded.accessTokenId !== null) throw unsupportedTokenKind('OAuth1')
   if (decoded.federatedGroupIds !== null) throw unsupportedTokenKind('federated')
   if (decoded.thumbprint !== null) throw unsupportedTokenKind('OAuth2 mTLS')
   const auditIds = [...decoded.auditIds]
@@ -49,6 +48,7 @@ export function mintFieldsOf(decoded: DecodedToken): MintFields {
     parentAuditId,
     scope,
     appCredId: decoded.appCredId,
+    accessTokenId: decoded.accessTokenId,
     expiresAt: keystoneTimeMs(decoded.expiresAt),
     issuedAt: keystoneTimeMs(decoded.issuedAt),
   }
