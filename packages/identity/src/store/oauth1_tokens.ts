@@ -151,7 +151,9 @@ export function createOAuthTokenRepository(ctx: StoreContext): OAuthTokenReposit
     async createAccessToken(requestTokenId, input) {
       const request = await getRequestToken(requestTokenId)
       if (request.authorizingUserId === null || request.roleIds === null) {
-        throw new Unauthorized('Request Token does not have an authorizing user id.')
+        throw new Unauthorized(undefined, {
+          cause: new Error('Request Token does not have an authorizing user id.'),
+        })
       }
       await ctx.db
         .insertInto('access_token')
@@ -180,7 +182,8 @@ export function createOAuthTokenRepository(ctx: StoreContext): OAuthTokenReposit
     },
     async deleteAccessToken(userId, id) {
       const token = await getAccessToken(id)
-      if (token.authorizingUserId !== userId) throw new Unauthorized('User IDs do not match')
+      if (token.authorizingUserId !== userId)
+        throw new Unauthorized(undefined, { cause: new Error('User IDs do not match') })
       await ctx.db.deleteFrom('access_token').where('id', '=', id).execute()
     },
   }

@@ -3,6 +3,10 @@ import { test } from 'node:test'
 import { formFields, oauthHeader } from '../../support/oauth1_signer.ts'
 import { type Api, apiSuite, assertError, caller } from './support.ts'
 
+/** Keystone hides the reason of a 401 or 403 (SecurityError) unless insecure_debug is on. */
+const HIDDEN_401 = 'The request you have made requires authentication.'
+const HIDDEN_403 = 'You are not authorized to perform the requested action.'
+
 const V3 = 'http://ks.example:5000/v3'
 const FORM = 'application/x-www-form-urlencoded'
 
@@ -130,12 +134,8 @@ apiSuite('OS-OAUTH1 delegation', (api) => {
     // another user's path: NotFound (Keystone's bare one); the role member says 401
     const other = `/v3/users/${seed.memberId}/OS-OAUTH1/access_tokens/${at.oauth_token}`
     assertError(await api().call('GET', other), 404)
-    assertError(
-      await api().call('GET', `${other}/roles/${seed.roles.member}`),
-      401,
-      'User IDs do not match',
-    )
-    assertError(await api().call('DELETE', other), 401, 'User IDs do not match')
+    assertError(await api().call('GET', `${other}/roles/${seed.roles.member}`), 401, HIDDEN_401)
+    assertError(await api().call('DELETE', other), 401, HIDDEN_401)
     // policy: admin_required
     assertError(await api().call('GET', base, { token: 'member' }), 403)
 
@@ -164,12 +164,12 @@ apiSuite('OS-OAUTH1 delegation', (api) => {
     assertError(
       await post({ authorization: signed({ signature: 'forged' }), ...project }),
       401,
-      'Invalid signature',
+      HIDDEN_401,
     )
     assertError(
       await post({ authorization: signed({ consumerSecret: 'wrong' }), ...project }),
       401,
-      'Invalid signature',
+      HIDDEN_401,
     )
     assertError(await post({ authorization: signed() }), 400, /Requested-Project-Id/)
     assertError(
@@ -202,11 +202,7 @@ apiSuite('OS-OAUTH1 delegation', (api) => {
     const authorize = (body: unknown, token = 'admin') =>
       api().call('PUT', `/v3/OS-OAUTH1/authorize/${rt.oauth_token}`, { body, token })
     // roles not held on the project
-    assertError(
-      await authorize({ roles: [{ id: seed.roles.service }] }),
-      401,
-      'authorizing user does not have role required',
-    )
+    assertError(await authorize({ roles: [{ id: seed.roles.service }] }), 401, HIDDEN_401)
     assertError(await authorize({ roles: [{ name: 'nope' }] }), 404, 'Role nope is not defined')
     assertError(await authorize({ roles: [{ id: 'a', name: 'b' }] }), 400)
     assertError(await authorize({ roles: 'member' }), 400)
@@ -219,17 +215,13 @@ apiSuite('OS-OAUTH1 delegation', (api) => {
         methods: ['application_credential'],
       }),
     )
-    assertError(
-      await authorize({ roles: [{ id: seed.roles.member }] }, 'appcred'),
-      403,
-      'Cannot authorize a request token with a token issued via delegation.',
-    )
+    assertError(await authorize({ roles: [{ id: seed.roles.member }] }, 'appcred'), 403, HIDDEN_403)
     assertError(
       await api().call('GET', `/v3/users/${seed.adminId}/OS-OAUTH1/access_tokens`, {
         token: 'appcred',
       }),
       403,
-      'Cannot manage OAuth access tokens with a token issued via delegation.',
+      HIDDEN_403,
     )
     assertError(
       await api().call('PUT', `/v3/OS-OAUTH1/authorize/${'0'.repeat(32)}`, {
@@ -243,11 +235,7 @@ apiSuite('OS-OAUTH1 delegation', (api) => {
     const verifier: string = good.json.token.oauth_verifier
     const pair = { token: rt.oauth_token ?? '', secret: rt.oauth_token_secret ?? '' }
     const wrong = verifier === 'aaaaaaaa' ? 'bbbbbbbb' : 'aaaaaaaa'
-    assertError(
-      await accessToken(api(), consumer, pair, wrong),
-      401,
-      'Provided verifier does not match stored verifier',
-    )
+    assertError(await accessToken(api(), consumer, pair, wrong), 401, HIDDEN_401)
     assertError(
       await accessToken(api(), consumer, pair, 'short'),
       400,
@@ -256,22 +244,14 @@ apiSuite('OS-OAUTH1 delegation', (api) => {
     assertError(
       await accessToken(api(), consumer, { ...pair, secret: 'wrong' }, verifier),
       401,
-      'Invalid signature',
+      HIDDEN_401,
     )
     const stranger = await newConsumer(api())
-    assertError(
-      await accessToken(api(), stranger, pair, verifier),
-      401,
-      'Provided consumer key does not match stored consumer key.',
-    )
+    assertError(await accessToken(api(), stranger, pair, verifier), 401, HIDDEN_401)
     // expired: past request_token_duration (the request signed at the new time)
     api().env.clock.advance(28801 * 1000)
-    assertError(await accessToken(api(), consumer, pair, verifier), 401, 'Request token is expired')
-    assertError(
-      await authorize({ roles: [{ id: seed.roles.member }] }),
-      401,
-      'Request token is expired',
-    )
+    assertError(await accessToken(api(), consumer, pair, verifier), 401, HIDDEN_401)
+    assertError(await authorize({ roles: [{ id: seed.roles.member }] }), 401, HIDDEN_401)
     assert.equal((await api().store.oauthTokens.listAccessTokens(seed.adminId)).length, 0)
   })
 

@@ -133,7 +133,9 @@ export function registerOAuth1TokenRoutes(router: Router, ctx: ApiContext): void
         : []
     validate(requestTokenAuthorize, roles)
     if (isDelegated(ctx, caller)) {
-      throw new Forbidden('Cannot authorize a request token with a token issued via delegation.')
+      throw new Forbidden(undefined, {
+        cause: new Error('Cannot authorize a request token with a token issued via delegation.'),
+      })
     }
     const verifier = await authorizeRequestToken(
       flowDeps(ctx),
@@ -147,7 +149,9 @@ export function registerOAuth1TokenRoutes(router: Router, ctx: ApiContext): void
   const manage = async (req: FastifyRequest, action: string) => {
     const caller = await authorize(ctx, req, action)
     if (isDelegated(ctx, caller)) {
-      throw new Forbidden('Cannot manage OAuth access tokens with a token issued via delegation.')
+      throw new Forbidden(undefined, {
+        cause: new Error('Cannot manage OAuth access tokens with a token issued via delegation.'),
+      })
     }
     return caller
   }
@@ -191,7 +195,10 @@ export function registerOAuth1TokenRoutes(router: Router, ctx: ApiContext): void
   })
   router.route('GET', `${base}/:access_token_id/roles/:role_id`, async (req) => {
     await authorize(ctx, req, 'identity:get_access_token_role')
-    const token = await owned(req, () => new Unauthorized('User IDs do not match'))
+    const token = await owned(
+      req,
+      () => new Unauthorized(undefined, { cause: new Error('User IDs do not match') }),
+    )
     const roleId = param(req, 'role_id')
     if (!token.roleIds.includes(roleId)) {
       throw new RoleNotFound(`Could not find role: ${roleId}.`)

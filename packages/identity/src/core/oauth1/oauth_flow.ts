@@ -91,7 +91,7 @@ export async function createRequestToken(
   const signerSecret =
     signer === consumer.id ? consumer.secret : await consumerSecret(deps.store, signer)
   if (signerSecret === undefined || !verifySignature(request, signerSecret)) {
-    throw new Unauthorized('Invalid signature')
+    throw new Unauthorized(undefined, { cause: new Error('Invalid signature') })
   }
   const token = await deps.store.transaction((s) =>
     s.oauthTokens.createRequestToken({
@@ -153,7 +153,7 @@ export async function authorizeRequestToken(
 ): Promise<string> {
   const requestToken = await deps.store.oauthTokens.getRequestToken(requestTokenId)
   if (isExpired(deps.clock, requestToken.expiresAt)) {
-    throw new Unauthorized('Request token is expired')
+    throw new Unauthorized(undefined, { cause: new Error('Request token is expired') })
   }
   const wanted = await roleIdsOf(deps.store, roles)
   const held = await deps.store.effectiveRoles.rolesFor(userId, {
@@ -162,7 +162,9 @@ export async function authorizeRequestToken(
   })
   const heldIds = new Set(held.map((r) => r.id))
   if (!wanted.every((id) => heldIds.has(id))) {
-    throw new Unauthorized('authorizing user does not have role required')
+    throw new Unauthorized(undefined, {
+      cause: new Error('authorizing user does not have role required'),
+    })
   }
   const authorized = await deps.store.transaction((s) =>
     s.oauthTokens.authorizeRequestToken(requestTokenId, {
@@ -193,7 +195,7 @@ export async function createAccessToken(
   if (!verifier) throw expectingToFind('oauth_verifier', 'request')
   const requestToken = await deps.store.oauthTokens.getRequestToken(requestTokenId)
   if (isExpired(deps.clock, requestToken.expiresAt)) {
-    throw new Unauthorized('Request token is expired')
+    throw new Unauthorized(undefined, { cause: new Error('Request token is expired') })
   }
 
   // oauthlib AccessTokenEndpoint.validate_access_token_request
@@ -216,23 +218,29 @@ export async function createAccessToken(
   if (secret === undefined || owner === null || owner.consumerId !== clientKey) {
     // oauthlib's dummy client / request token: Keystone's NotImplementedError branch
     if ((await consumerSecret(deps.store, consumerId)) === undefined) {
-      throw new Unauthorized('Provided consumer does not exist.')
+      throw new Unauthorized(undefined, { cause: new Error('Provided consumer does not exist.') })
     }
     if (requestToken.consumerId !== consumerId) {
-      throw new Unauthorized('Provided consumer key does not match stored consumer key.')
+      throw new Unauthorized(undefined, {
+        cause: new Error('Provided consumer key does not match stored consumer key.'),
+      })
     }
-    throw new Unauthorized('Invalid signature')
+    throw new Unauthorized(undefined, { cause: new Error('Invalid signature') })
   }
   const verifierMatches = owner.verifier === signedVerifier
   if (!verifierMatches || !verifySignature(request, secret, owner.requestSecret)) {
-    throw new Unauthorized(
-      requestToken.verifier !== verifier
-        ? 'Provided verifier does not match stored verifier'
-        : 'Invalid signature',
-    )
+    throw new Unauthorized(undefined, {
+      cause: new Error(
+        requestToken.verifier !== verifier
+          ? 'Provided verifier does not match stored verifier'
+          : 'Invalid signature',
+      ),
+    })
   }
   if (!requestToken.authorizingUserId) {
-    throw new Unauthorized('Request Token does not have an authorizing user id.')
+    throw new Unauthorized(undefined, {
+      cause: new Error('Request Token does not have an authorizing user id.'),
+    })
   }
   const token = await deps.store.transaction((s) =>
     s.oauthTokens.createAccessToken(requestTokenId, {
@@ -266,10 +274,10 @@ export async function authenticateAccessToken(
   if (!accessTokenId) throw expectingToFind('oauth_token', 'request')
   const accessToken = await deps.store.oauthTokens.getAccessToken(accessTokenId)
   if (isExpired(deps.clock, accessToken.expiresAt)) {
-    throw new Unauthorized('Access token is expired')
+    throw new Unauthorized(undefined, { cause: new Error('Access token is expired') })
   }
   if (!(await resourceRequestValid(deps, request))) {
-    throw new Unauthorized('Could not validate the access token')
+    throw new Unauthorized(undefined, { cause: new Error('Could not validate the access token') })
   }
   return accessToken
 }
