@@ -24,6 +24,7 @@ import {
   isTokenFormat,
   isVerifierFormat,
   oauthHeaders,
+  oauthlibError,
   signedParameters,
   VERIFIER_CHARS,
 } from './endpoints.ts'
@@ -83,9 +84,7 @@ export async function createRequestToken(
   const params = signedParameters(request)
   checkMandatoryParameters(params, deps.clock.now())
   if (!params.get('oauth_callback')) {
-    throw new ValidationError(
-      'Validation failed with errors: invalid_request, detail message is: Missing callback URI..',
-    )
+    throw oauthlibError('Missing callback URI.')
   }
   const signer = params.get('oauth_consumer_key') ?? ''
   const signerSecret =
@@ -203,10 +202,7 @@ export async function createAccessToken(
   checkMandatoryParameters(params, deps.clock.now())
   const ownerKey = params.get('oauth_token') ?? ''
   const signedVerifier = params.get('oauth_verifier') ?? ''
-  const invalid = (description: string) =>
-    new ValidationError(
-      `Validation failed with errors: invalid_request, detail message is: ${description}.`,
-    )
+  const invalid = (description: string) => oauthlibError(description)
   if (ownerKey === '') throw invalid('Missing resource owner.')
   if (!isTokenFormat(ownerKey)) throw invalid('Invalid resource owner key format.')
   if (signedVerifier === '') throw invalid('Missing verifier.')
