@@ -20,6 +20,7 @@ import {
   unifiedLimitOptions,
 } from './options/collection_options.ts'
 import { delegationOptions } from './options/delegation_options.ts'
+import { oauth1Options } from './options/oauth1_options.ts'
 import {
   assignmentOptions,
   identityOptions,
@@ -58,6 +59,7 @@ export {
   unifiedLimitOptions,
 } from './options/collection_options.ts'
 export { delegationOptions } from './options/delegation_options.ts'
+export { oauth1Options } from './options/oauth1_options.ts'
 export {
   assignmentOptions,
   identityOptions,
@@ -111,4 +113,5 @@ export const identityOptionGroups = [
   fernetReceiptsOptions,
   receiptOptions,
   delegationOptions,
+  oauth1Options,
 ]

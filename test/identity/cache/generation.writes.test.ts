@@ -30,10 +30,14 @@ const BOOKKEEPING = new Set([
   'policies.create',
   'policies.update',
   'policies.delete',
-  // OS-OAUTH1 consumers: a deletion's revocation event moves it (recorded beside, by the API)
+  // OS-OAUTH1 consumers: a deletion's revocation event moves it (recorded beside, by the API),
+  // and so does the deletion of its access tokens (none in this walk)
   'consumers.create',
   'consumers.update',
   'consumers.delete',
+  // request tokens: no validation reads them (access tokens, which it reads, move it)
+  'oauthTokens.createRequestToken',
+  'oauthTokens.authorizeRequestToken',
 ])
 
 type Run = (store: Store) => Promise<unknown>
@@ -320,6 +324,33 @@ function writeSteps(ids: Awaited<ReturnType<typeof seedBasics>>): Step[] {
       (s) => s.delegations.create(delegation('dl4', null, 'aud4')),
     ],
     ['delegations.flushExpired', (s) => s.delegations.flushExpired(Number.MAX_SAFE_INTEGER)],
+    [
+      'oauthTokens.createRequestToken',
+      (s) =>
+        s.oauthTokens.createRequestToken({
+          id: 'rt1',
+          requestSecret: 'secret',
+          requestedProjectId: ids.project.id,
+          consumerId: 'c1',
+          expiresAt: null,
+        }),
+      (s) => s.consumers.create({ id: 'c1', description: null, secret: 's', extra: {} }),
+    ],
+    [
+      'oauthTokens.authorizeRequestToken',
+      (s) =>
+        s.oauthTokens.authorizeRequestToken('rt1', {
+          userId: ids.user.id,
+          verifier: 'abcdefgh',
+          roleIds: ['r1'],
+        }),
+    ],
+    [
+      'oauthTokens.createAccessToken',
+      (s) =>
+        s.oauthTokens.createAccessToken('rt1', { id: 'at1', accessSecret: 's', expiresAt: null }),
+    ],
+    ['oauthTokens.deleteAccessToken', (s) => s.oauthTokens.deleteAccessToken(ids.user.id, 'at1')],
     ['identity.deleteUser', (s) => s.identity.deleteUser('u2')],
     ['resource.deleteProject', (s) => s.resource.deleteProject('p2')],
     ['resource.deleteDomain', (s) => s.resource.deleteDomain('d2')],

@@ -37,7 +37,7 @@ import {
   USER_RULES,
 } from './defaults_identity.ts'
 import { LIMIT_RULES, POLICY_BLOB_RULES, REGISTERED_LIMIT_RULES } from './defaults_limit.ts'
-import { CONSUMER_RULES } from './defaults_oauth1.ts'
+import { ACCESS_TOKEN_RULES, CONSUMER_RULES } from './defaults_oauth1.ts'
 import { DOMAIN_RULES, PROJECT_RULES, PROJECT_TAG_RULES } from './defaults_resource.ts'
 import { TRUST_RULES } from './defaults_trust.ts'
 
@@ -74,4 +74,5 @@ export const KEYSTONE_DEFAULT_POLICIES: readonly PolicyDefault[] = Object.freeze
   ...POLICY_BLOB_RULES,
   ...TRUST_RULES,
   ...CONSUMER_RULES,
+  ...ACCESS_TOKEN_RULES,
 ])

@@ -20,6 +20,7 @@ import { createEffectiveRoleResolver, type EffectiveRoleResolver } from './effec
 import { createEndpointFilterRepository, type EndpointFilterRepository } from './endpoint_filter.ts'
 import { createIdentityRepository, type IdentityRepository } from './identity/index.ts'
 import { type ConsumerRepository, createConsumerRepository } from './oauth1.ts'
+import { createOAuthTokenRepository, type OAuthTokenRepository } from './oauth1_tokens.ts'
 import { createPolicyRepository, type PolicyRepository } from './policies.ts'
 import { createResourceRepository, type ResourceRepository } from './resource/index.ts'
 import { createRevocationRepository, type RevocationRepository } from './revocation.ts'
@@ -52,6 +53,7 @@ export {
   schemaVersion,
 } from './migrations/index.ts'
 export type * from './oauth1.ts'
+export type * from './oauth1_tokens.ts'
 export type * from './policies.ts'
 export type * from './resource/index.ts'
 export type * from './revocation.ts'
@@ -88,6 +90,8 @@ export interface Store {
   readonly delegations: DelegationRepository
   /** OS-OAUTH1 consumers. */
   readonly consumers: ConsumerRepository
+  /** OS-OAUTH1 request and access tokens. */
+  readonly oauthTokens: OAuthTokenRepository
   /** Uncached; put a cache in front on the token path. */
   readonly effectiveRoles: EffectiveRoleResolver
   /** Moves with every write that can change a validation result (see cache_generation.ts). */
@@ -131,6 +135,7 @@ function bind(ctx: StoreContext): Store {
     trusts: createTrustRepository(ctx),
     delegations: createDelegationRepository(ctx),
     consumers: createConsumerRepository(ctx),
+    oauthTokens: createOAuthTokenRepository(ctx),
     effectiveRoles: createEffectiveRoleResolver(ctx),
     generation: createCacheGenerationReader(ctx),
     transaction: (work) =>

@@ -88,7 +88,19 @@ export function createConsumerRepository(ctx: StoreContext): ConsumerRepository 
       }
       return get(id)
     },
+    /** keystone `delete_consumer`: its request and access tokens go with it. */
     async delete(id) {
+      await ctx.db.deleteFrom('request_token').where('consumer_id', '=', id).execute()
+      // only when there are some: PostgreSQL's statement trigger would move the cache
+      // generation for a delete of no rows
+      const tokens = await ctx.db
+        .selectFrom('access_token')
+        .select('id')
+        .where('consumer_id', '=', id)
+        .execute()
+      if (tokens.length > 0) {
+        await ctx.db.deleteFrom('access_token').where('consumer_id', '=', id).execute()
+      }
       const result = await ctx.db.deleteFrom('consumer').where('id', '=', id).executeTakeFirst()
       if (Number(result.numDeletedRows) === 0) throw consumerNotFound()
     },

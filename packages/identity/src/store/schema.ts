@@ -302,6 +302,29 @@ export interface ConsumerTable {
   extra: string
 }
 
+/** OS-OAUTH1 request tokens; `role_ids` JSON text, `expires_at` Keystone's ISO string. */
+export interface RequestTokenTable {
+  id: string
+  request_secret: string
+  verifier: string | null
+  authorizing_user_id: string | null
+  requested_project_id: string
+  role_ids: string | null
+  consumer_id: string
+  expires_at: string | null
+}
+
+/** OS-OAUTH1 access tokens, the secret in the clear as Keystone stores it. */
+export interface AccessTokenTable {
+  id: string
+  access_secret: string
+  authorizing_user_id: string
+  project_id: string
+  role_ids: string
+  consumer_id: string
+  expires_at: string | null
+}
+
 export interface Schema {
   project: ProjectTable
   project_tag: ProjectTagTable
@@ -334,4 +357,6 @@ export interface Schema {
   limit: LimitTable
   policy: PolicyTable
   consumer: ConsumerTable
+  request_token: RequestTokenTable
+  access_token: AccessTokenTable
 }

@@ -320,6 +320,7 @@ export function payloadFieldsOf(fields: TokenFields): PayloadFields {
     trustId: scope.kind === 'trust' ? scope.trustId : null,
     appCredId: fields.appCredId,
     delegationId: scope.kind === 'delegation' ? scope.delegationId : null,
+    accessTokenId: fields.accessTokenId ?? null,
   }
 }
 

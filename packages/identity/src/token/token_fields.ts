@@ -31,6 +31,8 @@ export interface TokenFields {
   readonly scope: Scope
   /** A fact beside a project scope, not a scope kind. */
   readonly appCredId: string | null
+  /** An OAuth1 access token (payload version 7): a fact beside a project scope. */
+  readonly accessTokenId?: string | null | undefined
 }
 
 /**

@@ -16,6 +16,8 @@ export type Case = readonly [
     body?: unknown
     payload?: string | Buffer
     type?: string
+    /** Request headers (an OAuth `Authorization`, `Requested-Project-Id`). */
+    headers?: Record<string, string>
     message?: string | RegExp
   },
 ]
@@ -575,6 +577,26 @@ export function cases(w: World): Record<string, Case[]> {
       ['update unknown consumer', 'PATCH', '/v3/OS-OAUTH1/consumers/nope', 404, { body: { consumer: { description: 'd' } }, message: 'Consumer not found' }],
       ['delete consumer as member', 'DELETE', C, 403, { token: 'member' }],
       ['delete unknown consumer', 'DELETE', '/v3/OS-OAUTH1/consumers/nope', 404, { message: 'Consumer not found' }],
+      ['request token without Authorization', 'POST', '/v3/OS-OAUTH1/request_token', 400, { token: null, message: /^No Authorization headers found/ }],
+      ['request token with a Basic Authorization', 'POST', '/v3/OS-OAUTH1/request_token', 400, { token: null, headers: { authorization: 'Basic eDp5' }, message: 'Malformed authorization header' }],
+      ['request token without a consumer key', 'POST', '/v3/OS-OAUTH1/request_token', 400, { token: null, headers: { authorization: 'OAuth oauth_nonce="1"' }, message: /^Expecting to find oauth_consumer_key in request\./ }],
+      ['request token without a project', 'POST', '/v3/OS-OAUTH1/request_token', 400, { token: null, headers: { authorization: `OAuth oauth_consumer_key="${w.consumer}"` }, message: /^Expecting to find Requested-Project-Id in request\./ }],
+      ['request token unsigned', 'POST', '/v3/OS-OAUTH1/request_token', 400, { token: null, headers: { authorization: `OAuth oauth_consumer_key="${w.consumer}"`, 'requested-project-id': s.projectId }, message: 'Validation failed with errors: invalid_request, detail message is: Missing mandatory OAuth parameters..' }],
+      ['request token for an unknown consumer', 'POST', '/v3/OS-OAUTH1/request_token', 404, { token: null, headers: { authorization: 'OAuth oauth_consumer_key="nope"', 'requested-project-id': s.projectId }, message: 'Consumer not found' }],
+      ['access token without Authorization', 'POST', '/v3/OS-OAUTH1/access_token', 400, { token: null }],
+      ['access token without a request token', 'POST', '/v3/OS-OAUTH1/access_token', 400, { token: null, headers: { authorization: `OAuth oauth_consumer_key="${w.consumer}"` }, message: /^Expecting to find oauth_token in request\./ }],
+      ['access token without a verifier', 'POST', '/v3/OS-OAUTH1/access_token', 400, { token: null, headers: { authorization: `OAuth oauth_consumer_key="${w.consumer}", oauth_token="x"` }, message: /^Expecting to find oauth_verifier in request\./ }],
+      ['access token for an unknown request token', 'POST', '/v3/OS-OAUTH1/access_token', 404, { token: null, headers: { authorization: `OAuth oauth_consumer_key="${w.consumer}", oauth_token="x", oauth_verifier="abcdefgh"` }, message: 'Request token not found' }],
+      ['authorize an unknown request token', 'PUT', '/v3/OS-OAUTH1/authorize/nope', 404, { body: { roles: [{ id: r }] }, message: 'Request token not found' }],
+      ['authorize as member', 'PUT', '/v3/OS-OAUTH1/authorize/nope', 403, { token: 'member', body: { roles: [{ id: r }] } }],
+      ['authorize with a role of two keys', 'PUT', '/v3/OS-OAUTH1/authorize/nope', 400, { body: { roles: [{ id: r, name: 'x' }] } }],
+      ['authorize with an extra role key', 'PUT', '/v3/OS-OAUTH1/authorize/nope', 400, { body: { roles: [{ domain: 'x' }] } }],
+      ['authorize with roles not a list', 'PUT', '/v3/OS-OAUTH1/authorize/nope', 400, { body: { roles: { id: r } } }],
+      ['list access tokens as member', 'GET', `/v3/users/${u}/OS-OAUTH1/access_tokens`, 403, { token: 'member' }],
+      ['get unknown access token', 'GET', `/v3/users/${u}/OS-OAUTH1/access_tokens/nope`, 404, { message: 'Access token not found' }],
+      ['delete unknown access token', 'DELETE', `/v3/users/${u}/OS-OAUTH1/access_tokens/nope`, 404, { message: 'Access token not found' }],
+      ['list roles of unknown access token', 'GET', `/v3/users/${u}/OS-OAUTH1/access_tokens/nope/roles`, 404],
+      ['get role of unknown access token', 'GET', `/v3/users/${u}/OS-OAUTH1/access_tokens/nope/roles/${r}`, 404],
     ],
   }
 }

@@ -21,6 +21,8 @@ import { InsufficientAuthMethods } from '../../errors.ts'
 import { headerValue } from '../../http/authenticate.ts'
 import type { ApiContext } from '../context.ts'
 import { created, noContent, type Router } from '../router.ts'
+import { signedRequestOf } from '../v3/oauth1_tokens.ts'
+import { baseUrl } from '../v3/route_kit.ts'
 import { boolFromString, hasQueryArg, queryArg } from './request_args.ts'
 
 /** The API context plus the services the composition root built for this area. */
@@ -78,7 +80,9 @@ export function registerTokenRoutes(router: Router, ctx: AuthRoutesContext): voi
     const receipt = headerValue(request, AUTH_RECEIPT_HEADER.toLowerCase())
     let issued: Awaited<ReturnType<typeof ctx.auth.authenticateForToken>>
     try {
-      issued = await ctx.auth.authenticateForToken(authData, receipt ? { receipt } : {})
+      // keystone's oauth1 plugin checks the signature over `base_url(path=request.path)`
+      const http = signedRequestOf(request, baseUrl(ctx, request, url))
+      issued = await ctx.auth.authenticateForToken(authData, receipt ? { receipt, http } : { http })
     } catch (error) {
       // keystone build_receipt: the receipt and its body instead of the error body
       if (!(error instanceof InsufficientAuthMethods) || error.receipt === undefined) throw error

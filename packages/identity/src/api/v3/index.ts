@@ -22,6 +22,7 @@ import { registerImpliedRoleRoutes } from './implied_roles.ts'
 import { registerKeyFingerprintRoutes } from './key_fingerprints.ts'
 import { registerLimitRoutes } from './limits.ts'
 import { registerConsumerRoutes } from './oauth1_consumers.ts'
+import { registerOAuth1TokenRoutes } from './oauth1_tokens.ts'
 import { registerPolicyRoutes } from './policies.ts'
 import { registerProjectTagRoutes } from './project_tags.ts'
 import { registerProjectRoutes } from './projects.ts'
@@ -67,7 +68,7 @@ export const resourceApis = [
   apiArea<ApiContext>('unified-limits', [registerLimitRoutes]),
   apiArea<ApiContext>('policies', [registerPolicyRoutes]),
   apiArea<ApiContext>('trusts', [registerTrustRoutes]),
-  apiArea<ApiContext>('oauth1', [registerConsumerRoutes]),
+  apiArea<ApiContext>('oauth1', [registerConsumerRoutes, registerOAuth1TokenRoutes]),
 ] as const
 
 /**

@@ -10,6 +10,7 @@
 import type { Clock, EpochMs } from '@baton/config'
 import type { Store } from '../../store/index.ts'
 import type { CredentialCrypto } from '../credentials/credential_crypto.ts'
+import type { OAuthRequest } from '../oauth1/signature.ts'
 import type { TokenService } from '../tokens/index.ts'
 import type { AuthInfo } from './auth_info.ts'
 import type { AuthSettings } from './auth_settings.ts'
@@ -33,6 +34,8 @@ export interface AuthMethodRequest {
   readonly auth: Record<string, unknown>
   /** The methods, scope and application credential AuthInfo resolved before any method ran. */
   readonly info: AuthInfo
+  /** The HTTP request as an OAuth signature covers it (the oauth1 method verifies it). */
+  readonly http?: OAuthRequest | undefined
 }
 
 /**
@@ -49,6 +52,8 @@ export interface AuthContribution {
   readonly carriedMethods?: readonly string[] | undefined
   /** The application credential the token is bound to (kept when that method was used). */
   readonly applicationCredentialId?: string | undefined
+  /** An OAuth1 access token: the token is scoped to its project (keystone `set_scope`). */
+  readonly oauth?: { readonly accessTokenId: string; readonly projectId: string } | undefined
 }
 
 export interface AuthMethod {

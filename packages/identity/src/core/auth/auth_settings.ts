@@ -18,7 +18,7 @@ import { passwordSettings } from '../password_settings.ts'
  * keystone/api/_shared/delegation.py `_BUILTIN_PRIMARY_AUTH_METHODS`: methods that authenticate
  * a user directly. A token from any other method (application_credential...) is delegated.
  */
-const BUILTIN_PRIMARY_METHODS = [
+export const BUILTIN_PRIMARY_METHODS = [
   'external',
   'kerberos',
   'mapped',

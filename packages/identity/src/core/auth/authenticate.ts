@@ -19,6 +19,7 @@ import {
 import { type Scope, UNSCOPED } from '../../scope.ts'
 import type { Store, User } from '../../store/index.ts'
 import type { CredentialCrypto } from '../credentials/credential_crypto.ts'
+import type { OAuthRequest } from '../oauth1/signature.ts'
 import { isObject, truthy } from '../py_values.ts'
 import type { IssuedToken, TokenService } from '../tokens/index.ts'
 import { createAuthInfo } from './auth_info.ts'
@@ -49,7 +50,10 @@ export interface AuthService {
    * `auth` is the request body's `auth` member, untrusted; `receipt` the request's
    * `Openstack-Auth-Receipt` header, if any.
    */
-  authenticateForToken(auth: unknown, options?: { receipt?: string }): Promise<IssuedToken>
+  authenticateForToken(
+    auth: unknown,
+    options?: { receipt?: string; http?: OAuthRequest },
+  ): Promise<IssuedToken>
 }
 
 /** keystone `AuthContext`: methods must agree on the user; the earliest expiry wins. */
@@ -59,6 +63,7 @@ class AuthContext {
   parentAuditId: string | null = null
   methodNames: string[] = []
   applicationCredentialId: string | null = null
+  oauth: { accessTokenId: string; projectId: string } | null = null
 
   add(method: string, result: AuthContribution): void {
     if (this.userId !== undefined && this.userId !== result.userId) {
@@ -78,6 +83,7 @@ class AuthContext {
     if (result.applicationCredentialId !== undefined) {
       this.applicationCredentialId = result.applicationCredentialId
     }
+    if (result.oauth !== undefined) this.oauth = result.oauth
   }
 }
 
@@ -131,7 +137,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
 
       const context = new AuthContext()
       for (const name of info.methodNames) {
-        const request = { payload: info.identity[name], auth, info }
+        const request = { payload: info.identity[name], auth, info, http: requestOptions.http }
         context.add(name, await methodNamed(name).authenticate(request))
       }
       const userId = context.userId
@@ -145,7 +151,11 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         if (error instanceof UserNotFound) throw new Unauthorized(undefined, { cause: error })
         throw error
       }
-      let scope: Scope | undefined = info.scope
+      // keystone authenticate_for_token: an access token fixes the project scope
+      let scope: Scope | undefined =
+        context.oauth === null
+          ? info.scope
+          : { kind: 'project', projectId: context.oauth.projectId }
       if (scope === undefined && !info.explicitlyUnscoped) scope = await defaultScope(reads, user)
 
       // extract_receipt: an empty header is no receipt
@@ -165,6 +175,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         appCredId: methods.includes('application_credential')
           ? context.applicationCredentialId
           : null,
+        accessTokenId: context.oauth?.accessTokenId ?? null,
       })
       // keystone: a trust's use is consumed only once its token was issued (TrustNotFound -> 401;
       // TrustUseLimitReached when a concurrent issue took the last use: 403, the token unsent)

@@ -29,6 +29,11 @@ export async function authenticateToken(
   // keystone tests `'project' in requested_scope`: a substring test when the scope is a string
   const wantsProjectOrDomain =
     contains(requestedScope, 'project') || contains(requestedScope, 'domain')
+  if (token.accessToken) {
+    throw forbiddenAction(
+      'Using OAuth-scoped token to create another token. Create a new OAuth-scoped token instead',
+    )
+  }
   if (token.scope.kind === 'trust') {
     throw forbiddenAction(
       'Using trust-scoped token to create another token. Create a new trust-scoped token instead',

@@ -11,6 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { Forbidden, ValidationError } from '../../errors.ts'
 import type { Micros, RequestedAccessRule, Store } from '../../store/index.ts'
 import { parseIsoTime } from '../../store/index.ts'
+import { BUILTIN_PRIMARY_METHODS } from '../auth/auth_settings.ts'
 import type { Caller } from '../caller.ts'
 import { isObject } from '../py_values.ts'
 import { listRoleAssignments } from './role_assignments.ts'
@@ -22,13 +23,24 @@ export function forbiddenAction(action: string): Forbidden {
 }
 
 /**
- * keystone/api/users.py `_block_delegated_token_app_creds` (Keystone 22, LP#2159643), for trust
- * scopes (and Baton's delegation tokens): a trust-scoped token may not create, list, read or delete application credentials or
- * access rules (a credential would outlive the delegation). Keystone's Forbidden hides its reason.
+ * keystone/api/users.py `_block_delegated_token_app_creds` (Keystone 22, LP#2159643): a
+ * trust-scoped or other delegated token (OAuth1, EC2) may not create, list, read or delete
+ * application credentials or access rules (a credential would outlive the delegation); nor may
+ * Baton's delegation tokens (a credential would outlive the job). Keystone's Forbidden hides its
+ * reason.
  */
-export function assertNotTrustScoped(caller: Caller): void {
-  // Baton: a delegation token likewise (a credential would outlive the job)
-  if (caller.scope.kind !== 'trust' && caller.scope.kind !== 'delegation') return
+export function assertNotTrustScoped(
+  caller: Caller,
+  primaryMethods: ReadonlySet<string> = new Set(BUILTIN_PRIMARY_METHODS),
+): void {
+  // checked first: a delegation made from an application credential's token keeps its methods
+  const forbidden = caller.scope.kind === 'trust' || caller.scope.kind === 'delegation'
+  // keystone `_block_delegated_token_app_creds`: an application credential's own token may go on
+  // (`_check_unrestricted_application_credential` decides); a trust, OAuth1 or EC2 token may not
+  if (!forbidden && caller.methods.includes('application_credential')) return
+  const delegated =
+    caller.methods.length === 0 || !caller.methods.every((m) => primaryMethods.has(m))
+  if (!forbidden && !delegated) return
   throw new Forbidden(undefined, {
     cause: new Error('Cannot manage application credentials with a token issued via delegation.'),
   })

@@ -23,6 +23,7 @@ import {
 } from '../../errors.ts'
 import { UNSCOPED } from '../../scope.ts'
 import type {
+  AccessToken,
   ApplicationCredential,
   Domain,
   EffectiveRole,
@@ -63,6 +64,25 @@ function applicationCredentialRoles(
   return credential.roleIds.flatMap((id) => held.filter((role) => role.id === id))
 }
 
+/**
+ * keystone `_get_oauth_roles`: the access token's roles and the roles they imply (breadth first,
+ * as `add_implied_roles` appends them), kept when the user still holds them on the project.
+ */
+async function oauthRoles(
+  store: Store,
+  accessToken: AccessToken,
+  held: readonly EffectiveRole[],
+): Promise<EffectiveRole[]> {
+  const order: string[] = [...accessToken.roleIds]
+  for (let i = 0; i < order.length; i++) {
+    const prior = order[i] ?? ''
+    for (const { impliedRoleId } of await store.assignment.listImpliedRoles(prior)) {
+      if (!order.includes(impliedRoleId)) order.push(impliedRoleId)
+    }
+  }
+  return order.flatMap((id) => held.filter((role) => role.id === id))
+}
+
 export async function mintToken(
   store: Store,
   fields: MintFields,
@@ -75,7 +95,7 @@ export async function mintToken(
   }
   const projectId = scope.kind === 'project' ? scope.projectId : null
   const domainId = scope.kind === 'domain' ? scope.domainId : null
-  const [projectR, userR, rolesR, appCredR] = await Promise.allSettled([
+  const [projectR, userR, rolesR, appCredR, accessTokenR] = await Promise.allSettled([
     projectId === null ? none<Project>() : store.resource.getProject(projectId),
     store.identity.getUser(fields.userId),
     scope.kind === 'unscoped'
@@ -84,6 +104,9 @@ export async function mintToken(
     fields.appCredId === null
       ? none<ApplicationCredential>()
       : store.applicationCredentials.get(fields.appCredId),
+    fields.accessTokenId === null
+      ? none<AccessToken>()
+      : store.oauthTokens.getAccessToken(fields.accessTokenId),
   ])
 
   // keystone `_validate_token_resources`
@@ -125,8 +148,13 @@ export async function mintToken(
   // keystone `TokenModel.roles`, then `_validate_{system,domain,project}_scope`
   const credential = value(appCredR)
   const held = value(rolesR)
-  const roles =
-    credential !== null && project !== null ? applicationCredentialRoles(credential, held) : held
+  const accessToken = value(accessTokenR)
+  let roles = held
+  if (accessToken !== null && project !== null) {
+    roles = await oauthRoles(store, accessToken, held)
+  } else if (credential !== null && project !== null) {
+    roles = applicationCredentialRoles(credential, held)
+  }
   let resolved: ResolvedScope
   if (scope.kind === 'system') resolved = scope
   else if (scope.kind === 'domain' && scopeDomain !== null)
@@ -151,10 +179,11 @@ export async function mintToken(
     scope: resolved,
     roles,
     applicationCredential: credential,
+    accessToken,
   }
 }
 
-/** Payload kinds Baton does not implement (OAuth1, federation, OAuth2 mTLS). */
+/** Payload kinds Baton does not implement (federation, OAuth2 mTLS). */
 export function unsupportedTokenKind(kind: string): TokenNotFound {
   return new TokenNotFound(undefined, { cause: new Error(`${kind} tokens are not supported`) })
 }

@@ -108,6 +108,10 @@ export function renderToken(model: TokenModel, options: RenderOptions = {}): Tok
       name: service.name,
     }))
   }
+  const accessToken = model.accessToken
+  if (accessToken) {
+    token['OS-OAUTH1'] = { access_token_id: accessToken.id, consumer_id: accessToken.consumerId }
+  }
   const credential = model.applicationCredential
   if (credential !== null) {
     token.application_credential = {

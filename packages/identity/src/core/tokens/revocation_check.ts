@@ -9,7 +9,7 @@ import { scopeDomainId, scopeProjectId } from '../../scope.ts'
 import type { RevocationEvent, RevocationRepository } from '../../store/index.ts'
 import type { TokenModel } from './token_model.ts'
 
-/** keystone `build_token_values` for the token kinds Baton issues (no OAuth1). */
+/** keystone `build_token_values` for the token kinds Baton issues. */
 export interface TokenRevocationView {
   /** Microseconds, whole seconds (the Fernet timestamp). */
   readonly issuedAt: number
@@ -31,6 +31,9 @@ export interface TokenRevocationView {
   readonly trustId: string | null
   readonly trustorId: string | null
   readonly trusteeId: string | null
+  /** An OAuth-scoped token's access token and its consumer, else null. */
+  readonly consumerId: string | null
+  readonly accessTokenId: string | null
 }
 
 export function revocationView(model: TokenModel): TokenRevocationView {
@@ -48,6 +51,8 @@ export function revocationView(model: TokenModel): TokenRevocationView {
     trustId: model.trust?.trust.id ?? null,
     trustorId: model.trust?.trustor.id ?? null,
     trusteeId: model.trust?.trustee.id ?? null,
+    consumerId: model.accessToken?.consumerId ?? null,
+    accessTokenId: model.accessToken?.id ?? null,
   }
 }
 
@@ -60,8 +65,7 @@ export function eventMatches(event: RevocationEvent, token: TokenRevocationView)
   }
   if (event.expiresAt !== null && event.expiresAt !== token.expiresAt) return false
   if (event.trustId !== null && event.trustId !== token.trustId) return false
-  // Baton issues no OAuth1 token: consumer events never match.
-  if (event.consumerId !== null) return false
+  if (event.consumerId !== null && event.consumerId !== token.consumerId) return false
   if (event.auditChainId !== null && event.auditChainId !== token.auditChainId) return false
   if (event.roleId !== null && !token.roleIds.includes(event.roleId)) return false
   // The SQL pre-filter already required these; checked again so a looser store stays correct.
@@ -95,6 +99,8 @@ export function rootRevocationView(model: TokenModel): TokenRevocationView | nul
     trustId: null,
     trustorId: null,
     trusteeId: null,
+    consumerId: null,
+    accessTokenId: null,
   }
 }
 

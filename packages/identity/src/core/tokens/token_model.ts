@@ -8,6 +8,7 @@
 import type { EpochMs } from '@baton/config'
 import type { Scope, ScopeOf } from '../../scope.ts'
 import type {
+  AccessToken,
   ApplicationCredential,
   Delegation,
   Domain,
@@ -27,6 +28,8 @@ export interface MintFields {
   readonly scope: Scope
   /** An application-credential token: a project scope plus the credential. */
   readonly appCredId: string | null
+  /** An OAuth-scoped token (payload version 7): a project scope plus the access token. */
+  readonly accessTokenId: string | null
   readonly expiresAt: EpochMs
   readonly issuedAt: EpochMs
 }
@@ -85,6 +88,8 @@ export interface TokenModel {
   /** Effective roles on the scope (implied included, domain-specific excluded); [] unscoped. */
   readonly roles: readonly EffectiveRole[]
   readonly applicationCredential: ApplicationCredential | null
+  /** Set for an OAuth-scoped token: its access token (roles, consumer). */
+  readonly accessToken?: AccessToken | null | undefined
   /** Set for a trust-scoped token; `user` is then the trustee (the payload's user). */
   readonly trust?: TokenTrust | null | undefined
   /** Set for a delegation token (Baton); `roles` are then the delegated roles. */

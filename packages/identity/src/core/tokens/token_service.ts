@@ -56,6 +56,8 @@ export interface IssueRequest {
   readonly appCredId?: string | null | undefined
   /** The token's own audit id, when the caller recorded it first (a delegation); else random. */
   readonly auditId?: string | undefined
+  /** An OAuth1 access token the token is issued through (payload version 7). */
+  readonly accessTokenId?: string | null | undefined
 }
 
 export interface IssuedToken {
@@ -153,6 +155,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         auditIds: parent === null ? [auditId] : [auditId, parent],
         scope: request.scope,
         appCredId,
+        accessTokenId: request.accessTokenId ?? null,
       }),
       { now: Math.floor(now / 1000) },
     )

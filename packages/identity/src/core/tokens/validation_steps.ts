@@ -37,7 +37,6 @@ export function decode(codec: TokenDecoder, token: string): MintFields {
 
 export function mintFieldsOf(decoded: DecodedToken): MintFields {
   const scope = scopeOfPayload(decoded)
-  if (decoded.accessTokenId !== null) throw unsupportedTokenKind('OAuth1')
   if (decoded.federatedGroupIds !== null) throw unsupportedTokenKind('federated')
   if (decoded.thumbprint !== null) throw unsupportedTokenKind('OAuth2 mTLS')
   const auditIds = [...decoded.auditIds]
@@ -51,6 +50,7 @@ export function mintFieldsOf(decoded: DecodedToken): MintFields {
     parentAuditId,
     scope,
     appCredId: decoded.appCredId,
+    accessTokenId: decoded.accessTokenId,
     expiresAt: keystoneTimeMs(decoded.expiresAt),
     issuedAt: keystoneTimeMs(decoded.issuedAt),
   }

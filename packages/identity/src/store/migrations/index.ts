@@ -23,6 +23,7 @@ import { accessRuleMigration } from './0014_access_rule.ts'
 import { trustMigration } from './0015_trust.ts'
 import { oauth1Migration } from './0016_oauth1.ts'
 import { delegationMigration } from './0017_delegation.ts'
+import { oauth1TokenMigration } from './0018_oauth1_token.ts'
 import type { BatonMigration, MigrationFactory } from './columns.ts'
 
 /** Applied in this order; names are recorded in the migration table and must never change. */
@@ -43,6 +44,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, MigrationFactory]> = [
   ['0015_trust', trustMigration],
   ['0016_oauth1', oauth1Migration],
   ['0017_delegation', delegationMigration],
+  ['0018_oauth1_token', oauth1TokenMigration],
 ]
 
 export const MIGRATION_TABLE = 'baton_migration'
