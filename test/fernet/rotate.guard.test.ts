@@ -14,6 +14,7 @@ import {
   FernetErrorCode,
   generateKey,
   HISTORY_FILE,
+  keyLifetime,
   keyRepositoryStatus,
   loadKeys,
   rotateKeyRepository,
@@ -277,4 +278,61 @@ test('keystone FAQ sizing: 24 h tokens, 6 h rotation need 6 keys; 6 never refuse
       repo.cleanup()
     }
   }
+})
+
+test('a delegation lifetime longer than expiration + window keeps keys that long, and says why', () => {
+  const repo = tempRepository()
+  const clock = testClock()
+  const start = clock.now()
+  try {
+    // window 0, user tokens for 1 h, but delegations may live 6 h ([delegation] max_lifetime)
+    const base = { path: repo.path, maxActiveKeys: 3, tokenExpiration: HOUR, clock }
+    const options = { ...base, allowExpiredWindow: 0, delegationLifetime: 6 * HOUR }
+    setupKeyRepository(options)
+    clock.advance(HOUR * MS)
+    rotateKeyRepository(options) // key 1 retires at start+1h: needed until start+7h
+    clock.advance(2 * HOUR * MS) // without delegations, key 1 would be safe to drop now
+    assert.throws(
+      () => rotateKeyRepository(options),
+      unsafe((error) => {
+        assert.ok(
+          error.message.includes(`needed until ${new Date(start + 7 * HOUR * MS).toISOString()}`),
+          error.message,
+        )
+        assert.ok(error.message.includes('[delegation] max_lifetime 21600 s'), error.message)
+      }),
+    )
+    clock.advance(4 * HOUR * MS) // start + 7 h
+    assert.equal(rotateKeyRepository(options).keys.length, 3)
+  } finally {
+    repo.cleanup()
+  }
+})
+
+test('keyLifetime: the longer of expiration + window and the delegation lifetime', () => {
+  assert.deepEqual(keyLifetime({ tokenExpiration: 3600, allowExpiredWindow: 7200 }), {
+    seconds: 10800,
+    label: 'expiration 3600 s + allow_expired_window 7200 s',
+  })
+  assert.equal(
+    keyLifetime({ tokenExpiration: 3600, allowExpiredWindow: 7200, delegationLifetime: 9000 })
+      .seconds,
+    10800,
+  )
+  assert.equal(
+    keyLifetime({ tokenExpiration: 3600, allowExpiredWindow: 0, delegationLifetime: 86400 })
+      .seconds,
+    86400,
+  )
+  assert.throws(
+    () =>
+      keyRepositoryStatus({
+        path: '/nonexistent',
+        maxActiveKeys: 3,
+        tokenExpiration: 1,
+        allowExpiredWindow: 0,
+        delegationLifetime: -1,
+      }),
+    /delegationLifetime must be a number of seconds >= 0/,
+  )
 })

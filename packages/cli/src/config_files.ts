@@ -5,7 +5,12 @@
  * @module
  */
 import { type Config, loadConfig, openstackOptions, unusedSummary } from '@baton/config'
-import { fernetTokensOptions, identityOptionGroups, tokenOptions } from '@baton/identity/tokens'
+import {
+  delegationOptions,
+  fernetTokensOptions,
+  identityOptionGroups,
+  tokenOptions,
+} from '@baton/identity/tokens'
 import type { CliIo } from './io.ts'
 
 export { withConfigFiles } from './config_file_option.ts'
@@ -48,5 +53,16 @@ export function keySettings(config: Config) {
     maxActiveKeys: fernet.max_active_keys,
     tokenExpiration: token.expiration,
     allowExpiredWindow: token.allow_expired_window,
+    delegationLifetime: delegationLifetimeOf(config),
   }
+}
+
+/**
+ * How long a delegation token can live, for the key guard: `[delegation] max_lifetime` while
+ * delegations are issued (0 with `enabled = false`: an operator who turns them off accepts that
+ * those still alive end when their key is purged).
+ */
+export function delegationLifetimeOf(config: Config): number {
+  const delegation = config.get(delegationOptions)
+  return delegation.enabled ? delegation.max_lifetime : 0
 }

@@ -75,6 +75,7 @@ export function keyRepositoryStatus(options: StatusOptions): KeyRepositoryStatus
     now,
     tokenExpiration: options.tokenExpiration,
     allowExpiredWindow: options.allowExpiredWindow,
+    delegationLifetime: options.delegationLifetime ?? 0,
   })
   return {
     keys,

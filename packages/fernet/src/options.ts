@@ -25,6 +25,24 @@ export type GuardOptions = {
   tokenExpiration: number
   /** `[token] allow_expired_window`, seconds. */
   allowExpiredWindow: number
+  /**
+   * Baton: the longest a token may live past its issue regardless of `expiration` (a job-bound
+   * delegation, `[delegation] max_lifetime`), seconds; 0 or absent when none does. Keys must
+   * outlive the longer of the two.
+   */
+  delegationLifetime?: number
+}
+
+/** How long a key must stay after it stopped being primary, and how to say why. */
+export function keyLifetime(options: GuardOptions): { seconds: number; label: string } {
+  const window = options.tokenExpiration + options.allowExpiredWindow
+  const label = `expiration ${options.tokenExpiration} s + allow_expired_window ${options.allowExpiredWindow} s`
+  const delegation = options.delegationLifetime ?? 0
+  if (delegation <= window) return { seconds: window, label }
+  return {
+    seconds: delegation,
+    label: `[delegation] max_lifetime ${delegation} s, longer than ${label}`,
+  }
 }
 
 export type KeyInfo = { number: number; fingerprint: string }
@@ -53,8 +71,8 @@ export function resolveOptions(options: RepositoryOptions): Resolved {
 }
 
 export function checkGuardOptions(options: GuardOptions): void {
-  for (const name of ['tokenExpiration', 'allowExpiredWindow'] as const) {
-    const value = options[name]
+  for (const name of ['tokenExpiration', 'allowExpiredWindow', 'delegationLifetime'] as const) {
+    const value = options[name] ?? 0
     if (!Number.isFinite(value) || value < 0) {
       throw new FernetError(
         FernetErrorCode.InvalidArgument,

@@ -1,11 +1,13 @@
 /**
  * The rotation guard (beyond keystone): which keys keystone's purge would drop, and whether
- * tokens they encrypted can still be valid within `expiration + allow_expired_window`.
+ * tokens they encrypted can still be valid within `expiration + allow_expired_window` (or a
+ * delegation's longer `max_lifetime`).
  * @module
  */
 
 import { HISTORY_FILE, type KeyFile } from './key_files.ts'
 import type { KeyHistory } from './key_history.ts'
+import { type GuardOptions, keyLifetime } from './options.ts'
 
 export type RotationPlan = {
   /** Number the staged key `0` is renamed to: highest + 1. */
@@ -45,15 +47,11 @@ export type DroppedKey = {
   neededUntil: number | null
 }
 
-export type GuardInput = {
+export type GuardInput = Readonly<GuardOptions> & {
   readonly files: readonly KeyFile[]
   readonly history: KeyHistory
   readonly maxActiveKeys: number
   readonly now: number
-  /** `[token] expiration`, seconds. */
-  readonly tokenExpiration: number
-  /** `[token] allow_expired_window`, seconds. */
-  readonly allowExpiredWindow: number
 }
 
 export type GuardVerdict = {
@@ -70,7 +68,8 @@ export type GuardVerdict = {
 
 export function evaluateRotation(input: GuardInput): GuardVerdict {
   const { files, history, now } = input
-  const windowMs = (input.tokenExpiration + input.allowExpiredWindow) * 1000
+  const lifetime = keyLifetime(input)
+  const windowMs = lifetime.seconds * 1000
   const plan = planRotation(files, input.maxActiveKeys)
   const primary = files[0]
   const dropped = plan.purged.map((file): DroppedKey => {
@@ -96,9 +95,7 @@ export function evaluateRotation(input: GuardInput): GuardVerdict {
     primary === undefined ? undefined : history.get(primary.fingerprint)?.promotedAt
   const periodSeconds = promotedAt === undefined ? 0 : (now - promotedAt) / 1000
   const minMaxActiveKeys =
-    periodSeconds > 0
-      ? Math.ceil((input.tokenExpiration + input.allowExpiredWindow) / periodSeconds) + 2
-      : null
+    periodSeconds > 0 ? Math.ceil(lifetime.seconds / periodSeconds) + 2 : null
   const verdict = { plan, dropped, blocking, earliestSafeRotation, minMaxActiveKeys, reasons: [] }
   return { ...verdict, reasons: explain(verdict, input, primary) }
 }
@@ -108,7 +105,7 @@ function explain(
   input: GuardInput,
   primary: KeyFile | undefined,
 ): string[] {
-  const window = `expiration ${input.tokenExpiration} s + allow_expired_window ${input.allowExpiredWindow} s`
+  const window = keyLifetime(input).label
   const reasons: string[] = []
   for (const key of verdict.dropped) {
     const label = `key ${key.number} (fingerprint ${key.fingerprint})`

@@ -9,6 +9,7 @@ export {
   authOptions,
   databaseOptions,
   defaultOptions,
+  delegationOptions,
   fernetTokensOptions,
   identityOptionGroups,
   identityOptions,

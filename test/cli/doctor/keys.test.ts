@@ -94,8 +94,11 @@ test('a fresh repository that covers the window: no findings', async () => {
   assert.deepEqual(findings, [])
 })
 
+/** Delegations off: only expiration + window count. */
+const NO_DELEGATIONS = ['[delegation]', 'enabled = false']
+
 test('hourly rotation with max_active_keys 3 cannot cover expiration 1 h + window 2 h', async () => {
-  const n = node([], { expiration: 3600, window: 7200 })
+  const n = node(NO_DELEGATIONS, { expiration: 3600, window: 7200 })
   await keys(['setup'], n.conf, T0)
   await keys(['rotate'], n.conf, T0 + HOUR)
   await keys(['rotate', '--force'], n.conf, T0 + 2 * HOUR)
@@ -114,9 +117,29 @@ test('hourly rotation with max_active_keys 3 cannot cover expiration 1 h + windo
   )
 
   // The same history is fine once the window fits: 1 h + 0 s at hourly rotation needs 3.
-  const short = node([], { expiration: 3600, window: 0 })
+  const short = node(NO_DELEGATIONS, { expiration: 3600, window: 0 })
   writeFileSync(short.conf, readFileSync(short.conf, 'utf8').replace(short.keys, n.keys))
   assert.deepEqual((await doctorJson([short.conf], { now: T0 + 3 * HOUR })).findings, [])
+})
+
+test('with delegations on, keys must outlive [delegation] max_lifetime even with window 0', async () => {
+  const n = node(['[delegation]', 'max_lifetime = 10800'], { expiration: 3600, window: 0 })
+  await keys(['setup'], n.conf, T0)
+  await keys(['rotate'], n.conf, T0 + HOUR)
+  await keys(['rotate', '--force'], n.conf, T0 + 2 * HOUR)
+  const { findings } = await doctorJson([n.conf], { now: T0 + 2 * HOUR + 60_000 })
+  const keyFindings = findings.filter((f) => f.option === 'max_active_keys')
+  assert.equal(keyFindings.length, 1, JSON.stringify(findings, null, 2))
+  assert.match(
+    keyFindings[0]?.problem ?? '',
+    /\[delegation\] max_lifetime 10800 s, longer than expiration 3600 s \+ allow_expired_window 0 s = 3h, which needs max_active_keys >= 5/,
+  )
+  // The guard in `baton keys rotate` refuses the same purge
+  const run = await runBaton(['keys', 'rotate', '--config-file', n.conf], {
+    now: () => T0 + 3 * HOUR,
+  })
+  assert.notEqual(run.status, 0)
+  assert.match(run.stderr, /\[delegation\] max_lifetime 10800 s/)
 })
 
 test('max_active_keys below 3 is an error whatever the period', async () => {

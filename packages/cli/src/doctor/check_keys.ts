@@ -7,8 +7,15 @@
  * @module
  */
 import { join } from 'node:path'
-import { FernetError, FernetErrorCode, HISTORY_FILE, keyRepositoryStatus } from '@baton/fernet'
+import {
+  FernetError,
+  FernetErrorCode,
+  HISTORY_FILE,
+  keyLifetime,
+  keyRepositoryStatus,
+} from '@baton/fernet'
 import { authOptions, defaultOptions, fernetTokensOptions, tokenOptions } from '@baton/identity'
+import { delegationLifetimeOf } from '../config_files.ts'
 import { duration } from '../format.ts'
 import type { DoctorConfig } from './config_set.ts'
 import type { Findings } from './findings.ts'
@@ -77,6 +84,7 @@ function readLocal(
       maxActiveKeys: fernet.max_active_keys,
       tokenExpiration: token.expiration,
       allowExpiredWindow: token.allow_expired_window,
+      delegationLifetime: delegationLifetimeOf(node.config),
       clock: settings.clock,
       logger: { warn: (message) => warnings.push(message) },
     })
@@ -129,8 +137,13 @@ function checkRotation(
 ): void {
   const { max_active_keys: max, key_repository: path } = node.config.get(fernetTokensOptions)
   const { expiration, allow_expired_window: window } = node.config.get(tokenOptions)
-  const needed = expiration + window
-  const lifetime = `expiration ${expiration} s + allow_expired_window ${window} s = ${duration(needed)}`
+  const keyNeed = keyLifetime({
+    tokenExpiration: expiration,
+    allowExpiredWindow: window,
+    delegationLifetime: delegationLifetimeOf(node.config),
+  })
+  const needed = keyNeed.seconds
+  const lifetime = `${keyNeed.label} = ${duration(needed)}`
   if (max < 3 && needed > 0) {
     findings.error(
       node.file,
@@ -158,7 +171,7 @@ function checkRotation(
     node.file,
     SECTION,
     'max_active_keys',
-    `keys are rotated every ${duration(period)} (the shortest gap between promotions recorded in ${join(path, HISTORY_FILE)}) and tokens must stay decryptable for ${lifetime}, which needs max_active_keys >= ${required} (Keystone FAQ: (expiration + allow_expired_window) / rotation period + 2); with ${max}, keys are purged while tokens they encrypted are still valid, so expired user tokens vouched for by a service token fail`,
+    `keys are rotated every ${duration(period)} (the shortest gap between promotions recorded in ${join(path, HISTORY_FILE)}) and tokens must stay decryptable for ${lifetime}, which needs max_active_keys >= ${required} (Keystone FAQ: (expiration + allow_expired_window) / rotation period + 2, Baton's delegation lifetime instead when longer); with ${max}, keys are purged while tokens they encrypted are still valid, so expired user tokens vouched for by a service token, and delegations, fail`,
     `set [${SECTION}] max_active_keys = ${required} on every identity node, or rotate no more often than every ${duration(slowest)}`,
   )
 }

@@ -6,6 +6,7 @@
 import type { Config } from '@baton/config'
 import {
   defaultOptions,
+  delegationOptions,
   endpointFilterOptions,
   resourceOptions,
   revokeOptions,
@@ -18,6 +19,8 @@ export interface TokenSettings {
   readonly expirationSeconds: number
   /** `[token] allow_expired_window`, seconds. */
   readonly allowExpiredWindowSeconds: number
+  /** `[delegation] max_lifetime`, seconds: the longest a delegation token lives. */
+  readonly delegationLifetimeSeconds?: number | undefined
   /** `[revoke] expiration_buffer`, seconds. */
   readonly revocationBufferSeconds: number
   /** `[resource] admin_project_name` + `admin_project_domain_name`, only when both are set. */
@@ -38,6 +41,7 @@ export function tokenSettings(config: Config): TokenSettings {
   return {
     expirationSeconds: token.expiration,
     allowExpiredWindowSeconds: token.allow_expired_window,
+    delegationLifetimeSeconds: config.get(delegationOptions).max_lifetime,
     revocationBufferSeconds: config.get(revokeOptions).expiration_buffer,
     // keystone render_token: `if ap_name and ap_domain_name` (empty strings count as unset)
     adminProject: name && domainName ? { name, domainName } : undefined,
@@ -52,12 +56,13 @@ export function tokenSettings(config: Config): TokenSettings {
  * How long a revocation event must outlive its revocation: the longest a token revoked now can
  * still be presented (its remaining lifetime, at most `expiration`, plus the allow_expired window)
  * plus Keystone's buffer. Keystone prunes after `expiration + expiration_buffer` only, so a
- * revoked token fetched with `allow_expired=true` passes again once its event is gone.
+ * revoked token fetched with `allow_expired=true` passes again once its event is gone. A
+ * delegation outlives its root user token up to `[delegation] max_lifetime` and ends when an
+ * event revokes that root (a password change, a disabled project), so events stay that long too.
  */
 export function revocationRetentionSeconds(settings: TokenSettings): number {
+  const presented = settings.expirationSeconds + settings.allowExpiredWindowSeconds
   return (
-    settings.expirationSeconds +
-    settings.allowExpiredWindowSeconds +
-    settings.revocationBufferSeconds
+    Math.max(presented, settings.delegationLifetimeSeconds ?? 0) + settings.revocationBufferSeconds
   )
 }
