@@ -36,10 +36,12 @@ export {
   credentialOptions,
   databaseOptions,
   defaultOptions,
+  fernetReceiptsOptions,
   fernetTokensOptions,
   identityOptionGroups,
   identityOptions,
   osloMiddlewareOptions,
+  receiptOptions,
   tokenOptions,
 } from './options.ts'
 export type { Scope, ScopeKind, ScopeOf } from './scope.ts'

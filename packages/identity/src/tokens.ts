@@ -9,10 +9,12 @@ export {
   authOptions,
   databaseOptions,
   defaultOptions,
+  fernetReceiptsOptions,
   fernetTokensOptions,
   identityOptionGroups,
   identityOptions,
   osloMiddlewareOptions,
+  receiptOptions,
   tokenOptions,
 } from './options.ts'
 export { DEFAULT_AUTH_METHODS, MethodCodec, PSEUDO_METHOD_BITS } from './token/methods.ts'
