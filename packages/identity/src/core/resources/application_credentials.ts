@@ -21,12 +21,18 @@ export function forbiddenAction(action: string): Forbidden {
 }
 
 /**
- * keystone/api/users.py `_block_delegated_token_app_creds` (Keystone 22, LP#2159643), for trust
- * scopes: a trust-scoped token may not create, list, read or delete application credentials or
- * access rules (a credential would outlive the delegation). Keystone's Forbidden hides its reason.
+ * keystone/api/users.py `_block_delegated_token_app_creds` (Keystone 22, LP#2159643): a token
+ * scoped to a trust, or from a delegated method (`ec2credential` from /v3/ec2tokens or
+ * /v3/s3tokens, `oauth1`, none at all: any method outside `primaryMethods`), may not create,
+ * list, read or delete application credentials or access rules: a credential would outlive the
+ * delegation. Application-credential tokens pass here; `assertUnrestricted` decides for them.
+ * Keystone's Forbidden hides its reason.
  */
-export function assertNotTrustScoped(caller: Caller): void {
-  if (caller.scope.kind !== 'trust') return
+export function assertNotDelegated(caller: Caller, primaryMethods: ReadonlySet<string>): void {
+  const { methods } = caller
+  if (methods.includes('application_credential')) return
+  const delegated = methods.length === 0 || !methods.every((m) => primaryMethods.has(m))
+  if (!delegated && caller.scope.kind !== 'trust') return
   throw new Forbidden(undefined, {
     cause: new Error('Cannot manage application credentials with a token issued via delegation.'),
   })
