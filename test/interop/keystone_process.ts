@@ -1,7 +1,7 @@
 /**
  * The real Keystone 22 (Debian's python3-keystone) under uwsgi for interop tests: a scratch dir
- * with keystone.conf (SQLite, Fernet keys), `keystone-manage db_sync`, `fernet_setup` and
- * `bootstrap`, served on a free loopback port. The control against which Baton is compared.
+ * with keystone.conf (SQLite, Fernet keys, credential keys), `keystone-manage db_sync`,
+ * `fernet_setup`, `credential_setup` and `bootstrap`, served on a free loopback port. The control against which Baton is compared.
  * @module
  */
 import { execFileSync } from 'node:child_process'
@@ -71,6 +71,13 @@ export async function startKeystone(
       `key_repository = ${join(dir, 'fernet-keys')}`,
       '[fernet_receipts]',
       `key_repository = ${join(dir, 'fernet-receipts')}`,
+      // as identity_process.ts gives Baton: without it every credential call is a 500
+      '[credential]',
+      `key_repository = ${join(dir, 'credential-keys')}`,
+      // credential/core.py decrypts a memoized dict in place (pops encrypted_blob): with the
+      // in-memory cache below, the second read of a credential is a KeyError (500). memcached
+      // hands out copies, so real deployments do not see it; this harness keeps them uncached.
+      'caching = false',
       '[identity]',
       // bcrypt's minimum cost: the matrix issues many tokens inside a few-second lifetime.
       'password_hash_rounds = 4',
@@ -101,6 +108,7 @@ export async function startKeystone(
     logPath,
   )
   await manage(['fernet_setup', '--keystone-user', user, '--keystone-group', group])
+  await manage(['credential_setup', '--keystone-user', user, '--keystone-group', group])
   await manage([
     'bootstrap',
     '--bootstrap-password',

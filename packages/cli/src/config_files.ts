@@ -4,11 +4,15 @@
  * does not use are one summary line (their names with BATON_DEBUG=1 or `baton config check`).
  * @module
  */
+
+import { resolve } from 'node:path'
 import { type Config, loadConfig, openstackOptions, unusedSummary } from '@baton/config'
 import {
   delegationOptions,
+  fernetReceiptsOptions,
   fernetTokensOptions,
   identityOptionGroups,
+  receiptOptions,
   tokenOptions,
 } from '@baton/identity/tokens'
 import type { CliIo } from './io.ts'
@@ -65,4 +69,23 @@ export function keySettings(config: Config) {
 export function delegationLifetimeOf(config: Config): number {
   const delegation = config.get(delegationOptions)
   return delegation.enabled ? delegation.max_lifetime : 0
+}
+
+/**
+ * The same for `[fernet_receipts]` and `[receipt] expiration` (receipts have no allow_expired
+ * window), or null when receipts use the token keys: the option unset (Baton's default) or naming
+ * the `[fernet_tokens]` directory, where Keystone too ignores the receipts' `max_active_keys`.
+ */
+export function receiptKeySettings(config: Config) {
+  const receipts = config.get(fernetReceiptsOptions)
+  const tokenPath = config.get(fernetTokensOptions).key_repository
+  if (receipts.key_repository === undefined) return null
+  if (resolve(receipts.key_repository) === resolve(tokenPath)) return null
+  return {
+    path: receipts.key_repository,
+    maxActiveKeys: receipts.max_active_keys,
+    tokenExpiration: config.get(receiptOptions).expiration,
+    allowExpiredWindow: 0,
+    delegationLifetime: 0,
+  }
 }

@@ -21,6 +21,8 @@ export const CliErrorCode = {
   PortBusy: 'BATON_CLI_PORT_BUSY',
   /** A program of the local cloud exited or never answered. */
   ProgramFailed: 'BATON_CLI_PROGRAM_FAILED',
+  /** `baton keys ... --receipts` while receipts use the token keys (no repository of their own). */
+  ReceiptKeysShared: 'BATON_CLI_RECEIPT_KEYS_SHARED',
 } as const
 
 export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode]

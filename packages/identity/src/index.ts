@@ -37,10 +37,12 @@ export {
   databaseOptions,
   defaultOptions,
   delegationOptions,
+  fernetReceiptsOptions,
   fernetTokensOptions,
   identityOptionGroups,
   identityOptions,
   osloMiddlewareOptions,
+  receiptOptions,
   tokenOptions,
 } from './options.ts'
 export type { Scope, ScopeKind, ScopeOf } from './scope.ts'

@@ -10,10 +10,12 @@ export {
   databaseOptions,
   defaultOptions,
   delegationOptions,
+  fernetReceiptsOptions,
   fernetTokensOptions,
   identityOptionGroups,
   identityOptions,
   osloMiddlewareOptions,
+  receiptOptions,
   tokenOptions,
 } from './options.ts'
 export { DEFAULT_AUTH_METHODS, MethodCodec, PSEUDO_METHOD_BITS } from './token/methods.ts'

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { readdirSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { runBaton, scratchConfig } from '../cli_harness.ts'
 
@@ -123,4 +123,123 @@ test('a missing repository or config file is one clear line, exit 1', async () =
   const missing = await runBaton(['keys', 'status', '--config-file', '/nonexistent/keystone.conf'])
   assert.equal(missing.status, 1)
   assert.match(missing.stderr, /^baton: .*\/nonexistent\/keystone\.conf/)
+})
+
+function receiptsConfig(lines: readonly string[] = []) {
+  const scratch = scratchConfig(['max_active_keys = 3'])
+  const receipts = `${scratch.dir}/receipt-keys`
+  writeFileSync(
+    scratch.conf,
+    [
+      '[fernet_tokens]',
+      `key_repository = ${scratch.keys}`,
+      'max_active_keys = 3',
+      '[fernet_receipts]',
+      `key_repository = ${receipts}`,
+      ...lines,
+      '',
+    ].join('\n'),
+  )
+  return { ...scratch, receipts }
+}
+
+test('keys setup and rotate also set up and rotate a receipt repository of its own, as keystone-manage fernet_setup/fernet_rotate', async () => {
+  const { conf, keys, receipts } = receiptsConfig(['max_active_keys = 3'])
+  const clock = () => Date.UTC(2030, 0, 1)
+  const setup = await runBaton(['keys', 'setup', '--config-file', conf], { now: clock })
+  assert.equal(setup.status, 0, setup.stderr)
+  assert.match(setup.stdout, /Created the key repository/)
+  assert.match(setup.stdout, /Created the receipt key repository/)
+  assert.deepEqual(keyFiles(keys), ['0', '1'])
+  assert.deepEqual(keyFiles(receipts), ['0', '1'])
+  assert.equal(statSync(receipts).mode & 0o777, 0o700)
+  // distinct keys: a receipt repository is not a copy of the token keys
+  assert.notEqual(readFileSync(`${receipts}/1`, 'utf8'), readFileSync(`${keys}/1`, 'utf8'))
+
+  const later = () => Date.UTC(2030, 0, 2)
+  const rotated = await runBaton(['keys', 'rotate', '--config-file', conf], { now: later })
+  assert.equal(rotated.status, 0, rotated.stderr)
+  assert.match(rotated.stdout, /^Promoted key \d/m)
+  assert.match(rotated.stdout, /^Receipt keys: promoted key \d/m)
+  assert.deepEqual(keyFiles(keys), ['0', '1', '2'])
+  assert.deepEqual(keyFiles(receipts), ['0', '1', '2'])
+})
+
+test('keys --receipts works on the receipt repository alone, its guard reading [receipt] expiration', async () => {
+  const { conf, keys, receipts } = receiptsConfig([
+    'max_active_keys = 3',
+    '[receipt]',
+    'expiration = 600',
+  ])
+  let now = Date.UTC(2030, 0, 1)
+  const clock = () => now
+  const setup = await runBaton(['keys', 'setup', '--receipts', '--config-file', conf], {
+    now: clock,
+  })
+  assert.equal(setup.status, 0, setup.stderr)
+  assert.match(setup.stdout, /Created the receipt key repository/)
+  assert.deepEqual(keyFiles(receipts), ['0', '1'])
+  assert.throws(() => readdirSync(keys), 'the token repository is not touched')
+
+  now += 60_000
+  assert.equal(
+    (await runBaton(['keys', 'rotate', '--receipts', '--config-file', conf], { now: clock }))
+      .status,
+    0,
+  )
+  // max 3 keys: the next rotation purges key 1, retired a minute ago; receipts live 600 s
+  now += 60_000
+  const refused = await runBaton(['keys', 'rotate', '--receipts', '--config-file', conf], {
+    now: clock,
+  })
+  assert.equal(refused.status, 1)
+  assert.match(refused.stderr, /^baton: refusing to rotate/)
+  assert.match(refused.stderr, /needed until 2030-01-01T00:11:00/)
+  assert.deepEqual(keyFiles(receipts), ['0', '1', '2'], 'the refused rotation changed nothing')
+  now = Date.UTC(2030, 0, 1) + 11 * 60_000 + 1000
+  const allowed = await runBaton(['keys', 'rotate', '--receipts', '--config-file', conf], {
+    now: clock,
+  })
+  assert.equal(allowed.status, 0, allowed.stderr)
+  assert.match(allowed.stdout, /^Receipt keys: promoted key/m)
+
+  const status = await runBaton(['keys', 'status', '--receipts', '--config-file', conf, '--json'], {
+    now: clock,
+  })
+  assert.equal(status.status, 0, status.stderr)
+  const parsed = JSON.parse(status.stdout) as { keys: { number: number }[] }
+  assert.deepEqual(
+    parsed.keys.map((k) => k.number).sort((a, b) => a - b),
+    keyFiles(receipts).map(Number),
+  )
+})
+
+test('keys --receipts without a receipt repository of its own is refused, naming the option', async () => {
+  const { conf, keys } = scratchConfig(['max_active_keys = 3'])
+  for (const verb of ['setup', 'rotate', 'status']) {
+    const refused = await runBaton(['keys', verb, '--receipts', '--config-file', conf])
+    assert.equal(refused.status, 1, verb)
+    assert.match(
+      refused.stderr,
+      /auth receipts use the token keys: \[fernet_receipts\] key_repository/,
+    )
+    assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace')
+  }
+  assert.throws(() => readdirSync(keys), 'nothing was created')
+  // the same directory as the token keys counts as unset (Keystone ignores its max_active_keys)
+  writeFileSync(
+    conf,
+    [
+      '[fernet_tokens]',
+      `key_repository = ${keys}`,
+      '[fernet_receipts]',
+      `key_repository = ${keys}/`,
+      '',
+    ].join('\n'),
+  )
+  const same = await runBaton(['keys', 'setup', '--receipts', '--config-file', conf])
+  assert.equal(same.status, 1)
+  const plain = await runBaton(['keys', 'setup', '--config-file', conf])
+  assert.equal(plain.status, 0, plain.stderr)
+  assert.doesNotMatch(plain.stdout, /receipt/)
 })

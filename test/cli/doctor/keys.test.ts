@@ -178,6 +178,33 @@ test('missing, open and empty repositories are errors on [fernet_tokens] key_rep
   assert.match(errors[2]?.problem ?? '', /holds no keys/)
 })
 
+test('a receipt repository of its own: missing is an error naming keys setup --receipts; set up, none', async () => {
+  const n = node()
+  const receipts = join(n.dir, 'receipt-keys')
+  writeFileSync(
+    n.conf,
+    `${readFileSync(n.conf, 'utf8')}[fernet_receipts]\nkey_repository = ${receipts}\n`,
+  )
+  await keys(['setup'], n.conf, T0)
+  // `keys setup` made both; remove the receipt keys to see the doctor notice
+  for (const name of readdirSync(receipts)) writeFileSync(join(receipts, name), '')
+  const empty = errorsOf((await doctorJson([n.conf], { now: T0 })).findings)
+  assert.deepEqual(
+    empty.map((f) => [f.section, f.option]),
+    [['fernet_receipts', 'key_repository']],
+  )
+  assert.match(empty[0]?.problem ?? '', /holds no keys: identity does not start without/)
+  assert.match(empty[0]?.fix ?? '', /baton keys setup --receipts --config-file/)
+  const fresh = node()
+  writeFileSync(
+    fresh.conf,
+    `${readFileSync(fresh.conf, 'utf8')}[fernet_receipts]\nkey_repository = ${join(fresh.dir, 'r')}\n`,
+  )
+  await keys(['setup'], fresh.conf, T0)
+  const ok = errorsOf((await doctorJson([fresh.conf], { now: T0 })).findings)
+  assert.deepEqual(ok, [])
+})
+
 test('two identity nodes with different keys: an error; identical copies: none', async () => {
   const a = node()
   const b = node()

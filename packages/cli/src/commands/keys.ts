@@ -1,15 +1,26 @@
 /**
  * `baton keys setup|rotate|status`: keystone-manage fernet_setup / fernet_rotate with Baton's
- * rotation guard, reading `[fernet_tokens]` and `[token]` from the identity config.
+ * rotation guard, reading `[fernet_tokens]` and `[token]` from the identity config. As
+ * keystone-manage, setup and rotate also set up and rotate the auth receipt keys when
+ * `[fernet_receipts] key_repository` names a directory of its own; `--receipts` works on that
+ * repository alone (keystone-manage receipt_setup / receipt_rotate), its guard reading
+ * `[receipt] expiration`.
  * @module
  */
 import type { DroppedKey, FernetLogger, KeyInfo } from '@baton/fernet'
 import type { Command } from 'commander'
 import { withConfigFiles } from '../config_file_option.ts'
+import type { keySettings } from '../config_files.ts'
+import { CliError, CliErrorCode } from '../errors.ts'
 import { duration, isoSeconds, table } from '../format.ts'
 import type { CliIo } from '../io.ts'
 
-type KeysOptions = { configFile: string[]; keyRepository?: string }
+type KeysOptions = { configFile: string[]; keyRepository?: string; receipts?: boolean }
+
+type RepositorySettings = NonNullable<ReturnType<typeof keySettings>>
+
+/** One repository a verb works on; `receipts` for `[fernet_receipts]`, whose lines say so. */
+type Repository = { readonly receipts: boolean; readonly settings: RepositorySettings }
 
 export function registerKeysCommands(program: Command, io: CliIo): void {
   const keys = program.command('keys').description('manage the Fernet token key repository')
@@ -21,39 +32,45 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
     'create the key repository (never overwrites an existing key 0)',
   ).action(async (options: KeysOptions) => {
     const { setupKeyRepository } = await import('@baton/fernet')
-    const settings = await repositorySettings(options, io)
-    const result = setupKeyRepository({ ...settings, clock: io, logger })
-    io.out(
-      result.created
-        ? `Created the key repository: ${describeKeys(result.keys)}`
-        : `Key 0 already exists; nothing was overwritten: ${describeKeys(result.keys)}`,
-    )
+    for (const { receipts, settings } of await repositories(options, io)) {
+      const result = setupKeyRepository({ ...settings, clock: io, logger })
+      const what = receipts ? 'receipt key repository' : 'key repository'
+      io.out(
+        result.created
+          ? `Created the ${what}: ${describeKeys(result.keys)}`
+          : `Key 0${receipts ? ' of the receipt key repository' : ''} already exists; nothing was overwritten: ${describeKeys(result.keys)}`,
+      )
+    }
   })
 
   keysCommand(keys, 'rotate', 'promote the staged key, stage a new one, purge the oldest')
     .option('--force', 'rotate even if the purge drops a key that valid tokens still need')
     .action(async (options: KeysOptions & { force?: boolean }) => {
       const { rotateKeyRepository } = await import('@baton/fernet')
-      const settings = await repositorySettings(options, io)
-      const result = rotateKeyRepository({
-        ...settings,
-        force: options.force === true,
-        clock: io,
-        logger,
-      })
-      io.out(
-        `Promoted key ${keyLabel(result.promoted)} to primary; staged new key ${keyLabel(result.staged)}.`,
-      )
-      for (const key of result.purged) io.out(`Purged key ${key.number} (${key.fingerprint}).`)
-      for (const key of result.broken) io.err(`baton: warning: ${brokenKeyWarning(key, io.now())}`)
-      io.out(`Keys now: ${describeKeys(result.keys)}`)
+      for (const { receipts, settings } of await repositories(options, io)) {
+        const result = rotateKeyRepository({
+          ...settings,
+          force: options.force === true,
+          clock: io,
+          logger,
+        })
+        io.out(
+          `${receipts ? 'Receipt keys: p' : 'P'}romoted key ${keyLabel(result.promoted)} to primary; staged new key ${keyLabel(result.staged)}.`,
+        )
+        for (const key of result.purged) io.out(`Purged key ${key.number} (${key.fingerprint}).`)
+        for (const key of result.broken) {
+          io.err(`baton: warning: ${brokenKeyWarning(key, io.now(), receipts)}`)
+        }
+        io.out(`Keys now: ${describeKeys(result.keys)}`)
+      }
     })
 
   keysCommand(keys, 'status', 'show each key, its role and age, and the next safe rotation')
     .option('--json', 'print the status as JSON')
     .action(async (options: KeysOptions & { json?: boolean }) => {
       const { keyRepositoryStatus } = await import('@baton/fernet')
-      const settings = await repositorySettings(options, io)
+      // status shows one repository: the token keys, or with --receipts the receipt keys
+      const [{ settings }] = await repositories(options, io)
       const now = io.now()
       const status = keyRepositoryStatus({ ...settings, clock: { now: () => now } })
       if (options.json === true) {
@@ -83,18 +100,49 @@ function keysCommand(parent: Command, name: string, description: string): Comman
     parent
       .command(name)
       .description(description)
-      .option('--key-repository <dir>', 'override [fernet_tokens] key_repository'),
+      .option(
+        '--key-repository <dir>',
+        'override [fernet_tokens] key_repository ([fernet_receipts] with --receipts)',
+      )
+      .option(
+        '--receipts',
+        'the auth receipt key repository, [fernet_receipts] key_repository, alone ' +
+          '(keystone-manage receipt_setup / receipt_rotate)',
+      ),
   )
 }
 
-/** The repository path, key count and token lifetimes from the config, as the guard needs them. */
-async function repositorySettings(options: KeysOptions, io: CliIo) {
-  const { keySettings, loadIdentityConfig } = await import('../config_files.ts')
+/**
+ * The repositories a verb works on, with the path, key count and lifetimes the guard needs: the
+ * token keys, then the receipt keys when they have a directory of their own (keystone-manage
+ * fernet_setup / fernet_rotate); with `--receipts` the receipt keys only.
+ */
+async function repositories(
+  options: KeysOptions,
+  io: CliIo,
+): Promise<[Repository, ...Repository[]]> {
+  const { keySettings, loadIdentityConfig, receiptKeySettings } = await import('../config_files.ts')
+  const section = options.receipts === true ? 'fernet_receipts' : 'fernet_tokens'
   const overrides =
     options.keyRepository === undefined
       ? {}
-      : { fernet_tokens: { key_repository: options.keyRepository } }
-  return keySettings(loadIdentityConfig(options.configFile, io, overrides))
+      : { [section]: { key_repository: options.keyRepository } }
+  const config = loadIdentityConfig(options.configFile, io, overrides)
+  const receipts = receiptKeySettings(config)
+  const receiptRepository = (settings: RepositorySettings) => ({ receipts: true, settings })
+  if (options.receipts === true) {
+    if (receipts === null) {
+      throw new CliError(
+        CliErrorCode.ReceiptKeysShared,
+        'auth receipts use the token keys: [fernet_receipts] key_repository is unset or names ' +
+          '[fernet_tokens] key_repository. Run the command without --receipts, or set ' +
+          '[fernet_receipts] key_repository to a directory of its own.',
+      )
+    }
+    return [receiptRepository(receipts)]
+  }
+  const tokens = { receipts: false, settings: keySettings(config) }
+  return receipts === null ? [tokens] : [tokens, receiptRepository(receipts)]
 }
 
 function keyLabel(key: KeyInfo): string {
@@ -110,11 +158,14 @@ function describeKeys(keys: readonly KeyInfo[]): string {
     .join(', ')
 }
 
-function brokenKeyWarning(key: DroppedKey, now: number): string {
+function brokenKeyWarning(key: DroppedKey, now: number, receipts: boolean): string {
   const until =
     key.neededUntil === null
       ? 'an unknown time'
       : `${isoSeconds(key.neededUntil)} (${duration((key.neededUntil - now) / 1000)} from now)`
+  if (receipts) {
+    return `purged receipt key ${key.number} (${key.fingerprint}) while receipts it encrypted could still be valid until ${until}; those receipts now fail`
+  }
   return `purged key ${key.number} (${key.fingerprint}) while tokens it encrypted could still be valid until ${until}; those tokens, and expired ones fetched with allow_expired, now fail validation`
 }
 

@@ -3,10 +3,11 @@
  * `expiration + allow_expired_window` at the rotation period observed in the repository's history
  * (Keystone FAQ: max_active_keys >= (expiration + allow_expired_window) / rotation period + 2),
  * and every node holds the same keys, read locally when possible and otherwise asked of the node
- * over `GET /v3/OS-BATON/fernet-keys` as an admin.
+ * over `GET /v3/OS-BATON/fernet-keys` as an admin. An auth receipt repository of its own
+ * (`[fernet_receipts] key_repository`) must be usable and hold keys too.
  * @module
  */
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import {
   FernetError,
   FernetErrorCode,
@@ -14,7 +15,14 @@ import {
   keyLifetime,
   keyRepositoryStatus,
 } from '@baton/fernet'
-import { authOptions, defaultOptions, fernetTokensOptions, tokenOptions } from '@baton/identity'
+import {
+  authOptions,
+  defaultOptions,
+  fernetReceiptsOptions,
+  fernetTokensOptions,
+  receiptOptions,
+  tokenOptions,
+} from '@baton/identity'
 import { delegationLifetimeOf } from '../config_files.ts'
 import { duration } from '../format.ts'
 import type { DoctorConfig } from './config_set.ts'
@@ -42,6 +50,7 @@ export async function checkIdentityNodes(
   const read: NodeKeys[] = []
   const urls = new Map<string, string>()
   for (const node of nodes) {
+    checkReceiptRepository(node, settings, findings)
     const local = readLocal(node, settings, findings)
     if (local !== 'elsewhere') {
       if (local !== undefined) read.push({ node, fingerprints: local })
@@ -109,6 +118,45 @@ function readLocal(
   }
   checkRotation(node, status.keys, findings)
   return status.keys.map((key) => key.fingerprint)
+}
+
+/**
+ * `[fernet_receipts] key_repository` naming a directory of its own: identity will not start
+ * without it (as Keystone's receipt provider), so it must be readable here and hold keys.
+ */
+function checkReceiptRepository(
+  node: DoctorConfig,
+  settings: DoctorSettings,
+  findings: Findings,
+): void {
+  const receipts = node.config.get(fernetReceiptsOptions)
+  const path = receipts.key_repository
+  if (path === undefined) return
+  if (resolve(path) === resolve(node.config.get(fernetTokensOptions).key_repository)) return
+  const setup = `baton keys setup --receipts --config-file ${node.file}`
+  try {
+    const status = keyRepositoryStatus({
+      path,
+      maxActiveKeys: receipts.max_active_keys,
+      tokenExpiration: node.config.get(receiptOptions).expiration,
+      allowExpiredWindow: 0,
+      clock: settings.clock,
+      logger: { warn: () => {} },
+    })
+    if (status.keys.length === 0) {
+      findings.error(
+        node.file,
+        'fernet_receipts',
+        'key_repository',
+        `${path} holds no keys: identity does not start without its receipt keys`,
+        `${setup} (then copy the repository to every identity node)`,
+      )
+    }
+  } catch (error) {
+    if (!(error instanceof FernetError)) throw error
+    const fix = error.code === FernetErrorCode.RepositoryMissing ? setup : repositoryFix(error)
+    findings.error(node.file, 'fernet_receipts', 'key_repository', error.message, fix)
+  }
 }
 
 function canAsk(node: DoctorConfig, settings: DoctorSettings): boolean {

@@ -78,7 +78,8 @@ export class Router {
 
 function send(reply: FastifyReply, result: Result): FastifyReply {
   reply.code(result.status)
-  for (const [name, value] of Object.entries(result.headers ?? {})) reply.header(name, value)
+  const headers = result.headers
+  if (headers !== undefined) for (const name in headers) reply.header(name, headers[name])
   return result.body === undefined ? reply.send() : reply.send(result.body)
 }
 

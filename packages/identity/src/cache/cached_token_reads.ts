@@ -65,8 +65,9 @@ export function cachedTokenReads(
 
   async function resolvedAt(generation: number, model: TokenModel): Promise<ResolvedToken> {
     const revoked = await isRevokedAt(store, cache, generation, model)
-    const verdict = Promise.resolve(revoked)
-    return { model, isRevoked: () => verdict }
+    // Every issued token adds an entry that lives until the LRU drops it: no closure or promise
+    // of its own, one of two shared answers.
+    return { model, isRevoked: revoked ? answerRevoked : answerNotRevoked }
   }
 
   return {
@@ -133,6 +134,11 @@ function storeView(store: Store, cache: ValidationCache, generation: number): St
     },
   }
 }
+
+const REVOKED = Promise.resolve(true)
+const NOT_REVOKED = Promise.resolve(false)
+const answerRevoked = () => REVOKED
+const answerNotRevoked = () => NOT_REVOKED
 
 /** keystone `check_token` against every event of the generation. */
 async function isRevokedAt(

@@ -234,3 +234,38 @@ test('a trust-scoped EC2 credential (a blob naming a trust) gets a trust-scoped 
   const gone = await call('POST', '/ec2tokens', svcToken, signed.ec2_v4)
   assert.equal(gone.status, 404, JSON.stringify(gone.json))
 })
+
+test('a token from /v3/ec2tokens manages no application credentials, access rules or EC2 credentials (Keystone 22, LP#2159643)', {
+  skip: missing,
+}, async () => {
+  const alice = identity.users.alice
+  const aliceToken = await identity.token(alice)
+  const created = await call('POST', `/users/${alice.id}/credentials/OS-EC2`, aliceToken, {
+    tenant_id: identity.projects.demo,
+  })
+  assert.equal(created.status, 201, JSON.stringify(created.json))
+  const signed = sign(created.json.credential.access, created.json.credential.secret)
+  const svcToken = await identity.token(identity.users.svc)
+  const res = await call('POST', '/ec2tokens', svcToken, signed.ec2_v4)
+  assert.equal(res.status, 200, JSON.stringify(res.json))
+  const ec2Token = res.headers.get('x-subject-token') ?? ''
+  const appCreds = `/users/${alice.id}/application_credentials`
+  const refused = [
+    await call('POST', appCreds, ec2Token, { application_credential: { name: 'backdoor' } }),
+    await call('GET', appCreds, ec2Token),
+    await call('GET', `/users/${alice.id}/access_rules`, ec2Token),
+  ]
+  for (const r of refused) {
+    assert.equal(r.status, 403, JSON.stringify(r.json))
+    assert.equal(r.json.error.message, 'You are not authorized to perform the requested action.')
+  }
+  const ec2 = await call('POST', `/users/${alice.id}/credentials/OS-EC2`, ec2Token, {
+    tenant_id: identity.projects.demo,
+  })
+  assert.equal(ec2.status, 403)
+  assert.match(ec2.json.error.message, /Delegated tokens cannot access credentials directly/)
+  // nothing was written; alice's own password token still may
+  const listed = await call('GET', appCreds, aliceToken)
+  assert.equal(listed.status, 200)
+  assert.deepEqual(listed.json.application_credentials, [])
+})

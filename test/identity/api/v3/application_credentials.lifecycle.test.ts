@@ -125,4 +125,54 @@ apiSuite('application credentials', (api) => {
       "You are not authorized to perform the requested action: Using method 'application_credential' is not allowed for managing additional application credentials..",
     )
   })
+
+  test('EC2- and OAuth1-derived tokens, or tokens without methods, manage no application credentials or access rules (Keystone 22 _block_delegated_token_app_creds)', async () => {
+    const s = await api().seed()
+    const base = `/v3/users/${s.memberId}/application_credentials`
+    const mine = await api().call('POST', base, {
+      token: 'member',
+      body: { application_credential: { name: 'kept' } },
+    })
+    assert.equal(mine.status, 201, mine.body)
+    const id = mine.json.application_credential.id
+    const rules = `/v3/users/${s.memberId}/access_rules`
+    const member = (methods: string[]) =>
+      caller({
+        userId: s.memberId,
+        roles: ['member'],
+        roleIds: [s.roles.member],
+        scope: { kind: 'project', projectId: s.projectId, projectDomainId: s.domainId },
+        methods,
+      })
+    for (const methods of [['ec2credential'], ['oauth1'], [], ['password', 'ec2credential']]) {
+      api().callers.set('delegated', member(methods))
+      const calls: [string, string, unknown?][] = [
+        ['GET', base],
+        ['POST', base, { application_credential: { name: 'backdoor' } }],
+        ['GET', `${base}/${id}`],
+        ['DELETE', `${base}/${id}`],
+        ['GET', rules],
+        ['GET', `${rules}/0123456789abcdef0123456789abcdef`],
+        ['DELETE', `${rules}/0123456789abcdef0123456789abcdef`],
+      ]
+      for (const [method, url, body] of calls) {
+        const res = await api().call(method, url, {
+          token: 'delegated',
+          ...(body === undefined ? {} : { body }),
+        })
+        // Keystone's Forbidden keeps its reason to itself
+        assertError(res, 403, 'You are not authorized to perform the requested action.')
+      }
+    }
+    const left = await api().store.applicationCredentials.list(s.memberId)
+    assert.deepEqual(
+      left.map((a) => a.name),
+      ['kept'],
+      'nothing created, nothing deleted',
+    )
+    // the same user through a primary method still manages them
+    api().callers.set('direct', member(['password', 'totp']))
+    const listed = await api().call('GET', base, { token: 'direct' })
+    assert.equal(listed.status, 200, listed.body)
+  })
 })

@@ -20,7 +20,7 @@ import type { TokenModel, TokenService } from '../../core/tokens/index.ts'
 import { InsufficientAuthMethods } from '../../errors.ts'
 import { headerValue } from '../../http/authenticate.ts'
 import type { ApiContext } from '../context.ts'
-import { created, noContent, type Router } from '../router.ts'
+import { noContent, type Router } from '../router.ts'
 import { signedRequestOf } from '../v3/oauth1_tokens.ts'
 import { baseUrl } from '../v3/route_kit.ts'
 import { boolFromString, hasQueryArg, queryArg } from './request_args.ts'
@@ -34,6 +34,8 @@ export type AuthRoutesContext = ApiContext & {
 }
 
 const SUBJECT = 'x-subject-token'
+/** Node's request headers are lower-cased. */
+const RECEIPT = AUTH_RECEIPT_HEADER.toLowerCase()
 
 /**
  * keystone `_extract_subject_token_target_data`: `target.token.user_id` and
@@ -77,7 +79,7 @@ export function registerTokenRoutes(router: Router, ctx: AuthRoutesContext): voi
       typeof body === 'object' && body !== null && Object.hasOwn(body, 'auth')
         ? (body as Record<string, unknown>).auth
         : undefined
-    const receipt = headerValue(request, AUTH_RECEIPT_HEADER.toLowerCase())
+    const receipt = headerValue(request, RECEIPT)
     let issued: Awaited<ReturnType<typeof ctx.auth.authenticateForToken>>
     try {
       // keystone's oauth1 plugin checks the signature over `base_url(path=request.path)`
@@ -95,7 +97,7 @@ export function registerTokenRoutes(router: Router, ctx: AuthRoutesContext): voi
     const rendered = await ctx.tokens.render(issued.model, {
       includeCatalog: !hasQueryArg(request, 'nocatalog'),
     })
-    return { ...created(rendered), headers: { 'X-Subject-Token': issued.token } }
+    return { status: 201, body: rendered, headers: { 'X-Subject-Token': issued.token } }
   })
 
   // HEAD runs this handler too (fastify's HEAD route), under its own policy action

@@ -6,7 +6,9 @@
  * Keystone's 403 "May not delete access rule in use". A trust-scoped token gets none (403).
  * @module
  */
-import { assertNotTrustScoped } from '../../core/resources/application_credentials.ts'
+
+import { authSettings } from '../../core/auth/auth_settings.ts'
+import { assertNotDelegated } from '../../core/resources/application_credentials.ts'
 import { buildHints, matchesFilters } from '../../core/resources/query_filters.ts'
 import type { AccessRule } from '../../store/index.ts'
 import type { ApiContext } from '../context.ts'
@@ -21,6 +23,7 @@ function render(rule: AccessRule): Record<string, unknown> {
 }
 
 export function registerAccessRuleRoutes(router: Router, ctx: ApiContext): void {
+  const primary = authSettings(ctx.config).primaryMethods
   const base = '/v3/users/:user_id/access_rules'
 
   router.route('GET', base, async (req) => {
@@ -30,7 +33,7 @@ export function registerAccessRuleRoutes(router: Router, ctx: ApiContext): void 
       ...(await userTarget(ctx, userId)),
       filters,
     }))
-    assertNotTrustScoped(caller)
+    assertNotDelegated(caller, primary)
     const rules = await ctx.store.applicationCredentials.listAccessRules(userId)
     const refs = rules.map(render).filter((r) => matchesFilters(r, filters))
     return ok(wrapCollection(ctx, req, COLLECTION, COLLECTION, refs))
@@ -38,8 +41,9 @@ export function registerAccessRuleRoutes(router: Router, ctx: ApiContext): void 
 
   router.route('GET', `${base}/:access_rule_id`, async (req) => {
     const userId = param(req, 'user_id')
-    assertNotTrustScoped(
+    assertNotDelegated(
       await authorize(ctx, req, 'identity:get_access_rule', () => userTarget(ctx, userId)),
+      primary,
     )
     const rule = await ctx.store.applicationCredentials.getAccessRule(
       userId,
@@ -50,8 +54,9 @@ export function registerAccessRuleRoutes(router: Router, ctx: ApiContext): void 
 
   router.route('DELETE', `${base}/:access_rule_id`, async (req) => {
     const userId = param(req, 'user_id')
-    assertNotTrustScoped(
+    assertNotDelegated(
       await authorize(ctx, req, 'identity:delete_access_rule', () => userTarget(ctx, userId)),
+      primary,
     )
     const id = param(req, 'access_rule_id')
     await ctx.store.transaction((store) =>

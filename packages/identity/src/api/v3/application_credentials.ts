@@ -9,11 +9,12 @@
  */
 
 import type { FastifyRequest } from 'fastify'
+import { authSettings } from '../../core/auth/auth_settings.ts'
 import { passwordSettings } from '../../core/password_settings.ts'
 import { truthy } from '../../core/py_values.ts'
 import {
   assertNoExtras,
-  assertNotTrustScoped,
+  assertNotDelegated,
   assertRolesHeld,
   assertUnrestricted,
   forbiddenAction,
@@ -44,6 +45,7 @@ import {
 const COLLECTION = 'application_credentials'
 
 export function registerApplicationCredentialRoutes(router: Router, ctx: ApiContext): void {
+  const primary = authSettings(ctx.config).primaryMethods
   const render = async (a: ApplicationCredential) =>
     renderApplicationCredential(a, await ctx.store.assignment.listRolesByIds(a.roleIds))
   /** `_update_request_user_id_attribute`: the owner replaces the path's user_id. */
@@ -57,8 +59,9 @@ export function registerApplicationCredentialRoutes(router: Router, ctx: ApiCont
 
   router.route('GET', base, async (req) => {
     const filters = buildHints(queryArgs(req), ['name'])
-    assertNotTrustScoped(
+    assertNotDelegated(
       await authorize(ctx, req, 'identity:list_application_credentials', { filters }),
+      primary,
     )
     const name = exactValues(filters, 'name')[0]
     const list = await ctx.store.applicationCredentials.list(
@@ -73,7 +76,7 @@ export function registerApplicationCredentialRoutes(router: Router, ctx: ApiCont
 
   router.route('POST', base, async (req) => {
     const caller = await authorize(ctx, req, 'identity:create_application_credential')
-    assertNotTrustScoped(caller)
+    assertNotDelegated(caller, primary)
     const body = bodyMember(req, 'application_credential')
     validate(applicationCredentialCreate, body)
     await assertUnrestricted(ctx.store, caller)
@@ -112,8 +115,9 @@ export function registerApplicationCredentialRoutes(router: Router, ctx: ApiCont
   })
 
   router.route('GET', `${base}/:application_credential_id`, async (req) => {
-    assertNotTrustScoped(
+    assertNotDelegated(
       await authorize(ctx, req, 'identity:get_application_credential', ownerTarget(req)),
+      primary,
     )
     const current = await ctx.store.applicationCredentials.get(
       param(req, 'application_credential_id'),
@@ -128,7 +132,7 @@ export function registerApplicationCredentialRoutes(router: Router, ctx: ApiCont
       'identity:delete_application_credential',
       ownerTarget(req),
     )
-    assertNotTrustScoped(caller)
+    assertNotDelegated(caller, primary)
     await assertUnrestricted(ctx.store, caller)
     const id = param(req, 'application_credential_id')
     await ctx.store.transaction((store) => store.applicationCredentials.delete(id))

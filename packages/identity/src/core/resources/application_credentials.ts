@@ -23,24 +23,24 @@ export function forbiddenAction(action: string): Forbidden {
 }
 
 /**
- * keystone/api/users.py `_block_delegated_token_app_creds` (Keystone 22, LP#2159643): a
- * trust-scoped or other delegated token (OAuth1, EC2) may not create, list, read or delete
- * application credentials or access rules (a credential would outlive the delegation); nor may
- * Baton's delegation tokens (a credential would outlive the job). Keystone's Forbidden hides its
- * reason.
+ * keystone/api/users.py `_block_delegated_token_app_creds` (Keystone 22, LP#2159643): a token
+ * scoped to a trust, or from a delegated method (`ec2credential` from /v3/ec2tokens or
+ * /v3/s3tokens, `oauth1`, none at all: any method outside `primaryMethods`), may not create,
+ * list, read or delete application credentials or access rules: a credential would outlive the
+ * delegation; nor may Baton's delegation tokens (a credential would outlive the job).
+ * Application-credential tokens pass here; `assertUnrestricted` decides for them. Keystone's
+ * Forbidden hides its reason.
  */
-export function assertNotTrustScoped(
+export function assertNotDelegated(
   caller: Caller,
   primaryMethods: ReadonlySet<string> = new Set(BUILTIN_PRIMARY_METHODS),
 ): void {
+  const { methods } = caller
   // checked first: a delegation made from an application credential's token keeps its methods
-  const forbidden = caller.scope.kind === 'trust' || caller.scope.kind === 'delegation'
-  // keystone `_block_delegated_token_app_creds`: an application credential's own token may go on
-  // (`_check_unrestricted_application_credential` decides); a trust, OAuth1 or EC2 token may not
-  if (!forbidden && caller.methods.includes('application_credential')) return
-  const delegated =
-    caller.methods.length === 0 || !caller.methods.every((m) => primaryMethods.has(m))
-  if (!forbidden && !delegated) return
+  const scoped = caller.scope.kind === 'trust' || caller.scope.kind === 'delegation'
+  if (!scoped && methods.includes('application_credential')) return
+  const delegated = methods.length === 0 || !methods.every((m) => primaryMethods.has(m))
+  if (!delegated && !scoped) return
   throw new Forbidden(undefined, {
     cause: new Error('Cannot manage application credentials with a token issued via delegation.'),
   })

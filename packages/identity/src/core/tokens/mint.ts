@@ -157,10 +157,11 @@ export async function mintToken(
   }
   let resolved: ResolvedScope
   if (scope.kind === 'system') resolved = scope
+  // Literals of a fixed shape, not spreads: every issued token's model is kept in the cache.
   else if (scope.kind === 'domain' && scopeDomain !== null)
-    resolved = { ...scope, domain: scopeDomain }
+    resolved = { kind: 'domain', domainId: scope.domainId, domain: scopeDomain }
   else if (scope.kind === 'project' && project !== null && projectDomain !== null)
-    resolved = { ...scope, project, projectDomain }
+    resolved = { kind: 'project', projectId: scope.projectId, project, projectDomain }
   else resolved = UNSCOPED
   if (resolved.kind !== 'unscoped' && roles.length === 0) {
     throw new Unauthorized(undefined, {
