@@ -183,7 +183,8 @@ test('narrowed by a second service: the chain lists both, oldest first; the cach
     narrowed.delegation?.actors.map((a) => a.userName),
     ['svc', 'authtoken'],
   )
-  const { g } = await guard({ service_type: 'image' })
+  // no revocation feed: its long-poll would count among identity's requests below
+  const { g } = await guard({ service_type: 'image', revocation_push: false })
   const first = await call(g.url, { 'X-Auth-Token': narrowed.token })
   assert.equal(first.status, 200)
   const expected = encodeActorChain(narrowed.delegation?.actors ?? [])

@@ -30,6 +30,9 @@ test('keys rotate refuses to purge a key a token may still need, naming the key 
     '[token]',
     'expiration = 3600',
     'allow_expired_window = 7200',
+    // delegations off: expiration + window alone sets how long keys are needed
+    '[delegation]',
+    'enabled = false',
   ])
   let now = Date.UTC(2030, 0, 1)
   const clock = () => now

@@ -11,7 +11,6 @@ import type { DroppedKey, FernetLogger, KeyInfo } from '@baton/fernet'
 import type { Command } from 'commander'
 import { withConfigFiles } from '../config_file_option.ts'
 import type { keySettings } from '../config_files.ts'
-import { CliError, CliErrorCode } from '../errors.ts'
 import { duration, isoSeconds, table } from '../format.ts'
 import type { CliIo } from '../io.ts'
 
@@ -122,6 +121,8 @@ async function repositories(
   io: CliIo,
 ): Promise<[Repository, ...Repository[]]> {
   const { keySettings, loadIdentityConfig, receiptKeySettings } = await import('../config_files.ts')
+  // loaded here, not at the top: `baton --help` must not load @baton/config (startup.lazy_modules)
+  const { CliError, CliErrorCode } = await import('../errors.ts')
   const section = options.receipts === true ? 'fernet_receipts' : 'fernet_tokens'
   const overrides =
     options.keyRepository === undefined
