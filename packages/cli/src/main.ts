@@ -11,6 +11,7 @@ import { registerBootstrapCommand } from './commands/bootstrap.ts'
 import { registerConfigCommands } from './commands/config.ts'
 import { registerCredentialCommands } from './commands/credential.ts'
 import { registerDbCommands } from './commands/db.ts'
+import { registerDelegationCommands } from './commands/delegation.ts'
 import { registerDemoCommands } from './commands/demo.ts'
 import { registerDoctorCommand } from './commands/doctor.ts'
 import { registerKeysCommands } from './commands/keys.ts'
@@ -41,6 +42,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerDoctorCommand(program, io)
   registerConfigCommands(program, io)
   registerTrustCommands(program, io)
+  registerDelegationCommands(program, io)
   try {
     await program.parseAsync([...argv], { from: 'user' })
     return 0

@@ -48,6 +48,10 @@ export {
 export type { Scope, ScopeKind, ScopeOf } from './scope.ts'
 export { type OpenedStore, openCurrentStore, syncDatabase } from './server/database_access.ts'
 export {
+  type DelegationFlushResult,
+  flushDelegations,
+} from './server/delegation_flush.ts'
+export {
   createIdentityServer,
   type IdentityServer,
   type IdentityServerOptions,

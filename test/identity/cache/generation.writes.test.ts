@@ -323,7 +323,12 @@ function writeSteps(ids: Awaited<ReturnType<typeof seedBasics>>): Step[] {
       (s) => s.delegations.remove('dl4'),
       (s) => s.delegations.create(delegation('dl4', null, 'aud4')),
     ],
-    ['delegations.flushExpired', (s) => s.delegations.flushExpired(Number.MAX_SAFE_INTEGER)],
+    ['delegations.flushRevoked', (s) => s.delegations.flushRevoked(Number.MAX_SAFE_INTEGER)],
+    [
+      'delegations.flushExpired',
+      (s) => s.delegations.flushExpired(Number.MAX_SAFE_INTEGER),
+      (s) => s.delegations.create(delegation('dl5', null, 'aud5')),
+    ],
     [
       'oauthTokens.createRequestToken',
       (s) =>

@@ -2,7 +2,7 @@
  * The delegation repository on both dialects: a row reads back as written (JSON lists, micros,
  * actors), a lineage walks the parents, revoking marks a whole subtree once (a second revoke
  * reports nothing new), revoking by root audit id reaches every tree made from that user token,
- * and flushing removes only rows past their deadline.
+ * and flushing removes only rows past their deadline, or only revoked rows revoked before a time.
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -82,5 +82,19 @@ eachDialect('delegations', (env) => {
       ),
       ['new'],
     )
+  })
+
+  test('flushRevoked removes only revoked rows revoked before the time', async () => {
+    const { store, make } = await world()
+    await make('a', null)
+    await make('b', 'a')
+    await make('live', null)
+    const [revoked] = await store.delegations.revoke('a')
+    const at = revoked?.revokedAt ?? 0
+    assert.equal(await store.delegations.flushRevoked(at), 0)
+    assert.equal(await store.delegations.flushRevoked(at + 1), 2)
+    await assert.rejects(store.delegations.get('a'), DelegationNotFound)
+    await assert.rejects(store.delegations.get('b'), DelegationNotFound)
+    assert.equal((await store.delegations.get('live')).revoked, false)
   })
 })

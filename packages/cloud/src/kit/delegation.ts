@@ -9,7 +9,6 @@
  * @module
  */
 import type {
-  Clock,
   DelegationSettings,
   DownstreamSession,
   EndpointFilter,
@@ -42,7 +41,7 @@ export type Delegation = {
   readonly audience?: readonly string[]
   /** The operation it is bound to: a narrowing keeps it (one job, several hops). */
   readonly operation?: string
-  /** Its deadline (ISO 8601): a narrowing asks for no more than what is left of it. */
+  /** Its deadline (ISO 8601): identity caps a narrowing's at it. */
   readonly expiresAt?: string
 }
 
@@ -81,7 +80,6 @@ export type NextHopOptions = {
   /** `[service_user] delegate`: null when the service sends the user's token as received. */
   readonly delegating: DelegationSettings | null
   readonly audit: AuditLog
-  readonly clock: Clock
   readonly interface: Interface
   readonly regionName?: string | undefined
 }
@@ -146,13 +144,8 @@ export class NextHop {
     const audience =
       parent === undefined ? binding.audience : binding.audience.filter((t) => parent.includes(t))
     const operation = d.operation ?? binding.operation
-    // identity refuses a narrowing that would outlive its parent: ask for what is left of it,
-    // less a second for the time the request takes to reach identity's clock
-    const left =
-      d.expiresAt === undefined
-        ? Number.POSITIVE_INFINITY
-        : Math.floor((Date.parse(d.expiresAt) - this.#o.clock.now()) / 1000) - 1
-    const expiresIn = Math.max(1, Math.min(settings.lifetimeSeconds, left))
+    // identity caps a narrowing at its parent's deadline: a hop asks for its own lifetime
+    const expiresIn = settings.lifetimeSeconds
     const entry = {
       ...this.#auditEntry('identity', 'POST', '/v3/OS-BATON/delegations', d),
       operation,

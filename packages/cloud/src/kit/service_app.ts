@@ -161,7 +161,6 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
     serviceAuth,
     delegating,
     audit,
-    clock,
     interface: userInterface,
     regionName: config.get(authtokenOptions).region_name,
   })

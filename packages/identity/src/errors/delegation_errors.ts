@@ -36,8 +36,7 @@ export function roleEscalation(names: readonly string[]): DelegationRefused {
   )
 }
 
-export function deadlineExtended(): DelegationRefused {
-  return new DelegationRefused(
-    "a narrowed delegation may not outlive its parent's deadline (expires_in too large).",
-  )
+/** A deadline not after now (a parent in its last second): nothing left to delegate. */
+export function noTimeLeft(): DelegationRefused {
+  return new DelegationRefused("no time is left before the parent delegation's deadline.")
 }

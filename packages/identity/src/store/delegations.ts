@@ -3,7 +3,8 @@
  * written once when its token is issued and afterwards only marked revoked, with every row
  * narrowed from it (its descendants), in one transaction; rows are never deleted by the API, so
  * a revoked ancestor keeps ending its descendants' tokens until `flushExpired` removes rows past
- * their deadline (a token past its deadline no longer validates anyway).
+ * their deadline (a token past its deadline no longer validates anyway) or `flushRevoked` removes
+ * revoked subtrees (`baton delegation flush`; a token whose row is gone does not validate).
  * @module
  */
 import type { Kysely, Selectable } from 'kysely'
@@ -66,6 +67,11 @@ export interface DelegationRepository {
   remove(id: string): Promise<void>
   /** Deletes rows whose deadline passed before `before`; returns how many. */
   flushExpired(before: Micros): Promise<number>
+  /**
+   * Deletes revoked rows revoked before `before`; returns how many. A revocation marks a whole
+   * subtree at once and a revoked row cannot be narrowed, so no live row is left under one.
+   */
+  flushRevoked(before: Micros): Promise<number>
 }
 
 type Row = Selectable<DelegationTable>
@@ -252,6 +258,15 @@ export function createDelegationRepository(ctx: StoreContext): DelegationReposit
       const result = await ctx.db
         .deleteFrom('baton_delegation')
         .where('expires_at', '<', before)
+        .executeTakeFirst()
+      return Number(result.numDeletedRows)
+    },
+
+    async flushRevoked(before) {
+      const result = await ctx.db
+        .deleteFrom('baton_delegation')
+        .where('revoked', '=', true)
+        .where('revoked_at', '<', before)
         .executeTakeFirst()
       return Number(result.numDeletedRows)
     },

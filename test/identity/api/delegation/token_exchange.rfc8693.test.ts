@@ -96,6 +96,26 @@ test('an exchange issues a delegation token; a second exchange by the next hop n
   assert.equal(wider.json.error, 'invalid_target')
 })
 
+test('a hop exchanging for more time than its parent has left gets the parent deadline', async () => {
+  const res = await exchange({ ...base(), expires_in: '600' })
+  assert.equal(res.status, 200, res.text)
+  const parent = (await validate(id, svc, res.json.access_token)).json.token
+  const narrowed = await exchange({
+    grant_type: GRANT,
+    subject_token: res.json.access_token,
+    subject_token_type: ACCESS,
+    actor_token: hop,
+    actor_token_type: ACCESS,
+    expires_in: '3600',
+  })
+  assert.equal(narrowed.status, 200, narrowed.text)
+  assert.ok(narrowed.json.expires_in <= 600, String(narrowed.json.expires_in))
+  const nb = (await validate(id, svc, narrowed.json.access_token)).json.token
+  assert.equal(nb.expires_at, parent.expires_at)
+  assert.equal(nb['OS-BATON:delegation'].expires_at, parent['OS-BATON:delegation'].expires_at)
+  assert.deepEqual(nb['OS-BATON:delegation'].audience, ['volumev3', 'image'])
+})
+
 type Case = readonly [string, string, Record<string, string | string[] | undefined>, string?]
 
 const cases: Case[] = [

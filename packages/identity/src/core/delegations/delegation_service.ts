@@ -11,7 +11,9 @@
  *   3. the request (400 when malformed); then, from a user token: an operation is required, the
  *      roles must be the user's, the deadline is now + min(expires_in, max_lifetime); from a
  *      delegation: the operation unchanged, the audience and roles subsets of the parent's, the
- *      deadline no later than the parent's (403 otherwise), the actor chain under `max_actors`;
+ *      deadline now + expires_in capped at the parent's deadline and at max_lifetime (issue 15:
+ *      a hop asks for its own lifetime and gets no more than is left), the actor chain under
+ *      `max_actors`;
  *   4. the record is written, then its token issued (the record removed if issuing fails).
  * @module
  */
@@ -19,8 +21,8 @@ import type { Clock } from '@baton/config'
 import {
   audienceWidened,
   DelegationRefused,
-  deadlineExtended,
   KeystoneError,
+  noTimeLeft,
   roleEscalation,
   Unauthorized,
   ValidationError,
@@ -154,11 +156,11 @@ export function createDelegationService(options: DelegationServiceOptions): Dele
       audience = request.audience ?? parent.audience
       const widened = missing(audience, new Set(parent.audience))
       if (widened.length > 0) throw audienceWidened(widened)
-      const parentDeadline = parent.expiresAt / 1000
+      // capped, not refused: a narrowing never outlives its parent, whatever it asked for
+      const parentDeadline = Math.floor(parent.expiresAt / 1000)
       const wanted =
         request.expiresIn === undefined ? parentDeadline : nowWhole + request.expiresIn * 1000
-      if (wanted > parentDeadline) throw deadlineExtended()
-      expiresAt = Math.min(wanted, cap)
+      expiresAt = Math.min(wanted, parentDeadline, cap)
       if (parent.actors.length + 1 > settings.maxActors) {
         throw new DelegationRefused(`an actor chain is at most ${settings.maxActors} long.`)
       }
@@ -171,7 +173,7 @@ export function createDelegationService(options: DelegationServiceOptions): Dele
         )
       }
     }
-    if (!(expiresAt > nowWhole)) throw deadlineExtended()
+    if (!(expiresAt > nowWhole)) throw noTimeLeft()
 
     const id = newId()
     const auditId = randomAuditId()
