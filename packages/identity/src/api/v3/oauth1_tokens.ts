@@ -23,7 +23,7 @@ import {
 } from '../../core/oauth1/oauth_flow.ts'
 import type { OAuthRequest } from '../../core/oauth1/signature.ts'
 import { renderRole } from '../../core/resources/entities.ts'
-import { idString, name } from '../../core/resources/parameter_types.ts'
+import { roleReferences } from '../../core/resources/parameter_types.ts'
 import { type Schema, validate } from '../../core/resources/schema_validator.ts'
 import { Forbidden, NotFound, RoleNotFound, Unauthorized } from '../../errors.ts'
 import { headerValue } from '../../http/authenticate.ts'
@@ -33,17 +33,8 @@ import type { ApiContext } from '../context.ts'
 import { noContent, ok, type Result, type Router } from '../router.ts'
 import { authorize, baseUrl, param, requestUrl } from './route_kit.ts'
 
-/** keystone/oauth1/schema.py `request_token_authorize`. */
-const requestTokenAuthorize: Schema = {
-  type: 'array',
-  items: {
-    type: 'object',
-    properties: { id: idString, name },
-    minProperties: 1,
-    maxProperties: 1,
-    additionalProperties: false,
-  },
-}
+/** keystone/oauth1/schema.py `request_token_authorize`: Keystone's role references. */
+const requestTokenAuthorize: Schema = roleReferences
 
 const FORM = 'application/x-www-form-urlencoded'
 

@@ -9,16 +9,11 @@
  */
 import { randomInt } from 'node:crypto'
 import type { Clock } from '@baton/config'
-import {
-  expectingToFind,
-  NotFound,
-  RoleNotFound,
-  Unauthorized,
-  ValidationError,
-} from '../../errors.ts'
+import { expectingToFind, NotFound, Unauthorized, ValidationError } from '../../errors.ts'
 import type { AccessToken, RequestToken, Store } from '../../store/index.ts'
 import { parseIsoTime } from '../../store/index.ts'
 import { newId } from '../resources/entities.ts'
+import { roleIdsOf } from '../resources/role_references.ts'
 import {
   checkMandatoryParameters,
   isTokenFormat,
@@ -116,25 +111,6 @@ async function consumerSecret(store: Store, id: string): Promise<string | undefi
 /** A role reference of the authorize body (`{"id": ...}` or `{"name": ...}`). */
 export type RoleReference = { readonly id?: string; readonly name?: string }
 
-/** keystone `_normalize_role_list`: ids as given, names through `get_unique_role_by_name`. */
-async function roleIdsOf(store: Store, roles: readonly RoleReference[]): Promise<string[]> {
-  const ids = new Set<string>()
-  for (const role of roles) {
-    if (role.id) {
-      ids.add(role.id)
-      continue
-    }
-    const name = role.name ?? ''
-    const found = (await store.assignment.listRoles({ domainId: null })).filter(
-      (r) => r.name === name,
-    )
-    const [match] = found
-    if (match === undefined) throw new RoleNotFound(`Role ${name} is not defined`)
-    ids.add(match.id)
-  }
-  return [...ids]
-}
-
 /** keystone `base.VERIFIER_CHARS` sampled 8 times without replacement (`random.sample`). */
 function newVerifier(): string {
   const pool = [...VERIFIER_CHARS]
@@ -154,7 +130,8 @@ export async function authorizeRequestToken(
   if (isExpired(deps.clock, requestToken.expiresAt)) {
     throw new Unauthorized(undefined, { cause: new Error('Request token is expired') })
   }
-  const wanted = await roleIdsOf(deps.store, roles)
+  // names among the global roles, each role once (Keystone gathers them in a set)
+  const wanted = [...new Set(await roleIdsOf(deps.store, roles, { domainId: null }))]
   const held = await deps.store.effectiveRoles.rolesFor(userId, {
     kind: 'project',
     projectId: requestToken.requestedProjectId,

@@ -1,12 +1,17 @@
-// Keystone's `_normalize_role_list`, shared by trusts and application credentials: a role
-// reference (`{"id"}` or `{"name"}`, as `parameter_types.roleReferences` admits) becomes a role
-// ID. An ID is taken as is (the caller checks it is held); a name must name exactly one role.
-// The roles are listed once per request, not once per named reference.
+// Keystone's `_normalize_role_list`, shared by trusts, application credentials and OAuth1's
+// authorize: a role reference (`{"id"}` or `{"name"}`, as `parameter_types.roleReferences`
+// admits) becomes a role ID. An ID is taken as is (the caller checks it is held); a name must
+// name exactly one role among those `among` selects (every role unless said otherwise). The
+// roles are listed once per request, not once per named reference.
 import { RoleNotFound, ValidationError } from '../../errors.ts'
-import type { Role, Store } from '../../store/index.ts'
+import type { Role, RoleFilter, Store } from '../../store/index.ts'
 import { isObject } from '../py_values.ts'
 
-export async function roleIdsOf(store: Store, references: readonly unknown[]): Promise<string[]> {
+export async function roleIdsOf(
+  store: Store,
+  references: readonly unknown[],
+  among: RoleFilter = {},
+): Promise<string[]> {
   let roles: readonly Role[] | undefined
   const ids: string[] = []
   for (const item of references) {
@@ -16,7 +21,7 @@ export async function roleIdsOf(store: Store, references: readonly unknown[]): P
       continue
     }
     const name = String(entry.name)
-    roles ??= await store.assignment.listRoles()
+    roles ??= await store.assignment.listRoles(among)
     const found = roles.filter((r) => r.name === name)
     const [role] = found
     if (role === undefined) throw new RoleNotFound(`Role ${name} is not defined`)
