@@ -33,13 +33,14 @@ export {
 
 /**
  * `[token] expiration` for the matrix identity server, in seconds. Keystone truncates expires_at
- * to whole seconds, so a token really lives 3-4 s. Measured: issuing at t0 takes 0.1-0.35 s and
- * the fresh cases 0.3-0.6 s, leaving at least 2.2 s before the first user token expires even with
- * both pairings running at once on 2 CPUs; the whole matrix takes about 10.5 s.
+ * to whole seconds, so a token really lives 6-7 s. Measured on a quiet machine: issuing at t0
+ * takes 0.1-0.35 s and the fresh cases 0.3-0.6 s; with 4 s tokens, a machine loaded by other
+ * suites (load average 12 on 2 CPUs) ran the last fresh cases after the first token expired, so
+ * the lifetime leaves room for a tenfold slow-down; the whole matrix takes about 16 s.
  */
-export const MATRIX_TOKEN_EXPIRATION = 4
-/** `[token] allow_expired_window`, in seconds: the expired cases take 0.2-0.5 s of it (4+ s spare). */
-export const MATRIX_ALLOW_EXPIRED_WINDOW = 6
+export const MATRIX_TOKEN_EXPIRATION = 7
+/** `[token] allow_expired_window`, in seconds: the expired cases take 0.2-0.5 s of it (8+ s spare under load). */
+export const MATRIX_ALLOW_EXPIRED_WINDOW = 9
 /** Waiting this much past a boundary absorbs the second-granularity of expires_at comparisons. */
 const MARGIN_MS = 500
 
