@@ -46,7 +46,15 @@ export {
   tokenOptions,
 } from './options.ts'
 export type { Scope, ScopeKind, ScopeOf } from './scope.ts'
-export { type OpenedStore, openCurrentStore, syncDatabase } from './server/database_access.ts'
+export {
+  checkDatabaseSync,
+  type OpenedStore,
+  openCurrentStore,
+  type SyncCheck,
+  type SyncPhase,
+  syncDatabase,
+  syncDatabasePhase,
+} from './server/database_access.ts'
 export {
   type DelegationFlushResult,
   flushDelegations,

@@ -62,12 +62,70 @@ describe('[database] connection URLs follow SQLAlchemy', () => {
     )
   })
 
-  test('an unsupported scheme is named in the error and the password is not', () => {
+  test('mysql URLs in oslo.db spellings parse, query options included', () => {
+    assert.deepEqual(
+      parseConnectionUrl(
+        'mysql+pymysql://keystone:s%40cret@db.example:3307/keystone?charset=utf8mb4',
+      ),
+      {
+        dialect: 'mysql',
+        mysql: {
+          host: 'db.example',
+          port: 3307,
+          user: 'keystone',
+          password: 's@cret',
+          database: 'keystone',
+          charset: 'utf8mb4',
+        },
+      },
+    )
+    for (const scheme of ['mysql', 'mysql+mysqldb', 'MYSQL+PyMySQL']) {
+      const target = parseConnectionUrl(`${scheme}://ks:pw@db/keystone`)
+      assert.equal(target.dialect, 'mysql', scheme)
+      if (target.dialect === 'mysql') assert.equal(target.mysql.port, 3306, scheme)
+    }
+    const socket = parseConnectionUrl(
+      'mysql+pymysql://ks:pw@localhost/keystone?unix_socket=/run/mysqld/mysqld.sock&charset=utf8',
+    )
+    assert.ok(socket.dialect === 'mysql')
+    assert.equal(socket.mysql.socketPath, '/run/mysqld/mysqld.sock')
+    assert.equal(socket.mysql.charset, 'utf8mb4')
+  })
+
+  test('a mysql URL without a database or with a narrow charset is refused, password unechoed', () => {
+    for (const url of [
+      'mysql+pymysql://ks:s3cret@db/',
+      'mysql+pymysql://ks:s3cret@db/keystone?charset=latin1',
+    ]) {
+      assert.throws(
+        () => parseConnectionUrl(url),
+        (error: unknown) => {
+          assert.ok(error instanceof StoreConfigError, url)
+          assert.doesNotMatch(error.message, /s3cret/)
+          return true
+        },
+      )
+    }
+  })
+
+  test('opening a mysql URL as the store says MySQL is not supported yet, without the password', () => {
     assert.throws(
-      () => parseConnectionUrl('mysql+pymysql://keystone:s3cret@db/keystone'),
+      () => openDatabase('mysql+pymysql://keystone:s3cret@127.0.0.1/keystone'),
       (error: unknown) => {
         assert.ok(error instanceof StoreConfigError)
-        assert.match(error.message, /unsupported database scheme 'mysql\+pymysql'/)
+        assert.match(error.message, /MySQL\/MariaDB is not supported/)
+        assert.doesNotMatch(error.message, /s3cret/)
+        return true
+      },
+    )
+  })
+
+  test('an unsupported scheme is named in the error and the password is not', () => {
+    assert.throws(
+      () => parseConnectionUrl('mssql+pyodbc://keystone:s3cret@db/keystone'),
+      (error: unknown) => {
+        assert.ok(error instanceof StoreConfigError)
+        assert.match(error.message, /unsupported database scheme 'mssql\+pyodbc'/)
         assert.doesNotMatch(error.message, /s3cret/)
         return true
       },

@@ -30,6 +30,77 @@ export async function syncDatabase(config: Config): Promise<readonly string[]> {
   }
 }
 
+/**
+ * keystone-manage's `db_sync` phases mapped onto Baton's single, ordered migration list: Baton's
+ * migrations are all additive and run in one step, so `--expand` applies every pending one, and
+ * `--migrate` / `--contract` have nothing left to do once nothing is pending (they refuse, naming
+ * `--expand`, while something is). `--check` reports keystone-manage's exit codes: 0 up to date,
+ * 2 expand needed (any pending migration); 3 and 4 never arise.
+ */
+export type SyncPhase = 'all' | 'expand' | 'migrate' | 'contract'
+
+/** What `baton db sync --check` prints and the exit code keystone-manage would give. */
+export interface SyncCheck {
+  readonly exitCode: 0 | 2
+  readonly message: string
+}
+
+/** Runs one phase of `baton db sync`; returns the migrations applied (empty when none). */
+export async function syncDatabasePhase(
+  config: Config,
+  phase: SyncPhase,
+): Promise<readonly string[]> {
+  if (phase === 'all' || phase === 'expand') return syncDatabase(config)
+  const url = config.get(databaseOptions).connection
+  const database = openDatabase(url)
+  try {
+    const status = await readableStatus(database, url)
+    if (status.pending.length > 0) {
+      throw new ServerNotReady(
+        `db sync --${phase}: ${status.pending.length} migrations are pending on ` +
+          `${redactConnectionUrl(url)}: run \`baton db sync --expand\` first`,
+      )
+    }
+    return []
+  } finally {
+    await database.close()
+  }
+}
+
+/** `baton db sync --check`: reads the schema, writes nothing. */
+export async function checkDatabaseSync(config: Config): Promise<SyncCheck> {
+  const url = config.get(databaseOptions).connection
+  const database = openDatabase(url)
+  try {
+    const status = await readableStatus(database, url)
+    if (status.pending.length === 0) {
+      return {
+        exitCode: 0,
+        message: `The database schema is up to date (${status.version ?? 'empty'}).`,
+      }
+    }
+    return {
+      exitCode: 2,
+      message:
+        `${status.pending.length} migrations pending (at ${status.version ?? 'empty'}, ` +
+        `next ${status.pending[0]}): run \`baton db sync --expand\`.`,
+    }
+  } finally {
+    await database.close()
+  }
+}
+
+async function readableStatus(database: StoreDatabase, url: string) {
+  const status = await schemaStatus(database)
+  if (status.unknown.length > 0) {
+    throw new ServerNotReady(
+      `the database ${redactConnectionUrl(url)} was migrated by a newer Baton ` +
+        `(${status.unknown.join(', ')}); upgrade Baton on this node`,
+    )
+  }
+  return status
+}
+
 /** Opens the store, refusing a database whose schema is behind or ahead of this code. */
 export async function openCurrentStore(config: Config, clock?: Clock): Promise<OpenedStore> {
   const url = config.get(databaseOptions).connection

@@ -50,6 +50,14 @@ const PG_INT8_OID = 20
 export function openDatabase(url: string, options: OpenDatabaseOptions = {}): StoreDatabase {
   const target = parseConnectionUrl(url, options.cwd)
   if (target.dialect === 'sqlite') return openSqlite(target.filename, options)
+  if (target.dialect === 'mysql') {
+    // The URL parses (connection_url.ts is shared with tools that read a Keystone database on
+    // MySQL), but the store has no MySQL/MariaDB dialect yet (issue 16): say so, echo no password.
+    throw new StoreConfigError(
+      "[database] connection: MySQL/MariaDB is not supported as Baton's store yet " +
+        '(use sqlite or postgresql)',
+    )
+  }
   return openPostgres(target.connectionString, options)
 }
 
