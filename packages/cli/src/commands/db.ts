@@ -1,5 +1,6 @@
 /**
- * `baton db sync|version`: keystone-manage db_sync / db_version for `[database] connection`.
+ * `baton db sync|import-keystone`: keystone-manage db_sync for `[database] connection`, and the
+ * one-shot (re-runnable) copy of a Keystone 22 database into it.
  * @module
  */
 import type { Command } from 'commander'
@@ -20,4 +21,24 @@ export function registerDbCommands(program: Command, io: CliIo): void {
       )
     },
   )
+  withConfigFiles(
+    db
+      .command('import-keystone')
+      .description(
+        "copy a Keystone 22 database into Baton's, keeping every id (re-run to bring changes over)",
+      )
+      .requiredOption(
+        '--from <url>',
+        "the Keystone database, as keystone.conf's [database] connection spells it",
+      )
+      .option('--dry-run', 'print what would be copied, per table, and write nothing'),
+  ).action(async (options: { configFile: string[]; from: string; dryRun?: boolean }) => {
+    const { importKeystoneDatabase } = await import('@baton/identity')
+    const { loadIdentityConfig } = await import('../config_files.ts')
+    const config = loadIdentityConfig(options.configFile, io)
+    const report = await importKeystoneDatabase(config, options.from, options.dryRun === true)
+    io.out(report.dryRun ? 'Would copy (dry run, nothing written):' : 'Copied:')
+    for (const [table, count] of report.rows) io.out(`  ${table}: ${count}`)
+    for (const line of report.cannot) io.out(`cannot import: ${line}`)
+  })
 }
