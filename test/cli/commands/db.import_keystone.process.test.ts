@@ -174,6 +174,36 @@ test('dry run counts per table and writes nothing; the import keeps ids and hash
   assert.equal(resync.status, 0, resync.stderr)
   assert.match(resync.stdout, /\n {2}system_assignment: 0\n/)
   assert.deepEqual(query(db, 'select * from system_assignment'), [])
+
+  // A role Keystone deletes after an import is deleted by the next one (the previous import
+  // brought it); a role created at Baton (never imported) is left alone.
+  const edit = (statement: string) => {
+    const conn = new Database(source)
+    conn.exec(statement)
+    conn.close()
+  }
+  edit("insert into role (id, name, domain_id) values ('doomed-role', 'doomed', '<<null>>')")
+  const own = new Database(db)
+  own.exec(
+    "insert into role (id, name, domain_id, options, extra) values ('baton-role', 'batons', '<<null>>', '{}', '{}')",
+  )
+  own.close()
+  const withDoomed = await runBaton(importArgs(conf, source))
+  assert.equal(withDoomed.status, 0, withDoomed.stderr)
+  const roleIds = () => query<{ id: string }>(db, 'select id from role').map((row) => row.id)
+  assert.ok(roleIds().includes('doomed-role'))
+  edit("delete from role where id = 'doomed-role'")
+  const dryDelete = await runBaton(importArgs(conf, source, '--dry-run'))
+  assert.match(
+    dryDelete.stdout,
+    /\n {2}role: 1 deleted \(gone from Keystone since the last import\)/,
+  )
+  assert.ok(roleIds().includes('doomed-role'), 'the dry run deletes nothing')
+  const afterDelete = await runBaton(importArgs(conf, source))
+  assert.equal(afterDelete.status, 0, afterDelete.stderr)
+  assert.match(afterDelete.stdout, /\n {2}role: 1 deleted/)
+  assert.ok(!roleIds().includes('doomed-role'))
+  assert.ok(roleIds().includes('baton-role'))
 })
 
 test('a target holding a different row under an imported name is refused, nothing written', {

@@ -39,6 +39,9 @@ export function registerDbCommands(program: Command, io: CliIo): void {
     const report = await importKeystoneDatabase(config, options.from, options.dryRun === true)
     io.out(report.dryRun ? 'Would copy (dry run, nothing written):' : 'Copied:')
     for (const [table, count] of report.rows) io.out(`  ${table}: ${count}`)
+    for (const [table, count] of report.deleted) {
+      io.out(`  ${table}: ${count} deleted (gone from Keystone since the last import)`)
+    }
     for (const line of report.cannot) io.out(`cannot import: ${line}`)
   })
 }

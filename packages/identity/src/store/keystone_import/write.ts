@@ -12,6 +12,7 @@ import { KeystoneImportError } from '../../errors.ts'
 import type { StoreDatabase } from '../database.ts'
 import type { Schema } from '../schema.ts'
 import type { ImportPlan } from './plan.ts'
+import { deleteStale, recordImported, staleIds, type TrackedTable } from './stale.ts'
 
 /** A planned row: a plain object of column values (interfaces have no index signature). */
 type Row = object
@@ -35,7 +36,9 @@ const CHUNK = 400
 export async function writePlan(store: StoreDatabase, plan: ImportPlan): Promise<void> {
   const sqlite = store.dialect === 'sqlite'
   await store.db.transaction().execute(async (trx) => {
-    await refuseConflicts(trx, plan)
+    const stale = await staleIds(trx, plan)
+    await refuseConflicts(trx, plan, stale)
+    await deleteStale(trx, stale)
     const upsert = (table: string, rows: readonly Row[], key: readonly string[], update = true) =>
       upsertRows(trx, sqlite, table, rows, key, update)
 
@@ -109,11 +112,16 @@ export async function writePlan(store: StoreDatabase, plan: ImportPlan): Promise
     })
     for (const part of chunks(links))
       await insertRows(trx, sqlite, 'application_credential_access_rule', part)
+    await recordImported(trx, plan)
   })
 }
 
 /** One error naming the first clash: a unique name held at the target by a different id. */
-export async function refuseConflicts(trx: Db, plan: ImportPlan): Promise<void> {
+export async function refuseConflicts(
+  trx: Db,
+  plan: ImportPlan,
+  stale: ReadonlyMap<TrackedTable, readonly string[]>,
+): Promise<void> {
   for (const [table, columns, what] of NAME_KEYS) {
     const rows = plan[table] as readonly Row[]
     if (rows.length === 0) continue
@@ -125,7 +133,9 @@ export async function refuseConflicts(trx: Db, plan: ImportPlan): Promise<void> 
     )
     for (const row of rows) {
       const holder = byKey.get(keyOf(row, columns))
-      if (holder !== undefined && holder !== field(row, 'id')) {
+      // a row Keystone deleted since the last import gives its name up before the upserts
+      const leaving = stale.get(table as TrackedTable)?.includes(holder ?? '') === true
+      if (holder !== undefined && holder !== field(row, 'id') && !leaving) {
         throw new KeystoneImportError(
           `the target already holds a different ${what} named '${String(field(row, 'name'))}' (id ${holder}, Keystone's is ${String(field(row, 'id'))}): remove it from Baton or import into an empty database; nothing was written`,
         )
