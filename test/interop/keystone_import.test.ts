@@ -14,8 +14,24 @@ type Row = Record<string, unknown>
 
 const skip = keystoneMissing !== false ? keystoneMissing : openstackMissing
 
+/**
+ * Rows in a stable order. A catalog entry's endpoints too: Keystone lists them in insertion order,
+ * Baton by id (neither promises an order), and the import does not change which endpoints there are.
+ */
 function sorted(rows: readonly Row[]): string[] {
-  return rows.map((row) => JSON.stringify(row)).sort()
+  return rows
+    .map((row) =>
+      Array.isArray(row.Endpoints)
+        ? {
+            ...row,
+            Endpoints: [...(row.Endpoints as Row[])].sort((a, b) =>
+              String(a.id).localeCompare(String(b.id)),
+            ),
+          }
+        : row,
+    )
+    .map((row) => JSON.stringify(row))
+    .sort()
 }
 
 async function tokenAt(url: string, token: string, subject: string): Promise<Row> {
