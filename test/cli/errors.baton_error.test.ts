@@ -15,6 +15,7 @@ import { BatonError, ConfigError, ConfigErrorCode } from '../../packages/config/
 import { FernetError, FernetErrorCode } from '../../packages/fernet/src/index.ts'
 import {
   KeystoneError,
+  KeystoneImportError,
   MigrationFailedError,
   StoreConfigError,
   TokenNotFound,
@@ -30,6 +31,7 @@ describe('BatonError is the base of every package registry', () => {
     [new TokenNotFound('m'), 'TokenNotFound', 'BATON_TOKEN_NOT_FOUND'],
     [new StoreConfigError('m'), 'StoreConfigError', 'BATON_STORE_CONFIG'],
     [new MigrationFailedError('m'), 'MigrationFailedError', 'BATON_MIGRATION_FAILED'],
+    [new KeystoneImportError('m'), 'KeystoneImportError', 'BATON_KEYSTONE_IMPORT'],
     [new MiddlewareConfigError('m'), 'MiddlewareConfigError', 'BATON_MIDDLEWARE_CONFIG'],
     [new InvalidToken('m'), 'InvalidToken', 'BATON_MIDDLEWARE_INVALID_TOKEN'],
     [new HttpError({ ...http, status: 418 }), 'HttpError', 'BATON_CLIENT_HTTP'],

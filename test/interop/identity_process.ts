@@ -47,6 +47,10 @@ export type IdentityProcessOptions = {
   readonly nodeArgs?: readonly string[]
   /** Runs after `db sync` and `bootstrap`, before the server starts. */
   readonly prepare?: (conf: string) => Promise<void>
+  /** `[fernet_tokens] key_repository` to use as it is (e.g. Keystone's); default a fresh one. */
+  readonly keyRepository?: string
+  /** false: no `baton bootstrap` (the database is filled by `prepare`, e.g. an import). */
+  readonly bootstrap?: boolean
 }
 
 async function baton(args: string[]): Promise<void> {
@@ -69,7 +73,7 @@ export async function startIdentity(
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const conf = join(dir, 'identity.conf')
-  const keyRepository = join(dir, 'fernet-keys')
+  const keyRepository = options.keyRepository ?? join(dir, 'fernet-keys')
   writeFileSync(
     conf,
     [
@@ -84,25 +88,10 @@ export async function startIdentity(
     ].join('\n'),
     { mode: 0o600 },
   )
-  await baton(['keys', 'setup', '--config-file', conf])
+  if (options.keyRepository === undefined) await baton(['keys', 'setup', '--config-file', conf])
   await baton(['credential', 'setup', '--config-file', conf])
   await baton(['db', 'sync', '--config-file', conf])
-  await baton([
-    'bootstrap',
-    '--config-file',
-    conf,
-    '--bootstrap-password',
-    ADMIN_PASSWORD,
-    // all three interfaces, as keystone_process.ts bootstraps Keystone: the same catalog both sides
-    '--bootstrap-public-url',
-    `${url}/v3/`,
-    '--bootstrap-internal-url',
-    `${url}/v3/`,
-    '--bootstrap-admin-url',
-    `${url}/v3/`,
-    '--bootstrap-region-id',
-    'RegionOne',
-  ])
+  if (options.bootstrap !== false) await bootstrap(conf, url)
   await options.prepare?.(conf)
   const child = spawn(
     process.execPath,
@@ -154,6 +143,25 @@ export async function startIdentity(
     stderr: () => stderr,
     stop: () => stopChild(child),
   }
+}
+
+async function bootstrap(conf: string, url: string): Promise<void> {
+  await baton([
+    'bootstrap',
+    '--config-file',
+    conf,
+    '--bootstrap-password',
+    ADMIN_PASSWORD,
+    // all three interfaces, as keystone_process.ts bootstraps Keystone: the same catalog both sides
+    '--bootstrap-public-url',
+    `${url}/v3/`,
+    '--bootstrap-internal-url',
+    `${url}/v3/`,
+    '--bootstrap-admin-url',
+    `${url}/v3/`,
+    '--bootstrap-region-id',
+    'RegionOne',
+  ])
 }
 
 async function waitForVersion(

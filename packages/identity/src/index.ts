@@ -65,6 +65,10 @@ export {
   type IdentityServerOptions,
   identityLogger,
 } from './server/identity_server.ts'
+export {
+  importKeystoneDatabase,
+  type KeystoneImportReport,
+} from './server/keystone_import.ts'
 export { flushTrusts, type TrustFlushFilter } from './server/trust_flush.ts'
 export { DEFAULT_AUTH_METHODS, MethodCodec, PSEUDO_METHOD_BITS } from './token/methods.ts'
 export {

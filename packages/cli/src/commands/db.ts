@@ -1,9 +1,10 @@
 /**
- * `baton db sync`: keystone-manage db_sync for `[database] connection`, with its `--expand`,
+ * `baton db sync|import-keystone`: keystone-manage db_sync for `[database] connection`, with its `--expand`,
  * `--migrate`, `--contract` and `--check` flags so upgrade playbooks that gate on them run
  * unchanged. Baton has one ordered list of additive migrations: `--expand` (or no flag) applies
  * every pending one; `--migrate` and `--contract` succeed with nothing to do once none is pending;
  * `--check` exits 0 (up to date) or 2 (expand needed), keystone-manage's codes.
+ * `import-keystone` is the one-shot (re-runnable) copy of a Keystone 22 database into it.
  * @module
  */
 import { type Command, CommanderError, Option } from 'commander'
@@ -57,5 +58,28 @@ export function registerDbCommands(program: Command, io: CliIo): void {
         ? 'The database schema is current.'
         : `Applied ${applied.length} migrations: ${applied.join(', ')}`,
     )
+  })
+  withConfigFiles(
+    db
+      .command('import-keystone')
+      .description(
+        "copy a Keystone 22 database into Baton's, keeping every id (re-run to bring changes over)",
+      )
+      .requiredOption(
+        '--from <url>',
+        "the Keystone database, as keystone.conf's [database] connection spells it",
+      )
+      .option('--dry-run', 'print what would be copied, per table, and write nothing'),
+  ).action(async (options: { configFile: string[]; from: string; dryRun?: boolean }) => {
+    const { importKeystoneDatabase } = await import('@baton/identity')
+    const { loadIdentityConfig } = await import('../config_files.ts')
+    const config = loadIdentityConfig(options.configFile, io)
+    const report = await importKeystoneDatabase(config, options.from, options.dryRun === true)
+    io.out(report.dryRun ? 'Would copy (dry run, nothing written):' : 'Copied:')
+    for (const [table, count] of report.rows) io.out(`  ${table}: ${count}`)
+    for (const [table, count] of report.deleted) {
+      io.out(`  ${table}: ${count} deleted (gone from Keystone since the last import)`)
+    }
+    for (const line of report.cannot) io.out(`cannot import: ${line}`)
   })
 }

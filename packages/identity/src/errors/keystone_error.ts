@@ -10,6 +10,7 @@ import { BatonError } from '@baton/config'
 export const IdentityErrorCode = {
   StoreConfig: 'BATON_STORE_CONFIG',
   MigrationFailed: 'BATON_MIGRATION_FAILED',
+  KeystoneImport: 'BATON_KEYSTONE_IMPORT',
   Unexpected: 'BATON_UNEXPECTED',
   KeysNotFound: 'BATON_KEYS_NOT_FOUND',
   TokenPayloadInvalid: 'BATON_TOKEN_PAYLOAD_INVALID',
@@ -137,6 +138,11 @@ export class StoreConfigError extends BatonError {
 /** A schema migration failed; its transaction rolled back, the cause is the driver's error. */
 export class MigrationFailedError extends BatonError {
   static override readonly code: IdentityErrorCode = IdentityErrorCode.MigrationFailed
+}
+
+/** `baton db import-keystone` refused its source or target; nothing was written. */
+export class KeystoneImportError extends BatonError {
+  static override readonly code: IdentityErrorCode = IdentityErrorCode.KeystoneImport
 }
 
 /**

@@ -45,6 +45,11 @@ export type * from './effective_roles.ts'
 export type * from './endpoint_filter.ts'
 export type * from './identity/index.ts'
 export {
+  importKeystone,
+  type KeystoneImportOptions,
+  type KeystoneImportReport,
+} from './keystone_import/index.ts'
+export {
   isSchemaCurrent,
   LATEST_SCHEMA_VERSION,
   migrateToLatest,

@@ -206,6 +206,12 @@ export interface DomainConfigTable {
   sensitive: BoolColumn
 }
 
+/** Baton: the ids the last `baton db import-keystone` brought, per table (migration 0019). */
+export interface KeystoneImportRowTable {
+  table_name: string
+  id: string
+}
+
 /** keystone/trust/backends/sql.py TrustModel (times as BIGINT microseconds). */
 export interface TrustTable {
   id: string
@@ -359,4 +365,5 @@ export interface Schema {
   consumer: ConsumerTable
   request_token: RequestTokenTable
   access_token: AccessTokenTable
+  keystone_import_row: KeystoneImportRowTable
 }

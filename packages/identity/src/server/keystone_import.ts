@@ -1,0 +1,23 @@
+/**
+ * `baton db import-keystone`'s entry: Baton's database from `[database] connection`, the clock
+ * from the system, the rest in store/keystone_import/.
+ * @module
+ */
+import type { Config } from '@baton/config'
+import { databaseOptions } from '../options.ts'
+import { importKeystone, type KeystoneImportReport } from '../store/index.ts'
+
+export type { KeystoneImportReport }
+
+export async function importKeystoneDatabase(
+  config: Config,
+  from: string,
+  dryRun: boolean,
+): Promise<KeystoneImportReport> {
+  return await importKeystone({
+    from,
+    to: config.get(databaseOptions).connection,
+    dryRun,
+    nowMicros: Date.now() * 1000,
+  })
+}

@@ -1,0 +1,228 @@
+/**
+ * Writes an import plan into Baton's database in ONE transaction: any error (a conflict, a
+ * constraint, a lost connection) rolls everything back, so a failed import leaves the target as
+ * it was. Entities are upserted by id; a source entity's links (tags, passwords, memberships,
+ * assignments, implied roles, credential roles and rules) are replaced by the source's, so a
+ * role revoked at Keystone between a rehearsal and the final sync is revoked at Baton too.
+ * Rows Baton created itself (other ids) are never touched.
+ * @module
+ */
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { KeystoneImportError } from '../../errors.ts'
+import type { StoreDatabase } from '../database.ts'
+import type { Schema } from '../schema.ts'
+import type { ImportPlan } from './plan.ts'
+import { deleteStale, recordImported, staleIds, type TrackedTable } from './stale.ts'
+
+/** A planned row: a plain object of column values (interfaces have no index signature). */
+type Row = object
+
+function field(row: Row, column: string): unknown {
+  return (row as Readonly<Record<string, unknown>>)[column]
+}
+type Db = Kysely<Schema>
+
+/** Unique names a different id must not already hold at the target. */
+const NAME_KEYS: ReadonlyArray<readonly [keyof ImportPlan & string, readonly string[], string]> = [
+  ['project', ['domain_id', 'name'], 'project or domain'],
+  ['user', ['domain_id', 'name'], 'user'],
+  ['group', ['domain_id', 'name'], 'group'],
+  ['role', ['domain_id', 'name'], 'role'],
+  ['application_credential', ['user_id', 'name'], 'application credential'],
+]
+
+const CHUNK = 400
+
+export async function writePlan(store: StoreDatabase, plan: ImportPlan): Promise<void> {
+  const sqlite = store.dialect === 'sqlite'
+  await store.db.transaction().execute(async (trx) => {
+    const stale = await staleIds(trx, plan)
+    await refuseConflicts(trx, plan, stale)
+    await deleteStale(trx, stale)
+    const upsert = (table: string, rows: readonly Row[], key: readonly string[], update = true) =>
+      upsertRows(trx, sqlite, table, rows, key, update)
+
+    await upsert('project', plan.project, ['id'])
+    await replaceLinks(trx, 'project_tag', 'project_id', ids(plan.project))
+    await upsert('project_tag', plan.project_tag, ['project_id', 'name'], false)
+
+    await upsert('user', plan.user, ['id'])
+    await replaceLinks(trx, 'password', 'user_id', ids(plan.user))
+    for (const part of chunks(plan.password)) await insertRows(trx, sqlite, 'password', part)
+
+    await upsert('group', plan.group, ['id'])
+    await replaceLinks(trx, 'user_group_membership', 'user_id', ids(plan.user))
+    await upsert(
+      'user_group_membership',
+      plan.user_group_membership,
+      ['user_id', 'group_id'],
+      false,
+    )
+
+    await upsert('role', plan.role, ['id'])
+    await replaceLinks(trx, 'implied_role', 'prior_role_id', ids(plan.role))
+    await upsert('implied_role', plan.implied_role, ['prior_role_id', 'implied_role_id'], false)
+    const actors = [...ids(plan.user), ...ids(plan.group)]
+    const assignmentKey = ['type', 'actor_id', 'target_id', 'role_id', 'inherited']
+    await replaceLinks(trx, 'assignment', 'actor_id', actors)
+    await upsert('assignment', plan.assignment, assignmentKey, false)
+    await replaceLinks(trx, 'system_assignment', 'actor_id', actors)
+    await upsert('system_assignment', plan.system_assignment, assignmentKey, false)
+
+    await upsert('region', plan.region, ['id'])
+    await upsert('service', plan.service, ['id'])
+    await upsert('endpoint', plan.endpoint, ['id'])
+
+    await upsert('application_credential', plan.application_credential, ['id'])
+    const credentials = ids(plan.application_credential)
+    await replaceLinks(trx, 'application_credential_role', 'application_credential_id', credentials)
+    await upsert(
+      'application_credential_role',
+      plan.application_credential_role,
+      ['application_credential_id', 'role_id'],
+      false,
+    )
+    await upsert('access_rule', plan.access_rule, ['external_id'])
+    await replaceLinks(
+      trx,
+      'application_credential_access_rule',
+      'application_credential_id',
+      credentials,
+    )
+    const ruleIds = new Map<string, number>()
+    for (const part of chunks(plan.access_rule.map((rule) => rule.external_id))) {
+      const found = await trx
+        .selectFrom('access_rule')
+        .select(['id', 'external_id'])
+        .where('external_id', 'in', part)
+        .execute()
+      for (const row of found) ruleIds.set(row.external_id, Number(row.id))
+    }
+    const links = plan.application_credential_access_rule.flatMap((link) => {
+      const id = ruleIds.get(link.external_id)
+      return id === undefined
+        ? []
+        : [
+            {
+              application_credential_id: link.application_credential_id,
+              access_rule_id: id,
+              position: link.position,
+            },
+          ]
+    })
+    for (const part of chunks(links))
+      await insertRows(trx, sqlite, 'application_credential_access_rule', part)
+    await recordImported(trx, plan)
+  })
+}
+
+/** One error naming the first clash: a unique name held at the target by a different id. */
+export async function refuseConflicts(
+  trx: Db,
+  plan: ImportPlan,
+  stale: ReadonlyMap<TrackedTable, readonly string[]>,
+): Promise<void> {
+  for (const [table, columns, what] of NAME_KEYS) {
+    const rows = plan[table] as readonly Row[]
+    if (rows.length === 0) continue
+    const existing = await sql<Row>`select ${sql.join(
+      ['id', ...columns].map((column) => sql.ref(column)),
+    )} from ${sql.table(table)}`.execute(trx)
+    const byKey = new Map(
+      existing.rows.map((row) => [keyOf(row, columns), String(field(row, 'id'))]),
+    )
+    for (const row of rows) {
+      const holder = byKey.get(keyOf(row, columns))
+      // a row Keystone deleted since the last import gives its name up before the upserts
+      const leaving = stale.get(table as TrackedTable)?.includes(holder ?? '') === true
+      if (holder !== undefined && holder !== field(row, 'id') && !leaving) {
+        throw new KeystoneImportError(
+          `the target already holds a different ${what} named '${String(field(row, 'name'))}' (id ${holder}, Keystone's is ${String(field(row, 'id'))}): remove it from Baton or import into an empty database; nothing was written`,
+        )
+      }
+    }
+  }
+}
+
+function keyOf(row: Row, columns: readonly string[]): string {
+  return JSON.stringify(columns.map((column) => String(field(row, column) ?? '')))
+}
+
+function ids(rows: readonly { readonly id?: unknown }[]): string[] {
+  return rows.map((row) => String(row.id))
+}
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const parts: T[][] = []
+  for (let start = 0; start < items.length; start += size)
+    parts.push(items.slice(start, start + size))
+  return parts
+}
+
+async function replaceLinks(
+  trx: Db,
+  table: string,
+  column: string,
+  owners: readonly string[],
+): Promise<void> {
+  for (const part of chunks(owners)) {
+    await sql`delete from ${sql.table(table)} where ${sql.ref(column)} in (${sql.join(part)})`.execute(
+      trx,
+    )
+  }
+}
+
+function value(sqlite: boolean, item: unknown): unknown {
+  return sqlite && typeof item === 'boolean' ? (item ? 1 : 0) : item
+}
+
+function valuesOf(
+  sqlite: boolean,
+  rows: readonly Row[],
+  columns: readonly string[],
+): RawBuilder<unknown> {
+  return sql.join(
+    rows.map(
+      (row) =>
+        sql`(${sql.join(columns.map((column) => value(sqlite, field(row, column) ?? null)))})`,
+    ),
+  )
+}
+
+async function insertRows(
+  trx: Db,
+  sqlite: boolean,
+  table: string,
+  rows: readonly Row[],
+): Promise<void> {
+  const first = rows[0]
+  if (first === undefined) return
+  const columns = Object.keys(first)
+  await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${valuesOf(sqlite, rows, columns)}`.execute(
+    trx,
+  )
+}
+
+async function upsertRows(
+  trx: Db,
+  sqlite: boolean,
+  table: string,
+  rows: readonly Row[],
+  key: readonly string[],
+  update: boolean,
+): Promise<void> {
+  for (const part of chunks(rows)) {
+    const first = part[0]
+    if (first === undefined) return
+    const columns = Object.keys(first)
+    // A re-sync keeps the creation time Baton gave a row Keystone has no time for.
+    const others = columns.filter((column) => !key.includes(column) && column !== 'created_at')
+    const action =
+      update && others.length > 0
+        ? sql`do update set ${sql.join(others.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}`
+        : sql`do nothing`
+    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${valuesOf(sqlite, part, columns)} on conflict (${sql.join(key.map((c) => sql.ref(c)))}) ${action}`.execute(
+      trx,
+    )
+  }
+}

@@ -1,0 +1,239 @@
+// `baton db import-keystone` on a real Keystone 22 database (Debian's keystone-manage db_sync and
+// bootstrap): the dry run writes nothing, the import keeps Keystone's ids and password hashes, a
+// re-run is idempotent and brings a revocation over, a conflicting target is refused untouched.
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { before, test } from 'node:test'
+import Database from 'better-sqlite3'
+import { runBaton } from '../cli_harness.ts'
+
+const KEYSTONE_MANAGE = '/usr/bin/keystone-manage'
+const missing = existsSync(KEYSTONE_MANAGE)
+  ? false
+  : `${KEYSTONE_MANAGE} not found: apt-get install python3-keystone keystone`
+
+let keystoneDb = ''
+
+function keystoneManage(conf: string, args: readonly string[]): void {
+  execFileSync(KEYSTONE_MANAGE, ['--config-file', conf, ...args], {
+    stdio: 'ignore',
+    env: { PATH: '/usr/bin:/bin', HOME: tmpdir(), LANG: 'C.UTF-8' },
+  })
+}
+
+before(() => {
+  if (missing !== false) return
+  const dir = mkdtempSync(join(tmpdir(), 'baton-keystone-db-'))
+  keystoneDb = join(dir, 'keystone.db')
+  const conf = join(dir, 'keystone.conf')
+  writeFileSync(
+    conf,
+    [
+      '[database]',
+      `connection = sqlite:///${keystoneDb}`,
+      '[fernet_tokens]',
+      `key_repository = ${join(dir, 'fernet-keys')}`,
+      '[identity]',
+      'password_hash_rounds = 4',
+      '',
+    ].join('\n'),
+  )
+  const owner = ['--keystone-user', execFileSync('id', ['-un']).toString().trim()]
+  const group = ['--keystone-group', execFileSync('id', ['-gn']).toString().trim()]
+  keystoneManage(conf, ['db_sync'])
+  keystoneManage(conf, ['fernet_setup', ...owner, ...group])
+  keystoneManage(conf, [
+    'bootstrap',
+    '--bootstrap-password',
+    'keystone-admin-pw',
+    '--bootstrap-public-url',
+    'http://127.0.0.1:5000/v3/',
+    '--bootstrap-region-id',
+    'RegionOne',
+  ])
+})
+
+function target(): { conf: string; db: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-import-target-'))
+  const db = join(dir, 'identity.db')
+  const conf = join(dir, 'identity.conf')
+  writeFileSync(
+    conf,
+    [
+      '[database]',
+      `connection = sqlite:///${db}`,
+      '[fernet_tokens]',
+      `key_repository = ${join(dir, 'fernet-keys')}`,
+      '',
+    ].join('\n'),
+  )
+  return { conf, db }
+}
+
+function query<T>(file: string, statement: string): T[] {
+  const db = new Database(file, { readonly: true })
+  try {
+    return db.prepare(statement).all() as T[]
+  } finally {
+    db.close()
+  }
+}
+
+function copyOf(file: string): string {
+  const copy = join(mkdtempSync(join(tmpdir(), 'baton-keystone-copy-')), 'keystone.db')
+  const db = new Database(file, { readonly: true })
+  try {
+    db.exec(`vacuum into '${copy.replaceAll("'", "''")}'`)
+  } finally {
+    db.close()
+  }
+  return copy
+}
+
+const importArgs = (conf: string, from: string, ...more: string[]) => [
+  'db',
+  'import-keystone',
+  '--config-file',
+  conf,
+  '--from',
+  `sqlite:///${from}`,
+  ...more,
+]
+
+test('a target not yet synced is refused with the command to run', { skip: missing }, async () => {
+  const { conf } = target()
+  const run = await runBaton(importArgs(conf, keystoneDb))
+  assert.equal(run.status, 1)
+  assert.match(run.stderr, /^baton: the target .* run `baton db sync/)
+})
+
+test('dry run counts per table and writes nothing; the import keeps ids and hashes; a re-run is idempotent and brings revocations over', {
+  skip: missing,
+}, async () => {
+  const { conf, db } = target()
+  assert.equal((await runBaton(['db', 'sync', '--config-file', conf])).status, 0)
+  const source = copyOf(keystoneDb)
+
+  const dry = await runBaton(importArgs(conf, source, '--dry-run'))
+  assert.equal(dry.status, 0, dry.stderr)
+  assert.match(dry.stdout, /^Would copy \(dry run, nothing written\):/)
+  assert.match(dry.stdout, /\n {2}user: 1\n/)
+  assert.match(dry.stdout, /\n {2}role: 3\n/)
+  assert.match(dry.stdout, /\n {2}system_assignment: 1\n/)
+  assert.deepEqual(query(db, 'select id from "user"'), [])
+
+  const first = await runBaton(importArgs(conf, source))
+  assert.equal(first.status, 0, first.stderr)
+  assert.equal(
+    first.stdout,
+    dry.stdout.replace(/^Would copy \(dry run, nothing written\):/, 'Copied:'),
+  )
+  const keystoneAdmin = query<{ id: string; password_hash: string }>(
+    source,
+    'select u.id, p.password_hash from "user" u join local_user l on l.user_id = u.id join password p on p.local_user_id = l.id',
+  )
+  const batonAdmin = query<{ id: string; name: string; password_hash: string }>(
+    db,
+    'select u.id, u.name, p.password_hash from "user" u join password p on p.user_id = u.id',
+  )
+  assert.deepEqual(batonAdmin, [{ ...keystoneAdmin[0], name: 'admin' }])
+  const roles = (file: string) =>
+    query<{ id: string; name: string }>(file, 'select id, name from role order by id')
+  assert.deepEqual(roles(db), roles(source))
+  const assignments = (file: string) =>
+    query(file, 'select type, actor_id, target_id, role_id from assignment order by role_id')
+  assert.deepEqual(assignments(db), assignments(source))
+  const snapshot = () =>
+    [
+      'project',
+      'user',
+      'password',
+      'role',
+      'implied_role',
+      'assignment',
+      'system_assignment',
+      'endpoint',
+    ].map((table) => query(db, `select * from "${table}"`))
+  const afterFirst = snapshot()
+
+  const again = await runBaton(importArgs(conf, source))
+  assert.equal(again.status, 0, again.stderr)
+  assert.equal(again.stdout, first.stdout)
+  // every row the same; the password history is rewritten, so its serial ids move on
+  assert.deepEqual(snapshot().slice(0, 2), afterFirst.slice(0, 2))
+  assert.deepEqual(snapshot().slice(3), afterFirst.slice(3))
+
+  // Keystone revokes the admin's system role after the rehearsal: the final sync revokes it too.
+  const writable = new Database(source)
+  writable.exec('delete from system_assignment')
+  writable.close()
+  const resync = await runBaton(importArgs(conf, source))
+  assert.equal(resync.status, 0, resync.stderr)
+  assert.match(resync.stdout, /\n {2}system_assignment: 0\n/)
+  assert.deepEqual(query(db, 'select * from system_assignment'), [])
+
+  // A role Keystone deletes after an import is deleted by the next one (the previous import
+  // brought it); a role created at Baton (never imported) is left alone.
+  const edit = (statement: string) => {
+    const conn = new Database(source)
+    conn.exec(statement)
+    conn.close()
+  }
+  edit("insert into role (id, name, domain_id) values ('doomed-role', 'doomed', '<<null>>')")
+  const own = new Database(db)
+  own.exec(
+    "insert into role (id, name, domain_id, options, extra) values ('baton-role', 'batons', '<<null>>', '{}', '{}')",
+  )
+  own.close()
+  const withDoomed = await runBaton(importArgs(conf, source))
+  assert.equal(withDoomed.status, 0, withDoomed.stderr)
+  const roleIds = () => query<{ id: string }>(db, 'select id from role').map((row) => row.id)
+  assert.ok(roleIds().includes('doomed-role'))
+  edit("delete from role where id = 'doomed-role'")
+  const dryDelete = await runBaton(importArgs(conf, source, '--dry-run'))
+  assert.match(
+    dryDelete.stdout,
+    /\n {2}role: 1 deleted \(gone from Keystone since the last import\)/,
+  )
+  assert.ok(roleIds().includes('doomed-role'), 'the dry run deletes nothing')
+  const afterDelete = await runBaton(importArgs(conf, source))
+  assert.equal(afterDelete.status, 0, afterDelete.stderr)
+  assert.match(afterDelete.stdout, /\n {2}role: 1 deleted/)
+  assert.ok(!roleIds().includes('doomed-role'))
+  assert.ok(roleIds().includes('baton-role'))
+})
+
+test('a target holding a different row under an imported name is refused, nothing written', {
+  skip: missing,
+}, async () => {
+  const { conf, db } = target()
+  assert.equal((await runBaton(['db', 'sync', '--config-file', conf])).status, 0)
+  const boot = await runBaton([
+    'bootstrap',
+    '--config-file',
+    conf,
+    '--bootstrap-password',
+    'baton-pw',
+  ])
+  assert.equal(boot.status, 0, boot.stderr)
+  const before = ['user', 'role', 'assignment', 'password'].map((table) =>
+    query(db, `select * from "${table}"`),
+  )
+  for (const dryRun of [['--dry-run'], []]) {
+    const run = await runBaton(importArgs(conf, keystoneDb, ...dryRun))
+    assert.equal(run.status, 1)
+    assert.match(
+      run.stderr,
+      /^baton: the target already holds a different (role|project or domain|user) named '[^']+' \(id [^,]+, Keystone's is [^)]+\): .*nothing was written$/,
+    )
+  }
+  assert.deepEqual(
+    ['user', 'role', 'assignment', 'password'].map((table) =>
+      query(db, `select * from "${table}"`),
+    ),
+    before,
+  )
+})
