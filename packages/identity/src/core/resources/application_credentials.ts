@@ -25,7 +25,7 @@ export function forbiddenAction(action: string): Forbidden {
 /**
  * keystone/api/users.py `_block_delegated_token_app_creds` (Keystone 22, LP#2159643): a token
  * scoped to a trust, or from a delegated method (`ec2credential` from /v3/ec2tokens or
- * /v3/s3tokens, `oauth1`, none at all: any method outside `primaryMethods`), may not create,
+ * /v3/s3tokens, `oauth1`, none at all: a method outside `primaryMethods`), may not create,
  * list, read or delete application credentials or access rules: a credential would outlive the
  * delegation; nor may Baton's delegation tokens (a credential would outlive the job).
  * Application-credential tokens pass here; `assertUnrestricted` decides for them. Keystone's

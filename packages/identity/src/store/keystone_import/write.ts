@@ -1,5 +1,5 @@
 /**
- * Writes an import plan into Baton's database in ONE transaction: any error (a conflict, a
+ * Writes an import plan into Baton's database in ONE transaction: an error (a conflict, a
  * constraint, a lost connection) rolls everything back, so a failed import leaves the target as
  * it was. Entities are upserted by id; a source entity's links (tags, passwords, memberships,
  * assignments, implied roles, credential roles and rules) are replaced by the source's, so a
