@@ -49,6 +49,8 @@ export type IdentityProcessOptions = {
   readonly prepare?: (conf: string) => Promise<void>
   /** `[fernet_tokens] key_repository` to use as it is (e.g. Keystone's); default a fresh one. */
   readonly keyRepository?: string
+  /** `[credential] key_repository` to use as it is (e.g. Keystone's); default a fresh one. */
+  readonly credentialKeyRepository?: string
   /** false: no `baton bootstrap` (the database is filled by `prepare`, e.g. an import). */
   readonly bootstrap?: boolean
 }
@@ -82,14 +84,15 @@ export async function startIdentity(
       '[fernet_tokens]',
       `key_repository = ${keyRepository}`,
       '[credential]',
-      `key_repository = ${join(dir, 'credential-keys')}`,
+      `key_repository = ${options.credentialKeyRepository ?? join(dir, 'credential-keys')}`,
       ...extraConfig,
       '',
     ].join('\n'),
     { mode: 0o600 },
   )
   if (options.keyRepository === undefined) await baton(['keys', 'setup', '--config-file', conf])
-  await baton(['credential', 'setup', '--config-file', conf])
+  if (options.credentialKeyRepository === undefined)
+    await baton(['credential', 'setup', '--config-file', conf])
   await baton(['db', 'sync', '--config-file', conf])
   if (options.bootstrap !== false) await bootstrap(conf, url)
   await options.prepare?.(conf)

@@ -46,12 +46,18 @@ function currentGroup(): string {
   }
 }
 
+export type KeystoneProcessOptions = {
+  /** `[database] connection` (e.g. a MariaDB database through PyMySQL); default a SQLite file. */
+  readonly connection?: string
+}
+
 /**
  * Starts Keystone with `extraConfigLines` appended to keystone.conf (whole sections, e.g.
  * `[token]`, `expiration = 4`). Resolves null when Keystone or uwsgi is not installed.
  */
 export async function startKeystone(
   extraConfigLines: readonly string[] = [],
+  options: KeystoneProcessOptions = {},
 ): Promise<KeystoneProcess | null> {
   if (keystoneMissing !== false) return null
   const dir = mkdtempSync(join(tmpdir(), 'baton-keystone-'))
@@ -66,7 +72,7 @@ export async function startKeystone(
       '[DEFAULT]',
       'debug = false',
       '[database]',
-      `connection = sqlite:///${db}`,
+      `connection = ${options.connection ?? `sqlite:///${db}`}`,
       '[fernet_tokens]',
       `key_repository = ${join(dir, 'fernet-keys')}`,
       '[fernet_receipts]',
@@ -97,16 +103,17 @@ export async function startKeystone(
   const group = currentGroup()
   await manage(['db_sync'])
   // WAL (persistent in the file) lets the uwsgi workers read while another one writes.
-  await runLogged(
-    PYTHON3,
-    [
-      '-c',
-      'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL")',
-      db,
-    ],
-    env,
-    logPath,
-  )
+  if (options.connection === undefined)
+    await runLogged(
+      PYTHON3,
+      [
+        '-c',
+        'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL")',
+        db,
+      ],
+      env,
+      logPath,
+    )
   await manage(['fernet_setup', '--keystone-user', user, '--keystone-group', group])
   await manage(['credential_setup', '--keystone-user', user, '--keystone-group', group])
   await manage([

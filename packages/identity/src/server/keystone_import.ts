@@ -1,10 +1,11 @@
 /**
  * `baton db import-keystone`'s entry: Baton's database from `[database] connection`, the clock
- * from the system, the rest in store/keystone_import/.
+ * from the system, the window a revocation event matters from `[token]`, the rest in
+ * store/keystone_import/.
  * @module
  */
 import type { Config } from '@baton/config'
-import { databaseOptions } from '../options.ts'
+import { databaseOptions, tokenOptions } from '../options.ts'
 import { importKeystone, type KeystoneImportReport } from '../store/index.ts'
 
 export type { KeystoneImportReport }
@@ -19,5 +20,8 @@ export async function importKeystoneDatabase(
     to: config.get(databaseOptions).connection,
     dryRun,
     nowMicros: Date.now() * 1000,
+    revocationWindowMicros:
+      (config.get(tokenOptions).expiration + config.get(tokenOptions).allow_expired_window) *
+      1_000_000,
   })
 }

@@ -32,6 +32,8 @@ export interface KeystoneImportOptions {
   readonly to: string
   readonly dryRun?: boolean
   readonly nowMicros: number
+  /** `[token] expiration + allow_expired_window` at Baton, in microseconds. */
+  readonly revocationWindowMicros: number
 }
 
 export async function importKeystone(
@@ -39,7 +41,7 @@ export async function importKeystone(
 ): Promise<KeystoneImportReport> {
   const source = await openKeystoneSource(options.from)
   try {
-    const plan = await planImport(source, options.nowMicros)
+    const plan = await planImport(source, options)
     const target = openDatabase(options.to)
     let stale: Map<TrackedTable, string[]> = new Map()
     try {

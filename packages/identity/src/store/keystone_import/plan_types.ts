@@ -9,18 +9,27 @@ import type {
   ApplicationCredentialRoleTable,
   ApplicationCredentialTable,
   AssignmentTable,
+  CredentialTable,
+  EndpointGroupTable,
   EndpointTable,
   GroupTable,
   ImpliedRoleTable,
+  LimitTable,
+  ProjectEndpointGroupTable,
+  ProjectEndpointTable,
   ProjectTable,
   ProjectTagTable,
   RegionTable,
+  RegisteredLimitTable,
   RoleTable,
   ServiceTable,
   SystemAssignmentTable,
+  TrustRoleTable,
+  TrustTable,
   UserGroupMembershipTable,
   UserTable,
 } from '../schema.ts'
+import type { PlannedRevocationEvent } from './plan_revocations.ts'
 
 export interface PlannedPassword {
   readonly user_id: string
@@ -62,6 +71,18 @@ export interface ImportPlan {
   readonly application_credential_role: readonly ApplicationCredentialRoleTable[]
   readonly access_rule: readonly PlannedAccessRule[]
   readonly application_credential_access_rule: readonly PlannedCredentialRule[]
+  /** Encrypted blobs as Keystone stored them (same format and keys as Baton's). */
+  readonly credential: readonly Insertable<CredentialTable>[]
+  /** Only trusts Keystone still honours. */
+  readonly trust: readonly Insertable<TrustTable>[]
+  readonly trust_role: readonly TrustRoleTable[]
+  readonly registered_limit: readonly Insertable<RegisteredLimitTable>[]
+  readonly limit: readonly Insertable<LimitTable>[]
+  readonly endpoint_group: readonly Insertable<EndpointGroupTable>[]
+  readonly project_endpoint_group: readonly ProjectEndpointGroupTable[]
+  readonly project_endpoint: readonly ProjectEndpointTable[]
+  /** Only events that can still revoke a token someone could present. */
+  readonly revocation_event: readonly PlannedRevocationEvent[]
   /** One line per thing left behind, naming it. */
   readonly cannot: readonly string[]
 }
@@ -86,4 +107,13 @@ export const PLANNED_TABLES: readonly PlannedTable[] = [
   'application_credential_role',
   'access_rule',
   'application_credential_access_rule',
+  'credential',
+  'trust',
+  'trust_role',
+  'registered_limit',
+  'limit',
+  'endpoint_group',
+  'project_endpoint_group',
+  'project_endpoint',
+  'revocation_event',
 ]

@@ -1,14 +1,17 @@
 /**
  * Read-only access to a Keystone 22 database for `baton db import-keystone`: SQLite (opened
- * read-only, must exist) or PostgreSQL, named by an oslo.db URL. Rows come back as plain objects;
- * timestamps as the text the database stores (pg's timestamp parser is bypassed so no local time
- * zone creeps in), booleans as whatever the driver gives (see `sourceBool`).
+ * read-only, must exist), PostgreSQL or MySQL/MariaDB (mysql2), named by an oslo.db URL. Rows
+ * come back as plain objects; timestamps as the text the database stores (pg's timestamp parser
+ * and mysql2's Date conversion are bypassed so no local time zone creeps in), booleans as
+ * whatever the driver gives (SQLite's and MySQL's tinyint 0/1, pg's true/false: see
+ * `sourceBool`), MySQL's BLOB columns as UTF-8 text like the other drivers' TEXT.
  * @module
  */
 import Database from 'better-sqlite3'
+import mysql from 'mysql2/promise'
 import pg from 'pg'
 import { KeystoneImportError } from '../../errors.ts'
-import { parseConnectionUrl, redactConnectionUrl } from '../connection_url.ts'
+import { type MysqlTarget, parseConnectionUrl, redactConnectionUrl } from '../connection_url.ts'
 
 export type SourceRow = Readonly<Record<string, unknown>>
 
@@ -33,12 +36,8 @@ export async function openKeystoneSource(url: string): Promise<KeystoneSource> {
     throw new KeystoneImportError(`--from${reason}`)
   }
   if (target.dialect === 'sqlite') return openSqliteSource(target.filename)
-  if (target.dialect === 'mysql') {
-    throw new KeystoneImportError(
-      'importing from MySQL/MariaDB is not supported yet (Baton has no MySQL driver); ' +
-        'copy the database to PostgreSQL or SQLite first',
-    )
-  }
+  if (target.dialect === 'mysql')
+    return await openMysqlSource(target.mysql, redactConnectionUrl(url))
   return await openPostgresSource(target.connectionString, redactConnectionUrl(url))
 }
 
@@ -117,6 +116,60 @@ async function openPostgresSource(
       await client.end()
     },
   }
+}
+
+async function openMysqlSource(target: MysqlTarget, shown: string): Promise<KeystoneSource> {
+  let connection: mysql.Connection
+  try {
+    connection = await mysql.createConnection({
+      host: target.host,
+      port: target.port,
+      user: target.user,
+      password: target.password,
+      database: target.database,
+      ...(target.socketPath === undefined ? {} : { socketPath: target.socketPath }),
+      charset: 'utf8mb4',
+      connectTimeout: 10_000,
+      // DATETIME as its text (naive UTC, as Keystone writes it), never a local-time Date
+      dateStrings: true,
+      supportBigNumbers: true,
+    })
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new KeystoneImportError(`cannot reach the Keystone database ${shown}: ${reason}`)
+  }
+  connection.on('error', () => {})
+  // A consistent snapshot of every table, so a Keystone still serving cannot tear the copy.
+  await connection.query('set session transaction isolation level repeatable read')
+  await connection.query('start transaction with consistent snapshot, read only')
+  const backquote = (name: string) => `\`${name.replaceAll('`', '``')}\``
+  return {
+    tables: async () => {
+      const [rows] = await connection.query(
+        'select table_name as name from information_schema.tables where table_schema = database()',
+      )
+      return new Set((rows as SourceRow[]).map((row) => String(row.name)))
+    },
+    rows: async (table, orderBy) => {
+      const [rows] = await connection.query(
+        `select * from ${backquote(table)}${orderBy ? ` order by ${backquote(orderBy)}` : ''}`,
+      )
+      return (rows as SourceRow[]).map(textBlobs)
+    },
+    close: async () => {
+      await connection.query('rollback').catch(() => {})
+      await connection.end().catch(() => {})
+    },
+  }
+}
+
+/** MySQL BLOB columns arrive as Buffers: read them as the UTF-8 text the other drivers give. */
+function textBlobs(row: SourceRow): SourceRow {
+  const out: Record<string, unknown> = {}
+  for (const [column, item] of Object.entries(row)) {
+    out[column] = Buffer.isBuffer(item) ? item.toString('utf8') : item
+  }
+  return out
 }
 
 /** SQLite's 0/1, PostgreSQL's true/false; NULL reads as `fallback`. */

@@ -10,6 +10,11 @@ import type { ImportPlan } from './plan.ts'
 
 /** The entity tables an import tracks, in the order their stale rows are deleted. */
 export const TRACKED = [
+  'credential',
+  'trust',
+  'limit',
+  'registered_limit',
+  'endpoint_group',
   'application_credential',
   'access_rule',
   'endpoint',
@@ -65,6 +70,13 @@ async function deleteIn(db: Db, table: string, column: string, ids: readonly str
 /** Deletes the stale entities and what hangs off them (before the upserts free their names). */
 export async function deleteStale(db: Db, stale: Map<TrackedTable, string[]>): Promise<void> {
   const of = (table: TrackedTable) => stale.get(table) ?? []
+  await deleteIn(db, 'credential', 'id', of('credential'))
+  await deleteIn(db, 'trust_role', 'trust_id', of('trust'))
+  await deleteIn(db, 'trust', 'id', of('trust'))
+  await deleteIn(db, 'limit', 'id', of('limit'))
+  await deleteIn(db, 'registered_limit', 'id', of('registered_limit'))
+  // an endpoint group's project associations go with it (ON DELETE CASCADE)
+  await deleteIn(db, 'endpoint_group', 'id', of('endpoint_group'))
   await deleteIn(db, 'application_credential', 'id', of('application_credential'))
   const rules = of('access_rule')
   if (rules.length > 0) {

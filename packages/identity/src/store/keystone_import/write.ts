@@ -112,9 +112,66 @@ export async function writePlan(store: StoreDatabase, plan: ImportPlan): Promise
     })
     for (const part of chunks(links))
       await insertRows(trx, sqlite, 'application_credential_access_rule', part)
+
+    await upsert('credential', plan.credential, ['id'])
+    await upsert('trust', plan.trust, ['id'])
+    await replaceLinks(trx, 'trust_role', 'trust_id', ids(plan.trust))
+    await upsert('trust_role', plan.trust_role, ['trust_id', 'role_id'], false)
+    await upsert('registered_limit', plan.registered_limit, ['id'])
+    await upsert('limit', plan.limit, ['id'])
+    await upsert('endpoint_group', plan.endpoint_group, ['id'])
+    const groups = ids(plan.endpoint_group)
+    await replaceLinks(trx, 'project_endpoint_group', 'endpoint_group_id', groups)
+    const groupKey = ['endpoint_group_id', 'project_id']
+    await upsert('project_endpoint_group', plan.project_endpoint_group, groupKey, false)
+    await replaceLinks(trx, 'project_endpoint', 'project_id', ids(plan.project))
+    const endpointKey = ['endpoint_id', 'project_id']
+    await upsert('project_endpoint', plan.project_endpoint, endpointKey, false)
+    await insertNewRevocationEvents(trx, sqlite, plan.revocation_event)
     await recordImported(trx, plan)
   })
 }
+
+/**
+ * Revocation events have Baton ids of their own, so a re-run must not add the same event twice:
+ * an event is new when no event at the target has all the same columns.
+ */
+async function insertNewRevocationEvents(
+  trx: Db,
+  sqlite: boolean,
+  events: ImportPlan['revocation_event'],
+): Promise<void> {
+  if (events.length === 0) return
+  // times as numbers: a driver may hand BIGINT back as text
+  const eventKey = (event: object) =>
+    JSON.stringify(
+      REVOCATION_COLUMNS.map((column) => {
+        const item = field(event, column) ?? null
+        return item !== null && REVOCATION_TIMES.has(column) ? Number(item) : item
+      }),
+    )
+  const existing = await trx.selectFrom('revocation_event').select(REVOCATION_COLUMNS).execute()
+  const known = new Set(existing.map(eventKey))
+  const fresh = events.filter((event) => !known.has(eventKey(event)))
+  for (const part of chunks(fresh)) await insertRows(trx, sqlite, 'revocation_event', part)
+}
+
+const REVOCATION_TIMES: ReadonlySet<string> = new Set(['issued_before', 'expires_at', 'revoked_at'])
+
+const REVOCATION_COLUMNS = [
+  'domain_id',
+  'project_id',
+  'user_id',
+  'role_id',
+  'trust_id',
+  'consumer_id',
+  'access_token_id',
+  'issued_before',
+  'expires_at',
+  'revoked_at',
+  'audit_id',
+  'audit_chain_id',
+] as const
 
 /** One error naming the first clash: a unique name held at the target by a different id. */
 export async function refuseConflicts(
