@@ -340,4 +340,22 @@ test('credentials, live trusts, limits, endpoint filters and recent revocation e
   assert.deepEqual(query(db, 'select * from trust'), [])
   assert.deepEqual(query(db, 'select * from trust_role'), [])
   assert.deepEqual(query(db, 'select audit_id from revocation_event'), [{ audit_id: 'recent' }])
+
+  // a registered limit Baton made under the key Keystone's now has: named, nothing written
+  const own = new Database(db)
+  own.exec(`insert into registered_limit (id, service_id, region_id, resource_name, default_limit)
+    values ('baton-rl', '${service}', 'RegionOne', 'disk', 1)`)
+  own.close()
+  const clash = new Database(source)
+  clash.exec("update registered_limit set resource_name = 'disk' where id = 'rl1'")
+  clash.close()
+  const refused = await runBaton(importArgs(conf, source))
+  assert.equal(refused.status, 1)
+  assert.match(
+    refused.stderr,
+    /^baton: the target already holds a different registered limit for service_id=\S+, region_id=RegionOne, resource_name=disk \(id baton-rl, Keystone's is rl1\): .*nothing was written$/m,
+  )
+  assert.deepEqual(query(db, "select resource_name from registered_limit where id = 'rl1'"), [
+    { resource_name: 'cores' },
+  ])
 })

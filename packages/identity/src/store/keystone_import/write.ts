@@ -29,6 +29,8 @@ const NAME_KEYS: ReadonlyArray<readonly [keyof ImportPlan & string, readonly str
   ['group', ['domain_id', 'name'], 'group'],
   ['role', ['domain_id', 'name'], 'role'],
   ['application_credential', ['user_id', 'name'], 'application credential'],
+  ['registered_limit', ['service_id', 'region_id', 'resource_name'], 'registered limit'],
+  ['limit', ['registered_limit_id', 'project_id', 'domain_id'], 'limit'],
 ]
 
 const CHUNK = 400
@@ -194,11 +196,18 @@ export async function refuseConflicts(
       const leaving = stale.get(table as TrackedTable)?.includes(holder ?? '') === true
       if (holder !== undefined && holder !== field(row, 'id') && !leaving) {
         throw new KeystoneImportError(
-          `the target already holds a different ${what} named '${String(field(row, 'name'))}' (id ${holder}, Keystone's is ${String(field(row, 'id'))}): remove it from Baton or import into an empty database; nothing was written`,
+          `the target already holds a different ${what} ${describeKey(row, columns)} (id ${holder}, Keystone's is ${String(field(row, 'id'))}): remove it from Baton or import into an empty database; nothing was written`,
         )
       }
     }
   }
+}
+
+/** `named 'x'` for named rows; `for service_id=..., region_id=...` for limits (keyed by columns). */
+function describeKey(row: Row, columns: readonly string[]): string {
+  if (columns.includes('name')) return `named '${String(field(row, 'name'))}'`
+  const parts = columns.map((column) => `${column}=${String(field(row, column) ?? '(none)')}`)
+  return `for ${parts.join(', ')}`
 }
 
 function keyOf(row: Row, columns: readonly string[]): string {
