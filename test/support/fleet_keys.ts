@@ -132,13 +132,13 @@ function filesKeys(t: KeyTimings, note: string): FleetKeys {
     mode: 'files',
     note,
     handRotation: true,
-    configLines: (node) =>
-      [
-        '[fernet_tokens]',
-        'key_store = files',
-        `key_repository = ${keyRepository(node)}`,
-        `max_active_keys = ${maxActiveKeys(t)}`,
-      ].filter((line) => line !== 'key_store = files' || databaseKeyStoreAvailable()),
+    configLines: (node) => [
+      '[fernet_tokens]',
+      // named once the option exists (main only has files, and warns about an unknown option)
+      ...(databaseKeyStoreAvailable() ? ['key_store = files'] : []),
+      `key_repository = ${keyRepository(node)}`,
+      `max_active_keys = ${maxActiveKeys(t)}`,
+    ],
     async prepare(nodes) {
       const first = nodes[0]
       if (first === undefined) return

@@ -336,6 +336,14 @@ export async function runFleetLoad(fleet: Fleet, o: LoadOptions): Promise<FleetR
   }
 
   const deadline = performance.now() + o.seconds * 1000
+  const progress = setInterval(() => {
+    const ok = Object.values(counts.ops).reduce((n, op) => n + op.ok, 0)
+    o.log?.(
+      `${((performance.now() - started) / 1000).toFixed(0)} s: ${ok} ok, ${counts.kills} kills, ` +
+        `${counts.rotations} rotations, false rejections ${counts.falseRejections}, ` +
+        `5xx ${counts.fiveXxUnexplained} (+${counts.fiveXxAtKill} at a kill)`,
+    )
+  }, 30_000)
   const worker = async () => {
     while (performance.now() < deadline) await step(pickOp())
   }
@@ -343,6 +351,7 @@ export async function runFleetLoad(fleet: Fleet, o: LoadOptions): Promise<FleetR
   try {
     await Promise.all(Array.from({ length: o.workers ?? 4 }, worker))
   } finally {
+    clearInterval(progress)
     await chaos.stop().catch((error) => {
       chaosError = error
     })
