@@ -5,15 +5,23 @@
  * through HAProxy and caches in that Redis. Key sharing is fleet_keys.ts's business.
  * @module
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type EchoProcess, startBatonEcho } from '../interop/echo_process.ts'
 import { type FleetKeys, fleetKeys, type RotationOutcome } from './fleet_keys.ts'
 import { batonCommand, type FleetNode, fleetNode } from './fleet_node.ts'
-import { HAPROXY_MISSING, type Haproxy, startHaproxy } from './haproxy.ts'
+import { HAPROXY_BIN, HAPROXY_MISSING, type Haproxy, startHaproxy } from './haproxy.ts'
 import { createScratchDatabase, PG_MISSING, type ScratchDatabase } from './postgres.ts'
-import { freePort, REDIS_MISSING, type RedisHandle, startRedis } from './servers.ts'
+import { freePort, REDIS_BIN, REDIS_MISSING, type RedisHandle, startRedis } from './servers.ts'
 
 export const ADMIN_PASSWORD = 'fleet-admin-pw'
 
@@ -57,8 +65,8 @@ export type Fleet = {
 /** Why a fleet cannot start here, or null when it can. */
 export function fleetMissing(o: { echo?: boolean } = {}): string | null {
   if (process.env.BATON_TEST_PG_URL === undefined) return PG_MISSING
-  if (!readdirSync('/usr/sbin').includes('haproxy')) return HAPROXY_MISSING
-  if (o.echo !== false && !readdirSync('/usr/bin').includes('redis-server')) return REDIS_MISSING
+  if (!existsSync(HAPROXY_BIN)) return HAPROXY_MISSING
+  if (o.echo !== false && !existsSync(REDIS_BIN)) return REDIS_MISSING
   return null
 }
 
