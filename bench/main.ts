@@ -26,6 +26,7 @@ import {
   type SectionResult,
 } from './lib/results.ts'
 import { formatTable } from './lib/table.ts'
+import { fleetSection } from './sections/fleet.ts'
 import { formatterSection } from './sections/formatter.ts'
 import { httpValidationSection } from './sections/http_validation.ts'
 import { middlewareSection } from './sections/middleware.ts'
@@ -44,6 +45,7 @@ const RUNNERS: Readonly<Record<SectionId | 'profile', SectionRunner>> = {
   middleware: middlewareSection,
   scale: scaleSection,
   revocation: revocationSection,
+  fleet: fleetSection,
   profile: profileSection,
 }
 

@@ -10,6 +10,8 @@ import pg from 'pg'
 const SCRIPT = new URL('../../scripts/pg_test_cluster.sh', import.meta.url).pathname
 
 export type PgCluster = {
+  /** URL of the cluster's first database (baton_test). */
+  readonly url: string
   /** Creates a database and returns its connection URL. */
   createDatabase(name: string): Promise<string>
   stop(): Promise<void>
@@ -35,6 +37,7 @@ export async function startPgCluster(): Promise<PgCluster> {
   const dir = /BATON_PG_CLUSTER_DIR=(\S+)/.exec(out)?.[1]
   if (url === undefined || dir === undefined) throw new Error('pg_test_cluster.sh printed no URL')
   return {
+    url,
     async createDatabase(name) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`)
       const client = new pg.Client({ connectionString: url })

@@ -12,6 +12,7 @@ export const SECTION_IDS = [
   'middleware',
   'scale',
   'revocation',
+  'fleet',
 ] as const
 export type SectionId = (typeof SECTION_IDS)[number]
 
@@ -22,6 +23,7 @@ export const SECTION_TITLES: Readonly<Record<SectionId | 'profile', string>> = {
   middleware: '4. Middleware overhead',
   scale: '5. Scale',
   revocation: '6. Revocation reach (DELETE to first 401 at a cached service)',
+  fleet: '7. Fleet (identity nodes on PostgreSQL behind HAProxy)',
   profile: 'Profile (identity under validation load)',
 }
 

@@ -1,0 +1,81 @@
+/**
+ * The trouble a fleet run makes while the load runs: a random node `kill -9`'d and restarted
+ * (one at a time, so the fleet stays up), and the keys rotated every `rotationInterval` seconds
+ * when the harness rotates by hand (files mode). Each kill's instant is kept so that a 5xx can be
+ * told apart: in flight at a kill, or not.
+ * @module
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Fleet } from './fleet.ts'
+import { type FleetCounts, sample } from './fleet_counts.ts'
+
+export type ChaosOptions = {
+  /** ms between kills, drawn uniformly in [min, max] (default 3000-6000); null: no kills. */
+  readonly killEvery?: readonly [number, number] | null
+  /** ms a killed node stays down before its restart begins (default 200-1500). */
+  readonly downFor?: readonly [number, number]
+}
+
+export type Chaos = {
+  /** Date.now() of each kill. */
+  readonly killedAt: readonly number[]
+  /** Stops making trouble and waits until every node serves again. */
+  stop(): Promise<void>
+}
+
+const between = ([min, max]: readonly [number, number]) => min + Math.random() * (max - min)
+
+export function startChaos(fleet: Fleet, counts: FleetCounts, o: ChaosOptions = {}): Chaos {
+  const killedAt: number[] = []
+  let running = true
+  const abort = new AbortController()
+  // a stop() must not wait out a pause between kills
+  const nap = (ms: number) => sleep(ms, undefined, { signal: abort.signal }).catch(() => {})
+  const errors: unknown[] = []
+  const killEvery = o.killEvery === undefined ? ([3000, 6000] as const) : o.killEvery
+  const downFor = o.downFor ?? [200, 1500]
+
+  const kills = async () => {
+    if (killEvery === null) return
+    while (running) {
+      await nap(between(killEvery))
+      if (!running || !fleet.nodes.every((n) => n.up())) continue
+      const node = fleet.nodes[Math.floor(Math.random() * fleet.nodes.length)]
+      if (node === undefined) continue
+      killedAt.push(Date.now())
+      await node.kill9()
+      counts.kills += 1
+      await sleep(between(downFor))
+      const started = performance.now()
+      await node.start()
+      counts.restartMs.push(performance.now() - started)
+      counts.restarts += 1
+    }
+  }
+  const rotations = async () => {
+    if (!fleet.keys.handRotation) return
+    while (running) {
+      await nap(fleet.rotationInterval * 1000)
+      if (!running) break
+      const outcome = await fleet.rotate()
+      if (outcome.rotated) {
+        counts.rotations += 1
+        counts.rotationMs.push(outcome.ms)
+      } else {
+        counts.rotationsRefused += 1
+        sample(counts, `rotation refused: ${outcome.reason}`)
+      }
+    }
+  }
+  const loops = [kills(), rotations()].map((p) => p.catch((error) => void errors.push(error)))
+  return {
+    killedAt,
+    async stop() {
+      running = false
+      abort.abort()
+      await Promise.all(loops)
+      for (const node of fleet.nodes) if (!node.up()) await node.start()
+      if (errors.length > 0) throw errors[0]
+    },
+  }
+}
