@@ -10,7 +10,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { ADMIN_PASSWORD, startTestIdentity, type TestIdentity } from '../../support/identity_server.ts'
+import {
+  ADMIN_PASSWORD,
+  startTestIdentity,
+  type TestIdentity,
+} from '../../support/identity_server.ts'
 import { passwordLogin } from '../../support/login.ts'
 
 let plain: TestIdentity

@@ -76,14 +76,19 @@ test('requests by route pattern and status, validations by outcome, caches and k
   assert.ok((sample(after, 'baton_token_validations_total{outcome="revoked"}') ?? 0) >= 1)
   // route patterns, never the id in the URL
   assert.equal(
-    sample(after, 'baton_http_requests_total{method="GET",route="/v3/users/:user_id",status="200"}'),
+    sample(
+      after,
+      'baton_http_requests_total{method="GET",route="/v3/users/:user_id",status="200"}',
+    ),
     1,
   )
   assert.ok(!after.includes(identity.users.alice.id), 'no user id in any label')
   assert.ok(!after.includes(alice), 'no token in any label')
   assert.ok(
-    (sample(after, 'baton_http_requests_total{method="GET",route="/v3/auth/tokens",status="404"}') ??
-      0) >= 2,
+    (sample(
+      after,
+      'baton_http_requests_total{method="GET",route="/v3/auth/tokens",status="404"}',
+    ) ?? 0) >= 2,
   )
   assert.match(after, /baton_http_request_duration_seconds_bucket\{le="0.001",method="GET"/)
   assert.match(after, /baton_identity_cache_hits_total\{layer="mints"\} \d+/)
