@@ -4,6 +4,7 @@
  * delegation counter, and the context of the /healthcheck and /metrics routes.
  * @module
  */
+import cluster from 'node:cluster'
 import { type Clock, type Config, metricsOptions } from '@baton/config'
 import {
   type KeyRepositoryStatus,
@@ -61,6 +62,11 @@ export function composeOperations(parts: OperationsParts): Operations {
   const metrics = config.get(metricsOptions).enabled
     ? createIdentityMetrics({ cache: parts.cache, keys: keyStatus, now: () => clock.now() })
     : undefined
+  // `[DEFAULT] workers > 1`: each worker counts its own requests and any one answers a scrape, so
+  // its series carry a `worker` label (sum them in queries); no cross-process aggregation yet
+  if (metrics !== undefined && cluster.isWorker && cluster.worker !== undefined) {
+    metrics.registry.setDefaultLabels({ worker: String(cluster.worker.id) })
+  }
   return {
     metrics,
     onValidation: (outcome, delegation) => metrics?.validation(outcome, delegation),

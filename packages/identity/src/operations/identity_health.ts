@@ -51,14 +51,24 @@ export function detailedHealth(
   }
 }
 
+/** A database that does not answer within this is reported unreachable. */
+const DATABASE_CHECK_MS = 2000
+
 async function databaseFact(store: Store): Promise<Record<string, unknown>> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), DATABASE_CHECK_MS)
+    timer.unref()
+  })
   try {
-    await store.generation.current()
+    await Promise.race([store.generation.current(), timeout])
     return { reachable: true }
   } catch (error) {
     // the driver's message names the failure, never the connection URL's password
     const reason = error instanceof Error ? error.constructor.name : 'error'
     return { reachable: false, error: reason }
+  } finally {
+    clearTimeout(timer)
   }
 }
 
