@@ -59,6 +59,8 @@ export type ServiceOptions = {
   readonly delegate?: boolean
   /** Extra `[DEFAULT]` options. */
   readonly defaults?: Record<string, string | number>
+  /** Further groups for the service's config file (`[healthcheck]`, `[metrics]`, ...). */
+  readonly groups?: Record<string, Record<string, string | number | boolean>>
 }
 
 /** Where services run: the identity they trust, their credentials, the clock they read. */
@@ -127,6 +129,7 @@ export async function startCloudService(
         (o.sendServiceToken ?? true)
           ? { ...sender, delegate: o.delegate ?? false }
           : { send_service_user_token: false },
+      ...o.groups,
     }),
   )
   const logs: string[] = []

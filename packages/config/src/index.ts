@@ -25,6 +25,17 @@ export {
   type OptionSpecs,
 } from './groups.ts'
 export {
+  type HealthcheckAnswer,
+  type HealthcheckDetails,
+  type HealthcheckRequest,
+  type HealthcheckResult,
+  type HealthcheckValues,
+  healthcheckAnswer,
+  healthcheckOptions,
+  healthcheckResults,
+  negotiateHealthcheckType,
+} from './healthcheck.ts'
+export {
   enforceBodyRate,
   type HttpServerTimeouts,
   httpServerOptions,
@@ -46,6 +57,7 @@ export {
   loggingOptions,
   logSettings,
 } from './logging_options.ts'
+export { metricsAllowed, metricsOptions } from './metrics_options.ts'
 export {
   type BoolOptions,
   type Choice,
@@ -62,6 +74,7 @@ export {
   type StrOptions,
   type UriOptions,
 } from './options.ts'
+export { type ForwardedView, forwardedView, parseForwarded } from './proxy_headers.ts'
 export { isPlainObject, pyFloatRepr, pyRepr, pyStr } from './py_repr.ts'
 export type { ValueSource } from './resolve.ts'
 export { generateSampleConfig, type SampleOptions } from './sample.ts'

@@ -32,7 +32,9 @@ import { securityComplianceOptions } from './options/security_compliance_options
 import {
   databaseOptions,
   defaultOptions,
+  healthcheckOptions,
   httpServerOptions,
+  metricsOptions,
   osloMiddlewareOptions,
 } from './options/server_options.ts'
 import {
@@ -71,7 +73,9 @@ export { securityComplianceOptions } from './options/security_compliance_options
 export {
   databaseOptions,
   defaultOptions,
+  healthcheckOptions,
   httpServerOptions,
+  metricsOptions,
   osloMiddlewareOptions,
 } from './options/server_options.ts'
 export {
@@ -95,6 +99,8 @@ export const identityOptionGroups = [
   identityOptions,
   osloMiddlewareOptions,
   httpServerOptions,
+  healthcheckOptions,
+  metricsOptions,
   tokenRescopeOptions,
   authPrimaryMethodOptions,
   securityComplianceOptions,

@@ -10,6 +10,7 @@ import { ThrottledWarning } from './cache/throttled_warning.ts'
 import { IdentityUnavailable, InvalidToken } from './errors.ts'
 import { requestHeaders, type TokenStatus } from './identity_headers.ts'
 import type { MiddlewareLogger } from './logger.ts'
+import type { MiddlewareStats } from './metrics/middleware_stats.ts'
 import {
   type BindMode,
   checkAccessRules,
@@ -99,6 +100,7 @@ export class AuthTokenProtocol {
   readonly #clock: Clock
   readonly #log: MiddlewareLogger
   readonly #oversized: ThrottledWarning
+  readonly #stats: MiddlewareStats | undefined
   #challenge: string | undefined
 
   constructor(o: {
@@ -106,8 +108,10 @@ export class AuthTokenProtocol {
     fetcher: TokenFetcher
     clock: Clock
     logger: MiddlewareLogger
+    stats?: MiddlewareStats | undefined
   }) {
     this.settings = o.settings
+    this.#stats = o.stats
     this.#fetcher = o.fetcher
     this.#clock = o.clock
     this.#log = o.logger
@@ -173,6 +177,7 @@ export class AuthTokenProtocol {
     const serviceStatus = service?.status
     if (user === undefined || serviceStatus === 'Invalid') {
       if (!this.settings.delayAuthDecision) {
+        this.#stats?.decision('rejected')
         this.#log.info('Rejecting request')
         return {
           action: 'reject',
@@ -184,6 +189,12 @@ export class AuthTokenProtocol {
       this.#log.debug('Deferring reject downstream')
     }
     const includeCatalog = this.settings.includeServiceCatalog
+    const acceptedExpired = user?.access.willExpireSoon(this.#clock.now(), 0) === true
+    if (this.#stats !== undefined) {
+      const confirmed = userStatus === 'Confirmed' && serviceStatus !== 'Invalid'
+      this.#stats.decision(confirmed ? 'confirmed' : 'deferred')
+      if (acceptedExpired) this.#stats.expiredAcceptedFor(service?.token?.access.userName)
+    }
     return {
       action: 'pass',
       identity: {
@@ -191,7 +202,7 @@ export class AuthTokenProtocol {
         serviceStatus,
         user: user?.access,
         service: service?.token?.access,
-        acceptedExpiredUserToken: user?.access.willExpireSoon(this.#clock.now(), 0) === true,
+        acceptedExpiredUserToken: acceptedExpired,
         delegation: user?.access.delegation,
         // the common case (one confirmed user token, nothing else) shares the token's set
         headers:
@@ -205,6 +216,7 @@ export class AuthTokenProtocol {
   /** Identity could not answer (and delay_auth_decision is off): 503. */
   #unavailable(error: unknown): AuthDecision {
     if (!(error instanceof IdentityUnavailable)) throw error
+    this.#stats?.decision('identity_unavailable')
     this.#log.error(`Unable to validate token: ${error.message}`)
     return {
       action: 'reject',

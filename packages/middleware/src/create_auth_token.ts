@@ -28,6 +28,7 @@ import { CacheConfigError, parseSecurityStrategy, TokenCache } from './cache/ind
 import { requireSecretFor } from './cache/strategy.ts'
 import { MiddlewareConfigError } from './errors.ts'
 import { type MiddlewareLogger, toMiddlewareLogger } from './logger.ts'
+import { MiddlewareStats } from './metrics/middleware_stats.ts'
 import { authtokenOptions } from './options.ts'
 import { RevocationPush, type RevocationPushStatus } from './revocation/revocation_push.ts'
 import { parseBindMode } from './token_checks.ts'
@@ -76,6 +77,8 @@ export type AuthToken = {
    * (token_cache_time <= 0).
    */
   readonly revocationPush: RevocationPushStatus | undefined
+  /** What the middleware counted (decisions, cache, identity round trips); see `middlewareMetrics`. */
+  readonly stats: MiddlewareStats
   close(): Promise<void>
 }
 
@@ -149,7 +152,9 @@ export function createAuthToken(o: CreateAuthTokenOptions): AuthToken {
               : undefined,
         })
       : undefined
+  const stats = new MiddlewareStats()
   const fetcher = new TokenFetcher({
+    stats,
     session,
     identity,
     includeServiceCatalog: v.include_service_catalog,
@@ -172,8 +177,10 @@ export function createAuthToken(o: CreateAuthTokenOptions): AuthToken {
     fetcher,
     clock,
     logger,
+    stats,
   })
   return {
+    stats,
     protocol,
     serviceAuth: auth,
     sessionFor(user, options = {}) {

@@ -48,5 +48,11 @@ export {
   USER_STATUS_HEADER,
 } from './identity_headers.ts'
 export type { MiddlewareLogger } from './logger.ts'
+export { middlewareMetrics } from './metrics/middleware_metrics.ts'
+export {
+  type DecisionOutcome,
+  type IdentityCallResult,
+  MiddlewareStats,
+} from './metrics/middleware_stats.ts'
 export { AUTHTOKEN_GROUP, authtokenOptions } from './options.ts'
 export { pathMatches } from './token_checks.ts'

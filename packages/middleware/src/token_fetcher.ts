@@ -30,6 +30,7 @@ import {
 import type { TokenCache, ValidationMode } from './cache/index.ts'
 import { LocalTokenCache } from './cache/local_cache.ts'
 import { IdentityUnavailable, InvalidToken } from './errors.ts'
+import type { MiddlewareStats } from './metrics/middleware_stats.ts'
 import { tokenFactsOf } from './revocation/revocation_match.ts'
 import type { RevocationWindow } from './revocation/revocation_window.ts'
 import { ValidatedToken } from './validated_token.ts'
@@ -55,6 +56,8 @@ export type TokenFetcherOptions = {
    * revoke is dropped and the token asked about again. Undefined: plain expiry.
    */
   readonly revocations?: RevocationSource | undefined
+  /** Cache hits and misses, identity round trips (for /metrics). */
+  readonly stats?: MiddlewareStats | undefined
 }
 
 /** The events heard, and how to start hearing them (on the first lookup past the local layer). */
@@ -94,7 +97,13 @@ export class TokenFetcher {
 
   /** The token's data if the in-process cache has it: the synchronous hot path. */
   cached(token: string, allowExpired: boolean): ValidatedToken | undefined {
-    return this.#localHit(token, allowExpired ? 'allow_expired' : 'strict')
+    const hit = this.#localHit(token, allowExpired ? 'allow_expired' : 'strict')
+    const stats = this.#o.stats
+    if (stats !== undefined && this.#local !== undefined) {
+      if (hit === undefined) stats.cache.localMisses++
+      else stats.cache.localHits++
+    }
+    return hit
   }
 
   /** The token's data, from a cache or identity; throws InvalidToken or IdentityUnavailable. */
@@ -130,6 +139,11 @@ export class TokenFetcher {
   async #fromCache(token: string, mode: ValidationMode): Promise<ValidatedToken | undefined> {
     if (this.#shared === undefined || this.#local === undefined) return undefined
     const data = await this.#shared.get(token, mode)
+    const stats = this.#o.stats
+    if (stats !== undefined) {
+      if (data === undefined) stats.cache.sharedMisses++
+      else stats.cache.sharedHits++
+    }
     if (data === undefined) return undefined
     let validated: ValidatedToken
     try {
@@ -161,6 +175,17 @@ export class TokenFetcher {
   }
 
   async #fromIdentity(token: string, allowExpired: boolean): Promise<AccessInfo> {
+    try {
+      const access = await this.#askIdentity(token, allowExpired)
+      this.#o.stats?.identityCall('valid')
+      return access
+    } catch (error) {
+      this.#o.stats?.identityCall(error instanceof InvalidToken ? 'invalid' : 'error')
+      throw error
+    }
+  }
+
+  async #askIdentity(token: string, allowExpired: boolean): Promise<AccessInfo> {
     const query: Record<string, string> = {}
     if (!this.#o.includeServiceCatalog) query.nocatalog = '1'
     if (allowExpired) query.allow_expired = '1'

@@ -103,3 +103,33 @@ test('a config that cannot work is one line on stderr and exit status 1', () => 
   assert.match(run.stderr, /^baton: \[keystone_authtoken\] auth_type is not set/m)
   assert.doesNotMatch(run.stderr, /hunter2|\n\s+at /)
 })
+
+test('/healthcheck answers without a token; /metrics ([metrics] enabled) counts the guard’s decisions', async () => {
+  const echo = await startBatonEcho([
+    ...section(identity.authtokenOptions()),
+    '[healthcheck]',
+    'backends = disable_by_file',
+    `disable_by_file_path = ${join(tmpdir(), 'baton-echo-no-such-file')}`,
+    '[metrics]',
+    'enabled = true',
+  ])
+  try {
+    const health = await fetch(`${echo.url}/healthcheck`)
+    assert.equal(health.status, 200)
+    assert.equal(health.headers.get('content-type'), 'text/plain; charset=UTF-8')
+    assert.equal(await health.text(), 'OK')
+    assert.equal((await fetch(`${echo.url}/healthcheck`, { method: 'HEAD' })).status, 204)
+    const user = await identity.token(identity.users.alice)
+    await (await fetch(`${echo.url}/x`, { headers: { 'X-Auth-Token': user } })).arrayBuffer()
+    await (await fetch(`${echo.url}/x`)).arrayBuffer()
+    const metrics = await fetch(`${echo.url}/metrics`)
+    assert.equal(metrics.status, 200)
+    const text = await metrics.text()
+    assert.match(text, /^baton_middleware_decisions_total\{outcome="confirmed"\} 1$/m)
+    assert.match(text, /^baton_middleware_decisions_total\{outcome="rejected"\} 1$/m)
+    assert.match(text, /^baton_middleware_identity_requests_total\{result="valid"\} 1$/m)
+    assert.doesNotMatch(echo.stderr(), /unknown option/)
+  } finally {
+    await echo.stop()
+  }
+})

@@ -51,15 +51,22 @@ export function registerServeEchoCommand(serve: Command, io: CliIo): void {
       .option('--host <address>', 'address to listen on', '127.0.0.1')
       .option('--port <number>', 'port to listen on (0 picks a free port)', parsePort, 8999),
   ).action(async (flags: EchoFlags) => {
-    const { enforceBodyRate, httpServerOptions, loadConfig, nodeServerTimeouts } = await import(
-      '@baton/config'
-    )
+    const {
+      enforceBodyRate,
+      healthcheckOptions,
+      httpServerOptions,
+      loadConfig,
+      metricsOptions,
+      nodeServerTimeouts,
+    } = await import('@baton/config')
+    const { withOperatorEndpoints } = await import('./echo_operations.ts')
     const { authtokenOptions, createAuthToken, guardHandler } = await import('@baton/middleware')
-    // one config: [keystone_authtoken] for the middleware, [http_server] deadlines (slow clients: 408)
+    // one config: [keystone_authtoken] for the middleware, [http_server] deadlines (slow clients: 408),
+    // [healthcheck] and [metrics]
     const config = loadConfig({
       files: flags.configFile,
       env: io.env,
-      groups: [authtokenOptions, httpServerOptions],
+      groups: [authtokenOptions, httpServerOptions, healthcheckOptions, metricsOptions],
     })
     const auth = createAuthToken({
       config,
@@ -69,7 +76,8 @@ export function registerServeEchoCommand(serve: Command, io: CliIo): void {
     const timeouts = config.get(httpServerOptions)
     const server = createServer(
       nodeServerTimeouts(timeouts),
-      guardHandler(auth, echoIdentityHeaders),
+      // /healthcheck and /metrics (when enabled) answer before the guard
+      withOperatorEndpoints(config, auth, guardHandler(auth, echoIdentityHeaders)),
     )
     enforceBodyRate(server, timeouts)
     await new Promise<void>((resolve, reject) => {

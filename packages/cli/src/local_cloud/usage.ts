@@ -46,5 +46,8 @@ export function printUsage(io: CliIo, cloud: LocalCloud, firstRun: boolean): voi
     `Check:   npx baton doctor ${PROGRAMS.map((p) => `--config-file ${join(plan.dataDir, `${p}.conf`)}`).join(' ')}`,
   )
   io.out(`Keys:    npx baton keys status --config-file ${join(plan.dataDir, 'identity.conf')}`)
+  io.out(
+    `Health:  ${identityUrl}/healthcheck (every service too); /metrics once [metrics] enabled = true`,
+  )
   io.out('Ctrl-C stops everything.')
 }

@@ -21,12 +21,14 @@ import {
   type Config,
   decodeUtf8Strict,
   enforceBodyRate,
+  healthcheckOptions,
   httpServerOptions,
   type LogSettings,
   loadConfig,
   loggingOptions,
   logSettings,
   MAX_BODY_DEPTH,
+  metricsOptions,
   nestingExceeds,
   nodeServerTimeouts,
   type OptionGroup,
@@ -48,6 +50,7 @@ import { openServiceDatabase, type ServiceDatabase } from './database.ts'
 import { type Delegation, delegationOf, NextHop } from './delegation.ts'
 import { BadRequest, CloudConfigError, CloudError } from './errors.ts'
 import { JOBS_MIGRATION, JobRunner } from './jobs.ts'
+import { OPERATOR_PATHS, registerServiceOperations } from './operations.ts'
 import { auditOptions, serviceDefaultOptions } from './options.ts'
 
 /** A reference service: its facts (name, default port, catalog entry, service user) and its code. */
@@ -96,6 +99,8 @@ export function serviceGroups(spec: ServiceSpec): OptionGroup[] {
     serviceDefaultOptions,
     loggingOptions,
     httpServerOptions,
+    healthcheckOptions,
+    metricsOptions,
     auditOptions,
     authtokenOptions,
     serviceUserGroup,
@@ -192,6 +197,7 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
     log: (m) => log(`baton ${spec.name}: ${m}`),
   }
   const app = buildFastify(spec, ctx, logging)
+  registerServiceOperations(app, config, auth)
   await spec.register(app, ctx)
   jobs.resumeAll()
   return {
@@ -246,7 +252,8 @@ function buildFastify(
   })
   const hooks = fastifyAuthToken(ctx.auth)
   app.addHook('onRequest', async (request, reply) => {
-    if (spec.isPublic?.(request.method, request.url.split('?')[0] ?? '/')) return
+    const path = request.url.split('?')[0] ?? '/'
+    if (OPERATOR_PATHS.has(path) || spec.isPublic?.(request.method, path)) return
     return hooks.onRequest(request, reply)
   })
   app.addHook('onSend', async (request, reply, payload) => {

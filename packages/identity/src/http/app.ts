@@ -64,9 +64,11 @@ function pinoOptions(logger: IdentityAppOptions['logger']) {
 
 export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
   const publicEndpoint = options.config.get(defaultOptions).public_endpoint
-  const bodyLimit = options.config.get(osloMiddlewareOptions).max_request_body_size
+  const { max_request_body_size: bodyLimit, enable_proxy_headers_parsing: proxyHeaders } =
+    options.config.get(osloMiddlewareOptions)
   const rendering = {
-    authenticateUri: (request: FastifyRequest) => `${baseUrl(request, publicEndpoint)}/v3`,
+    authenticateUri: (request: FastifyRequest) =>
+      `${baseUrl(request, publicEndpoint, proxyHeaders)}/v3`,
   }
   const timeouts = options.config.get(httpServerOptions)
   const { requestTimeout, headersTimeout, connectionsCheckingInterval } =
@@ -93,7 +95,9 @@ export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
     },
   })
   enforceBodyRate(app.server, timeouts)
-  const context: HttpContext = { baseUrl: (request) => baseUrl(request, publicEndpoint) }
+  const context: HttpContext = {
+    baseUrl: (request) => baseUrl(request, publicEndpoint, proxyHeaders),
+  }
 
   registerJsonBodyParser(app)
   registerErrorHandling(app, rendering)

@@ -4,7 +4,13 @@
  * Keystone's group and option names and defaults; part of `identityOptionGroups` (../options.ts).
  * @module
  */
-import { defineGroup, httpServerOptions, opt } from '@baton/config'
+import {
+  defineGroup,
+  healthcheckOptions,
+  httpServerOptions,
+  metricsOptions,
+  opt,
+} from '@baton/config'
 
 export const defaultOptions = defineGroup('DEFAULT', {
   workers: opt.int({
@@ -40,8 +46,18 @@ export const osloMiddlewareOptions = defineGroup(
       help: 'The maximum body size for each request, in bytes (larger bodies get 413).',
       deprecatedNames: [{ group: 'DEFAULT', name: 'osapi_max_request_body_size' }],
     }),
+    enable_proxy_headers_parsing: opt.bool({
+      default: false,
+      help:
+        'Whether the application is behind a proxy or not. This determines if the middleware ' +
+        'should parse the headers or not. When true, the RFC 7239 Forwarded header (or else ' +
+        'X-Forwarded-Proto, X-Forwarded-Host, X-Forwarded-Port, X-Forwarded-For) and ' +
+        'X-Forwarded-Prefix give the scheme, host and path prefix of the links Baton builds ' +
+        '(version discovery, links.self) and the client address. Leave false unless every ' +
+        'request comes through a proxy that sets these headers: a client could forge them.',
+    }),
   },
-  { help: 'Request limits.' },
+  { help: 'Request limits and reverse-proxy headers (oslo.middleware).' },
 )
 
 export const databaseOptions = defineGroup(
@@ -62,4 +78,5 @@ export const databaseOptions = defineGroup(
  * `[http_server]`: header, body-rate and whole-request deadlines (slow clients get 408). Declared
  * in @baton/config because the reference services and the echo server enforce the same limits.
  */
-export { httpServerOptions }
+/** `[healthcheck]` (oslo.middleware) and `[metrics]` (Baton-only): declared in @baton/config, shared with the services. */
+export { healthcheckOptions, httpServerOptions, metricsOptions }

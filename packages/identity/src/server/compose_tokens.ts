@@ -14,6 +14,7 @@ import {
   createTokenService,
   type TokenCodec,
   type TokenService,
+  type TokenServiceOptions,
   type TokenSettings,
 } from '../core/tokens/index.ts'
 import { directTokenReads } from '../core/tokens/token_reads.ts'
@@ -26,6 +27,8 @@ export interface TokenServiceParts {
   readonly clock: Clock
   /** Generation-checked, so writes by other processes on the database invalidate it. */
   readonly validationCache?: ValidationCache | undefined
+  /** Told every validation's outcome (for /metrics). */
+  readonly onValidation?: TokenServiceOptions['onValidation']
 }
 
 export interface ComposedTokens {
@@ -35,7 +38,7 @@ export interface ComposedTokens {
 }
 
 export function composeTokenService(parts: TokenServiceParts): ComposedTokens {
-  const { store, formatter, settings, clock, validationCache } = parts
+  const { store, formatter, settings, clock, validationCache, onValidation } = parts
   const substitutions = {
     publicEndpoint: settings.publicEndpoint,
     returnAllEndpointsIfNoFilter: settings.returnAllEndpointsIfNoFilter,
@@ -43,9 +46,12 @@ export function composeTokenService(parts: TokenServiceParts): ComposedTokens {
   const trust = { maxRedelegationCount: settings.maxRedelegationCount ?? 3 }
   if (validationCache === undefined) {
     const reads = directTokenReads(store, formatter, substitutions, trust)
-    return { tokens: createTokenService({ store, formatter, settings, clock, reads }), callerOf }
+    return {
+      tokens: createTokenService({ store, formatter, settings, clock, reads, onValidation }),
+      callerOf,
+    }
   }
   const reads = cachedTokenReads(store, formatter, validationCache, substitutions, trust)
-  const tokens = createTokenService({ store, formatter, settings, clock, reads })
+  const tokens = createTokenService({ store, formatter, settings, clock, reads, onValidation })
   return { tokens: withRenderedJsonMemo(tokens), callerOf: callerMemo(callerOf) }
 }

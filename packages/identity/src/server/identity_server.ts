@@ -30,6 +30,8 @@ import { tokenSettings } from '../core/tokens/index.ts'
 import { ServerNotReady } from '../errors.ts'
 import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
 import { createAuthenticator } from '../http/authenticate.ts'
+import { composeOperations } from '../operations/compose_operations.ts'
+import { registerOperations } from '../operations/operations_routes.ts'
 import {
   authOptions,
   credentialOptions,
@@ -89,14 +91,18 @@ export async function createIdentityServer(
     defaultDomainId: config.get(identityOptions).default_domain_id,
     clock,
   })
+  // Generation-checked, so writes by other workers and nodes on the database invalidate it.
+  const validationCache = createValidationCache()
+  // /healthcheck, /metrics and the counters they read (operations/)
+  const ops = composeOperations({ config, store, keys, cache: validationCache, clock })
   // Token service composition: what is cached is decided here and nowhere else.
   const { tokens, callerOf } = composeTokenService({
     store,
     formatter,
     settings: tokenSettings(config),
     clock,
-    // Generation-checked, so writes by other workers and nodes on the database invalidate it.
-    validationCache: createValidationCache(),
+    validationCache,
+    onValidation: ops.onValidation,
   })
 
   // --- The API: services built here, handed to each API area (a fastify plugin) ---
@@ -115,12 +121,9 @@ export async function createIdentityServer(
   })
   const auth = createAuthService({ store, tokens, settings, clock, credentialCrypto, receipts })
   const authenticate = createAuthenticator(tokens, callerOf)
-  const delegations = createDelegationService({
-    store,
-    tokens,
-    clock,
-    settings: delegationSettings(config),
-  })
+  const delegations = ops.countDelegations(
+    createDelegationService({ store, tokens, clock, settings: delegationSettings(config) }),
+  )
   // Revocation events for middlewares (long-poll) and, when configured, Redis pub/sub.
   const revoke = config.get(revokeOptions)
   const revocationFeed = new RevocationFeed({
@@ -137,6 +140,7 @@ export async function createIdentityServer(
     config,
     logger: options.logger ?? false,
     routes: (instance, http) => {
+      registerOperations(instance, ops.context(authenticate, policy))
       const ctx: ApiContext = { ...http, config, store, policy, clock, authenticate }
       instance.register(authApi, { ctx: { ...ctx, tokens, auth, delegations } })
       instance.register(delegationApi, { ctx: { ...ctx, tokens, delegations } })

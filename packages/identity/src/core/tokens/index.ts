@@ -22,6 +22,7 @@ export {
   type TokenService,
   type TokenServiceOptions,
   type ValidateOptions,
+  type ValidationOutcome,
 } from './token_service.ts'
 export { revocationRetentionSeconds, type TokenSettings, tokenSettings } from './token_settings.ts'
 export { keystoneTime, keystoneTimeMs } from './token_time.ts'

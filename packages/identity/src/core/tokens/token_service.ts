@@ -102,35 +102,55 @@ export interface TokenServiceOptions {
   readonly clock: Clock
   /** Where minting, revocation verdicts and the catalog come from (cached or not). */
   readonly reads: TokenReads
+  /** Told every validation's outcome, and whether the token was a delegation's (for /metrics). */
+  readonly onValidation?: ((outcome: ValidationOutcome, delegation: boolean) => void) | undefined
 }
+
+/**
+ * How a validation ended: `expired_allowed` is an expired token accepted within the
+ * allow_expired window; `revoked` includes revoked trusts and delegations; `not_found` is every
+ * other refusal (undecodable, unknown key, disabled user or project).
+ */
+export type ValidationOutcome = 'valid' | 'expired' | 'expired_allowed' | 'revoked' | 'not_found'
 
 export function createTokenService(options: TokenServiceOptions): TokenService {
   const { store, formatter, settings, clock, reads } = options
+  const observe = options.onValidation ?? (() => {})
 
   async function validate(
     token: string | null | undefined,
     validateOptions: ValidateOptions = {},
   ): Promise<TokenModel> {
     if (token === null || token === undefined || token === '') {
+      observe('not_found', false)
       throw new TokenNotFound('No token in the request')
     }
     const windowSeconds = validateOptions.allowExpired
       ? (validateOptions.windowSeconds ?? settings.allowExpiredWindowSeconds)
       : 0
+    let outcome: ValidationOutcome = 'not_found'
+    let delegation = false
     try {
       const { model, isRevoked } = await reads.resolve(token) // decode -> mint
+      delegation = model.scope.kind === 'delegation'
       const now = clock.now()
+      outcome = 'expired'
       checkExpiry(model, now, expiryWindowMs(model, windowSeconds * 1000))
+      outcome = 'revoked'
       checkTrustLive(model, now)
       checkDelegationLive(model, now)
       checkNotRevoked(await isRevoked())
+      outcome = 'not_found'
       checkUserEnabled(model)
+      outcome = now < model.expiresAt ? 'valid' : 'expired_allowed'
       return model
     } catch (error) {
       // keystone validate_token: `except exception.Unauthorized: raise TokenNotFound(token_id=...)`
       // (Keystone's message echoes the token; Baton's does not.)
       if (error instanceof Unauthorized) throw new TokenNotFound(undefined, { cause: error })
       throw error
+    } finally {
+      observe(outcome, delegation)
     }
   }
 

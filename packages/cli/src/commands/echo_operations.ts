@@ -1,0 +1,54 @@
+/**
+ * `/healthcheck` and (with `[metrics] enabled`) `/metrics` for `baton serve echo`, answered before
+ * the guard, on node's plain http server: the same answers the reference services give.
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import {
+  type Config,
+  healthcheckAnswer,
+  healthcheckOptions,
+  healthcheckResults,
+  metricsAllowed,
+  metricsOptions,
+} from '@baton/config'
+import { type AuthToken, middlewareMetrics } from '@baton/middleware'
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void
+
+/** `next` with /healthcheck and /metrics answered in front of it. */
+export function withOperatorEndpoints(config: Config, auth: AuthToken, next: Handler): Handler {
+  const health = config.get(healthcheckOptions)
+  const metrics = config.get(metricsOptions)
+  const registry = metrics.enabled ? middlewareMetrics(auth.stats) : undefined
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0]
+    const method = req.method ?? 'GET'
+    if (path === '/healthcheck' && (method === 'GET' || method === 'HEAD')) {
+      const port = req.socket.localPort ?? 0
+      const answer = healthcheckAnswer(
+        { method, accept: req.headers.accept, port },
+        healthcheckResults(health, port),
+      )
+      res.writeHead(
+        answer.status,
+        answer.contentType === undefined ? {} : { 'Content-Type': answer.contentType },
+      )
+      res.end(method === 'HEAD' ? undefined : answer.body)
+      return
+    }
+    if (registry !== undefined && path === '/metrics' && method === 'GET') {
+      if (!metricsAllowed(metrics.allow_from, req.socket.remoteAddress)) {
+        res.writeHead(403, { 'Content-Type': 'text/plain; charset=UTF-8' })
+        res.end('Metrics are not served to this address.')
+        return
+      }
+      void registry.metrics().then((text) => {
+        res.writeHead(200, { 'Content-Type': registry.contentType })
+        res.end(text)
+      })
+      return
+    }
+    next(req, res)
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Builds the identity server's operator side from what the composition root already has: the
+ * metrics (when `[metrics] enabled`), the validation observer handed to the token service, the
+ * delegation counter, and the context of the /healthcheck and /metrics routes.
+ * @module
+ */
+import cluster from 'node:cluster'
+import { type Clock, type Config, metricsOptions } from '@baton/config'
+import {
+  type KeyRepositoryStatus,
+  keyRepositoryStatus,
+  type WatchedKeyRepository,
+} from '@baton/fernet'
+import type { ValidationCache } from '../cache/index.ts'
+import type { DelegationService } from '../core/delegations/delegation_service.ts'
+import type { PolicyEnforcer } from '../core/policy_api.ts'
+import type { ValidationOutcome } from '../core/tokens/index.ts'
+import type { Authenticator } from '../http/authenticate.ts'
+import { fernetTokensOptions, tokenOptions } from '../options.ts'
+import type { Store } from '../store/index.ts'
+import { detailedHealth } from './identity_health.ts'
+import { createIdentityMetrics, type IdentityMetrics } from './identity_metrics.ts'
+import type { OperationsContext } from './operations_routes.ts'
+
+export type OperationsParts = {
+  readonly config: Config
+  readonly store: Store
+  readonly keys: WatchedKeyRepository
+  readonly cache: ValidationCache | undefined
+  readonly clock: Clock
+}
+
+export type Operations = {
+  readonly metrics: IdentityMetrics | undefined
+  onValidation(outcome: ValidationOutcome, delegation: boolean): void
+  /** The service with delegation issuance counted. */
+  countDelegations(service: DelegationService): DelegationService
+  context(authenticate: Authenticator, policy: PolicyEnforcer): OperationsContext
+}
+
+/** Keystone's base rule for admin-only actions (policy files may redefine it). */
+const ADMIN_RULE = 'admin_required'
+
+export function composeOperations(parts: OperationsParts): Operations {
+  const { config, clock } = parts
+  const keyStatus = (): KeyRepositoryStatus | undefined => {
+    const fernet = config.get(fernetTokensOptions)
+    const token = config.get(tokenOptions)
+    try {
+      return keyRepositoryStatus({
+        path: fernet.key_repository,
+        maxActiveKeys: fernet.max_active_keys,
+        tokenExpiration: token.expiration,
+        allowExpiredWindow: token.allow_expired_window,
+        clock,
+        logger: { warn() {} },
+      })
+    } catch {
+      return undefined
+    }
+  }
+  const metrics = config.get(metricsOptions).enabled
+    ? createIdentityMetrics({ cache: parts.cache, keys: keyStatus, now: () => clock.now() })
+    : undefined
+  // `[DEFAULT] workers > 1`: each worker counts its own requests and any one answers a scrape, so
+  // its series carry a `worker` label (sum them in queries); no cross-process aggregation yet
+  if (metrics !== undefined && cluster.isWorker && cluster.worker !== undefined) {
+    metrics.registry.setDefaultLabels({ worker: String(cluster.worker.id) })
+  }
+  return {
+    metrics,
+    onValidation: (outcome, delegation) => metrics?.validation(outcome, delegation),
+    countDelegations(service) {
+      if (metrics === undefined) return service
+      return {
+        ...service,
+        settings: service.settings,
+        async delegate(input) {
+          const issued = await service.delegate(input)
+          metrics.delegationCreated()
+          return issued
+        },
+      }
+    },
+    context: (authenticate, policy) => ({
+      config,
+      metrics,
+      details: detailedHealth({
+        store: parts.store,
+        loadedKeyCount: () => parts.keys.keys().length,
+        keyStatus,
+        cache: parts.cache,
+        clock,
+        authenticate,
+        isAdmin: (caller) => policy.allows(caller, ADMIN_RULE),
+      }),
+    }),
+  }
+}
