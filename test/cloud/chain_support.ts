@@ -72,6 +72,8 @@ export type ServiceEnvironment = {
   readonly clock?: { now(): number }
   /** Parent of each service's data dir and config file. */
   readonly dir: string
+  /** Serve HTTPS with this certificate; `[service_user] cafile` names the CA. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly caFile: string }
 }
 
 const SPECS = {
@@ -103,7 +105,7 @@ export async function startCloudService(
 ): Promise<ServiceHandle> {
   const { spec, type, name, path } = SPECS[which]
   const port = await freePort()
-  const url = `http://127.0.0.1:${port}`
+  const url = `${env.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`
   const admin = await loginAdmin(env.identityUrl, env.adminPassword)
   await registerCatalog(env.identityUrl, admin.token, type, name, `${url}${path}`)
   const dataDir = join(env.dir, `${spec.name}-${port}`)
@@ -118,6 +120,8 @@ export async function startCloudService(
     project_name: 'service',
     project_domain_id: 'default',
   }
+  const tls = env.tls
+  const cafile = tls === undefined ? {} : { cafile: tls.caFile }
   writeFileSync(
     conf,
     ini({
@@ -125,8 +129,9 @@ export async function startCloudService(
       keystone_authtoken: { ...env.authtoken, service_type: type },
       service_user:
         (o.sendServiceToken ?? true)
-          ? { ...sender, delegate: o.delegate ?? false }
-          : { send_service_user_token: false },
+          ? { ...sender, delegate: o.delegate ?? false, ...cafile }
+          : { send_service_user_token: false, ...cafile },
+      ...(tls === undefined ? {} : { ssl: { cert_file: tls.certFile, key_file: tls.keyFile } }),
     }),
   )
   const logs: string[] = []
@@ -183,10 +188,17 @@ export type Chain = {
  * An identity with the test world (alice in demo, svc with the service role) and nothing started;
  * `identityConfig`: extra lines for identity's config (e.g. `allow_expired_window = 0`).
  */
-export async function startChain(o: { identityConfig?: string[] } = {}): Promise<Chain> {
-  const identity = await startTestIdentity(
-    o.identityConfig === undefined ? {} : { extraConfig: o.identityConfig },
-  )
+export async function startChain(
+  o: {
+    identityConfig?: string[]
+    /** Every server on HTTPS with this certificate, every client trusting its CA. */
+    tls?: { readonly certFile: string; readonly keyFile: string; readonly caFile: string }
+  } = {},
+): Promise<Chain> {
+  const identity = await startTestIdentity({
+    ...(o.identityConfig === undefined ? {} : { extraConfig: o.identityConfig }),
+    ...(o.tls === undefined ? {} : { tls: o.tls }),
+  })
   const env: ServiceEnvironment = {
     identityUrl: identity.url,
     adminPassword: ADMIN_PASSWORD,
@@ -194,6 +206,7 @@ export async function startChain(o: { identityConfig?: string[] } = {}): Promise
     serviceUser: { name: 'svc', password: 'pw-svc' },
     clock: identity.clock,
     dir: mkdtempSync(join(tmpdir(), 'baton-chain-')),
+    ...(o.tls === undefined ? {} : { tls: o.tls }),
   }
   const started: { close(): Promise<void> }[] = []
   const start = async (which: keyof typeof SPECS, o: ServiceOptions) => {
@@ -214,6 +227,7 @@ export async function startChain(o: { identityConfig?: string[] } = {}): Promise
         clock: identity.clock,
         authtoken: env.authtoken,
         imageServiceUser: (o.sendServiceToken ?? true) ? env.serviceUser : null,
+        ...(env.tls === undefined ? {} : { tls: env.tls }),
       })
       started.push(storage)
       const url = imageUrl(storage)

@@ -7,6 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ConnectFailure, RequestTimeout } from './errors.ts'
+import { type ClientTls, tlsFailure } from './tls.ts'
 
 export type OutgoingRequest = {
   readonly method: string
@@ -14,6 +15,8 @@ export type OutgoingRequest = {
   readonly headers: Record<string, string>
   readonly body: string | undefined
   readonly timeoutMs: number | undefined
+  /** cafile/certfile/keyfile/insecure; undefined: Node's CA store, no client certificate. */
+  readonly tls?: ClientTls | undefined
 }
 
 export type RawResponse = {
@@ -94,6 +97,7 @@ async function sendOnce(req: OutgoingRequest): Promise<RawResponse | Attempt> {
       headers: req.headers,
       ...(req.body === undefined ? {} : { body: req.body }),
       ...(signal === undefined ? {} : { signal }),
+      ...(req.tls === undefined ? {} : { dispatcher: req.tls.dispatcher }),
     })
     // the timeout covers the body too: a server that stalls mid-answer is a timeout
     const text = await res.text()
@@ -104,6 +108,9 @@ async function sendOnce(req: OutgoingRequest): Promise<RawResponse | Attempt> {
         cause: error,
       })
     }
+    // an untrusted certificate is no passing hiccup: no retry, and the fix in the message
+    const ssl = tlsFailure(req.url, error, req.tls)
+    if (ssl !== undefined) return new Attempt(ssl, false)
     const { reason, retriable } = networkReason(error)
     const failure = new ConnectFailure(`Unable to establish connection to ${req.url}: ${reason}`, {
       cause: error,

@@ -34,6 +34,7 @@ import {
   defaultOptions,
   httpServerOptions,
   osloMiddlewareOptions,
+  sslOptions,
 } from './options/server_options.ts'
 import {
   fernetReceiptsOptions,
@@ -73,6 +74,7 @@ export {
   defaultOptions,
   httpServerOptions,
   osloMiddlewareOptions,
+  sslOptions,
 } from './options/server_options.ts'
 export {
   fernetReceiptsOptions,
@@ -95,6 +97,7 @@ export const identityOptionGroups = [
   identityOptions,
   osloMiddlewareOptions,
   httpServerOptions,
+  sslOptions,
   tokenRescopeOptions,
   authPrimaryMethodOptions,
   securityComplianceOptions,

@@ -4,7 +4,7 @@
  * Keystone's group and option names and defaults; part of `identityOptionGroups` (../options.ts).
  * @module
  */
-import { defineGroup, httpServerOptions, opt } from '@baton/config'
+import { defineGroup, httpServerOptions, opt, sslOptions } from '@baton/config'
 
 export const defaultOptions = defineGroup('DEFAULT', {
   workers: opt.int({
@@ -59,7 +59,8 @@ export const databaseOptions = defineGroup(
 )
 
 /**
- * `[http_server]`: header, body-rate and whole-request deadlines (slow clients get 408). Declared
- * in @baton/config because the reference services and the echo server enforce the same limits.
+ * `[http_server]`: header, body-rate and whole-request deadlines (slow clients get 408), and
+ * `[ssl]`: oslo.service's HTTPS options (cert_file, key_file, ca_file). Declared in @baton/config
+ * because the reference services and the echo server serve the same way.
  */
-export { httpServerOptions }
+export { httpServerOptions, sslOptions }
