@@ -59,6 +59,8 @@ export type ServiceOptions = {
   readonly delegate?: boolean
   /** Extra `[DEFAULT]` options. */
   readonly defaults?: Record<string, string | number>
+  /** Extra `[service_user]` options (e.g. another `cafile`). */
+  readonly serviceUser?: Record<string, string | number | boolean>
 }
 
 /** Where services run: the identity they trust, their credentials, the clock they read. */
@@ -129,8 +131,8 @@ export async function startCloudService(
       keystone_authtoken: { ...env.authtoken, service_type: type },
       service_user:
         (o.sendServiceToken ?? true)
-          ? { ...sender, delegate: o.delegate ?? false, ...cafile }
-          : { send_service_user_token: false, ...cafile },
+          ? { ...sender, delegate: o.delegate ?? false, ...cafile, ...o.serviceUser }
+          : { send_service_user_token: false, ...cafile, ...o.serviceUser },
       ...(tls === undefined ? {} : { ssl: { cert_file: tls.certFile, key_file: tls.keyFile } }),
     }),
   )

@@ -60,7 +60,7 @@ export type ServerTlsOptions = Pick<
  * naming `[ssl] option` and the file) when a file is missing or unreadable, or the key does not
  * match the certificate.
  */
-export function serverTlsOptions(v: SslValues): ServerTlsOptions | undefined {
+export function serverTlsOptions(v: Partial<SslValues>): ServerTlsOptions | undefined {
   const certFile = given(v.cert_file)
   const keyFile = given(v.key_file)
   const caFile = given(v.ca_file)
@@ -97,7 +97,7 @@ export function serverTlsOptions(v: SslValues): ServerTlsOptions | undefined {
 }
 
 /** `https` when `[ssl]` asks for HTTPS (cert_file or key_file set), for the URL a server prints. */
-export function schemeOf(v: SslValues): 'https' | 'http' {
+export function schemeOf(v: Partial<SslValues>): 'https' | 'http' {
   return given(v.cert_file) === undefined && given(v.key_file) === undefined ? 'http' : 'https'
 }
 
