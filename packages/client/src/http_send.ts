@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ConnectFailure, RequestTimeout } from './errors.ts'
-import { type ClientTls, tlsFailure } from './tls.ts'
+import { type ClientTls, closedConnectionHint, tlsFailure } from './tls.ts'
 
 export type OutgoingRequest = {
   readonly method: string
@@ -111,10 +111,14 @@ async function sendOnce(req: OutgoingRequest): Promise<RawResponse | Attempt> {
     // an untrusted certificate is no passing hiccup: no retry, and the fix in the message
     const ssl = tlsFailure(req.url, error, req.tls)
     if (ssl !== undefined) return new Attempt(ssl, false)
-    const { reason, retriable } = networkReason(error)
-    const failure = new ConnectFailure(`Unable to establish connection to ${req.url}: ${reason}`, {
-      cause: error,
-    })
+    const { reason, retriable, code } = networkReason(error)
+    const hint = closedConnectionHint(req.url, code, req.tls)
+    const failure = new ConnectFailure(
+      `Unable to establish connection to ${req.url}: ${reason}${hint}`,
+      {
+        cause: error,
+      },
+    )
     return new Attempt(failure, retriable)
   }
 }
@@ -124,12 +128,12 @@ function isTimeout(error: unknown): boolean {
 }
 
 /** undici wraps the socket error as `TypeError('fetch failed', { cause })`. */
-function networkReason(error: unknown): { reason: string; retriable: boolean } {
+function networkReason(error: unknown): { reason: string; retriable: boolean; code?: string } {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined
   const code = (cause as { code?: unknown } | undefined)?.code
   const message = cause?.message ?? (error instanceof Error ? error.message : String(error))
   if (typeof code === 'string') {
-    return { reason: `${code} ${message}`, retriable: RETRIABLE_CODES.has(code) }
+    return { reason: `${code} ${message}`, retriable: RETRIABLE_CODES.has(code), code }
   }
   return { reason: message, retriable: /socket hang up|other side closed/i.test(message) }
 }

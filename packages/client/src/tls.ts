@@ -36,6 +36,8 @@ export class ClientTls {
   readonly insecure: boolean
   /** Whether a CA file was given (the hint in an SslError depends on it). */
   readonly hasCafile: boolean
+  /** Whether a client certificate is presented. */
+  readonly hasCertfile: boolean
   readonly #agent: UndiciAgent
 
   constructor(o: { ca?: Buffer; cert?: Buffer; key?: Buffer; insecure: boolean }) {
@@ -50,6 +52,7 @@ export class ClientTls {
     this.httpsAgent = new HttpsAgent({ ...connect, keepAlive: true })
     this.insecure = o.insecure
     this.hasCafile = o.ca !== undefined
+    this.hasCertfile = o.cert !== undefined
   }
 
   /** Closes idle connections (tests; a service closes its sessions on shutdown). */
@@ -138,7 +141,7 @@ export function tlsFailure(
   const code = (cause as { code?: unknown }).code
   if (typeof code !== 'string') return undefined
   const origin = originOf(url)
-  const reason = cause.message
+  const reason = opensslReason(cause.message)
   const fail = (message: string) => new SslError(origin, reason, message, { cause })
   if (UNTRUSTED.has(code)) {
     const hint = tls?.hasCafile
@@ -162,6 +165,29 @@ export function tlsFailure(
     return fail(`TLS handshake with ${origin} failed: ${reason}${hint}`)
   }
   return undefined
+}
+
+/**
+ * OpenSSL's reason without its error-queue prefix and source position:
+ * `80DC...:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:../deps/...`
+ * becomes `tlsv13 alert certificate required`.
+ */
+function opensslReason(message: string): string {
+  return /:SSL routines:[^:]*:([^:]+)/.exec(message)?.[1] ?? message
+}
+
+/**
+ * A hint for a connection an HTTPS server closed before answering: with TLS 1.3 a server that wants
+ * a client certificate sends its alert after the client's handshake is done, and fetch sees only
+ * "other side closed". Empty when no hint applies.
+ */
+export function closedConnectionHint(
+  url: string,
+  code: string | undefined,
+  tls: ClientTls | undefined,
+): string {
+  if (code !== 'UND_ERR_SOCKET' || !url.startsWith('https:') || tls?.hasCertfile === true) return ''
+  return ' (if the server requires a client certificate, set certfile and keyfile)'
 }
 
 function originOf(url: string): string {

@@ -5,6 +5,7 @@
  * without the client). The test's own fetch trusts the CA only through an undici Agent.
  */
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,6 +13,20 @@ import { test } from 'node:test'
 import { Agent, fetch as undiciFetch } from 'undici'
 import { openstackJson, openstackMissing } from '../../interop/openstack_cli.ts'
 import { startUp } from '../up_harness.ts'
+
+const BATON_BIN = new URL('../../../packages/cli/bin/baton.mjs', import.meta.url).pathname
+
+/** `baton <args>` as a child process with `env` added; its whole output. */
+function runBaton(args: readonly string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BATON_BIN, ...args],
+      { env: { ...process.env, ...env }, timeout: 120_000 },
+      (_error, stdout, stderr) => resolve(`${stdout}${stderr}`),
+    )
+  })
+}
 
 test('baton up --tls serves every program on HTTPS under its own CA and prints OS_CACERT', {
   timeout: 240_000,
@@ -41,10 +56,16 @@ test('baton up --tls serves every program on HTTPS under its own CA and prints O
       assert.ok(res.status < 500, `${name} answers over HTTPS`)
     }
     await dispatcher.close()
+    const env: Record<string, string> = {}
+    for (const [, name, value] of out.matchAll(/export (OS_\w+)=(\S+)/g)) {
+      env[name ?? ''] = value ?? ''
+    }
+    // the printed doctor line carries --os-cacert: its calls to identity verify the certificate
+    const doctorArgs = (/Check: +npx baton (doctor .*)$/m.exec(out)?.[1] ?? '').split(' ')
+    assert.ok(doctorArgs.includes('--os-cacert'))
+    const doctor = await runBaton(doctorArgs, env)
+    assert.doesNotMatch(doctor, /cannot verify|SSL|unreachable/i, doctor)
     if (openstackMissing === false) {
-      const env: Record<string, string> = {}
-      for (const [, name, value] of out.matchAll(/export (OS_\w+)=(\S+)/g))
-        env[name ?? ''] = value ?? ''
       const catalog = await openstackJson<{ Type: string }[]>(['catalog', 'list'], env)
       assert.deepEqual(catalog.map((e) => e.Type).sort(), [
         'compute',

@@ -49,6 +49,8 @@ export type DoctorSettings = {
   readonly clock: Clock
   /** Per request to identity. */
   readonly timeoutMs: number
+  /** The CA bundle identity's HTTPS is checked against (`--os-cacert`, else OS_CACERT). */
+  readonly caFile?: string | undefined
 }
 
 export type AdminFlags = {
@@ -60,6 +62,7 @@ export type AdminFlags = {
   osUserDomainId?: string
   osProjectDomainName?: string
   osProjectDomainId?: string
+  osCacert?: string
 }
 
 function given(value: string | undefined): string | undefined {

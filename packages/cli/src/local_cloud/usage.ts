@@ -44,7 +44,7 @@ export function printUsage(io: CliIo, cloud: LocalCloud, firstRun: boolean): voi
   )
   io.out(`Audit:   ${join(plan.dataDir, 'logs', 'audit.log')}   (one JSON line per delegated call)`)
   io.out(
-    `Check:   npx baton doctor ${PROGRAMS.map((p) => `--config-file ${join(plan.dataDir, `${p}.conf`)}`).join(' ')}`,
+    `Check:   npx baton doctor ${PROGRAMS.map((p) => `--config-file ${join(plan.dataDir, `${p}.conf`)}`).join(' ')}${plan.tls === undefined ? '' : ` --os-cacert ${plan.tls.caFile}`}`,
   )
   if (plan.tls !== undefined) {
     io.out(
