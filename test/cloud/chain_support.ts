@@ -61,6 +61,8 @@ export type ServiceOptions = {
   readonly defaults?: Record<string, string | number>
   /** Further groups for the service's config file (`[healthcheck]`, `[metrics]`, ...). */
   readonly groups?: Record<string, Record<string, string | number | boolean>>
+  /** Extra `[service_user]` options (e.g. another `cafile`). */
+  readonly serviceUser?: Record<string, string | number | boolean>
 }
 
 /** Where services run: the identity they trust, their credentials, the clock they read. */
@@ -74,6 +76,8 @@ export type ServiceEnvironment = {
   readonly clock?: { now(): number }
   /** Parent of each service's data dir and config file. */
   readonly dir: string
+  /** Serve HTTPS with this certificate; `[service_user] cafile` names the CA. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly caFile: string }
 }
 
 const SPECS = {
@@ -105,7 +109,7 @@ export async function startCloudService(
 ): Promise<ServiceHandle> {
   const { spec, type, name, path } = SPECS[which]
   const port = await freePort()
-  const url = `http://127.0.0.1:${port}`
+  const url = `${env.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`
   const admin = await loginAdmin(env.identityUrl, env.adminPassword)
   await registerCatalog(env.identityUrl, admin.token, type, name, `${url}${path}`)
   const dataDir = join(env.dir, `${spec.name}-${port}`)
@@ -120,6 +124,8 @@ export async function startCloudService(
     project_name: 'service',
     project_domain_id: 'default',
   }
+  const tls = env.tls
+  const cafile = tls === undefined ? {} : { cafile: tls.caFile }
   writeFileSync(
     conf,
     ini({
@@ -127,8 +133,9 @@ export async function startCloudService(
       keystone_authtoken: { ...env.authtoken, service_type: type },
       service_user:
         (o.sendServiceToken ?? true)
-          ? { ...sender, delegate: o.delegate ?? false }
-          : { send_service_user_token: false },
+          ? { ...sender, delegate: o.delegate ?? false, ...cafile, ...o.serviceUser }
+          : { send_service_user_token: false, ...cafile, ...o.serviceUser },
+      ...(tls === undefined ? {} : { ssl: { cert_file: tls.certFile, key_file: tls.keyFile } }),
       ...o.groups,
     }),
   )
@@ -186,10 +193,17 @@ export type Chain = {
  * An identity with the test world (alice in demo, svc with the service role) and nothing started;
  * `identityConfig`: extra lines for identity's config (e.g. `allow_expired_window = 0`).
  */
-export async function startChain(o: { identityConfig?: string[] } = {}): Promise<Chain> {
-  const identity = await startTestIdentity(
-    o.identityConfig === undefined ? {} : { extraConfig: o.identityConfig },
-  )
+export async function startChain(
+  o: {
+    identityConfig?: string[]
+    /** Every server on HTTPS with this certificate, every client trusting its CA. */
+    tls?: { readonly certFile: string; readonly keyFile: string; readonly caFile: string }
+  } = {},
+): Promise<Chain> {
+  const identity = await startTestIdentity({
+    ...(o.identityConfig === undefined ? {} : { extraConfig: o.identityConfig }),
+    ...(o.tls === undefined ? {} : { tls: o.tls }),
+  })
   const env: ServiceEnvironment = {
     identityUrl: identity.url,
     adminPassword: ADMIN_PASSWORD,
@@ -197,6 +211,7 @@ export async function startChain(o: { identityConfig?: string[] } = {}): Promise
     serviceUser: { name: 'svc', password: 'pw-svc' },
     clock: identity.clock,
     dir: mkdtempSync(join(tmpdir(), 'baton-chain-')),
+    ...(o.tls === undefined ? {} : { tls: o.tls }),
   }
   const started: { close(): Promise<void> }[] = []
   const start = async (which: keyof typeof SPECS, o: ServiceOptions) => {
@@ -217,6 +232,7 @@ export async function startChain(o: { identityConfig?: string[] } = {}): Promise
         clock: identity.clock,
         authtoken: env.authtoken,
         imageServiceUser: (o.sendServiceToken ?? true) ? env.serviceUser : null,
+        ...(env.tls === undefined ? {} : { tls: env.tls }),
       })
       started.push(storage)
       const url = imageUrl(storage)

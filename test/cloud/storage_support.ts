@@ -75,6 +75,8 @@ export type StorageOptions = {
   readonly objectConfig?: readonly string[]
   /** The identity's bootstrap admin password (default: the in-process test identity's). */
   readonly adminPassword?: string
+  /** Serve HTTPS with this certificate; `[service_user] cafile` names the CA. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly caFile: string }
 }
 
 export type Storage = {
@@ -82,6 +84,7 @@ export type Storage = {
   image: RunningService
   readonly objectPort: number
   readonly imagePort: number
+  readonly scheme: 'http' | 'https'
   readonly dir: string
   /** Every log line each service wrote. */
   readonly logs: { object: string[]; image: string[] }
@@ -108,24 +111,28 @@ export async function startStorage(o: StorageOptions): Promise<Storage> {
   const objectPort = await freePort()
   const imagePort = await freePort()
   const admin = await loginAdmin(o.identityUrl, o.adminPassword)
+  const scheme = o.tls === undefined ? 'http' : 'https'
   await registerCatalog(
     o.identityUrl,
     admin.token,
     'object-store',
     'swift',
-    `http://127.0.0.1:${objectPort}/v1/AUTH_%(project_id)s`,
+    `${scheme}://127.0.0.1:${objectPort}/v1/AUTH_%(project_id)s`,
   )
   await registerCatalog(
     o.identityUrl,
     admin.token,
     'image',
     'glance',
-    `http://127.0.0.1:${imagePort}`,
+    `${scheme}://127.0.0.1:${imagePort}`,
   )
+  const ssl =
+    o.tls === undefined ? {} : { ssl: { cert_file: o.tls.certFile, key_file: o.tls.keyFile } }
+  const cafile = o.tls === undefined ? {} : { cafile: o.tls.caFile }
   const serviceUser = o.imageServiceUser
   const sendingUser =
     serviceUser === null
-      ? { send_service_user_token: false }
+      ? { send_service_user_token: false, ...cafile }
       : {
           send_service_user_token: true,
           auth_type: 'password',
@@ -135,6 +142,7 @@ export async function startStorage(o: StorageOptions): Promise<Storage> {
           user_domain_id: 'default',
           project_name: 'service',
           project_domain_id: 'default',
+          ...cafile,
         }
   const objectConf = join(dir, 'object.conf')
   writeFileSync(
@@ -143,6 +151,7 @@ export async function startStorage(o: StorageOptions): Promise<Storage> {
       {
         DEFAULT: { data_dir: join(dir, 'object') },
         keystone_authtoken: { ...o.authtoken, service_type: 'object-store' },
+        ...ssl,
       },
       o.objectConfig ?? [],
     ),
@@ -155,6 +164,7 @@ export async function startStorage(o: StorageOptions): Promise<Storage> {
         DEFAULT: { data_dir: join(dir, 'image') },
         keystone_authtoken: { ...o.authtoken, service_type: 'image' },
         service_user: sendingUser,
+        ...ssl,
       },
       o.imageConfig ?? [],
     ),
@@ -173,6 +183,7 @@ export async function startStorage(o: StorageOptions): Promise<Storage> {
     image: await start(imageService, imageConf, imagePort, logs.image),
     objectPort,
     imagePort,
+    scheme,
     dir,
     logs,
     async restart(which) {
@@ -198,11 +209,11 @@ export async function startStorage(o: StorageOptions): Promise<Storage> {
 
 /** The object service's account URL for a project. */
 export function accountUrl(storage: Storage, projectId: string): string {
-  return `http://127.0.0.1:${storage.objectPort}/v1/AUTH_${projectId}`
+  return `${storage.scheme}://127.0.0.1:${storage.objectPort}/v1/AUTH_${projectId}`
 }
 
 export function imageUrl(storage: Storage): string {
-  return `http://127.0.0.1:${storage.imagePort}`
+  return `${storage.scheme}://127.0.0.1:${storage.imagePort}`
 }
 
 /**

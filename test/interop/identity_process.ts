@@ -53,6 +53,8 @@ export type IdentityProcessOptions = {
   readonly credentialKeyRepository?: string
   /** false: no `baton bootstrap` (the database is filled by `prepare`, e.g. an import). */
   readonly bootstrap?: boolean
+  /** true: the server serves HTTPS (`[ssl]` in extraConfig); its URL says https. */
+  readonly https?: boolean
 }
 
 async function baton(args: string[]): Promise<void> {
@@ -73,7 +75,7 @@ export async function startIdentity(
 ): Promise<IdentityProcess> {
   const dir = mkdtempSync(join(options.scratchDir ?? tmpdir(), 'baton-identity-'))
   const port = await freePort()
-  const url = `http://127.0.0.1:${port}`
+  const url = `${options.https === true ? 'https' : 'http'}://127.0.0.1:${port}`
   const conf = join(dir, 'identity.conf')
   const keyRepository = options.keyRepository ?? join(dir, 'fernet-keys')
   writeFileSync(

@@ -73,7 +73,12 @@ export type TestIdentity = {
 }
 
 export async function startTestIdentity(
-  o: { clock?: TestClock; extraConfig?: string[] } = {},
+  o: {
+    clock?: TestClock
+    extraConfig?: string[]
+    /** Serve HTTPS with this certificate ([ssl]); the middleware options then name its CA. */
+    tls?: { certFile: string; keyFile: string; caFile: string }
+  } = {},
 ): Promise<TestIdentity> {
   const clock = o.clock ?? testClock()
   const dir = mkdtempSync(join(tmpdir(), 'baton-test-identity-'))
@@ -91,6 +96,9 @@ export async function startTestIdentity(
       `expiration = ${EXPIRATION}`,
       `allow_expired_window = ${WINDOW}`,
       ...(o.extraConfig ?? []),
+      ...(o.tls === undefined
+        ? []
+        : ['[ssl]', `cert_file = ${o.tls.certFile}`, `key_file = ${o.tls.keyFile}`]),
       '',
     ].join('\n'),
   )
@@ -112,7 +120,8 @@ export async function startTestIdentity(
   }
   count(server)
   const port = (server.app.server.address() as AddressInfo).port
-  const url = `http://127.0.0.1:${port}`
+  const scheme = o.tls === undefined ? 'http' : 'https'
+  const url = `${scheme}://127.0.0.1:${port}`
   let running = true
   const { store, database } = await openCurrentStore(config, clock)
   try {
@@ -220,6 +229,7 @@ export async function startTestIdentity(
       project_name: 'service',
       project_domain_id: 'default',
       interface: 'public',
+      ...(o.tls === undefined ? {} : { cafile: o.tls.caFile }),
       ...extra,
     }),
     requestCount: () => requests,
@@ -238,7 +248,7 @@ export async function startTestIdentity(
       const node = await createIdentityServer(config, { clock })
       await node.app.listen({ host: '127.0.0.1', port: 0 })
       return {
-        url: `http://127.0.0.1:${(node.app.server.address() as AddressInfo).port}`,
+        url: `${scheme}://127.0.0.1:${(node.app.server.address() as AddressInfo).port}`,
         close: () => node.close(),
       }
     },

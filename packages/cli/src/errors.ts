@@ -23,6 +23,8 @@ export const CliErrorCode = {
   ProgramFailed: 'BATON_CLI_PROGRAM_FAILED',
   /** `baton keys ... --receipts` while receipts use the token keys (no repository of their own). */
   ReceiptKeysShared: 'BATON_CLI_RECEIPT_KEYS_SHARED',
+  /** `baton up --tls` could not make its CA or certificates (no `openssl`, or it failed). */
+  CertificatesFailed: 'BATON_CLI_CERTIFICATES_FAILED',
 } as const
 
 export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode]

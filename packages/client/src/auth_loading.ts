@@ -9,6 +9,7 @@ import { ConfigurationError } from './errors.ts'
 import { ApplicationCredentialAuth, PasswordAuth, TokenAuth } from './identity_methods.ts'
 import { type authPluginOptions, SERVICE_USER_GROUP, serviceUserGroup } from './options.ts'
 import type { IdentityPlugin, SessionLogger, SessionOptions } from './session.ts'
+import { type ClientTls, clientTlsFromOptions } from './tls.ts'
 
 export type AuthPluginValues = GroupValues<typeof authPluginOptions>
 
@@ -112,7 +113,7 @@ const loaded = new WeakMap<Config, IdentityPlugin | null>()
  */
 export function loadServiceUserAuth(
   config: Config,
-  o: { logger?: SessionLogger } = {},
+  _o: { logger?: SessionLogger } = {},
 ): IdentityPlugin | null {
   const cached = loaded.get(config)
   if (cached !== undefined) return cached
@@ -134,27 +135,34 @@ export function loadServiceUserAuth(
           '(e.g. password) with auth_url and credentials, or send_service_user_token = false.',
       )
     }
-    for (const name of ['cafile', 'certfile', 'keyfile'] as const) {
-      if (given(v[name])) {
-        o.logger?.warn?.(
-          `[${SERVICE_USER_GROUP}] ${name} is not applied: Node's fetch uses its own CA store and no client certificate (see NODE_EXTRA_CA_CERTS)`,
-        )
-      }
-    }
-    if (v.insecure) {
-      o.logger?.warn?.(
-        `[${SERVICE_USER_GROUP}] insecure = true is ignored: certificates are always verified`,
-      )
-    }
   }
   loaded.set(config, plugin)
   return plugin
 }
 
-/** The `[service_user]` session settings a caller can pass to the Session it sends with. */
-export function serviceUserSessionOptions(config: Config): Pick<SessionOptions, 'timeoutMs'> {
-  const { timeout } = config.get(serviceUserGroup)
-  return timeout === undefined || timeout === 0 ? {} : { timeoutMs: timeout * 1000 }
+const tlsLoaded = new WeakMap<Config, ClientTls | undefined>()
+
+/**
+ * The `[service_user]` session settings a caller can pass to the Session it sends with: `timeout`,
+ * and `cafile`, `certfile`, `keyfile`, `insecure` (read once per Config, one connection pool;
+ * a file that cannot be read is a ConfigurationError, `insecure = true` a warning).
+ */
+export function serviceUserSessionOptions(
+  config: Config,
+  logger: SessionLogger = {},
+): Pick<SessionOptions, 'timeoutMs' | 'tls'> {
+  const v = config.get(serviceUserGroup)
+  if (!tlsLoaded.has(config)) {
+    tlsLoaded.set(
+      config,
+      clientTlsFromOptions(v, SERVICE_USER_GROUP, (m) => logger.warn?.(m)),
+    )
+  }
+  const tls = tlsLoaded.get(config)
+  return {
+    ...(v.timeout === undefined || v.timeout === 0 ? {} : { timeoutMs: v.timeout * 1000 }),
+    ...(tls === undefined ? {} : { tls }),
+  }
 }
 
 /** `[service_user] delegate` and the lifetime a sender asks for. */

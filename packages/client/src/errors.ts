@@ -21,6 +21,7 @@ export const ClientErrorCode = Object.freeze({
   ServiceUnavailable: 'BATON_CLIENT_SERVICE_UNAVAILABLE',
   GatewayTimeout: 'BATON_CLIENT_GATEWAY_TIMEOUT',
   ConnectFailure: 'BATON_CLIENT_CONNECT_FAILURE',
+  SslError: 'BATON_CLIENT_SSL',
   RequestTimeout: 'BATON_CLIENT_REQUEST_TIMEOUT',
   EndpointNotFound: 'BATON_CLIENT_ENDPOINT_NOT_FOUND',
   AuthorizationFailure: 'BATON_CLIENT_AUTHORIZATION_FAILURE',
@@ -137,6 +138,23 @@ export class ConnectFailure extends ClientError {
   static override readonly code: ClientErrorCode = ClientErrorCode.ConnectFailure
   constructor(message: string, options?: ErrorOptions) {
     super(message, options)
+  }
+}
+
+/**
+ * The TLS handshake failed (keystoneauth `SSLError`, a connection error too): the server's
+ * certificate was not trusted, not for this host, expired, or the server wanted a client
+ * certificate. Never retried: the same handshake fails the same way. `reason` is OpenSSL's
+ * (`unable to verify the first certificate`), `url` the origin asked.
+ */
+export class SslError extends ConnectFailure {
+  static override readonly code: ClientErrorCode = ClientErrorCode.SslError
+  readonly url: string
+  readonly reason: string
+  constructor(url: string, reason: string, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.url = url
+    this.reason = reason
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ConnectFailure, RequestTimeout } from './errors.ts'
+import { type ClientTls, closedConnectionHint, tlsFailure } from './tls.ts'
 
 export type OutgoingRequest = {
   readonly method: string
@@ -14,6 +15,8 @@ export type OutgoingRequest = {
   readonly headers: Record<string, string>
   readonly body: string | undefined
   readonly timeoutMs: number | undefined
+  /** cafile/certfile/keyfile/insecure; undefined: Node's CA store, no client certificate. */
+  readonly tls?: ClientTls | undefined
 }
 
 export type RawResponse = {
@@ -94,6 +97,7 @@ async function sendOnce(req: OutgoingRequest): Promise<RawResponse | Attempt> {
       headers: req.headers,
       ...(req.body === undefined ? {} : { body: req.body }),
       ...(signal === undefined ? {} : { signal }),
+      ...(req.tls === undefined ? {} : { dispatcher: req.tls.dispatcher }),
     })
     // the timeout covers the body too: a server that stalls mid-answer is a timeout
     const text = await res.text()
@@ -104,10 +108,17 @@ async function sendOnce(req: OutgoingRequest): Promise<RawResponse | Attempt> {
         cause: error,
       })
     }
-    const { reason, retriable } = networkReason(error)
-    const failure = new ConnectFailure(`Unable to establish connection to ${req.url}: ${reason}`, {
-      cause: error,
-    })
+    // an untrusted certificate is no passing hiccup: no retry, and the fix in the message
+    const ssl = tlsFailure(req.url, error, req.tls)
+    if (ssl !== undefined) return new Attempt(ssl, false)
+    const { reason, retriable, code } = networkReason(error)
+    const hint = closedConnectionHint(req.url, code, req.tls)
+    const failure = new ConnectFailure(
+      `Unable to establish connection to ${req.url}: ${reason}${hint}`,
+      {
+        cause: error,
+      },
+    )
     return new Attempt(failure, retriable)
   }
 }
@@ -117,12 +128,12 @@ function isTimeout(error: unknown): boolean {
 }
 
 /** undici wraps the socket error as `TypeError('fetch failed', { cause })`. */
-function networkReason(error: unknown): { reason: string; retriable: boolean } {
+function networkReason(error: unknown): { reason: string; retriable: boolean; code?: string } {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined
   const code = (cause as { code?: unknown } | undefined)?.code
   const message = cause?.message ?? (error instanceof Error ? error.message : String(error))
   if (typeof code === 'string') {
-    return { reason: `${code} ${message}`, retriable: RETRIABLE_CODES.has(code) }
+    return { reason: `${code} ${message}`, retriable: RETRIABLE_CODES.has(code), code }
   }
   return { reason: message, retriable: /socket hang up|other side closed/i.test(message) }
 }

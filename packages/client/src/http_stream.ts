@@ -10,6 +10,7 @@ import type { IncomingMessage } from 'node:http'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { ConnectFailure } from './errors.ts'
+import { type ClientTls, tlsFailure } from './tls.ts'
 
 export type OutgoingStream = {
   readonly method: string
@@ -17,6 +18,8 @@ export type OutgoingStream = {
   readonly headers: Record<string, string>
   readonly body: AsyncIterable<Uint8Array> | undefined
   readonly signal: AbortSignal | undefined
+  /** cafile/certfile/keyfile/insecure for an https URL. */
+  readonly tls?: ClientTls | undefined
 }
 
 /** An answer whose body is still to be read. */
@@ -36,15 +39,22 @@ export type StreamResponse = {
  */
 export function sendStream(req: OutgoingStream): Promise<StreamResponse> {
   const target = new URL(req.url)
-  const send = target.protocol === 'https:' ? httpsRequest : httpRequest
+  const secure = target.protocol === 'https:'
+  const send = secure ? httpsRequest : httpRequest
   const { body, signal } = req
+  const agent = secure && req.tls !== undefined ? { agent: req.tls.httpsAgent } : {}
   return new Promise((resolve, reject) => {
     let answered = false
     let written = body === undefined
     let sourceError: unknown
     const out = send(
       target,
-      { method: req.method, headers: req.headers, ...(signal === undefined ? {} : { signal }) },
+      {
+        method: req.method,
+        headers: req.headers,
+        ...agent,
+        ...(signal === undefined ? {} : { signal }),
+      },
       (res) => {
         answered = true
         resolve({
@@ -71,9 +81,10 @@ export function sendStream(req: OutgoingStream): Promise<StreamResponse> {
         return
       }
       reject(
-        new ConnectFailure(`Unable to establish connection to ${req.url}: ${error.message}`, {
-          cause: error,
-        }),
+        tlsFailure(req.url, error, req.tls) ??
+          new ConnectFailure(`Unable to establish connection to ${req.url}: ${error.message}`, {
+            cause: error,
+          }),
       )
     })
     if (body === undefined) {

@@ -62,6 +62,7 @@ export {
   PayloadTooLarge,
   RequestTimeout,
   ServiceUnavailable,
+  SslError,
   Unauthorized,
 } from './errors.ts'
 export type { StreamResponse } from './http_stream.ts'
@@ -96,3 +97,4 @@ export {
   ServiceTokenAuthWrapper,
   StaticTokenAuth,
 } from './static_plugins.ts'
+export { ClientTls, clientTlsFromOptions, type TlsValues } from './tls.ts'

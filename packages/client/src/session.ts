@@ -12,6 +12,7 @@ import type { EndpointFilter } from './catalog.ts'
 import { AuthorizationFailure, EndpointNotFound, httpErrorFor, InvalidResponse } from './errors.ts'
 import { type RawResponse, sendWithRetries } from './http_send.ts'
 import { type StreamResponse, sendStream } from './http_stream.ts'
+import type { ClientTls } from './tls.ts'
 
 /*
  * The plugin contracts a Session talks to (keystoneauth `BaseAuthPlugin` / `BaseIdentityPlugin`),
@@ -47,6 +48,8 @@ export type SessionOptions = {
   statusCodeRetries?: number
   userAgent?: string
   logger?: SessionLogger
+  /** cafile, certfile, keyfile, insecure (`clientTlsFromOptions`); unset: Node's CA store. */
+  tls?: ClientTls | undefined
 }
 
 /** How any request is addressed and authenticated, buffered or streamed. */
@@ -128,7 +131,14 @@ export class Session {
       async () => undefined,
       (method, target, headers) =>
         sendWithRetries(
-          { method, url: target, headers, body, timeoutMs: o.timeoutMs ?? this.#o.timeoutMs },
+          {
+            method,
+            url: target,
+            headers,
+            body,
+            timeoutMs: o.timeoutMs ?? this.#o.timeoutMs,
+            tls: this.#o.tls,
+          },
           {
             connectRetries: o.connectRetries ?? this.#o.connectRetries ?? 0,
             statusCodeRetries: o.statusCodeRetries ?? this.#o.statusCodeRetries ?? 0,
@@ -156,7 +166,14 @@ export class Session {
       {},
       o.body === undefined ? (refused) => refused.text() : null,
       (method, target, headers) =>
-        sendStream({ method, url: target, headers, body: o.body, signal: o.signal }),
+        sendStream({
+          method,
+          url: target,
+          headers,
+          body: o.body,
+          signal: o.signal,
+          tls: this.#o.tls,
+        }),
     )
     if (!(o.accept ?? below400)(res.status)) {
       const text = await res.text()

@@ -78,4 +78,13 @@ export { type ForwardedView, forwardedView, parseForwarded } from './proxy_heade
 export { isPlainObject, pyFloatRepr, pyRepr, pyStr } from './py_repr.ts'
 export type { ValueSource } from './resolve.ts'
 export { generateSampleConfig, type SampleOptions } from './sample.ts'
+export {
+  createNodeServer,
+  fastifyTlsOptions,
+  type ServerTlsOptions,
+  type SslValues,
+  schemeOf,
+  serverTlsOptions,
+  sslOptions,
+} from './tls_server.ts'
 export type { ClassifiedEntry, EntryKind } from './warnings.ts'

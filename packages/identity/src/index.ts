@@ -43,6 +43,7 @@ export {
   identityOptions,
   osloMiddlewareOptions,
   receiptOptions,
+  sslOptions,
   tokenOptions,
 } from './options.ts'
 export type { Scope, ScopeKind, ScopeOf } from './scope.ts'

@@ -36,6 +36,7 @@ import {
   httpServerOptions,
   metricsOptions,
   osloMiddlewareOptions,
+  sslOptions,
 } from './options/server_options.ts'
 import {
   fernetReceiptsOptions,
@@ -77,6 +78,7 @@ export {
   httpServerOptions,
   metricsOptions,
   osloMiddlewareOptions,
+  sslOptions,
 } from './options/server_options.ts'
 export {
   fernetReceiptsOptions,
@@ -101,6 +103,7 @@ export const identityOptionGroups = [
   httpServerOptions,
   healthcheckOptions,
   metricsOptions,
+  sslOptions,
   tokenRescopeOptions,
   authPrimaryMethodOptions,
   securityComplianceOptions,

@@ -8,6 +8,7 @@ import {
   type AccessInfo,
   authFromOptions,
   type Clock,
+  clientTlsFromOptions,
   type DownstreamSession,
   downstreamSession,
   type IdentityPlugin,
@@ -127,6 +128,8 @@ export function createAuthToken(o: CreateAuthTokenOptions): AuthToken {
     connectRetries: v.http_request_max_retries,
     ...(v.http_connect_timeout === undefined ? {} : { timeoutMs: v.http_connect_timeout * 1000 }),
     userAgent: o.userAgent ?? 'baton-authtoken',
+    // cafile, certfile, keyfile, insecure: how identity's HTTPS is checked
+    tls: clientTlsFromOptions(v, 'keystone_authtoken', (m) => logger.warn(m)),
   })
   const cache = buildSharedCache(v, logger, clock)
   const identity = {

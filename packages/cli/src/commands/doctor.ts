@@ -53,6 +53,7 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
     .option('--os-user-domain-id <id>', 'default: OS_USER_DOMAIN_ID, else default')
     .option('--os-project-domain-name <name>', 'default: OS_PROJECT_DOMAIN_NAME')
     .option('--os-project-domain-id <id>', 'default: OS_PROJECT_DOMAIN_ID, else default')
+    .option('--os-cacert <file>', 'CA bundle for identity over HTTPS (default: OS_CACERT)')
     .option('--timeout <seconds>', 'per request to identity', seconds, 10)
   command.action(async (flags: DoctorFlags) => {
     if (flags.configFile.length === 0) {
@@ -67,6 +68,7 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       admin,
       clock: io,
       timeoutMs: flags.timeout * 1000,
+      caFile: flags.osCacert ?? io.env.OS_CACERT,
     })
     if (flags.format === 'json') io.out(renderJson(report))
     else for (const line of renderText(report)) io.out(line)

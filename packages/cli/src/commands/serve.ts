@@ -24,7 +24,10 @@ export function registerServeCommands(program: Command, io: CliIo): void {
       .option('--host <address>', 'address to listen on', '127.0.0.1')
       .option('--port <number>', 'port to listen on', parsePort, 5000),
   ).action(async (flags: ServeFlags) => {
-    const { createIdentityServer, defaultOptions, identityLogger } = await import('@baton/identity')
+    const { createIdentityServer, defaultOptions, identityLogger, sslOptions } = await import(
+      '@baton/identity'
+    )
+    const { schemeOf } = await import('@baton/config')
     const { loadIdentityConfig } = await import('../config_files.ts')
     const config = loadIdentityConfig(flags.configFile, quietInWorkers(io))
     const configDir =
@@ -32,7 +35,8 @@ export function registerServeCommands(program: Command, io: CliIo): void {
     const logger = identityLogger(config) // [DEFAULT] debug, log_file, log_dir, use_json
     const options = { logger, ...(configDir === undefined ? {} : { configDir }) }
     const workers = config.get(defaultOptions).workers
-    const listening = `baton: identity listening on http://${flags.host}:${flags.port}`
+    const scheme = schemeOf(config.get(sslOptions)) // [ssl] cert_file, key_file: HTTPS
+    const listening = `baton: identity listening on ${scheme}://${flags.host}:${flags.port}`
     if (cluster.isPrimary && workers > 1) {
       // Fail fast and once, before forking: otherwise every worker would die with the same line.
       const probe = await createIdentityServer(config, { ...options, logger: false })

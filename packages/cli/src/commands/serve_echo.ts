@@ -4,7 +4,7 @@
  * what a service would see; the interop tests compare it with the Python keystonemiddleware.
  * @module
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Command } from 'commander'
 import { withConfigFiles } from '../config_file_option.ts'
@@ -52,29 +52,35 @@ export function registerServeEchoCommand(serve: Command, io: CliIo): void {
       .option('--port <number>', 'port to listen on (0 picks a free port)', parsePort, 8999),
   ).action(async (flags: EchoFlags) => {
     const {
+      createNodeServer,
       enforceBodyRate,
       healthcheckOptions,
       httpServerOptions,
       loadConfig,
       metricsOptions,
       nodeServerTimeouts,
+      schemeOf,
+      serverTlsOptions,
+      sslOptions,
     } = await import('@baton/config')
     const { withOperatorEndpoints } = await import('./echo_operations.ts')
     const { authtokenOptions, createAuthToken, guardHandler } = await import('@baton/middleware')
     // one config: [keystone_authtoken] for the middleware, [http_server] deadlines (slow clients: 408),
-    // [healthcheck] and [metrics]
+    // [healthcheck] and [metrics], [ssl] for HTTPS
     const config = loadConfig({
       files: flags.configFile,
       env: io.env,
-      groups: [authtokenOptions, httpServerOptions, healthcheckOptions, metricsOptions],
+      groups: [authtokenOptions, httpServerOptions, healthcheckOptions, metricsOptions, sslOptions],
     })
+    const tls = serverTlsOptions(config.get(sslOptions)) // [ssl]: HTTPS; bad files stop here
     const auth = createAuthToken({
       config,
       logger: { warn: (m) => io.err(`baton: warning: ${m}`), error: (m) => io.err(`baton: ${m}`) },
       userAgent: 'baton-echo',
     })
     const timeouts = config.get(httpServerOptions)
-    const server = createServer(
+    const server = createNodeServer(
+      tls,
       nodeServerTimeouts(timeouts),
       // /healthcheck and /metrics (when enabled) answer before the guard
       withOperatorEndpoints(config, auth, guardHandler(auth, echoIdentityHeaders)),
@@ -85,7 +91,7 @@ export function registerServeEchoCommand(serve: Command, io: CliIo): void {
       server.listen(flags.port, flags.host, resolve)
     })
     const { port } = server.address() as AddressInfo
-    io.err(`baton: echo listening on http://${flags.host}:${port}`)
+    io.err(`baton: echo listening on ${schemeOf(config.get(sslOptions))}://${flags.host}:${port}`)
     await new Promise<void>((resolve) => {
       const stop = () => server.close(() => void auth.close().then(resolve))
       process.once('SIGINT', stop)

@@ -29,6 +29,10 @@ export function registerUpCommand(program: Command, io: CliIo): void {
       parseUpPort,
     )
     .option('--any-ports', 'serve every program on a free port instead of OpenStack’s usual ones')
+    .option(
+      '--tls',
+      'serve every program on HTTPS, with certificates from a local CA made in <data-dir>/tls/',
+    )
     .action(async (flags: UpFlags) => {
       const { runUp } = await import('../local_cloud/run_up.ts')
       await runUp(flags, io)

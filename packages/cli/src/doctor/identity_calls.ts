@@ -9,6 +9,7 @@ import {
   type AccessInfo,
   ClientError,
   ClientErrorCode,
+  type ClientTls,
   type IdentityPlugin,
   InvalidResponse,
   PasswordAuth,
@@ -66,11 +67,17 @@ function v3Url(base: string): string {
   return /\/v3$/.test(trimmed) ? trimmed : `${trimmed}/v3`
 }
 
-export function identityAsker(o: { clock: Clock; timeoutMs: number }): IdentityAsker {
+export function identityAsker(o: {
+  clock: Clock
+  timeoutMs: number
+  /** `--os-cacert`: identity's HTTPS checked against this CA. */
+  tls?: ClientTls
+}): IdentityAsker {
   const session = (auth?: IdentityPlugin) =>
     new Session({
       clock: o.clock,
       timeoutMs: o.timeoutMs,
+      ...(o.tls === undefined ? {} : { tls: o.tls }),
       ...(auth === undefined ? {} : { auth }),
     })
   return {

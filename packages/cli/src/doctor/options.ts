@@ -4,7 +4,7 @@
  */
 
 import { serviceUserGroup } from '@baton/client'
-import { type Clock, httpServerOptions, type OptionGroup } from '@baton/config'
+import { type Clock, httpServerOptions, type OptionGroup, sslOptions } from '@baton/config'
 import { identityOptionGroups } from '@baton/identity'
 import { authtokenOptions } from '@baton/middleware'
 
@@ -22,8 +22,8 @@ export type ConfigRole = 'identity' | 'receiver' | 'sender'
 export function groupsFor(roles: ReadonlySet<ConfigRole>): OptionGroup[] {
   const groups: OptionGroup[] = []
   if (roles.has('identity')) groups.push(...identityOptionGroups)
-  // services read [http_server] too (request deadlines)
-  if (roles.has('receiver')) groups.push(authtokenOptions, httpServerOptions)
+  // services read [http_server] (request deadlines) and [ssl] (HTTPS) too
+  if (roles.has('receiver')) groups.push(authtokenOptions, httpServerOptions, sslOptions)
   if (roles.has('sender')) groups.push(serviceUserGroup)
   return groups
 }
@@ -49,6 +49,8 @@ export type DoctorSettings = {
   readonly clock: Clock
   /** Per request to identity. */
   readonly timeoutMs: number
+  /** The CA bundle identity's HTTPS is checked against (`--os-cacert`, else OS_CACERT). */
+  readonly caFile?: string | undefined
 }
 
 export type AdminFlags = {
@@ -60,6 +62,7 @@ export type AdminFlags = {
   osUserDomainId?: string
   osProjectDomainName?: string
   osProjectDomainId?: string
+  osCacert?: string
 }
 
 function given(value: string | undefined): string | undefined {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { clientTlsFromOptions } from '@baton/client'
 import { checkDelegation } from './check_delegation.ts'
 import { checkIdentityNodes } from './check_keys.ts'
 import {
@@ -30,7 +31,12 @@ const ROLE_TEXT: Readonly<Record<ConfigRole, string>> = {
 export async function runDoctor(settings: DoctorSettings): Promise<DoctorReport> {
   const findings = new Findings()
   const configs = readConfigs(settings.files, findings)
-  const asker = identityAsker({ clock: settings.clock, timeoutMs: settings.timeoutMs })
+  const tls = clientTlsFromOptions({ cafile: settings.caFile }, 'doctor --os-cacert')
+  const asker = identityAsker({
+    clock: settings.clock,
+    timeoutMs: settings.timeoutMs,
+    ...(tls === undefined ? {} : { tls }),
+  })
   const senders: ServiceUser[] = []
   const receivers: Receiver[] = []
   for (const c of configs) {

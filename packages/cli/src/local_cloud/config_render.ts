@@ -31,6 +31,7 @@ function identityConfig(plan: CloudPlan): string[] {
     ...(plan.passwordHashRounds === undefined
       ? []
       : ['[identity]', `password_hash_rounds = ${plan.passwordHashRounds}`]),
+    ...sslSection(plan, 'identity'),
     '[delegation]',
     '# which service types each service user serves: identity refuses a delegation token to a',
     '# service outside its audience (docs/delegation.md)',
@@ -54,6 +55,8 @@ function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceN
     'user_domain_name = Default',
     'project_name = service',
     'project_domain_name = Default',
+    // --tls: identity and the next service are checked against the local CA
+    ...(plan.tls === undefined ? [] : [`cafile = ${plan.tls.caFile}`]),
   ]
   return [
     `# The ${service} service.`,
@@ -88,7 +91,15 @@ function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceN
           ...credentials,
           '',
         ]),
+    ...sslSection(plan, service),
     '[audit]',
     `file = ${join(plan.dataDir, 'logs', 'audit.log')}`,
   ]
+}
+
+/** `--tls`: oslo.service's `[ssl]`, the program's own certificate and key. */
+function sslSection(plan: CloudPlan, program: ProgramName): string[] {
+  const files = plan.tls?.certs[program]
+  if (files === undefined) return []
+  return ['[ssl]', `cert_file = ${files.cert}`, `key_file = ${files.key}`, '']
 }

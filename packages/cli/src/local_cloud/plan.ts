@@ -44,6 +44,11 @@ export type CloudPlan = {
   readonly sendServiceUserToken: boolean
   /** `[service_user] delegate` of every sender: long operations run on delegation tokens. */
   readonly delegate: boolean
+  /** `baton up --tls`: every program on HTTPS with its certificate, every client trusting the CA. */
+  readonly tls?: {
+    readonly caFile: string
+    readonly certs: Readonly<Record<ProgramName, { readonly cert: string; readonly key: string }>>
+  }
 }
 
 export function configPath(plan: CloudPlan, program: ProgramName): string {
@@ -56,5 +61,5 @@ export function logPath(plan: CloudPlan, program: ProgramName): string {
 
 export function urlOf(plan: CloudPlan, program: ProgramName): string {
   const host = plan.host.includes(':') ? `[${plan.host}]` : plan.host // IPv6 literal
-  return `http://${host}:${plan.ports[program]}`
+  return `${plan.tls === undefined ? 'http' : 'https'}://${host}:${plan.ports[program]}`
 }

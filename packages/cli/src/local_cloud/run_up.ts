@@ -11,6 +11,7 @@ import type { CliIo } from '../io.ts'
 import { inspectConfigs, keptServicePorts } from './config_files.ts'
 import { lockDataDir } from './data_dir_lock.ts'
 import { checkDatabaseFiles } from './database_files.ts'
+import { prepareLocalTls, trustLocalCa } from './local_tls.ts'
 import type { CloudPlan, ProgramName } from './plan.ts'
 import { planPorts } from './ports.ts'
 import { reportUnexpectedExits, StartInterrupted } from './processes.ts'
@@ -23,6 +24,8 @@ export type UpFlags = {
   readonly port?: number
   readonly host: string
   readonly anyPorts?: boolean
+  /** Serve every program on HTTPS with certificates from a local CA. */
+  readonly tls?: boolean
 }
 
 function untilAborted(signal: AbortSignal): Promise<void> {
@@ -68,6 +71,8 @@ export async function runUp(flags: UpFlags, io: CliIo): Promise<void> {
       anyPorts: flags.anyPorts === true,
     })
     for (const note of notes) say(note)
+    const tls = flags.tls === true ? prepareLocalTls(dataDir, say) : undefined
+    if (tls !== undefined) trustLocalCa(tls)
     const plan: CloudPlan = {
       dataDir,
       host: flags.host,
@@ -79,6 +84,7 @@ export async function runUp(flags: UpFlags, io: CliIo): Promise<void> {
       copyChunkBytes: 0,
       sendServiceUserToken: true,
       delegate: true,
+      ...(tls === undefined ? {} : { tls }),
     }
     let cloud: LocalCloud
     started = true

@@ -30,6 +30,7 @@ export function printUsage(io: CliIo, cloud: LocalCloud, firstRun: boolean): voi
   io.out('  export OS_USER_DOMAIN_NAME=Default')
   io.out('  export OS_PROJECT_DOMAIN_NAME=Default')
   io.out('  export OS_REGION_NAME=RegionOne')
+  if (plan.tls !== undefined) io.out(`  export OS_CACERT=${plan.tls.caFile}`)
   io.out('  openstack catalog list')
   io.out(
     '  openstack image create --file README.md --disk-format raw --container-format bare readme',
@@ -43,8 +44,13 @@ export function printUsage(io: CliIo, cloud: LocalCloud, firstRun: boolean): voi
   )
   io.out(`Audit:   ${join(plan.dataDir, 'logs', 'audit.log')}   (one JSON line per delegated call)`)
   io.out(
-    `Check:   npx baton doctor ${PROGRAMS.map((p) => `--config-file ${join(plan.dataDir, `${p}.conf`)}`).join(' ')}`,
+    `Check:   npx baton doctor ${PROGRAMS.map((p) => `--config-file ${join(plan.dataDir, `${p}.conf`)}`).join(' ')}${plan.tls === undefined ? '' : ` --os-cacert ${plan.tls.caFile}`}`,
   )
+  if (plan.tls !== undefined) {
+    io.out(
+      `CA:      ${plan.tls.caFile}   (every program serves HTTPS with a certificate it signed)`,
+    )
+  }
   io.out(`Keys:    npx baton keys status --config-file ${join(plan.dataDir, 'identity.conf')}`)
   io.out(
     `Health:  ${identityUrl}/healthcheck (every service too); /metrics once [metrics] enabled = true`,

@@ -16,6 +16,7 @@ import type {
   Interface,
   RequestOptions,
   Session,
+  SessionOptions,
   StreamRequestOptions,
   StreamResponse,
 } from '@baton/client'
@@ -82,6 +83,11 @@ export type NextHopOptions = {
   readonly audit: AuditLog
   readonly interface: Interface
   readonly regionName?: string | undefined
+  /**
+   * `[service_user]` session settings for every call downstream (timeout; cafile, certfile,
+   * keyfile, insecure: the next service's HTTPS, and identity's when the service token is fetched).
+   */
+  readonly sessionOptions?: SessionOptions
 }
 
 /** keystoneauth substitutes these in catalog URLs (`/v1/AUTH_%(project_id)s`, cinder's `/v3/%(project_id)s`). */
@@ -187,7 +193,10 @@ export class NextHop {
 
   /** The session a call for this delegation goes through. */
   session(delegation: Delegation): DownstreamSession {
-    return this.#o.auth.sessionFor(delegation, { serviceAuth: this.#o.serviceAuth })
+    return this.#o.auth.sessionFor(delegation, {
+      ...this.#o.sessionOptions,
+      serviceAuth: this.#o.serviceAuth,
+    })
   }
 
   /** The next service's base URL for the user's project, from this service's own catalog. */

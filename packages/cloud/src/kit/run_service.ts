@@ -4,6 +4,7 @@
  * @module
  */
 import type { AddressInfo } from 'node:net'
+import { schemeOf, sslOptions } from '@baton/config'
 import { serviceDefaultOptions } from './options.ts'
 import {
   type BuildOptions,
@@ -33,5 +34,6 @@ export async function startService(
     throw error
   }
   const address = runtime.app.server.address() as AddressInfo
-  return { url: `http://${host}:${address.port}`, runtime, close: () => runtime.close() }
+  const scheme = schemeOf(runtime.ctx.config.get(sslOptions))
+  return { url: `${scheme}://${host}:${address.port}`, runtime, close: () => runtime.close() }
 }

@@ -16,11 +16,13 @@ import {
   loadDelegationSettings,
   loadServiceUserAuth,
   serviceUserGroup,
+  serviceUserSessionOptions,
 } from '@baton/client'
 import {
   type Config,
   decodeUtf8Strict,
   enforceBodyRate,
+  fastifyTlsOptions,
   healthcheckOptions,
   httpServerOptions,
   type LogSettings,
@@ -33,6 +35,8 @@ import {
   nodeServerTimeouts,
   type OptionGroup,
   openstackOptions,
+  serverTlsOptions,
+  sslOptions,
   unusedSummary,
 } from '@baton/config'
 import {
@@ -101,6 +105,7 @@ export function serviceGroups(spec: ServiceSpec): OptionGroup[] {
     httpServerOptions,
     healthcheckOptions,
     metricsOptions,
+    sslOptions,
     auditOptions,
     authtokenOptions,
     serviceUserGroup,
@@ -168,6 +173,10 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
     audit,
     interface: userInterface,
     regionName: config.get(authtokenOptions).region_name,
+    // [service_user] timeout, cafile, certfile, keyfile, insecure
+    sessionOptions: serviceUserSessionOptions(config, {
+      warn: (m) => log(`baton ${spec.name}: warning: ${m}`),
+    }),
   })
   const jobs = new JobRunner(db, (job, error) =>
     log(
@@ -223,6 +232,12 @@ function buildFastify(
   const app = Fastify({
     requestTimeout,
     http: { headersTimeout, requestTimeout, connectionsCheckingInterval },
+    // [ssl] cert_file/key_file: HTTPS with the same deadlines
+    ...fastifyTlsOptions(serverTlsOptions(ctx.config.get(sslOptions)), {
+      headersTimeout,
+      requestTimeout,
+      connectionsCheckingInterval,
+    }),
     logger:
       logging.level === 'debug'
         ? { level: 'debug', ...(logging.file === undefined ? {} : { file: logging.file }) }

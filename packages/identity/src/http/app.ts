@@ -5,9 +5,15 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import { type Config, enforceBodyRate, nodeServerTimeouts } from '@baton/config'
+import {
+  type Config,
+  enforceBodyRate,
+  fastifyTlsOptions,
+  nodeServerTimeouts,
+  serverTlsOptions,
+} from '@baton/config'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
-import { defaultOptions, httpServerOptions, osloMiddlewareOptions } from '../options.ts'
+import { defaultOptions, httpServerOptions, osloMiddlewareOptions, sslOptions } from '../options.ts'
 import { AccessLogController } from './access_log.ts'
 import { baseUrl } from './base_url.ts'
 import { registerDiscovery } from './discovery.ts'
@@ -79,6 +85,12 @@ export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
     clientErrorHandler: clientErrorRenderer,
     requestTimeout,
     http: { headersTimeout, requestTimeout, connectionsCheckingInterval },
+    // [ssl] cert_file/key_file: HTTPS with the same deadlines
+    ...fastifyTlsOptions(serverTlsOptions(options.config.get(sslOptions)), {
+      headersTimeout,
+      requestTimeout,
+      connectionsCheckingInterval,
+    }),
     logger: pinoOptions(options.logger),
     logController: new AccessLogController(),
     childLoggerFactory: (logger, bindings, childOptions) =>

@@ -10,6 +10,7 @@ import {
   httpServerOptions,
   metricsOptions,
   opt,
+  sslOptions,
 } from '@baton/config'
 
 export const defaultOptions = defineGroup('DEFAULT', {
@@ -75,8 +76,9 @@ export const databaseOptions = defineGroup(
 )
 
 /**
- * `[http_server]`: header, body-rate and whole-request deadlines (slow clients get 408). Declared
- * in @baton/config because the reference services and the echo server enforce the same limits.
+ * `[http_server]`: header, body-rate and whole-request deadlines (slow clients get 408), and
+ * `[ssl]`: oslo.service's HTTPS options (cert_file, key_file, ca_file). Declared in @baton/config
+ * because the reference services and the echo server serve the same way.
  */
 /** `[healthcheck]` (oslo.middleware) and `[metrics]` (Baton-only): declared in @baton/config, shared with the services. */
-export { healthcheckOptions, httpServerOptions, metricsOptions }
+export { healthcheckOptions, httpServerOptions, metricsOptions, sslOptions }
