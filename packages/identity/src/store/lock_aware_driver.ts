@@ -8,8 +8,10 @@
  *   `[DEFAULT] workers = 2` one write in ten failed. Taking the lock first, a writer waits its turn
  *   within busy_timeout and is never refused half-way. (`accessMode: 'read only'` keeps a deferred
  *   BEGIN, for transactions that only read.)
- * - a lock not had in time (busy_timeout ran out; a PostgreSQL deadlock or serialization failure)
- *   surfaces as `DatabaseBusy`, a 503 with Keystone's error body, never a 500.
+ * - on PostgreSQL and MySQL/MariaDB a transaction begins plainly and its writes wait on row locks
+ *   (READ COMMITTED on both).
+ * - a lock not had in time (busy_timeout ran out; a PostgreSQL deadlock or serialization failure;
+ *   a MySQL deadlock, lock wait timeout or Galera certification failure) surfaces as `DatabaseBusy`, a 503 with Keystone's error body, never a 500.
  * Statements outside a transaction are single autocommit statements: each takes the write lock as
  * it starts, so busy_timeout covers them already.
  * @module
@@ -18,6 +20,7 @@ import {
   CompiledQuery,
   type DatabaseConnection,
   type Driver,
+  MysqlDialect,
   PostgresDialect,
   type QueryCompiler,
   type QueryResult,
@@ -35,6 +38,13 @@ export class LockAwareSqliteDialect extends SqliteDialect {
 }
 
 export class LockAwarePostgresDialect extends PostgresDialect {
+  override createDriver(): Driver {
+    return new LockAwareDriver(super.createDriver(), { beginImmediate: false })
+  }
+}
+
+/** MySQL/MariaDB: InnoDB row locks at READ COMMITTED (mysql_connection.ts), as on PostgreSQL. */
+export class LockAwareMysqlDialect extends MysqlDialect {
   override createDriver(): Driver {
     return new LockAwareDriver(super.createDriver(), { beginImmediate: false })
   }
