@@ -12,10 +12,50 @@
  * records them, in the same `store.transaction()` when it wants both or neither.
  * @module
  */
-import type { Kysely } from 'kysely'
+import { type Kysely, MysqlAdapter } from 'kysely'
 import type { Schema } from './schema.ts'
 
 type Db = Kysely<Schema>
+
+function isMysql(trx: Db): boolean {
+  return trx.getExecutor().adapter instanceof MysqlAdapter
+}
+
+/**
+ * MySQL only: deletes project rows (projects and domains) that may reference each other through
+ * parent_id and domain_id. SQLite and PostgreSQL check those foreign keys at the statement's end,
+ * so one statement does; InnoDB checks them row by row, so here the rows go leaves first, one
+ * level per statement.
+ */
+async function deleteProjectsLeavesFirst(trx: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return
+  const rows = await trx
+    .selectFrom('project')
+    .select(['id', 'parent_id', 'domain_id'])
+    .where('id', 'in', ids)
+    .execute()
+  let remaining = rows
+  while (remaining.length > 0) {
+    const referenced = new Set<string>()
+    for (const row of remaining) {
+      if (row.parent_id !== null && row.parent_id !== row.id) referenced.add(row.parent_id)
+      if (row.domain_id !== row.id) referenced.add(row.domain_id)
+    }
+    const leaves = remaining.filter((row) => !referenced.has(row.id))
+    // A cycle (corrupt data) has no leaf: let the database refuse the rest in one statement.
+    const batch = leaves.length > 0 ? leaves : remaining
+    await trx
+      .deleteFrom('project')
+      .where(
+        'id',
+        'in',
+        batch.map((row) => row.id),
+      )
+      .execute()
+    const gone = new Set(batch.map((row) => row.id))
+    remaining = remaining.filter((row) => !gone.has(row.id))
+  }
+}
 
 async function deleteAssignmentsOfActors(trx: Db, actorIds: readonly string[]): Promise<void> {
   if (actorIds.length === 0) return
@@ -40,7 +80,8 @@ export async function deleteProjects(trx: Db, projectIds: readonly string[]): Pr
   if (projectIds.length === 0) return
   await trx.deleteFrom('assignment').where('target_id', 'in', projectIds).execute()
   await trx.deleteFrom('application_credential').where('project_id', 'in', projectIds).execute()
-  await trx.deleteFrom('project').where('id', 'in', projectIds).execute()
+  if (isMysql(trx)) await deleteProjectsLeavesFirst(trx, projectIds)
+  else await trx.deleteFrom('project').where('id', 'in', projectIds).execute()
 }
 
 /** Set-based, so a domain with many thousands of users costs the same few statements. */
@@ -62,6 +103,18 @@ export async function deleteDomain(trx: Db, domainId: string): Promise<void> {
     .where((eb) => eb.or([eb('target_id', 'in', projectsOf), eb('target_id', '=', domainId)]))
     .execute()
   await trx.deleteFrom('application_credential').where('project_id', 'in', projectsOf).execute()
+  if (isMysql(trx)) {
+    const rows = await trx
+      .selectFrom('project')
+      .select('id')
+      .where((eb) => eb.or([eb('domain_id', '=', domainId), eb('id', '=', domainId)]))
+      .execute()
+    await deleteProjectsLeavesFirst(
+      trx,
+      rows.map((row) => row.id),
+    )
+    return
+  }
   // Projects and the domain row in one statement: foreign keys are checked at its end, when
   // nothing references any of them any more.
   await trx

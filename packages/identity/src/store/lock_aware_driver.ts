@@ -16,10 +16,15 @@
  * it starts, so busy_timeout covers them already.
  * @module
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import {
   CompiledQuery,
   type DatabaseConnection,
+  type DialectAdapter,
   type Driver,
+  type Kysely,
+  type MigrationLockOptions,
+  MysqlAdapter,
   MysqlDialect,
   PostgresDialect,
   type QueryCompiler,
@@ -27,6 +32,7 @@ import {
   SqliteDialect,
   type TransactionSettings,
 } from 'kysely'
+import { MigrationFailedError } from '../errors.ts'
 import { busyOr } from './store_errors.ts'
 
 type CompileQuery = QueryCompiler['compileQuery']
@@ -47,6 +53,56 @@ export class LockAwarePostgresDialect extends PostgresDialect {
 export class LockAwareMysqlDialect extends MysqlDialect {
   override createDriver(): Driver {
     return new LockAwareDriver(super.createDriver(), { beginImmediate: false })
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new RowLockMysqlAdapter()
+  }
+}
+
+/** How long `baton db sync` waits for another node's to finish on MySQL. */
+const MIGRATION_LOCK_WAIT_MS = 10 * 60 * 1000
+
+/**
+ * kysely's MySQL adapter guards migrations with GET_LOCK, which is one server's (Galera does not
+ * replicate it) and server-wide (every database on the server shares it). MySQL's DDL commits
+ * implicitly, so no row lock can span a migration either; instead the migration lock row is
+ * claimed by a compare-and-set UPDATE (a replicated write that Galera certifies), and released
+ * the same way. A `db sync` killed mid-way leaves the row claimed: the error says how to free it.
+ */
+class RowLockMysqlAdapter extends MysqlAdapter {
+  override async acquireMigrationLock(
+    db: Kysely<unknown>,
+    options: MigrationLockOptions,
+  ): Promise<void> {
+    const deadline = Date.now() + MIGRATION_LOCK_WAIT_MS
+    for (;;) {
+      const claimed = await db.executeQuery(
+        CompiledQuery.raw(
+          `update \`${options.lockTable}\` set is_locked = 1 where id = ? and is_locked = 0`,
+          [options.lockRowId],
+        ),
+      )
+      if (claimed.numAffectedRows === 1n) return
+      if (Date.now() > deadline) {
+        throw new MigrationFailedError(
+          `another baton db sync has held ${options.lockTable} for 10 minutes; if none runs, ` +
+            `one died mid-way: check the schema, then UPDATE ${options.lockTable} SET is_locked = 0`,
+        )
+      }
+      await sleep(250)
+    }
+  }
+
+  override async releaseMigrationLock(
+    db: Kysely<unknown>,
+    options: MigrationLockOptions,
+  ): Promise<void> {
+    await db.executeQuery(
+      CompiledQuery.raw(`update \`${options.lockTable}\` set is_locked = 0 where id = ?`, [
+        options.lockRowId,
+      ]),
+    )
   }
 }
 
