@@ -8,11 +8,18 @@
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, test } from 'node:test'
 import { sql } from 'kysely'
+import mysql from 'mysql2/promise'
+import { DatabaseBusy } from '../../../packages/identity/src/errors.ts'
 import {
   createStore,
   migrateToLatest,
   type Store,
 } from '../../../packages/identity/src/store/index.ts'
+import {
+  busyOr,
+  constraintViolation,
+  isLockUnavailable,
+} from '../../../packages/identity/src/store/store_errors.ts'
 import { FakeClock, freshMysqlDatabase, MYSQL_SKIP, type TestDb } from './store.fixtures.ts'
 
 describe('MySQL schema', { skip: MYSQL_SKIP }, () => {
@@ -81,5 +88,122 @@ describe('MySQL schema', { skip: MYSQL_SKIP }, () => {
     await store.identity.deleteGroup(group.id)
     assert.ok((await store.generation.current()) > before)
     assert.equal(await store.identity.isUserInGroup(user.id, group.id), false)
+  })
+})
+
+describe('MySQL driver errors, produced for real', { skip: MYSQL_SKIP }, () => {
+  let db: TestDb | undefined
+  afterEach(async () => {
+    await db?.close()
+    db = undefined
+  })
+
+  async function rawConnection(url: string) {
+    const u = new URL(url)
+    return mysql.createConnection({
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+      database: u.pathname.slice(1),
+    })
+  }
+
+  async function errorOf(work: () => Promise<unknown>): Promise<unknown> {
+    try {
+      await work()
+    } catch (error) {
+      return error
+    }
+    return assert.fail('expected an error')
+  }
+
+  test('duplicate keys, foreign keys and lock wait timeouts are classified', async () => {
+    db = await freshMysqlDatabase()
+    await migrateToLatest(db.database)
+    const a = await rawConnection(db.url)
+    const b = await rawConnection(db.url)
+    try {
+      await a.query(
+        "insert into role (id, name, domain_id, options, extra) values ('r1', 'x', '<<null>>', '{}', '{}')",
+      )
+      const byId = await errorOf(() =>
+        a.query(
+          "insert into role (id, name, domain_id, options, extra) values ('r1', 'y', '<<null>>', '{}', '{}')",
+        ),
+      )
+      assert.equal(constraintViolation(byId), 'primary_key')
+      const byName = await errorOf(() =>
+        a.query(
+          "insert into role (id, name, domain_id, options, extra) values ('r2', 'x', '<<null>>', '{}', '{}')",
+        ),
+      )
+      assert.equal(constraintViolation(byName), 'unique')
+      const dangling = await errorOf(() =>
+        a.query("insert into implied_role (prior_role_id, implied_role_id) values ('r1', 'nope')"),
+      )
+      assert.equal(constraintViolation(dangling), 'foreign_key')
+      assert.equal(isLockUnavailable(dangling), false)
+
+      await a.query('begin')
+      await a.query('update cache_generation set value = value + 1 where id = 1')
+      await b.query('set session innodb_lock_wait_timeout = 1')
+      const timeout = await errorOf(() =>
+        b.query('update cache_generation set value = value + 1 where id = 1'),
+      )
+      await a.query('rollback')
+      assert.equal((timeout as { errno?: number }).errno, 1205)
+      assert.ok(isLockUnavailable(timeout))
+      assert.ok(busyOr(timeout) instanceof DatabaseBusy)
+    } finally {
+      await a.end()
+      await b.end()
+    }
+  })
+
+  test('a transaction chosen as a deadlock victim is run again whole and commits', async () => {
+    db = await freshMysqlDatabase()
+    await migrateToLatest(db.database)
+    const store = createStore(db.database, { clock: new FakeClock() })
+    const domain = await store.resource.createDomain({ name: 'Default' })
+    await store.policies.create({ id: 'p', blob: {}, type: 'x', extra: {} })
+    const rival = await rawConnection(db.url)
+    try {
+      let attempts = 0
+      await store.transaction(async (trx) => {
+        attempts++
+        await trx.resource.createProject({ name: `p${attempts}`, domainId: domain.id })
+        if (attempts > 1) {
+          await trx.policies.update('p', { type: 'mine' })
+          return
+        }
+        // This transaction now holds the generation row. The rival writes many rows (so InnoDB
+        // picks this transaction, which wrote fewer, as the victim), locks policy p, and waits
+        // for the generation row; then this transaction wants policy p: a cycle.
+        await rival.query('begin')
+        for (let i = 0; i < 20; i++) {
+          await rival.query(
+            `insert into policy (id, \`blob\`, type, extra) values ('r${i}', '{}', 'r', '{}')`,
+          )
+        }
+        await rival.query("update policy set type = 'rival' where id = 'p'")
+        const rivalWaits = rival.query('update cache_generation set value = value + 1 where id = 1')
+        await new Promise((resolve) => setTimeout(resolve, 200))
+        const mine = trx.policies.update('p', { type: 'mine' })
+        const [theirs, ours] = await Promise.allSettled([rivalWaits, mine])
+        await rival.query(theirs.status === 'fulfilled' ? 'commit' : 'rollback')
+        if (ours.status === 'rejected') throw ours.reason
+      })
+      assert.equal(attempts, 2, 'the victim ran twice')
+      assert.equal((await store.policies.get('p')).type, 'mine')
+      // The first attempt's project was rolled back with it; only the second's is there.
+      const projects = await store.resource.listProjects({ domainId: domain.id })
+      assert.deepEqual(
+        projects.map((p) => p.name),
+        ['p2'],
+      )
+    } finally {
+      await rival.end()
+    }
   })
 })

@@ -66,7 +66,25 @@ async function deleteAssignmentsOfActors(trx: Db, actorIds: readonly string[]): 
 export async function deleteUsers(trx: Db, userIds: readonly string[]): Promise<void> {
   if (userIds.length === 0) return
   await deleteAssignmentsOfActors(trx, userIds)
+  await deleteApplicationCredentialsOf(trx, userIds)
   await trx.deleteFrom('user').where('id', 'in', userIds).execute()
+}
+
+/**
+ * A user's application credentials go before the user: their access-rule links (cascading from
+ * the credential) must be gone before the rules (cascading from the user), which the links
+ * reference without a cascade. PostgreSQL and SQLite check that at the statement's end; InnoDB
+ * checks it per cascaded row, in an order of its own.
+ */
+async function deleteApplicationCredentialsOf(
+  trx: Db,
+  userIds: readonly string[] | ReturnType<typeof usersOfDomain>,
+): Promise<void> {
+  await trx.deleteFrom('application_credential').where('user_id', 'in', userIds).execute()
+}
+
+function usersOfDomain(trx: Db, domainId: string) {
+  return trx.selectFrom('user').select('id').where('domain_id', '=', domainId)
 }
 
 export async function deleteGroups(trx: Db, groupIds: readonly string[]): Promise<void> {
@@ -86,7 +104,7 @@ export async function deleteProjects(trx: Db, projectIds: readonly string[]): Pr
 
 /** Set-based, so a domain with many thousands of users costs the same few statements. */
 export async function deleteDomain(trx: Db, domainId: string): Promise<void> {
-  const usersOf = trx.selectFrom('user').select('id').where('domain_id', '=', domainId)
+  const usersOf = usersOfDomain(trx, domainId)
   const groupsOf = trx.selectFrom('group').select('id').where('domain_id', '=', domainId)
   const projectsOf = trx.selectFrom('project').select('id').where('domain_id', '=', domainId)
   for (const table of ['assignment', 'system_assignment'] as const) {
@@ -95,6 +113,7 @@ export async function deleteDomain(trx: Db, domainId: string): Promise<void> {
       .where((eb) => eb.or([eb('actor_id', 'in', usersOf), eb('actor_id', 'in', groupsOf)]))
       .execute()
   }
+  await deleteApplicationCredentialsOf(trx, usersOf)
   await trx.deleteFrom('user').where('domain_id', '=', domainId).execute()
   await trx.deleteFrom('group').where('domain_id', '=', domainId).execute()
   await trx.deleteFrom('role').where('domain_id', '=', domainId).execute()

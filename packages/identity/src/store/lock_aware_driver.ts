@@ -33,7 +33,8 @@ import {
   type TransactionSettings,
 } from 'kysely'
 import { MigrationFailedError } from '../errors.ts'
-import { busyOr } from './store_errors.ts'
+import { busyOr, isLockUnavailable } from './store_errors.ts'
+import { TRANSACTION_ATTEMPTS } from './transaction_retry.ts'
 
 type CompileQuery = QueryCompiler['compileQuery']
 
@@ -52,7 +53,10 @@ export class LockAwarePostgresDialect extends PostgresDialect {
 /** MySQL/MariaDB: InnoDB row locks at READ COMMITTED (mysql_connection.ts), as on PostgreSQL. */
 export class LockAwareMysqlDialect extends MysqlDialect {
   override createDriver(): Driver {
-    return new LockAwareDriver(super.createDriver(), { beginImmediate: false })
+    return new LockAwareDriver(super.createDriver(), {
+      beginImmediate: false,
+      retryAutocommit: true,
+    })
   }
 
   override createAdapter(): DialectAdapter {
@@ -114,16 +118,36 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The connection kysely sees: the driver's own, with lock failures mapped. */
+/**
+ * The connection kysely sees: the driver's own, with lock failures mapped. On MySQL a statement
+ * outside a transaction (autocommit) that deadlocked or timed out on a lock was rolled back whole,
+ * so it is run again, up to TRANSACTION_ATTEMPTS times (transactions are retried whole by
+ * transaction_retry.ts instead).
+ */
 class GuardedConnection implements DatabaseConnection {
   readonly inner: DatabaseConnection
+  readonly #retryAutocommit: boolean
+  inTransaction = false
 
-  constructor(inner: DatabaseConnection) {
+  constructor(inner: DatabaseConnection, retryAutocommit: boolean) {
     this.inner = inner
+    this.#retryAutocommit = retryAutocommit
   }
 
-  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    return guarded(() => this.inner.executeQuery<R>(query))
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.inner.executeQuery<R>(query)
+      } catch (error) {
+        const retry =
+          this.#retryAutocommit &&
+          !this.inTransaction &&
+          attempt < TRANSACTION_ATTEMPTS &&
+          isLockUnavailable(error)
+        if (!retry) throw busyOr(error)
+        await sleep(Math.random() * 10 * 2 ** attempt)
+      }
+    }
   }
 
   async *streamQuery<R>(
@@ -141,12 +165,17 @@ class GuardedConnection implements DatabaseConnection {
 class LockAwareDriver implements Driver {
   readonly #inner: Driver
   readonly #beginImmediate: boolean
+  readonly #retryAutocommit: boolean
   /** One wrapper per driver connection (PostgreSQL pools several, SQLite has one). */
   readonly #guarded = new WeakMap<DatabaseConnection, GuardedConnection>()
 
-  constructor(inner: Driver, options: { readonly beginImmediate: boolean }) {
+  constructor(
+    inner: Driver,
+    options: { readonly beginImmediate: boolean; readonly retryAutocommit?: boolean },
+  ) {
     this.#inner = inner
     this.#beginImmediate = options.beginImmediate
+    this.#retryAutocommit = options.retryAutocommit ?? false
   }
 
   init(): Promise<void> {
@@ -157,13 +186,14 @@ class LockAwareDriver implements Driver {
     const inner = await this.#inner.acquireConnection()
     let connection = this.#guarded.get(inner)
     if (connection === undefined) {
-      connection = new GuardedConnection(inner)
+      connection = new GuardedConnection(inner, this.#retryAutocommit)
       this.#guarded.set(inner, connection)
     }
     return connection
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    markTransaction(connection, true)
     const inner = unwrap(connection)
     if (this.#beginImmediate && settings.accessMode !== 'read only') {
       return guarded(async () => {
@@ -174,11 +204,23 @@ class LockAwareDriver implements Driver {
   }
 
   commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return guarded(() => this.#inner.commitTransaction(unwrap(connection)))
+    return guarded(async () => {
+      try {
+        await this.#inner.commitTransaction(unwrap(connection))
+      } finally {
+        markTransaction(connection, false)
+      }
+    })
   }
 
   rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return guarded(() => this.#inner.rollbackTransaction(unwrap(connection)))
+    return guarded(async () => {
+      try {
+        await this.#inner.rollbackTransaction(unwrap(connection))
+      } finally {
+        markTransaction(connection, false)
+      }
+    })
   }
 
   savepoint(c: DatabaseConnection, name: string, compile: CompileQuery): Promise<void> {
@@ -211,6 +253,10 @@ class LockAwareDriver implements Driver {
   destroy(): Promise<void> {
     return this.#inner.destroy()
   }
+}
+
+function markTransaction(connection: DatabaseConnection, open: boolean): void {
+  if (connection instanceof GuardedConnection) connection.inTransaction = open
 }
 
 function unwrap(connection: DatabaseConnection): DatabaseConnection {
