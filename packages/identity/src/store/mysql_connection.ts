@@ -12,6 +12,7 @@
  * (store_errors.ts); whole transactions are retried on them (transaction_retry.ts).
  * @module
  */
+import type { EventEmitter } from 'node:events'
 import { CompiledQuery, Kysely } from 'kysely'
 import { createPool } from 'mysql2'
 import type { MysqlTarget } from './connection_url.ts'
@@ -42,8 +43,9 @@ export function openMysql(target: MysqlTarget, options: OpenDatabaseOptions): St
     decimalNumbers: true,
     supportBigNumbers: false,
   })
-  // An idle connection losing its server emits 'error' on the pool; the pool drops it.
-  pool.on('error' as 'connection', () => {})
+  // Should an idle connection's loss ever surface on the pool as 'error', it must not crash the
+  // process: the pool drops that connection and the next query opens a fresh one.
+  ;(pool as EventEmitter).on('error', () => {})
   const db = new Kysely<Schema>({
     dialect: new LockAwareMysqlDialect({
       pool,
