@@ -48,14 +48,18 @@ function findTests(dir) {
 
 // --unit (`npm run test:unit`): only the tests that start no external process. The convention is
 // in the path: a test that starts one (Python, memcached/Redis, uwsgi, openstack, a real `baton`)
-// is named *.process.test.ts or lives under test/interop/. PostgreSQL is dropped from the env so
-// the store tests run their SQLite variant only. See docs/architecture.md, "Tests".
+// is named *.process.test.ts or lives under test/interop/. PostgreSQL and MySQL/MariaDB are dropped
+// from the env so the store tests run their SQLite variant only. See docs/architecture.md, "Tests".
 const args = process.argv.slice(2)
 const unit = args.includes('--unit')
 const isolate = args.includes('--isolate')
 const times = args.includes('--times')
 const startsProcesses = (f) => f.startsWith('test/interop/') || f.endsWith('.process.test.ts')
-if (unit) delete process.env.BATON_TEST_PG_URL // inherited by the test runner spawned below
+if (unit) {
+  // inherited by the test runner spawned below
+  delete process.env.BATON_TEST_PG_URL
+  delete process.env.BATON_TEST_MYSQL_URL
+}
 
 const prefixes = args.filter((a) => !a.startsWith('--'))
 const files = findTests(join(root, 'test'))

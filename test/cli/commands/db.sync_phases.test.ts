@@ -3,6 +3,7 @@ import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import Database from 'better-sqlite3'
+import { freshMysqlDatabase, MYSQL_SKIP } from '../../identity/store/store.fixtures.ts'
 import { runBaton, scratchConfig } from '../cli_harness.ts'
 
 function databaseConfig(): string {
@@ -70,4 +71,29 @@ test('db sync --check on a schema from a newer Baton fails with one line, not 0 
   const run = await runBaton(['db', 'sync', '--check', '--config-file', conf])
   assert.equal(run.status, 1)
   assert.match(run.stderr, /^baton: .*migrated by a newer Baton \(9999_future\)/)
+})
+
+test('db sync --check, --expand and --check again on MySQL/MariaDB', {
+  skip: MYSQL_SKIP,
+}, async () => {
+  const db = await freshMysqlDatabase()
+  await db.database.close()
+  try {
+    const scratch = scratchConfig([])
+    appendFileSync(scratch.conf, `[database]\nconnection = ${db.url}\n`)
+    const before = await runBaton(['db', 'sync', '--check', '--config-file', scratch.conf])
+    assert.equal(before.status, 2, before.stderr)
+    assert.match(before.stdout, /migrations pending \(at empty, next 0001_resource\)/)
+    const expand = await runBaton(['db', 'sync', '--expand', '--config-file', scratch.conf])
+    assert.equal(expand.status, 0, expand.stderr)
+    assert.match(expand.stdout, /^Applied \d+ migrations: 0001_resource/)
+    const after = await runBaton(['db', 'sync', '--check', '--config-file', scratch.conf])
+    assert.equal(after.status, 0, after.stderr)
+    assert.match(after.stdout, /^The database schema is up to date \(\d{4}_\w+\)\.$/)
+    const again = await runBaton(['db', 'sync', '--config-file', scratch.conf])
+    assert.equal(again.status, 0, again.stderr)
+    assert.equal(again.stdout, 'The database schema is current.')
+  } finally {
+    await db.close()
+  }
 })

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { PG_SKIP } from '../store/store.fixtures.ts'
+import { DIALECTS } from '../store/store.fixtures.ts'
 import { ADMIN_PASSWORD, startTwoNodes, type TwoNodes } from './two_nodes.ts'
 
 const T0 = Date.UTC(2030, 0, 1)
 
-for (const dialect of ['sqlite', 'postgres'] as const) {
+for (const [dialect, skip] of DIALECTS) {
   describe(`cached validation answers exactly what uncached validation does [${dialect}]`, {
-    skip: dialect === 'postgres' ? PG_SKIP : false,
+    skip,
   }, () => {
     let nodes: TwoNodes
     /** label -> token */

@@ -1,6 +1,7 @@
 /**
  * Two identity servers (two `createIdentityServer`, as two nodes or workers would be) on one
- * database: a SQLite file, or a fresh PostgreSQL schema when BATON_TEST_PG_URL is set. Requests
+ * database: a SQLite file, a fresh PostgreSQL schema when BATON_TEST_PG_URL is set, or a fresh
+ * MySQL/MariaDB database when BATON_TEST_MYSQL_URL is set (store.fixtures.ts). Requests
  * go through `app.inject`; the bootstrap admin and its token come from node A.
  * @module
  */
@@ -63,7 +64,7 @@ export async function startTwoNodes(
   extraConfig: readonly string[] = [],
 ): Promise<TwoNodes> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-two-nodes-'))
-  const pg = dialect === 'postgres' ? await freshDatabase('postgres') : undefined
+  const pg = dialect === 'sqlite' ? undefined : await freshDatabase(dialect)
   if (pg !== undefined) await pg.database.close()
   const connection = pg?.url ?? `sqlite:///${join(dir, 'identity.db')}`
   const conf = join(dir, 'identity.conf')

@@ -8,7 +8,7 @@ import {
   schemaStatus,
   schemaVersion,
 } from '../../../packages/identity/src/store/index.ts'
-import { type DialectName, freshDatabase, PG_SKIP, type TestDb } from './store.fixtures.ts'
+import { DIALECTS, freshDatabase, type TestDb } from './store.fixtures.ts'
 
 const TABLES = [
   'application_credential',
@@ -29,8 +29,8 @@ const TABLES = [
   'user_group_membership',
 ]
 
-for (const dialect of ['sqlite', 'postgres'] as DialectName[]) {
-  describe(`migrations [${dialect}]`, { skip: dialect === 'postgres' ? PG_SKIP : false }, () => {
+for (const [dialect, skip] of DIALECTS) {
+  describe(`migrations [${dialect}]`, { skip }, () => {
     let db: TestDb | undefined
     afterEach(async () => {
       await db?.close()
@@ -87,9 +87,13 @@ for (const dialect of ['sqlite', 'postgres'] as DialectName[]) {
           ? sql<{
               name: string
             }>`select name from sqlite_master where type = 'index' and tbl_name = 'revocation_event'`
-          : sql<{
-              name: string
-            }>`select indexname as name from pg_indexes where tablename = 'revocation_event' and schemaname = current_schema()`
+          : dialect === 'mysql'
+            ? sql<{
+                name: string
+              }>`select distinct index_name as name from information_schema.statistics where table_name = 'revocation_event' and table_schema = database()`
+            : sql<{
+                name: string
+              }>`select indexname as name from pg_indexes where tablename = 'revocation_event' and schemaname = current_schema()`
       const names = (await query.execute(db.database.db)).rows.map((r) => r.name)
       for (const name of [
         'ix_revocation_event_project_id_issued_before',

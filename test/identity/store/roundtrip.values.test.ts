@@ -13,6 +13,7 @@ import {
   eachDialect,
   FakeClock,
   freshDatabase,
+  MYSQL_SKIP,
   PG_SKIP,
 } from './store.fixtures.ts'
 
@@ -143,21 +144,26 @@ eachDialect('values round-trip exactly', (env) => {
   })
 })
 
-describe('values are identical on SQLite and PostgreSQL', { skip: PG_SKIP }, () => {
-  test('the same writes read back deep-equal on both dialects', async () => {
-    const results = []
-    for (const dialect of ['sqlite', 'postgres'] as DialectName[]) {
-      const db = await freshDatabase(dialect)
-      try {
-        await migrateToLatest(db.database)
-        results.push(await writeEverything(createStore(db.database, { clock: new FakeClock() })))
-      } finally {
-        await db.close()
+for (const [other, skip] of [
+  ['postgres', PG_SKIP],
+  ['mysql', MYSQL_SKIP],
+] as const) {
+  describe(`values are identical on SQLite and ${other}`, { skip }, () => {
+    test('the same writes read back deep-equal on both dialects', async () => {
+      const results = []
+      for (const dialect of ['sqlite', other] as DialectName[]) {
+        const db = await freshDatabase(dialect)
+        try {
+          await migrateToLatest(db.database)
+          results.push(await writeEverything(createStore(db.database, { clock: new FakeClock() })))
+        } finally {
+          await db.close()
+        }
       }
-    }
-    assert.deepEqual(results[0], results[1])
+      assert.deepEqual(results[0], results[1])
+    })
   })
-})
+}
 
 describe('entity time text', () => {
   test('parses ISO 8601 with up to six fractional digits and renders microseconds', () => {

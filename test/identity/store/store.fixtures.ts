@@ -1,12 +1,14 @@
 /**
  * Runs one test suite against every dialect: SQLite always (a fresh in-memory database per test),
  * PostgreSQL when BATON_TEST_PG_URL is set (a fresh schema per test, dropped afterwards, inside a
- * database of this test process's own), skipped with a message otherwise.
+ * database of this test process's own), MySQL/MariaDB when BATON_TEST_MYSQL_URL is set (a fresh
+ * database per test, dropped afterwards), each skipped with a message otherwise.
  * @module
  */
 import { randomBytes } from 'node:crypto'
 import { afterEach, beforeEach, describe } from 'node:test'
 import { sql } from 'kysely'
+import mysql from 'mysql2/promise'
 import pg from 'pg'
 import {
   type Clock,
@@ -24,7 +26,21 @@ export const PG_SKIP = PG_URL
   : 'PostgreSQL variant skipped: BATON_TEST_PG_URL is not set ' +
     '(eval "$(scripts/pg_test_cluster.sh start)" to run it)'
 
-export type DialectName = 'sqlite' | 'postgres'
+export const MYSQL_URL = process.env.BATON_TEST_MYSQL_URL
+
+export const MYSQL_SKIP = MYSQL_URL
+  ? false
+  : 'MySQL/MariaDB variant skipped: BATON_TEST_MYSQL_URL is not set ' +
+    '(eval "$(scripts/mariadb_test_server.sh start)" to run it)'
+
+export type DialectName = 'sqlite' | 'postgres' | 'mysql'
+
+/** The dialects a suite runs on, each with its skip message (false: it runs). */
+export const DIALECTS: ReadonlyArray<readonly [DialectName, string | false]> = [
+  ['sqlite', false],
+  ['postgres', PG_SKIP],
+  ['mysql', MYSQL_SKIP],
+]
 
 /** 2030-01-01T00:00:00Z; tests move it by hand. */
 export const EPOCH_MS = Date.UTC(2030, 0, 1)
@@ -52,6 +68,7 @@ export async function freshDatabase(dialect: DialectName): Promise<TestDb> {
     const database = openDatabase('sqlite://')
     return { database, url: 'sqlite://', close: () => database.close() }
   }
+  if (dialect === 'mysql') return freshMysqlDatabase()
   if (!PG_URL) throw new Error('BATON_TEST_PG_URL is not set')
   const processUrl = await processDatabaseUrl(PG_URL)
   const schema = `t_${randomBytes(6).toString('hex')}`
@@ -71,6 +88,38 @@ export async function freshDatabase(dialect: DialectName): Promise<TestDb> {
       await cleanup.connect()
       await cleanup.query(`drop schema ${schema} cascade`)
       await cleanup.end()
+    },
+  }
+}
+
+/** A database of its own on the BATON_TEST_MYSQL_URL server, dropped by `close()`. */
+export async function freshMysqlDatabase(): Promise<TestDb> {
+  if (!MYSQL_URL) throw new Error('BATON_TEST_MYSQL_URL is not set')
+  const base = new URL(MYSQL_URL)
+  const name = `baton_t_${process.pid}_${randomBytes(4).toString('hex')}`
+  const admin = async (statement: string) => {
+    const connection = await mysql.createConnection({
+      host: base.hostname,
+      port: Number(base.port || 3306),
+      user: decodeURIComponent(base.username),
+      password: decodeURIComponent(base.password),
+    })
+    try {
+      await connection.query(statement)
+    } finally {
+      await connection.end()
+    }
+  }
+  await admin(`create database ${name}`)
+  const url = new URL(MYSQL_URL)
+  url.pathname = `/${name}`
+  const database = openDatabase(url.toString(), { poolMax: 4 })
+  return {
+    database,
+    url: url.toString(),
+    async close() {
+      await database.close()
+      await admin(`drop database ${name}`)
     },
   }
 }
@@ -110,8 +159,7 @@ export interface StoreEnv {
  * eachDialect('projects', (env) => { test('...', async () => { const { store } = env() }) })
  */
 export function eachDialect(title: string, suite: (env: () => StoreEnv) => void): void {
-  for (const dialect of ['sqlite', 'postgres'] as const) {
-    const skip = dialect === 'postgres' ? PG_SKIP : false
+  for (const [dialect, skip] of DIALECTS) {
     describe(`${title} [${dialect}]`, { skip }, () => {
       let current: (StoreEnv & { close(): Promise<void> }) | undefined
       beforeEach(async () => {

@@ -40,7 +40,7 @@ function checkIdentitySymptoms(node: DoctorConfig, nodeCount: number, findings: 
       'database',
       'connection',
       `SQLite while ${nodeCount} identity nodes are checked (Keystone doctor: symptom_database_connection_is_not_SQLite): each node keeps its own users, roles and revocations, so a token revoked on one node stays valid on the others`,
-      'point every identity node at one PostgreSQL database: [database] connection = postgresql://user:password@host/baton',
+      'point every identity node at one PostgreSQL or MySQL/MariaDB database: [database] connection = postgresql://user:password@host/baton (or mysql+pymysql://...)',
     )
   }
   const { password_hash_algorithm: algorithm, password_hash_rounds: rounds } =

@@ -68,8 +68,41 @@ export const databaseOptions = defineGroup(
       default: 'sqlite:///keystone.db',
       secret: true,
       help:
-        'The SQLAlchemy-style connection string: sqlite:///relative/path, sqlite:////absolute/path ' +
-        'or postgresql://user:password@host:port/dbname (postgresql+psycopg2:// is accepted too).',
+        'The SQLAlchemy-style connection string: sqlite:///relative/path, sqlite:////absolute/path, ' +
+        'postgresql://user:password@host:port/dbname (postgresql+psycopg2:// is accepted too) or ' +
+        'mysql+pymysql://user:password@host:port/dbname?charset=utf8mb4 for MySQL/MariaDB ' +
+        '(mysql:// and mysql+mysqldb:// are accepted too; ?unix_socket=/path for a local socket).',
+    }),
+    max_pool_size: opt.int({
+      default: 10,
+      min: 1,
+      max: 1000,
+      help:
+        'Maximum number of connections each identity process keeps open to PostgreSQL or ' +
+        'MySQL/MariaDB (ignored for SQLite, which uses one). oslo.db defaults to 5 plus ' +
+        'max_overflow; Baton has no overflow and defaults to 10.',
+    }),
+    connection_recycle_time: opt.int({
+      default: 3600,
+      min: 1,
+      help:
+        'MySQL/MariaDB: a pooled connection idle for this many seconds is closed and replaced by ' +
+        "a new one when next needed, so the server's wait_timeout never hands the pool a dead " +
+        'connection (oslo.db recycles by age; the mysql2 pool Baton uses can only by idleness).',
+    }),
+    max_retries: opt.int({
+      default: 10,
+      min: -1,
+      help:
+        'Maximum number of database connection retries during startup (the server, trust_flush, ' +
+        'delegation flush; not db sync). Set to -1 to specify an infinite retry count. Only an ' +
+        'unreachable database is retried (refused, timed out, reset), never a bad password or a ' +
+        'missing database.',
+    }),
+    retry_interval: opt.int({
+      default: 10,
+      min: 0,
+      help: 'Interval between retries of opening a database connection at startup, in seconds.',
     }),
   },
   { help: 'The identity database.' },

@@ -4,6 +4,7 @@
  * not, like keystone-manage's "run db_sync").
  * @module
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Config } from '@baton/config'
 import { ServerNotReady } from '../errors.ts'
 import { databaseOptions, securityComplianceOptions } from '../options.ts'
@@ -20,9 +21,52 @@ import {
 
 export type OpenedStore = { readonly store: Store; readonly database: StoreDatabase }
 
+/** `[database] connection` opened with the pool options of `[database]`. */
+function openConfigured(config: Config): StoreDatabase {
+  const options = config.get(databaseOptions)
+  return openDatabase(options.connection, {
+    poolMax: options.max_pool_size,
+    connectionRecycleTime: options.connection_recycle_time,
+  })
+}
+
+/** Network-level failures to reach a database server: worth waiting out at startup. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST',
+  '57P03', // PostgreSQL: the database system is starting up
+  'ER_CON_COUNT_ERROR',
+])
+
+function isUnreachable(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : ''
+  return typeof code === 'string' && UNREACHABLE.has(code)
+}
+
+/**
+ * oslo.db's startup retries: `read` again while the database is unreachable, up to
+ * `[database] max_retries` times (-1: for ever), `retry_interval` seconds apart.
+ */
+async function retryingStartup<T>(config: Config, read: () => Promise<T>): Promise<T> {
+  const { max_retries: maxRetries, retry_interval: interval } = config.get(databaseOptions)
+  for (let retry = 0; ; retry++) {
+    try {
+      return await read()
+    } catch (error) {
+      if (!isUnreachable(error) || (maxRetries !== -1 && retry >= maxRetries)) throw error
+      await sleep(interval * 1000)
+    }
+  }
+}
+
 /** `baton db sync`: applies every pending migration; returns their names (empty when current). */
 export async function syncDatabase(config: Config): Promise<readonly string[]> {
-  const database = openDatabase(config.get(databaseOptions).connection)
+  const database = openConfigured(config)
   try {
     return await migrateToLatest(database)
   } finally {
@@ -52,7 +96,7 @@ export async function syncDatabasePhase(
 ): Promise<readonly string[]> {
   if (phase === 'all' || phase === 'expand') return syncDatabase(config)
   const url = config.get(databaseOptions).connection
-  const database = openDatabase(url)
+  const database = openConfigured(config)
   try {
     const status = await readableStatus(database, url)
     if (status.pending.length > 0) {
@@ -70,7 +114,7 @@ export async function syncDatabasePhase(
 /** `baton db sync --check`: reads the schema, writes nothing. */
 export async function checkDatabaseSync(config: Config): Promise<SyncCheck> {
   const url = config.get(databaseOptions).connection
-  const database = openDatabase(url)
+  const database = openConfigured(config)
   try {
     const status = await readableStatus(database, url)
     if (status.pending.length === 0) {
@@ -104,9 +148,9 @@ async function readableStatus(database: StoreDatabase, url: string) {
 /** Opens the store, refusing a database whose schema is behind or ahead of this code. */
 export async function openCurrentStore(config: Config, clock?: Clock): Promise<OpenedStore> {
   const url = config.get(databaseOptions).connection
-  const database = openDatabase(url)
+  const database = openConfigured(config)
   try {
-    const status = await schemaStatus(database)
+    const status = await retryingStartup(config, () => schemaStatus(database))
     if (status.unknown.length > 0) {
       throw new ServerNotReady(
         `the database ${redactConnectionUrl(url)} was migrated by a newer Baton ` +

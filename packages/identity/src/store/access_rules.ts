@@ -65,10 +65,15 @@ async function resolveRule(
     .executeTakeFirst()
   if (same !== undefined) return same.id
   try {
-    const row = await trx
+    await trx
       .insertInto('access_rule')
       .values({ external_id: rule.id, user_id: userId, service, path, method })
-      .returning('id')
+      .execute()
+    // Read back by the unique public id rather than RETURNING, which MySQL lacks.
+    const row = await trx
+      .selectFrom('access_rule')
+      .select('id')
+      .where('external_id', '=', rule.id)
       .executeTakeFirstOrThrow()
     return row.id
   } catch (error) {

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely'
 import type { SqliteHandle, StoreDialect } from './database.ts'
 import type { Schema } from './schema.ts'
 import type { Clock } from './timestamps.ts'
+import { retryingTransaction } from './transaction_retry.ts'
 
 export interface StoreContext {
   /** The database, or an open transaction on it. */
@@ -26,5 +27,5 @@ export async function inTransaction<T>(
 ): Promise<T> {
   // kysely cannot nest transactions; inside one, the caller's transaction is the unit.
   if (ctx.db.isTransaction) return work(ctx.db)
-  return ctx.db.transaction().execute(work)
+  return retryingTransaction(ctx.dialect, () => ctx.db.transaction().execute(work))
 }

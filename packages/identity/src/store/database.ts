@@ -1,7 +1,7 @@
 /**
  * Opens the identity database named by `[database] connection`: better-sqlite3 (WAL, foreign keys,
- * busy timeout) or a pg Pool, behind one `Kysely<Schema>` whose transactions take their locks as
- * lock_aware_driver.ts says.
+ * busy timeout), a pg Pool or a mysql2 Pool (MySQL/MariaDB, see mysql_connection.ts), behind one
+ * `Kysely<Schema>` whose transactions take their locks as lock_aware_driver.ts says.
  * @module
  */
 import Database from 'better-sqlite3'
@@ -10,11 +10,12 @@ import pg from 'pg'
 import { StoreConfigError } from '../errors.ts'
 import { parseConnectionUrl } from './connection_url.ts'
 import { LockAwarePostgresDialect, LockAwareSqliteDialect } from './lock_aware_driver.ts'
+import { openMysql } from './mysql_connection.ts'
 import type { Schema } from './schema.ts'
 import { SqliteBooleanPlugin } from './sqlite_booleans.ts'
 import { withStatementCache } from './sqlite_statements.ts'
 
-export type StoreDialect = 'sqlite' | 'postgres'
+export type StoreDialect = 'sqlite' | 'postgres' | 'mysql'
 
 export interface SqliteHandle {
   readonly connection: Database.Database
@@ -36,8 +37,10 @@ export interface OpenDatabaseOptions {
   readonly cwd?: string
   /** How long SQLite waits on a lock held by another process before SQLITE_BUSY. */
   readonly busyTimeoutMs?: number
-  /** PostgreSQL pool size. */
+  /** PostgreSQL and MySQL pool size (`[database] max_pool_size`). */
   readonly poolMax?: number
+  /** MySQL: seconds after which an idle pooled connection is closed (`connection_recycle_time`). */
+  readonly connectionRecycleTime?: number
 }
 
 const PG_INT8_OID = 20
@@ -50,14 +53,7 @@ const PG_INT8_OID = 20
 export function openDatabase(url: string, options: OpenDatabaseOptions = {}): StoreDatabase {
   const target = parseConnectionUrl(url, options.cwd)
   if (target.dialect === 'sqlite') return openSqlite(target.filename, options)
-  if (target.dialect === 'mysql') {
-    // The URL parses (connection_url.ts is shared with tools that read a Keystone database on
-    // MySQL), but the store has no MySQL/MariaDB dialect yet (issue 16): say so, echo no password.
-    throw new StoreConfigError(
-      "[database] connection: MySQL/MariaDB is not supported as Baton's store yet " +
-        '(use sqlite or postgresql)',
-    )
-  }
+  if (target.dialect === 'mysql') return openMysql(target.mysql, options)
   return openPostgres(target.connectionString, options)
 }
 

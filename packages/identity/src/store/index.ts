@@ -25,6 +25,7 @@ import { createPolicyRepository, type PolicyRepository } from './policies.ts'
 import { createResourceRepository, type ResourceRepository } from './resource/index.ts'
 import { createRevocationRepository, type RevocationRepository } from './revocation.ts'
 import { type Clock, systemClock } from './timestamps.ts'
+import { retryingTransaction } from './transaction_retry.ts'
 import { createTrustRepository, type TrustRepository } from './trusts.ts'
 import { createUnifiedLimitRepository, type UnifiedLimitRepository } from './unified_limits.ts'
 
@@ -146,7 +147,9 @@ function bind(ctx: StoreContext): Store {
     transaction: (work) =>
       ctx.db.isTransaction
         ? work(store)
-        : ctx.db.transaction().execute((trx) => work(bind({ ...ctx, db: trx }))),
+        : retryingTransaction(ctx.dialect, () =>
+            ctx.db.transaction().execute((trx) => work(bind({ ...ctx, db: trx }))),
+          ),
   }
   return store
 }

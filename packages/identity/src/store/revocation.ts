@@ -101,23 +101,28 @@ export function createRevocationRepository(ctx: StoreContext): RevocationReposit
       const revokedAt = truncateToSecond(event.revokedAt ?? nowMicros(ctx.clock))
       const issuedBefore = truncateToSecond(event.issuedBefore ?? revokedAt)
       const expiresAt = event.expiresAt == null ? null : truncateToSecond(event.expiresAt)
+      const insert = ctx.db.insertInto('revocation_event').values({
+        domain_id: event.domainId ?? null,
+        project_id: event.projectId ?? null,
+        user_id: event.userId ?? null,
+        role_id: event.roleId ?? null,
+        trust_id: event.trustId ?? null,
+        consumer_id: event.consumerId ?? null,
+        access_token_id: event.accessTokenId ?? null,
+        audit_id: event.auditId ?? null,
+        audit_chain_id: event.auditChainId ?? null,
+        expires_at: expiresAt,
+        issued_before: issuedBefore,
+        revoked_at: revokedAt,
+      })
+      if (ctx.dialect !== 'mysql')
+        return toEvent(await insert.returningAll().executeTakeFirstOrThrow())
+      // MySQL has no RETURNING: read the row back by the id the insert was given.
+      const { insertId } = await insert.executeTakeFirstOrThrow()
       const row = await ctx.db
-        .insertInto('revocation_event')
-        .values({
-          domain_id: event.domainId ?? null,
-          project_id: event.projectId ?? null,
-          user_id: event.userId ?? null,
-          role_id: event.roleId ?? null,
-          trust_id: event.trustId ?? null,
-          consumer_id: event.consumerId ?? null,
-          access_token_id: event.accessTokenId ?? null,
-          audit_id: event.auditId ?? null,
-          audit_chain_id: event.auditChainId ?? null,
-          expires_at: expiresAt,
-          issued_before: issuedBefore,
-          revoked_at: revokedAt,
-        })
-        .returningAll()
+        .selectFrom('revocation_event')
+        .selectAll()
+        .where('id', '=', Number(insertId))
         .executeTakeFirstOrThrow()
       return toEvent(row)
     },

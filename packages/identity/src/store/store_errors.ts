@@ -23,16 +23,30 @@ export function constraintViolation(error: unknown): ConstraintViolation | undef
     return typeof constraint === 'string' && constraint.endsWith('_pkey') ? 'primary_key' : 'unique'
   }
   if (code === '23503') return 'foreign_key'
+  // mysql2: ER_DUP_ENTRY names the key; a primary key is always called PRIMARY.
+  if (code === 'ER_DUP_ENTRY') {
+    const message = (error as { sqlMessage?: unknown }).sqlMessage
+    return typeof message === 'string' && /for key '(?:[^']*\.)?PRIMARY'$/.test(message)
+      ? 'primary_key'
+      : 'unique'
+  }
+  if (code === 'ER_ROW_IS_REFERENCED_2' || code === 'ER_NO_REFERENCED_ROW_2') return 'foreign_key'
   return undefined
 }
 
 /**
  * A lock the database did not grant in time, so nothing was written and a retry can succeed:
  * SQLite's SQLITE_BUSY family (busy_timeout ran out, or a snapshot went stale under a writer),
- * PostgreSQL's serialization_failure, deadlock_detected and lock_not_available.
+ * PostgreSQL's serialization_failure, deadlock_detected and lock_not_available, MySQL/MariaDB's
+ * deadlock (1213, also Galera's certification failure), lock wait timeout (1205), and Galera's
+ * "WSREP has not yet prepared node" (1047) and error during commit (1180).
  */
 export function isLockUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false
+  const errno = (error as { errno?: unknown }).errno
+  if (typeof (error as { sqlState?: unknown }).sqlState === 'string' && typeof errno === 'number') {
+    return MYSQL_RETRYABLE.has(errno)
+  }
   const code = (error as { code?: unknown }).code
   if (typeof code !== 'string') return false
   return (
@@ -43,6 +57,8 @@ export function isLockUnavailable(error: unknown): boolean {
     code === '55P03'
   )
 }
+
+const MYSQL_RETRYABLE = new Set([1213, 1205, 1047, 1180])
 
 /** `error` as the 503 `DatabaseBusy` when the database refused a lock; otherwise unchanged. */
 export function busyOr(error: unknown): unknown {

@@ -1,8 +1,8 @@
 /**
  * Keystone's name filters in SQL: exact match, and the inexact `__contains`, `__startswith`,
  * `__endswith` with case-insensitive `__i*` forms. Built from string functions rather than LIKE,
- * whose case rules differ between SQLite (insensitive) and PostgreSQL (sensitive), so both
- * dialects return the same rows.
+ * whose case rules differ between SQLite (insensitive) and PostgreSQL (sensitive), so every
+ * dialect returns the same rows. On MySQL `length()` counts bytes, so lengths are char_length().
  * @module
  */
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely'
@@ -31,16 +31,18 @@ export function textMatches(
     case 'equals':
       return sql<SqlBool>`${col} = ${val}`
     case 'contains':
-      return dialect === 'postgres'
-        ? sql<SqlBool>`strpos(${col}, ${val}) > 0`
-        : sql<SqlBool>`instr(${col}, ${val}) > 0`
+      if (dialect === 'postgres') return sql<SqlBool>`strpos(${col}, ${val}) > 0`
+      if (dialect === 'mysql') return sql<SqlBool>`locate(${val}, ${col}) > 0`
+      return sql<SqlBool>`instr(${col}, ${val}) > 0`
     case 'startswith':
-      return sql<SqlBool>`substr(${col}, 1, length(${val})) = ${val}`
+      return dialect === 'mysql'
+        ? sql<SqlBool>`left(${col}, char_length(${val})) = ${val}`
+        : sql<SqlBool>`substr(${col}, 1, length(${val})) = ${val}`
     case 'endswith':
       // An empty suffix matches everything; both substr forms below would disagree on it.
       if (spec.value === '') return sql<SqlBool>`1 = 1`
-      return dialect === 'postgres'
-        ? sql<SqlBool>`right(${col}, length(${val})) = ${val}`
-        : sql<SqlBool>`substr(${col}, -length(${val})) = ${val}`
+      if (dialect === 'postgres') return sql<SqlBool>`right(${col}, length(${val})) = ${val}`
+      if (dialect === 'mysql') return sql<SqlBool>`right(${col}, char_length(${val})) = ${val}`
+      return sql<SqlBool>`substr(${col}, -length(${val})) = ${val}`
   }
 }

@@ -2,7 +2,7 @@
  * Regression (issue 11): with `lockout_failure_attempts = 3`, a parallel burst of wrong passwords
  * was checked in full (the lock was read before any failure was recorded), and the right password
  * sent with the burst still logged in. Two identity servers on one database (SQLite file, or
- * PostgreSQL when BATON_TEST_PG_URL is set) take the burst together: at most 3 wrong passwords
+ * PostgreSQL or MySQL/MariaDB when BATON_TEST_PG_URL / BATON_TEST_MYSQL_URL is set) take the burst together: at most 3 wrong passwords
  * may be checked per lockout window. "Checked" is counted exactly: every bcrypt run of this
  * process on a password starting with `wrong-`.
  * @module
@@ -11,7 +11,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import bcrypt from 'bcrypt'
 import { startTwoNodes, type TwoNodes } from '../../cache/two_nodes.ts'
-import { PG_SKIP } from '../../store/store.fixtures.ts'
+import { DIALECTS } from '../../store/store.fixtures.ts'
 
 const LIMIT = 3
 const DURATION_S = 60
@@ -26,9 +26,9 @@ Object.assign(bcrypt, {
   },
 })
 
-for (const dialect of ['sqlite', 'postgres'] as const) {
+for (const [dialect, skip] of DIALECTS) {
   describe(`lockout holds under a parallel burst on two nodes [${dialect}]`, {
-    skip: dialect === 'postgres' ? PG_SKIP : false,
+    skip,
   }, () => {
     let nodes: TwoNodes
     let now = Date.UTC(2030, 0, 1)

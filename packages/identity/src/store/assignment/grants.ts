@@ -82,11 +82,11 @@ export async function grant(ctx: StoreContext, g: Grant): Promise<void> {
     await assertRole(trx, g.roleId)
     await assertActor(trx, g.actor)
     await assertTarget(trx, g.target)
-    await trx
-      .insertInto('assignment')
-      .values(grantKey(g))
-      .onConflict((oc) => oc.doNothing())
-      .execute()
+    const insert = trx.insertInto('assignment').values(grantKey(g))
+    await (ctx.dialect === 'mysql'
+      ? insert.onDuplicateKeyUpdate((eb) => ({ role_id: eb.ref('role_id') }))
+      : insert.onConflict((oc) => oc.doNothing())
+    ).execute()
   })
 }
 
@@ -131,17 +131,17 @@ export async function grantSystem(ctx: StoreContext, actor: Actor, roleId: strin
   await inTransaction(ctx, async (trx) => {
     await assertRole(trx, roleId)
     await assertActor(trx, actor)
-    await trx
-      .insertInto('system_assignment')
-      .values({
-        type: systemType(actor),
-        actor_id: actor.id,
-        target_id: SYSTEM_TARGET,
-        role_id: roleId,
-        inherited: false,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .execute()
+    const insert = trx.insertInto('system_assignment').values({
+      type: systemType(actor),
+      actor_id: actor.id,
+      target_id: SYSTEM_TARGET,
+      role_id: roleId,
+      inherited: false,
+    })
+    await (ctx.dialect === 'mysql'
+      ? insert.onDuplicateKeyUpdate((eb) => ({ role_id: eb.ref('role_id') }))
+      : insert.onConflict((oc) => oc.doNothing())
+    ).execute()
   })
 }
 

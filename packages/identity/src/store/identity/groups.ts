@@ -125,11 +125,13 @@ export async function addUserToGroup(
       .executeTakeFirst()
     if (!user) throw notFound(UserNotFound, 'user', userId)
     if (!(await findGroup(trx, groupId))) throw notFound(GroupNotFound, 'group', groupId)
-    await trx
+    const insert = trx
       .insertInto('user_group_membership')
       .values({ user_id: userId, group_id: groupId })
-      .onConflict((oc) => oc.columns(['user_id', 'group_id']).doNothing())
-      .execute()
+    await (ctx.dialect === 'mysql'
+      ? insert.onDuplicateKeyUpdate((eb) => ({ user_id: eb.ref('user_id') }))
+      : insert.onConflict((oc) => oc.columns(['user_id', 'group_id']).doNothing())
+    ).execute()
   })
 }
 

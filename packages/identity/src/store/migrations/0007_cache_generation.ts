@@ -10,6 +10,7 @@
  */
 import { sql } from 'kysely'
 import type { MigrationDb, MigrationFactory } from './columns.ts'
+import { createMysqlGenerationTriggers } from './mysql_tables.ts'
 
 /** Every table a minted token, its catalog or a revocation check is computed from. */
 export const GENERATION_TABLES = [
@@ -95,7 +96,9 @@ export const cacheGenerationMigration: MigrationFactory = (dialect) => ({
       .execute()
     await sql`insert into cache_generation (id, value) values (1, 0)`.execute(db)
     if (dialect === 'postgres') await createPostgresTriggers(db)
-    else await createSqliteTriggers(db)
+    else if (dialect === 'mysql') {
+      await createMysqlGenerationTriggers(db, GENERATION_TABLES, { user: USER_COLUMNS })
+    } else await createSqliteTriggers(db)
   },
 
   async down(db) {

@@ -5,13 +5,40 @@
  * DELETE; Baton cascades, so deleting a service, region, project or domain never fails on them
  * and never leaves a limit pointing nowhere (docs/keystone-differences.md). The unique indexes
  * back Keystone's duplicate checks against concurrent writers; region, project and domain may
- * be NULL, hence the coalesced expressions.
+ * be NULL, hence the coalesced expressions. MariaDB has no expression indexes, so on MySQL the
+ * coalesced values are virtual generated columns (`*_key`, never written) under the same indexes.
  * @module
  */
 import { sql } from 'kysely'
-import { ID, type MigrationFactory, notNull } from './columns.ts'
+import type { StoreDialect } from '../database.ts'
+import { ID, type MigrationDb, type MigrationFactory, notNull } from './columns.ts'
 
-export const unifiedLimitMigration: MigrationFactory = () => ({
+/** UNIQUE (`columns`..., coalesce(nullable, '')...) as an expression or a generated-column index. */
+async function uniqueWithNullables(
+  db: MigrationDb,
+  dialect: StoreDialect,
+  index: string,
+  table: string,
+  columns: readonly string[],
+  nullables: readonly string[],
+): Promise<void> {
+  if (dialect !== 'mysql') {
+    await sql`create unique index ${sql.id(index)} on ${sql.table(table)} (${sql.join([
+      ...columns.map((c) => sql.ref(c)),
+      ...nullables.map((c) => sql`(coalesce(${sql.ref(c)}, ''))`),
+    ])})`.execute(db)
+    return
+  }
+  for (const c of nullables) {
+    await sql`alter table ${sql.table(table)} add column ${sql.ref(`${c}_key`)} varchar(255)
+      as (coalesce(${sql.ref(c)}, '')) virtual`.execute(db)
+  }
+  await sql`create unique index ${sql.id(index)} on ${sql.table(table)} (${sql.join(
+    [...columns, ...nullables.map((c) => `${c}_key`)].map((c) => sql.ref(c)),
+  )})`.execute(db)
+}
+
+export const unifiedLimitMigration: MigrationFactory = (dialect) => ({
   async up(db) {
     await db.schema
       .createTable('registered_limit')
@@ -22,8 +49,14 @@ export const unifiedLimitMigration: MigrationFactory = () => ({
       .addColumn('default_limit', 'integer', notNull)
       .addColumn('description', 'text')
       .execute()
-    await sql`create unique index registered_limit_unique_idx on registered_limit
-      (service_id, resource_name, (coalesce(region_id, '')))`.execute(db)
+    await uniqueWithNullables(
+      db,
+      dialect,
+      'registered_limit_unique_idx',
+      'registered_limit',
+      ['service_id', 'resource_name'],
+      ['region_id'],
+    )
 
     await db.schema
       .createTable('limit')
@@ -36,8 +69,14 @@ export const unifiedLimitMigration: MigrationFactory = () => ({
       .addColumn('resource_limit', 'integer', notNull)
       .addColumn('description', 'text')
       .execute()
-    await sql`create unique index limit_unique_idx on ${sql.table('limit')}
-      (registered_limit_id, (coalesce(project_id, '')), (coalesce(domain_id, '')))`.execute(db)
+    await uniqueWithNullables(
+      db,
+      dialect,
+      'limit_unique_idx',
+      'limit',
+      ['registered_limit_id'],
+      ['project_id', 'domain_id'],
+    )
     await db.schema.createIndex('limit_project_id_idx').on('limit').column('project_id').execute()
     await db.schema.createIndex('limit_domain_id_idx').on('limit').column('domain_id').execute()
   },

@@ -10,6 +10,7 @@
  */
 import { sql } from 'kysely'
 import { ID, type MigrationDb, type MigrationFactory, notNull } from './columns.ts'
+import { createMysqlGenerationTriggers } from './mysql_tables.ts'
 
 const TABLES = ['endpoint_group', 'project_endpoint', 'project_endpoint_group'] as const
 // created by 0007_cache_generation
@@ -72,7 +73,8 @@ export const endpointGroupMigration: MigrationFactory = (dialect) => ({
       .column('project_id')
       .execute()
 
-    await createTriggers(db, dialect === 'postgres')
+    if (dialect === 'mysql') await createMysqlGenerationTriggers(db, TABLES)
+    else await createTriggers(db, dialect === 'postgres')
   },
 
   async down(db) {

@@ -10,6 +10,7 @@
 import { sql } from 'kysely'
 import { BUMP_FUNCTION, triggerName } from './0007_cache_generation.ts'
 import { ID, type MigrationDb, type MigrationFactory, notNull, withAutoId } from './columns.ts'
+import { createMysqlGenerationTriggers } from './mysql_tables.ts'
 
 /** Both feed token bodies (`application_credential.access_rules`): they move the cache generation. */
 const TABLES = ['access_rule', 'application_credential_access_rule'] as const
@@ -69,7 +70,8 @@ export const accessRuleMigration: MigrationFactory = (dialect) => ({
       .on('application_credential_access_rule')
       .column('access_rule_id')
       .execute()
-    await generationTriggers(db, dialect === 'postgres')
+    if (dialect === 'mysql') await createMysqlGenerationTriggers(db, TABLES)
+    else await generationTriggers(db, dialect === 'postgres')
   },
 
   async down(db) {

@@ -17,6 +17,7 @@ import {
   type MigrationFactory,
   notNull,
 } from './columns.ts'
+import { createMysqlGenerationTriggers } from './mysql_tables.ts'
 
 const TABLES = ['trust', 'trust_role'] as const
 const BUMP_FUNCTION = 'baton_bump_cache_generation'
@@ -75,7 +76,8 @@ export const trustMigration: MigrationFactory = (dialect) => ({
       .addColumn('role_id', ID, notNull)
       .addPrimaryKeyConstraint('trust_role_pkey', ['trust_id', 'role_id'])
       .execute()
-    await createTriggers(db, dialect === 'postgres')
+    if (dialect === 'mysql') await createMysqlGenerationTriggers(db, TABLES)
+    else await createTriggers(db, dialect === 'postgres')
   },
 
   async down(db) {

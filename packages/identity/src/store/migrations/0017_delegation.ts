@@ -10,6 +10,7 @@
  */
 import { sql } from 'kysely'
 import { ID, MICROS, type MigrationDb, type MigrationFactory, notNull } from './columns.ts'
+import { createMysqlGenerationTriggers } from './mysql_tables.ts'
 
 const TABLE = 'baton_delegation'
 const BUMP_FUNCTION = 'baton_bump_cache_generation'
@@ -60,7 +61,8 @@ export const delegationMigration: MigrationFactory = (dialect) => ({
     for (const column of ['user_id', 'parent_id', 'root_audit_id', 'expires_at']) {
       await db.schema.createIndex(`${TABLE}_${column}_idx`).on(TABLE).column(column).execute()
     }
-    await createTriggers(db, dialect === 'postgres')
+    if (dialect === 'mysql') await createMysqlGenerationTriggers(db, [TABLE])
+    else await createTriggers(db, dialect === 'postgres')
   },
 
   async down(db) {

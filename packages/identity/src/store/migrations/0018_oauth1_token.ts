@@ -10,6 +10,7 @@
  */
 import { sql } from 'kysely'
 import { ID, type MigrationDb, type MigrationFactory, notNull } from './columns.ts'
+import { createMysqlGenerationTriggers } from './mysql_tables.ts'
 
 const BUMP_FUNCTION = 'baton_bump_cache_generation'
 
@@ -65,7 +66,8 @@ export const oauth1TokenMigration: MigrationFactory = (dialect) => ({
       .on('access_token')
       .column('authorizing_user_id')
       .execute()
-    await createTriggers(db, dialect === 'postgres')
+    if (dialect === 'mysql') await createMysqlGenerationTriggers(db, ['access_token'])
+    else await createTriggers(db, dialect === 'postgres')
   },
 
   async down(db) {

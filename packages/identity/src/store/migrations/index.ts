@@ -26,6 +26,7 @@ import { delegationMigration } from './0017_delegation.ts'
 import { oauth1TokenMigration } from './0018_oauth1_token.ts'
 import { keystoneImportMigration } from './0019_keystone_import.ts'
 import type { BatonMigration, MigrationFactory } from './columns.ts'
+import { MysqlTableOptionsPlugin } from './mysql_tables.ts'
 
 /** Applied in this order; names are recorded in the migration table and must never change. */
 const MIGRATIONS: ReadonlyArray<readonly [string, MigrationFactory]> = [
@@ -67,7 +68,8 @@ async function migrator(store: StoreDatabase): Promise<Migrator> {
   const migrations: Record<string, BatonMigration> = {}
   for (const [name, factory] of MIGRATIONS) migrations[name] = factory(store.dialect)
   return new Migrator({
-    db: store.db,
+    // On MySQL every CREATE TABLE (the migrator's own included) gets InnoDB and utf8mb4_bin.
+    db: store.dialect === 'mysql' ? store.db.withPlugin(new MysqlTableOptionsPlugin()) : store.db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,

@@ -36,11 +36,11 @@ export async function setTags(
 
 export async function addTag(ctx: StoreContext, projectId: string, tag: string): Promise<void> {
   await assertProject(ctx, projectId)
-  await ctx.db
-    .insertInto('project_tag')
-    .values({ project_id: projectId, name: tag })
-    .onConflict((oc) => oc.columns(['project_id', 'name']).doNothing())
-    .execute()
+  const insert = ctx.db.insertInto('project_tag').values({ project_id: projectId, name: tag })
+  await (ctx.dialect === 'mysql'
+    ? insert.onDuplicateKeyUpdate((eb) => ({ name: eb.ref('name') }))
+    : insert.onConflict((oc) => oc.columns(['project_id', 'name']).doNothing())
+  ).execute()
 }
 
 export async function hasTag(ctx: StoreContext, projectId: string, tag: string): Promise<boolean> {
