@@ -8,9 +8,10 @@
  * @module
  */
 
+import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { type Clock, type Config, loggingOptions, logSettings, systemClock } from '@baton/config'
-import { FernetError, WatchedKeyRepository } from '@baton/fernet'
+import { FernetError, type MultiFernet, WatchedKeyRepository } from '@baton/fernet'
 import type { FastifyInstance } from 'fastify'
 import { authApi } from '../api/auth/index.ts'
 import type { ApiContext } from '../api/context.ts'
@@ -28,16 +29,21 @@ import { createRedisRevocationPublisher } from '../core/revocation_feed/redis_pu
 import { RevocationFeed } from '../core/revocation_feed/revocation_feed.ts'
 import { tokenSettings } from '../core/tokens/index.ts'
 import { ServerNotReady } from '../errors.ts'
+import { FleetAgent } from '../fleet/fleet_agent.ts'
+import { openFleetKeys } from '../fleet/open_fleet_keys.ts'
 import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
 import { createAuthenticator } from '../http/authenticate.ts'
 import {
   authOptions,
   credentialOptions,
+  delegationOptions,
   fernetReceiptsOptions,
   fernetTokensOptions,
+  fleetOptions,
   identityOptions,
   receiptOptions,
   revokeOptions,
+  tokenOptions,
 } from '../options.ts'
 import { policyFromConfig } from '../policy/index.ts'
 import { ReceiptFormatter } from '../token/receipt_formatter.ts'
@@ -58,6 +64,16 @@ export type IdentityServerOptions = {
   readonly logger?: false | IdentityLogger
   /** Where relative paths in the config (policy_file) are resolved; the config file's folder. */
   readonly configDir?: string
+  /** `host:port` this node serves on, for its fleet heartbeat (`[fleet] node_id` defaults to hostname:port). */
+  readonly address?: string
+  /** Baton's version, for the fleet heartbeat. */
+  readonly version?: string
+}
+
+/** The keys a server validates with: files (Keystone's repository) or the database key store. */
+type KeyProvider = {
+  current(): MultiFernet
+  close(): void
 }
 
 export async function createIdentityServer(
@@ -65,24 +81,89 @@ export async function createIdentityServer(
   options: IdentityServerOptions = {},
 ): Promise<IdentityServer> {
   const clock = options.clock ?? systemClock
-  const tokenKeyPath = config.get(fernetTokensOptions).key_repository
-  const keys = openKeyRepository(tokenKeyPath)
+  const fernetTokens = config.get(fernetTokensOptions)
+  const tokenKeyPath = fernetTokens.key_repository
+  const fromDatabase = fernetTokens.key_store === 'database'
   // keystone's receipt provider exits too without its keys; by default they are the token keys
   const receiptKeyPath = config.get(fernetReceiptsOptions).key_repository ?? tokenKeyPath
-  let receiptKeys = keys
+  const separateReceipts = resolve(receiptKeyPath) !== resolve(tokenKeyPath)
   const policy = policyFromConfig(config, options.configDir)
-  let opened: Awaited<ReturnType<typeof openCurrentStore>>
+  let keys: KeyProvider | undefined
+  let receiptKeys: KeyProvider | undefined
+  let opened: Awaited<ReturnType<typeof openCurrentStore>> | undefined
+  let fingerprints: () => Record<string, string[]>
+  let fleetKeys: Awaited<ReturnType<typeof openFleetKeys>> | undefined
   try {
-    if (resolve(receiptKeyPath) !== resolve(tokenKeyPath)) {
-      receiptKeys = openKeyRepository(receiptKeyPath)
+    if (fromDatabase) {
+      opened = await openCurrentStore(config, clock)
+      const logger = { warn: (m: string) => console.warn(`baton: ${m}`) }
+      fleetKeys = await openFleetKeys({
+        database: opened.database,
+        kekFile: fernetTokens.key_encryption_key_file,
+        separateReceipts,
+        logger,
+        clock,
+      })
+      const { tokens, receipts } = fleetKeys
+      keys = tokens
+      receiptKeys = receipts
+      fingerprints = () => ({
+        fernet_tokens: tokens.fingerprints(),
+        ...(separateReceipts ? { fernet_receipts: receipts.fingerprints() } : {}),
+      })
+    } else {
+      const tokens = openKeyRepository(tokenKeyPath)
+      keys = tokens
+      let receipts = tokens
+      if (separateReceipts) receipts = openKeyRepository(receiptKeyPath)
+      receiptKeys = receipts
+      fingerprints = () => ({
+        fernet_tokens: tokens.keys().map((key) => key.fingerprint),
+        ...(separateReceipts
+          ? { fernet_receipts: receipts.keys().map((key) => key.fingerprint) }
+          : {}),
+      })
+      opened = await openCurrentStore(config, clock)
     }
-    opened = await openCurrentStore(config, clock)
   } catch (error) {
-    keys.close()
-    receiptKeys.close()
+    keys?.close()
+    receiptKeys?.close()
+    await opened?.database.close()
     throw error
   }
   const { store, database } = opened
+  const fleet = config.get(fleetOptions)
+  const port = options.address?.split(':').at(-1) ?? String(process.pid)
+  const rotationInterval = fernetTokens.rotation_interval
+  const delegation = config.get(delegationOptions)
+  const agent = new FleetAgent({
+    database,
+    nodeId: fleet.node_id ?? `${hostname()}:${port}`,
+    address: options.address ?? 'unknown',
+    intervalSeconds: fleet.heartbeat_interval,
+    keyStore: fromDatabase ? 'database' : 'files',
+    fingerprints,
+    kekFingerprint: fleetKeys?.kek.fingerprint ?? null,
+    version: options.version ?? 'unknown',
+    clock,
+    log: {
+      info: (message) => console.error(`baton: ${message}`),
+      warn: (message) => console.error(`baton: ${message}`),
+    },
+    rotation:
+      fleetKeys === undefined || rotationInterval === 0
+        ? undefined
+        : {
+            intervalSeconds: rotationInterval,
+            maxActiveKeys: fernetTokens.max_active_keys,
+            tokenExpiration: config.get(tokenOptions).expiration,
+            allowExpiredWindow: config.get(tokenOptions).allow_expired_window,
+            delegationLifetime: delegation.enabled ? delegation.max_lifetime : 0,
+            kek: fleetKeys.kek,
+            keys: fleetKeys.tokens,
+          },
+  })
+  await agent.start()
   const formatter = new TokenFormatter({
     keys,
     methods: config.get(authOptions).methods,
@@ -159,6 +240,7 @@ export async function createIdentityServer(
     async close() {
       await revocationFeed.close()
       await app.close()
+      await agent.close()
       keys.close()
       receiptKeys.close()
       await database.close()
