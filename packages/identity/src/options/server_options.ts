@@ -54,6 +54,19 @@ export const databaseOptions = defineGroup(
         'The SQLAlchemy-style connection string: sqlite:///relative/path, sqlite:////absolute/path ' +
         'or postgresql://user:password@host:port/dbname (postgresql+psycopg2:// is accepted too).',
     }),
+    max_retries: opt.int({
+      default: 10,
+      min: -1,
+      help:
+        'How many times the identity server retries connecting to an unreachable database at ' +
+        'start before it gives up (-1: forever), as oslo.db. Baton waits 0.5 s, then doubles ' +
+        'the wait up to retry_interval.',
+    }),
+    retry_interval: opt.int({
+      default: 10,
+      min: 1,
+      help: 'The longest wait, in seconds, between two attempts to reach the database at start.',
+    }),
   },
   { help: 'The identity database.' },
 )

@@ -49,7 +49,7 @@ import { policyFromConfig } from '../policy/index.ts'
 import { ReceiptFormatter } from '../token/receipt_formatter.ts'
 import { TokenFormatter } from '../token/token_formatter.ts'
 import { composeTokenService } from './compose_tokens.ts'
-import { openCurrentStore } from './database_access.ts'
+import { openCurrentStoreWithRetry } from './database_access.ts'
 
 export type IdentityServer = {
   readonly app: FastifyInstance
@@ -88,14 +88,15 @@ export async function createIdentityServer(
   const receiptKeyPath = config.get(fernetReceiptsOptions).key_repository ?? tokenKeyPath
   const separateReceipts = resolve(receiptKeyPath) !== resolve(tokenKeyPath)
   const policy = policyFromConfig(config, options.configDir)
+  const databaseWarning = (message: string) => console.error(`baton: ${message}`)
   let keys: KeyProvider | undefined
   let receiptKeys: KeyProvider | undefined
-  let opened: Awaited<ReturnType<typeof openCurrentStore>> | undefined
+  let opened: Awaited<ReturnType<typeof openCurrentStoreWithRetry>> | undefined
   let fingerprints: () => Record<string, string[]>
   let fleetKeys: Awaited<ReturnType<typeof openFleetKeys>> | undefined
   try {
     if (fromDatabase) {
-      opened = await openCurrentStore(config, clock)
+      opened = await openCurrentStoreWithRetry(config, clock, databaseWarning)
       const logger = { warn: (m: string) => console.warn(`baton: ${m}`) }
       fleetKeys = await openFleetKeys({
         database: opened.database,
@@ -123,7 +124,7 @@ export async function createIdentityServer(
           ? { fernet_receipts: receipts.keys().map((key) => key.fingerprint) }
           : {}),
       })
-      opened = await openCurrentStore(config, clock)
+      opened = await openCurrentStoreWithRetry(config, clock, databaseWarning)
     }
   } catch (error) {
     keys?.close()
