@@ -166,3 +166,30 @@ test('files key store: rotate refuses while a live node has not loaded the stage
   const forced = await ok(['keys', 'rotate', '--force', '--config-file', conf])
   assert.match(forced.stderr, /--force overrode the fleet check: live node\(s\) node-without-rsync/)
 })
+
+test('receipt keys of their own get a database set of their own; the server starts on both', async () => {
+  const { dir, conf } = scratch([
+    '[fernet_receipts]',
+    `key_repository = ${join(mkdtempSync(join(tmpdir(), 'baton-receipts-')), 'unused')}`,
+  ])
+  await ok(['db', 'sync', '--config-file', conf])
+  const setup = await ok(['keys', 'setup', '--config-file', conf])
+  assert.match(setup.stdout, /Created the token keys in the database/)
+  assert.match(setup.stdout, /Created the receipt keys in the database/)
+  const receipts = await ok(['keys', 'rotate', '--receipts', '--config-file', conf])
+  assert.match(receipts.stdout, /^Receipt keys: promoted key 2/)
+  const status = await ok(['keys', 'status', '--receipts', '--config-file', conf])
+  assert.match(status.stdout, /receipt keys in the database \(generation 2/)
+  await ok(['credential', 'setup', '--config-file', conf])
+  const server = await createIdentityServer(
+    loadConfig({ files: [conf], groups: identityOptionGroups }),
+    { address: '127.0.0.1:1', version: 'test' },
+  )
+  try {
+    const after = await ok(['keys', 'status', '--receipts', '--config-file', conf])
+    assert.match(after.stdout, /:1 +127\.0\.0\.1:1 +database +3 keys .* current/)
+  } finally {
+    await server.close()
+  }
+  assert.ok(dir)
+})

@@ -164,6 +164,11 @@ export async function createIdentityServer(
             keys: fleetKeys.tokens,
           },
   })
+  if (rotationInterval > 0 && fleetKeys === undefined) {
+    console.error(
+      'baton: [fernet_tokens] rotation_interval is ignored with key_store = files (automatic rotation needs key_store = database)',
+    )
+  }
   await agent.start()
   const formatter = new TokenFormatter({
     keys,
