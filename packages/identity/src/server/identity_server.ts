@@ -3,15 +3,14 @@
  * line) without a usable key repository or with a database schema that is not current, then
  * wires keys -> token formatter -> token service (composed with its caches in compose_tokens.ts)
  * -> auth service and request authenticator, policy, and registers every API area (a fastify
- * plugin each) with the services built here. This is the composition root: nothing under api/
- * builds a service.
+ * plugin each) with the services built here, and starts the node's fleet agent (heartbeats,
+ * automatic rotation; fleet/fleet_agent.ts). Keys and store open in open_node_keys.ts. This is
+ * the composition root: nothing under api/ builds a service.
  * @module
  */
 
 import { hostname } from 'node:os'
-import { resolve } from 'node:path'
 import { type Clock, type Config, loggingOptions, logSettings, systemClock } from '@baton/config'
-import { FernetError, type MultiFernet, WatchedKeyRepository } from '@baton/fernet'
 import type { FastifyInstance } from 'fastify'
 import { authApi } from '../api/auth/index.ts'
 import type { ApiContext } from '../api/context.ts'
@@ -28,16 +27,13 @@ import { delegationSettings } from '../core/delegations/delegation_settings.ts'
 import { createRedisRevocationPublisher } from '../core/revocation_feed/redis_publisher.ts'
 import { RevocationFeed } from '../core/revocation_feed/revocation_feed.ts'
 import { tokenSettings } from '../core/tokens/index.ts'
-import { ServerNotReady } from '../errors.ts'
 import { FleetAgent } from '../fleet/fleet_agent.ts'
-import { openFleetKeys } from '../fleet/open_fleet_keys.ts'
 import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
 import { createAuthenticator } from '../http/authenticate.ts'
 import {
   authOptions,
   credentialOptions,
   delegationOptions,
-  fernetReceiptsOptions,
   fernetTokensOptions,
   fleetOptions,
   identityOptions,
@@ -49,7 +45,7 @@ import { policyFromConfig } from '../policy/index.ts'
 import { ReceiptFormatter } from '../token/receipt_formatter.ts'
 import { TokenFormatter } from '../token/token_formatter.ts'
 import { composeTokenService } from './compose_tokens.ts'
-import { openCurrentStoreWithRetry } from './database_access.ts'
+import { openNodeKeysAndStore } from './open_node_keys.ts'
 
 export type IdentityServer = {
   readonly app: FastifyInstance
@@ -70,68 +66,17 @@ export type IdentityServerOptions = {
   readonly version?: string
 }
 
-/** The keys a server validates with: files (Keystone's repository) or the database key store. */
-type KeyProvider = {
-  current(): MultiFernet
-  close(): void
-}
-
 export async function createIdentityServer(
   config: Config,
   options: IdentityServerOptions = {},
 ): Promise<IdentityServer> {
   const clock = options.clock ?? systemClock
   const fernetTokens = config.get(fernetTokensOptions)
-  const tokenKeyPath = fernetTokens.key_repository
-  const fromDatabase = fernetTokens.key_store === 'database'
-  // keystone's receipt provider exits too without its keys; by default they are the token keys
-  const receiptKeyPath = config.get(fernetReceiptsOptions).key_repository ?? tokenKeyPath
-  const separateReceipts = resolve(receiptKeyPath) !== resolve(tokenKeyPath)
   const policy = policyFromConfig(config, options.configDir)
-  const databaseWarning = (message: string) => console.error(`baton: ${message}`)
-  let keys: KeyProvider | undefined
-  let receiptKeys: KeyProvider | undefined
-  let opened: Awaited<ReturnType<typeof openCurrentStoreWithRetry>> | undefined
-  let fingerprints: () => Record<string, string[]>
-  let fleetKeys: Awaited<ReturnType<typeof openFleetKeys>> | undefined
-  try {
-    if (fromDatabase) {
-      opened = await openCurrentStoreWithRetry(config, clock, databaseWarning)
-      const logger = { warn: (m: string) => console.warn(`baton: ${m}`) }
-      fleetKeys = await openFleetKeys({
-        database: opened.database,
-        kekFile: fernetTokens.key_encryption_key_file,
-        separateReceipts,
-        logger,
-        clock,
-      })
-      const { tokens, receipts } = fleetKeys
-      keys = tokens
-      receiptKeys = receipts
-      fingerprints = () => ({
-        fernet_tokens: tokens.fingerprints(),
-        ...(separateReceipts ? { fernet_receipts: receipts.fingerprints() } : {}),
-      })
-    } else {
-      const tokens = openKeyRepository(tokenKeyPath)
-      keys = tokens
-      let receipts = tokens
-      if (separateReceipts) receipts = openKeyRepository(receiptKeyPath)
-      receiptKeys = receipts
-      fingerprints = () => ({
-        fernet_tokens: tokens.keys().map((key) => key.fingerprint),
-        ...(separateReceipts
-          ? { fernet_receipts: receipts.keys().map((key) => key.fingerprint) }
-          : {}),
-      })
-      opened = await openCurrentStoreWithRetry(config, clock, databaseWarning)
-    }
-  } catch (error) {
-    keys?.close()
-    receiptKeys?.close()
-    await opened?.database.close()
-    throw error
-  }
+  const { keys, receiptKeys, fingerprints, fleetKeys, opened } = await openNodeKeysAndStore(
+    config,
+    clock,
+  )
   const { store, database } = opened
   const fleet = config.get(fleetOptions)
   const port = options.address?.split(':').at(-1) ?? String(process.pid)
@@ -142,7 +87,7 @@ export async function createIdentityServer(
     nodeId: fleet.node_id ?? `${hostname()}:${port}`,
     address: options.address ?? 'unknown',
     intervalSeconds: fleet.heartbeat_interval,
-    keyStore: fromDatabase ? 'database' : 'files',
+    keyStore: fleetKeys === undefined ? 'files' : 'database',
     fingerprints,
     kekFingerprint: fleetKeys?.kek.fingerprint ?? null,
     version: options.version ?? 'unknown',
@@ -257,19 +202,4 @@ export async function createIdentityServer(
 /** The log oslo.log's `[DEFAULT] debug`, `log_file`, `log_dir` and `use_json` ask for. */
 export function identityLogger(config: Config): IdentityLogger {
   return { ...logSettings(config.get(loggingOptions), 'baton-identity') }
-}
-
-/** keystone's fernet provider exits when the repository is missing or empty; so do we, clearly. */
-function openKeyRepository(path: string): WatchedKeyRepository {
-  try {
-    return new WatchedKeyRepository(path)
-  } catch (error) {
-    if (error instanceof FernetError) {
-      throw new ServerNotReady(
-        `${error.message}; create the key repository with \`baton keys setup --config-file ...\``,
-        { cause: error },
-      )
-    }
-    throw error
-  }
 }
