@@ -257,6 +257,8 @@ describe('a fleet on one PostgreSQL database, key_store = database', { skip: PG_
     const lease = await leaseHolder(db.database, ROTATION_LEASE)
     const holder = nodes.find((node) => node.id === lease?.holder)
     assert.ok(holder, `the lease names a running node: ${lease?.holder}`)
+    const shown = await baton(['keys', 'status', '--config-file', join(dir, 'admin.conf')])
+    assert.match(shown.out, new RegExp(`node ${holder.id} holds the rotation lease`))
     const survivor = nodes.find((node) => node !== holder)
     holder.child.kill('SIGKILL')
     await waitFor('the lease takeover', async () => {

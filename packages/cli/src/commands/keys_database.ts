@@ -175,6 +175,13 @@ export async function statusInDatabase(
     }
     io.out('')
     printNodes(nodes, target.repository, info, skew, io)
+    const { leaseHolder, ROTATION_LEASE } = await import('@baton/identity')
+    const lease = await leaseHolder(database, ROTATION_LEASE)
+    if (lease !== undefined && lease.expiresInMs > 0) {
+      io.out(
+        `Automatic rotation: node ${lease.holder} holds the rotation lease (for ${(lease.expiresInMs / 1000).toFixed(1)} s more).`,
+      )
+    }
   })
 }
 
