@@ -22,6 +22,12 @@ export const FernetErrorCode = {
   NoStagedKey: 'BATON_FERNET_NO_STAGED_KEY',
   RotationUnsafe: 'BATON_FERNET_ROTATION_UNSAFE',
   WriteFailed: 'BATON_FERNET_WRITE_FAILED',
+  /** `[fernet_tokens] key_encryption_key_file`: missing, open to others, not ours, or wrong. */
+  KeyEncryptionKey: 'BATON_FERNET_KEY_ENCRYPTION_KEY',
+  /** A live fleet node has not loaded the staged key the rotation would promote. */
+  FleetLagging: 'BATON_FERNET_FLEET_LAGGING',
+  /** Another rotation (or import) changed the database key set first. */
+  RotationRace: 'BATON_FERNET_ROTATION_RACE',
 } as const
 
 export type FernetErrorCode = (typeof FernetErrorCode)[keyof typeof FernetErrorCode]

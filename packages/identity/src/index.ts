@@ -31,6 +31,7 @@ export {
   UnexpectedError,
   ValidationError,
 } from './errors.ts'
+export * from './fleet/index.ts'
 export {
   authOptions,
   credentialOptions,
@@ -39,6 +40,7 @@ export {
   delegationOptions,
   fernetReceiptsOptions,
   fernetTokensOptions,
+  fleetOptions,
   identityOptionGroups,
   identityOptions,
   osloMiddlewareOptions,

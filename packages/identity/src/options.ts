@@ -20,6 +20,7 @@ import {
   unifiedLimitOptions,
 } from './options/collection_options.ts'
 import { delegationOptions } from './options/delegation_options.ts'
+import { fleetOptions } from './options/fleet_options.ts'
 import { oauth1Options } from './options/oauth1_options.ts'
 import {
   assignmentOptions,
@@ -62,6 +63,7 @@ export {
   unifiedLimitOptions,
 } from './options/collection_options.ts'
 export { delegationOptions } from './options/delegation_options.ts'
+export { fleetOptions } from './options/fleet_options.ts'
 export { oauth1Options } from './options/oauth1_options.ts'
 export {
   assignmentOptions,
@@ -123,4 +125,5 @@ export const identityOptionGroups = [
   receiptOptions,
   delegationOptions,
   oauth1Options,
+  fleetOptions,
 ]

@@ -7,19 +7,37 @@
  * `[receipt] expiration`.
  * @module
  */
+import type { Config } from '@baton/config'
 import type { DroppedKey, FernetLogger, KeyInfo } from '@baton/fernet'
 import type { Command } from 'commander'
 import { withConfigFiles } from '../config_file_option.ts'
 import type { keySettings } from '../config_files.ts'
 import { duration, isoSeconds, table } from '../format.ts'
 import type { CliIo } from '../io.ts'
+import type { DatabaseTarget } from './keys_database.ts'
 
 type KeysOptions = { configFile: string[]; keyRepository?: string; receipts?: boolean }
 
 type RepositorySettings = NonNullable<ReturnType<typeof keySettings>>
 
-/** One repository a verb works on; `receipts` for `[fernet_receipts]`, whose lines say so. */
-type Repository = { readonly receipts: boolean; readonly settings: RepositorySettings }
+/**
+ * One repository a verb works on; `receipts` for `[fernet_receipts]`, whose lines say so.
+ * `database` when `[fernet_tokens] key_store = database`: the keys live in the identity database.
+ */
+type Repository = {
+  readonly receipts: boolean
+  readonly settings: RepositorySettings
+  readonly config: Config
+  readonly database: boolean
+}
+
+function databaseTarget(repository: Repository): DatabaseTarget {
+  return {
+    config: repository.config,
+    repository: repository.receipts ? 'fernet_receipts' : 'fernet_tokens',
+    settings: repository.settings,
+  }
+}
 
 export function registerKeysCommands(program: Command, io: CliIo): void {
   const keys = program.command('keys').description('manage the Fernet token key repository')
@@ -31,7 +49,13 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
     'create the key repository (never overwrites an existing key 0)',
   ).action(async (options: KeysOptions) => {
     const { setupKeyRepository } = await import('@baton/fernet')
-    for (const { receipts, settings } of await repositories(options, io)) {
+    for (const repository of await repositories(options, io)) {
+      if (repository.database) {
+        const { setupInDatabase } = await import('./keys_database.ts')
+        await setupInDatabase(databaseTarget(repository), io)
+        continue
+      }
+      const { receipts, settings } = repository
       const result = setupKeyRepository({ ...settings, clock: io, logger })
       const what = receipts ? 'receipt key repository' : 'key repository'
       io.out(
@@ -43,10 +67,32 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
   })
 
   keysCommand(keys, 'rotate', 'promote the staged key, stage a new one, purge the oldest')
-    .option('--force', 'rotate even if the purge drops a key that valid tokens still need')
+    .option(
+      '--force',
+      'rotate even if the purge drops a key that valid tokens still need, or a live node has not loaded the staged key',
+    )
     .action(async (options: KeysOptions & { force?: boolean }) => {
       const { rotateKeyRepository } = await import('@baton/fernet')
-      for (const { receipts, settings } of await repositories(options, io)) {
+      const { laggingForFiles, rotateInDatabase } = await import('./keys_database.ts')
+      for (const repository of await repositories(options, io)) {
+        if (repository.database) {
+          await rotateInDatabase(databaseTarget(repository), options.force === true, io)
+          continue
+        }
+        const { receipts, settings } = repository
+        const name = receipts ? 'fernet_receipts' : 'fernet_tokens'
+        const lagging = await laggingForFiles(repository.config, name, settings.path)
+        if (lagging.length > 0) {
+          const message = `live node(s) ${lagging.join(', ')} have not loaded staged key 0 of ${settings.path}, which this rotation would make primary (has the repository been copied to them?)`
+          if (options.force !== true) {
+            const { FernetError, FernetErrorCode } = await import('@baton/fernet')
+            throw new FernetError(
+              FernetErrorCode.FleetLagging,
+              `refusing to rotate: ${message}; copy the repository to them first, or rotate with --force`,
+            )
+          }
+          io.err(`baton: warning: --force overrode the fleet check: ${message}`)
+        }
         const result = rotateKeyRepository({
           ...settings,
           force: options.force === true,
@@ -69,7 +115,13 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
     .action(async (options: KeysOptions & { json?: boolean }) => {
       const { keyRepositoryStatus } = await import('@baton/fernet')
       // status shows one repository: the token keys, or with --receipts the receipt keys
-      const [{ settings }] = await repositories(options, io)
+      const [repository] = await repositories(options, io)
+      if (repository.database) {
+        const { statusInDatabase } = await import('./keys_database.ts')
+        await statusInDatabase(databaseTarget(repository), options.json === true, io)
+        return
+      }
+      const { settings } = repository
       const now = io.now()
       const status = keyRepositoryStatus({ ...settings, clock: { now: () => now } })
       if (options.json === true) {
@@ -91,7 +143,61 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
         io.out(`max_active_keys needed for the current rotation period: ${status.minMaxActiveKeys}`)
       }
       for (const reason of status.reasons) io.out(`  ${reason}`)
+      await printFleet(repository, io)
     })
+
+  keysCommand(keys, 'export', 'write the database key store as a Keystone key repository')
+    .requiredOption('--to <dir>', 'a new or empty directory (made 0700; key files 0600)')
+    .action(async (options: KeysOptions & { to: string }) => {
+      const [repository] = await repositories(options, io)
+      await requireDatabase(repository, 'export')
+      const { exportFromDatabase } = await import('./keys_database.ts')
+      await exportFromDatabase(databaseTarget(repository), options.to, io)
+    })
+
+  keysCommand(keys, 'import', 'move a Keystone key repository into the database key store')
+    .requiredOption('--from <dir>', 'the key repository (0700, key files named by number)')
+    .action(async (options: KeysOptions & { from: string }) => {
+      const [repository] = await repositories(options, io)
+      await requireDatabase(repository, 'import')
+      const { importIntoDatabase } = await import('./keys_database.ts')
+      await importIntoDatabase(databaseTarget(repository), options.from, io)
+    })
+}
+
+async function requireDatabase(repository: Repository, verb: string): Promise<void> {
+  if (repository.database) return
+  const { FernetError, FernetErrorCode } = await import('@baton/fernet')
+  throw new FernetError(
+    FernetErrorCode.InvalidArgument,
+    `baton keys ${verb} needs [fernet_tokens] key_store = database (the keys are files here: copy the directory)`,
+  )
+}
+
+/** The fleet's nodes under a files-store status, when the identity database can be read. */
+async function printFleet(repository: Repository, io: CliIo): Promise<void> {
+  const { fleetOptions, openFleetDatabase, readFleet } = await import('@baton/identity')
+  const { printNodes } = await import('./keys_database.ts')
+  const opened = await openFleetDatabase(repository.config)
+  if (opened === undefined) return
+  try {
+    const nodes = await readFleet(opened.database)
+    if (nodes.length === 0) return
+    const { readKeyFiles } = await import('@baton/fernet')
+    const keys = readKeyFiles(repository.settings.path, { warn: () => {} })
+    io.out('')
+    printNodes(
+      nodes,
+      repository.receipts ? 'fernet_receipts' : 'fernet_tokens',
+      { keys },
+      repository.config.get(fleetOptions).max_clock_skew,
+      io,
+    )
+  } catch {
+    // no fleet table yet, or the database went away: the key table above is the answer
+  } finally {
+    await opened.database.close()
+  }
 }
 
 function keysCommand(parent: Command, name: string, description: string): Command {
@@ -130,7 +236,14 @@ async function repositories(
       : { [section]: { key_repository: options.keyRepository } }
   const config = loadIdentityConfig(options.configFile, io, overrides)
   const receipts = receiptKeySettings(config)
-  const receiptRepository = (settings: RepositorySettings) => ({ receipts: true, settings })
+  const { fernetTokensOptions } = await import('@baton/identity')
+  const database = config.get(fernetTokensOptions).key_store === 'database'
+  const receiptRepository = (settings: RepositorySettings) => ({
+    receipts: true,
+    settings,
+    config,
+    database,
+  })
   if (options.receipts === true) {
     if (receipts === null) {
       throw new CliError(
@@ -142,7 +255,7 @@ async function repositories(
     }
     return [receiptRepository(receipts)]
   }
-  const tokens = { receipts: false, settings: keySettings(config) }
+  const tokens = { receipts: false, settings: keySettings(config), config, database }
   return receipts === null ? [tokens] : [tokens, receiptRepository(receipts)]
 }
 

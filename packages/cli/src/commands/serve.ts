@@ -4,6 +4,7 @@
  * @module
  */
 import cluster from 'node:cluster'
+import { readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Command } from 'commander'
 import { withConfigFiles } from '../config_file_option.ts'
@@ -33,7 +34,12 @@ export function registerServeCommands(program: Command, io: CliIo): void {
     const configDir =
       flags.configFile.length > 0 ? dirname(flags.configFile.at(-1) ?? '.') : undefined
     const logger = identityLogger(config) // [DEFAULT] debug, log_file, log_dir, use_json
-    const options = { logger, ...(configDir === undefined ? {} : { configDir }) }
+    const options = {
+      logger,
+      address: `${flags.host}:${flags.port}`,
+      version: cliVersion(),
+      ...(configDir === undefined ? {} : { configDir }),
+    }
     const workers = config.get(defaultOptions).workers
     const scheme = schemeOf(config.get(sslOptions)) // [ssl] cert_file, key_file: HTTPS
     const listening = `baton: identity listening on ${scheme}://${flags.host}:${flags.port}`
@@ -73,4 +79,16 @@ export function registerServeCommands(program: Command, io: CliIo): void {
 /** Workers repeat the supervisor's config warnings; only the supervisor prints them. */
 function quietInWorkers(io: CliIo): CliIo {
   return cluster.isPrimary ? io : { ...io, err: () => {} }
+}
+
+/** @baton/cli's version (package.json two directories up from src/commands and dist/commands). */
+function cliVersion(): string {
+  try {
+    const url = new URL('../../package.json', import.meta.url)
+    const pkg: unknown = JSON.parse(readFileSync(url, 'utf8'))
+    const version = (pkg as { version?: unknown }).version
+    return typeof version === 'string' ? version : 'unknown'
+  } catch {
+    return 'unknown'
+  }
 }

@@ -25,6 +25,7 @@ import {
 } from '@baton/identity'
 import { delegationLifetimeOf } from '../config_files.ts'
 import { duration } from '../format.ts'
+import { checkDatabaseKeyStore, checkRotationInterval } from './check_fleet.ts'
 import type { DoctorConfig } from './config_set.ts'
 import type { Findings } from './findings.ts'
 import type { IdentityAsker } from './identity_calls.ts'
@@ -50,6 +51,11 @@ export async function checkIdentityNodes(
   const read: NodeKeys[] = []
   const urls = new Map<string, string>()
   for (const node of nodes) {
+    checkRotationInterval(node, findings)
+    if (node.config.get(fernetTokensOptions).key_store === 'database') {
+      await checkDatabaseKeyStore(node, findings)
+      continue
+    }
     checkReceiptRepository(node, settings, findings)
     const local = readLocal(node, settings, findings)
     if (local !== 'elsewhere') {

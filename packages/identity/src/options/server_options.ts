@@ -104,6 +104,19 @@ export const databaseOptions = defineGroup(
       min: 0,
       help: 'Interval between retries of opening a database connection at startup, in seconds.',
     }),
+    max_retries: opt.int({
+      default: 10,
+      min: -1,
+      help:
+        'How many times the identity server retries connecting to an unreachable database at ' +
+        'start before it gives up (-1: forever), as oslo.db. Baton waits 0.5 s, then doubles ' +
+        'the wait up to retry_interval.',
+    }),
+    retry_interval: opt.int({
+      default: 10,
+      min: 1,
+      help: 'The longest wait, in seconds, between two attempts to reach the database at start.',
+    }),
   },
   { help: 'The identity database.' },
 )

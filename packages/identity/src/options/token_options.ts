@@ -68,6 +68,37 @@ export const fernetTokensOptions = defineGroup(
         'To keep tokens valid for `expiration + allow_expired_window` while rotating every R ' +
         'seconds, use at least (expiration + allow_expired_window) / R + 2.',
     }),
+    key_store: opt.str({
+      default: 'files',
+      choices: [
+        ['files', "Keystone's key repository: one file per key under key_repository"],
+        [
+          'database',
+          'Baton only: the keys live in the identity database, wrapped by key_encryption_key_file',
+        ],
+      ],
+      help:
+        'Baton only. Where the Fernet keys (token keys, and receipt keys) live. `files` (the ' +
+        "default) is Keystone's repository, to be copied to every node after each rotation; " +
+        '`database` keeps them in the identity database, each wrapped (AES-256-GCM) by the key ' +
+        'in key_encryption_key_file, and every node picks up a rotation within a second.',
+    }),
+    key_encryption_key_file: opt.str({
+      default: '/etc/baton/fernet-kek',
+      help:
+        'Baton only, with key_store = database. The key-encryption key: a local file, mode ' +
+        '0600, owned by the user running Baton, identical on every node (`baton keys setup` ' +
+        'creates it when missing). The database alone cannot unwrap the keys.',
+    }),
+    rotation_interval: opt.int({
+      default: 0,
+      min: 0,
+      help:
+        'Baton only, with key_store = database. Rotate the keys automatically every this many ' +
+        'seconds (0: never). One node, elected through a database lease, rotates, and only ' +
+        'when the rotation guard and every live node allow. Size max_active_keys to at least ' +
+        '(expiration + allow_expired_window) / rotation_interval + 2.',
+    }),
   },
   { help: 'Fernet token key repository.' },
 )

@@ -175,3 +175,66 @@ export async function openCurrentStore(config: Config, clock?: Clock): Promise<O
   })
   return { store, database }
 }
+
+/** Network failures (and PostgreSQL's "starting up" / "too many connections"): worth a retry. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EAI_AGAIN',
+  '57P03',
+  '53300',
+])
+
+function unreachable(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined
+  const code = 'code' in error ? String(error.code) : ''
+  if (UNREACHABLE.has(code)) return code
+  if (error instanceof AggregateError) {
+    for (const inner of error.errors) {
+      const found = unreachable(inner)
+      if (found !== undefined) return found
+    }
+  }
+  if (/Connection terminated/.test(error.message)) return 'connection terminated'
+  return undefined
+}
+
+/**
+ * The identity server's start: `openCurrentStore`, retrying while the database is unreachable
+ * (`[database] max_retries`, waits from 0.5 s doubling up to `retry_interval`), one line per wait;
+ * then one ServerNotReady line. A schema that is not current fails at once.
+ */
+export async function openCurrentStoreWithRetry(
+  config: Config,
+  clock: Clock | undefined,
+  warn: (message: string) => void,
+): Promise<OpenedStore> {
+  const {
+    max_retries: maxRetries,
+    retry_interval: maxWait,
+    connection,
+  } = config.get(databaseOptions)
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await openCurrentStore(config, clock)
+    } catch (error) {
+      const code = unreachable(error)
+      if (code === undefined) throw error
+      const where = redactConnectionUrl(connection)
+      if (maxRetries !== -1 && attempt >= maxRetries) {
+        throw new ServerNotReady(
+          `the database ${where} is unreachable (${code}) after ${attempt + 1} attempts; check [database] connection and that the database is up`,
+          { cause: error },
+        )
+      }
+      const wait = Math.min(maxWait, 0.5 * 2 ** attempt)
+      const of = maxRetries === -1 ? '' : ` of ${maxRetries}`
+      warn(`the database ${where} is unreachable (${code}); retry ${attempt + 1}${of} in ${wait} s`)
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000))
+    }
+  }
+}

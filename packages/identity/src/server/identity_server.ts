@@ -3,14 +3,14 @@
  * line) without a usable key repository or with a database schema that is not current, then
  * wires keys -> token formatter -> token service (composed with its caches in compose_tokens.ts)
  * -> auth service and request authenticator, policy, and registers every API area (a fastify
- * plugin each) with the services built here. This is the composition root: nothing under api/
- * builds a service.
+ * plugin each) with the services built here, and starts the node's fleet agent (heartbeats,
+ * automatic rotation; fleet/fleet_agent.ts). Keys and store open in open_node_keys.ts. This is
+ * the composition root: nothing under api/ builds a service.
  * @module
  */
 
-import { resolve } from 'node:path'
+import { hostname } from 'node:os'
 import { type Clock, type Config, loggingOptions, logSettings, systemClock } from '@baton/config'
-import { FernetError, WatchedKeyRepository } from '@baton/fernet'
 import type { FastifyInstance } from 'fastify'
 import { authApi } from '../api/auth/index.ts'
 import type { ApiContext } from '../api/context.ts'
@@ -27,7 +27,7 @@ import { delegationSettings } from '../core/delegations/delegation_settings.ts'
 import { createRedisRevocationPublisher } from '../core/revocation_feed/redis_publisher.ts'
 import { RevocationFeed } from '../core/revocation_feed/revocation_feed.ts'
 import { tokenSettings } from '../core/tokens/index.ts'
-import { ServerNotReady } from '../errors.ts'
+import { FleetAgent } from '../fleet/fleet_agent.ts'
 import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
 import { createAuthenticator } from '../http/authenticate.ts'
 import { composeOperations } from '../operations/compose_operations.ts'
@@ -35,17 +35,19 @@ import { registerOperations } from '../operations/operations_routes.ts'
 import {
   authOptions,
   credentialOptions,
-  fernetReceiptsOptions,
+  delegationOptions,
   fernetTokensOptions,
+  fleetOptions,
   identityOptions,
   receiptOptions,
   revokeOptions,
+  tokenOptions,
 } from '../options.ts'
 import { policyFromConfig } from '../policy/index.ts'
 import { ReceiptFormatter } from '../token/receipt_formatter.ts'
 import { TokenFormatter } from '../token/token_formatter.ts'
 import { composeTokenService } from './compose_tokens.ts'
-import { openCurrentStore } from './database_access.ts'
+import { openNodeKeysAndStore } from './open_node_keys.ts'
 
 export type IdentityServer = {
   readonly app: FastifyInstance
@@ -60,6 +62,10 @@ export type IdentityServerOptions = {
   readonly logger?: false | IdentityLogger
   /** Where relative paths in the config (policy_file) are resolved; the config file's folder. */
   readonly configDir?: string
+  /** `host:port` this node serves on, for its fleet heartbeat (`[fleet] node_id` defaults to hostname:port). */
+  readonly address?: string
+  /** Baton's version, for the fleet heartbeat. */
+  readonly version?: string
 }
 
 export async function createIdentityServer(
@@ -67,24 +73,50 @@ export async function createIdentityServer(
   options: IdentityServerOptions = {},
 ): Promise<IdentityServer> {
   const clock = options.clock ?? systemClock
-  const tokenKeyPath = config.get(fernetTokensOptions).key_repository
-  const keys = openKeyRepository(tokenKeyPath)
-  // keystone's receipt provider exits too without its keys; by default they are the token keys
-  const receiptKeyPath = config.get(fernetReceiptsOptions).key_repository ?? tokenKeyPath
-  let receiptKeys = keys
+  const fernetTokens = config.get(fernetTokensOptions)
   const policy = policyFromConfig(config, options.configDir)
-  let opened: Awaited<ReturnType<typeof openCurrentStore>>
-  try {
-    if (resolve(receiptKeyPath) !== resolve(tokenKeyPath)) {
-      receiptKeys = openKeyRepository(receiptKeyPath)
-    }
-    opened = await openCurrentStore(config, clock)
-  } catch (error) {
-    keys.close()
-    receiptKeys.close()
-    throw error
-  }
+  const { keys, receiptKeys, fingerprints, fleetKeys, opened } = await openNodeKeysAndStore(
+    config,
+    clock,
+  )
   const { store, database } = opened
+  const fleet = config.get(fleetOptions)
+  const port = options.address?.split(':').at(-1) ?? String(process.pid)
+  const rotationInterval = fernetTokens.rotation_interval
+  const delegation = config.get(delegationOptions)
+  const agent = new FleetAgent({
+    database,
+    nodeId: fleet.node_id ?? `${hostname()}:${port}`,
+    address: options.address ?? 'unknown',
+    intervalSeconds: fleet.heartbeat_interval,
+    keyStore: fleetKeys === undefined ? 'files' : 'database',
+    fingerprints,
+    kekFingerprint: fleetKeys?.kek.fingerprint ?? null,
+    version: options.version ?? 'unknown',
+    clock,
+    log: {
+      info: (message) => console.error(`baton: ${message}`),
+      warn: (message) => console.error(`baton: ${message}`),
+    },
+    rotation:
+      fleetKeys === undefined || rotationInterval === 0
+        ? undefined
+        : {
+            intervalSeconds: rotationInterval,
+            maxActiveKeys: fernetTokens.max_active_keys,
+            tokenExpiration: config.get(tokenOptions).expiration,
+            allowExpiredWindow: config.get(tokenOptions).allow_expired_window,
+            delegationLifetime: delegation.enabled ? delegation.max_lifetime : 0,
+            kek: fleetKeys.kek,
+            keys: fleetKeys.tokens,
+          },
+  })
+  if (rotationInterval > 0 && fleetKeys === undefined) {
+    console.error(
+      'baton: [fernet_tokens] rotation_interval is ignored with key_store = files (automatic rotation needs key_store = database)',
+    )
+  }
+  await agent.start()
   const formatter = new TokenFormatter({
     keys,
     methods: config.get(authOptions).methods,
@@ -163,6 +195,7 @@ export async function createIdentityServer(
     async close() {
       await revocationFeed.close()
       await app.close()
+      await agent.close()
       keys.close()
       receiptKeys.close()
       await database.close()
@@ -173,19 +206,4 @@ export async function createIdentityServer(
 /** The log oslo.log's `[DEFAULT] debug`, `log_file`, `log_dir` and `use_json` ask for. */
 export function identityLogger(config: Config): IdentityLogger {
   return { ...logSettings(config.get(loggingOptions), 'baton-identity') }
-}
-
-/** keystone's fernet provider exits when the repository is missing or empty; so do we, clearly. */
-function openKeyRepository(path: string): WatchedKeyRepository {
-  try {
-    return new WatchedKeyRepository(path)
-  } catch (error) {
-    if (error instanceof FernetError) {
-      throw new ServerNotReady(
-        `${error.message}; create the key repository with \`baton keys setup --config-file ...\``,
-        { cause: error },
-      )
-    }
-    throw error
-  }
 }

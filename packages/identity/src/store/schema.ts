@@ -331,6 +331,45 @@ export interface AccessTokenTable {
   expires_at: string | null
 }
 
+/** A database key store's key set (migration 0020): `generation` moves at every change. */
+export interface FernetKeySetTable {
+  repository: string
+  generation: number
+  kek_fingerprint: string
+  updated_at: number
+}
+
+/** One Fernet key, wrapped by the key-encryption key (repository, number and role bound in). */
+export interface FernetKeyTable {
+  repository: string
+  number: number
+  role: string
+  fingerprint: string
+  wrapped: string
+  created_at: number | null
+  promoted_at: number | null
+  retired_at: number | null
+}
+
+/** An identity node's heartbeat: what it has loaded, and when (database clock) it said so. */
+export interface FleetNodeTable {
+  node_id: string
+  address: string
+  last_seen: number
+  clock: number
+  heartbeat_interval: number
+  key_store: string
+  key_fingerprints: string
+  kek_fingerprint: string | null
+  version: string
+}
+
+export interface FleetLeaseTable {
+  name: string
+  holder: string
+  expires_at: number
+}
+
 export interface Schema {
   project: ProjectTable
   project_tag: ProjectTagTable
@@ -366,4 +405,8 @@ export interface Schema {
   request_token: RequestTokenTable
   access_token: AccessTokenTable
   keystone_import_row: KeystoneImportRowTable
+  fernet_key_set: FernetKeySetTable
+  fernet_key: FernetKeyTable
+  fleet_node: FleetNodeTable
+  fleet_lease: FleetLeaseTable
 }

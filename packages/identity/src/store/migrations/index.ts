@@ -25,6 +25,7 @@ import { oauth1Migration } from './0016_oauth1.ts'
 import { delegationMigration } from './0017_delegation.ts'
 import { oauth1TokenMigration } from './0018_oauth1_token.ts'
 import { keystoneImportMigration } from './0019_keystone_import.ts'
+import { fleetKeyStoreMigration } from './0020_fleet_key_store.ts'
 import type { BatonMigration, MigrationFactory } from './columns.ts'
 import { MysqlTableOptionsPlugin } from './mysql_tables.ts'
 
@@ -48,6 +49,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, MigrationFactory]> = [
   ['0017_delegation', delegationMigration],
   ['0018_oauth1_token', oauth1TokenMigration],
   ['0019_keystone_import', keystoneImportMigration],
+  ['0020_fleet_key_store', fleetKeyStoreMigration],
 ]
 
 export const MIGRATION_TABLE = 'baton_migration'

@@ -1,0 +1,21 @@
+/**
+ * The fleet (issue 17): the database key store, heartbeats, leases, for the CLI and the server.
+ * @module
+ */
+export { databaseNowMicros } from './database_clock.ts'
+export { DatabaseKeys } from './database_keys.ts'
+export { ROTATION_LEASE } from './fleet_agent.ts'
+export { type FleetNode, laggingNodes, readFleet, recordHeartbeat } from './fleet_nodes.ts'
+export {
+  asKeyFiles,
+  type DatabaseRotation,
+  importKeySet,
+  type KeySet,
+  type KeySetName,
+  readKeySet,
+  readKeySetInfo,
+  rotateKeySet,
+  setupKeySet,
+} from './key_set_store.ts'
+export { acquireLease, leaseHolder } from './lease.ts'
+export { openFleetDatabase } from './open_fleet_database.ts'
