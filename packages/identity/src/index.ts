@@ -53,6 +53,7 @@ export {
   checkDatabaseSync,
   type OpenedStore,
   openCurrentStore,
+  openCurrentStoreWithRetry,
   type SyncCheck,
   type SyncPhase,
   syncDatabase,

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { createConnection, createServer, type Server } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import { loadConfig } from '@baton/config'
-import { identityOptionGroups, openCurrentStore } from '@baton/identity'
+import { identityOptionGroups, openCurrentStoreWithRetry } from '@baton/identity'
 import { migrateToLatest } from '../../../packages/identity/src/store/index.ts'
 import { freshMysqlDatabase, MYSQL_SKIP, type TestDb } from './store.fixtures.ts'
 
@@ -72,7 +72,7 @@ describe('startup waits for an unreachable database ([database] max_retries)', {
     const url = new URL(db.url)
     url.port = String(port)
     try {
-      const opened = await openCurrentStore(configFor(url.toString(), 5))
+      const opened = await openCurrentStoreWithRetry(configFor(url.toString(), 5), undefined, () => {})
       assert.equal(await opened.store.generation.current(), 0)
       await opened.database.close()
     } finally {
@@ -84,6 +84,9 @@ describe('startup waits for an unreachable database ([database] max_retries)', {
     const port = await freePort()
     const url = new URL(db.url)
     url.port = String(port)
-    await assert.rejects(openCurrentStore(configFor(url.toString(), 0)), { code: 'ECONNREFUSED' })
+    await assert.rejects(
+      openCurrentStoreWithRetry(configFor(url.toString(), 0), undefined, () => {}),
+      /unreachable \(ECONNREFUSED\) after 1 attempts/,
+    )
   })
 })

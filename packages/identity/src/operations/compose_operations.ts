@@ -6,17 +6,14 @@
  */
 import cluster from 'node:cluster'
 import { type Clock, type Config, metricsOptions } from '@baton/config'
-import {
-  type KeyRepositoryStatus,
-  keyRepositoryStatus,
-  type WatchedKeyRepository,
-} from '@baton/fernet'
+import { type KeyRepositoryStatus, keyRepositoryStatus } from '@baton/fernet'
 import type { ValidationCache } from '../cache/index.ts'
 import type { DelegationService } from '../core/delegations/delegation_service.ts'
 import type { PolicyEnforcer } from '../core/policy_api.ts'
 import type { ValidationOutcome } from '../core/tokens/index.ts'
 import type { Authenticator } from '../http/authenticate.ts'
 import { fernetTokensOptions, tokenOptions } from '../options.ts'
+import type { KeyProvider } from '../server/open_node_keys.ts'
 import type { Store } from '../store/index.ts'
 import { detailedHealth } from './identity_health.ts'
 import { createIdentityMetrics, type IdentityMetrics } from './identity_metrics.ts'
@@ -25,7 +22,8 @@ import type { OperationsContext } from './operations_routes.ts'
 export type OperationsParts = {
   readonly config: Config
   readonly store: Store
-  readonly keys: WatchedKeyRepository
+  /** The keys the node validates with (files or the database key store). */
+  readonly keys: KeyProvider
   readonly cache: ValidationCache | undefined
   readonly clock: Clock
 }
@@ -87,7 +85,7 @@ export function composeOperations(parts: OperationsParts): Operations {
       metrics,
       details: detailedHealth({
         store: parts.store,
-        loadedKeyCount: () => parts.keys.keys().length,
+        loadedKeyCount: () => parts.keys.current().size,
         keyStatus,
         cache: parts.cache,
         clock,

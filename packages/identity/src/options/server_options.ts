@@ -94,23 +94,11 @@ export const databaseOptions = defineGroup(
       default: 10,
       min: -1,
       help:
-        'Maximum number of database connection retries during startup (the server, trust_flush, ' +
-        'delegation flush; not db sync). Set to -1 to specify an infinite retry count. Only an ' +
-        'unreachable database is retried (refused, timed out, reset), never a bad password or a ' +
-        'missing database.',
-    }),
-    retry_interval: opt.int({
-      default: 10,
-      min: 0,
-      help: 'Interval between retries of opening a database connection at startup, in seconds.',
-    }),
-    max_retries: opt.int({
-      default: 10,
-      min: -1,
-      help:
-        'How many times the identity server retries connecting to an unreachable database at ' +
-        'start before it gives up (-1: forever), as oslo.db. Baton waits 0.5 s, then doubles ' +
-        'the wait up to retry_interval.',
+        'How many times the identity server, trust flush and delegation flush retry connecting ' +
+        'to an unreachable database at start before they give up (-1: forever), as oslo.db; ' +
+        'not db sync. Only an unreachable database is retried (refused, timed out, reset), never ' +
+        'a bad password or a missing database. Baton waits 0.5 s, then doubles the wait up to ' +
+        'retry_interval.',
     }),
     retry_interval: opt.int({
       default: 10,

@@ -4,7 +4,6 @@
  * not, like keystone-manage's "run db_sync").
  * @module
  */
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Config } from '@baton/config'
 import { ServerNotReady } from '../errors.ts'
 import { databaseOptions, securityComplianceOptions } from '../options.ts'
@@ -28,40 +27,6 @@ function openConfigured(config: Config): StoreDatabase {
     poolMax: options.max_pool_size,
     connectionRecycleTime: options.connection_recycle_time,
   })
-}
-
-/** Network-level failures to reach a database server: worth waiting out at startup. */
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-  'PROTOCOL_CONNECTION_LOST',
-  '57P03', // PostgreSQL: the database system is starting up
-  'ER_CON_COUNT_ERROR',
-])
-
-function isUnreachable(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : ''
-  return typeof code === 'string' && UNREACHABLE.has(code)
-}
-
-/**
- * oslo.db's startup retries: `read` again while the database is unreachable, up to
- * `[database] max_retries` times (-1: for ever), `retry_interval` seconds apart.
- */
-async function retryingStartup<T>(config: Config, read: () => Promise<T>): Promise<T> {
-  const { max_retries: maxRetries, retry_interval: interval } = config.get(databaseOptions)
-  for (let retry = 0; ; retry++) {
-    try {
-      return await read()
-    } catch (error) {
-      if (!isUnreachable(error) || (maxRetries !== -1 && retry >= maxRetries)) throw error
-      await sleep(interval * 1000)
-    }
-  }
 }
 
 /** `baton db sync`: applies every pending migration; returns their names (empty when current). */
@@ -150,7 +115,7 @@ export async function openCurrentStore(config: Config, clock?: Clock): Promise<O
   const url = config.get(databaseOptions).connection
   const database = openConfigured(config)
   try {
-    const status = await retryingStartup(config, () => schemaStatus(database))
+    const status = await schemaStatus(database)
     if (status.unknown.length > 0) {
       throw new ServerNotReady(
         `the database ${redactConnectionUrl(url)} was migrated by a newer Baton ` +
@@ -176,7 +141,10 @@ export async function openCurrentStore(config: Config, clock?: Clock): Promise<O
   return { store, database }
 }
 
-/** Network failures (and PostgreSQL's "starting up" / "too many connections"): worth a retry. */
+/**
+ * Network failures, PostgreSQL's "starting up" / "too many connections" and MySQL's lost
+ * connection / "too many connections": worth a retry. A bad password or a missing database is not.
+ */
 const UNREACHABLE = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -187,6 +155,8 @@ const UNREACHABLE = new Set([
   'EAI_AGAIN',
   '57P03',
   '53300',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR',
 ])
 
 function unreachable(error: unknown): string | undefined {

@@ -10,7 +10,7 @@
  */
 import type { Config } from '@baton/config'
 import { revocationRetentionSeconds, tokenSettings } from '../core/tokens/token_settings.ts'
-import { openCurrentStore } from './database_access.ts'
+import { openCurrentStoreWithRetry } from './database_access.ts'
 
 export interface DelegationFlushResult {
   /** Rows deleted because their deadline (plus the buffer) passed. */
@@ -28,7 +28,7 @@ export async function flushDelegations(
   const micros = (ms: number) => Math.floor(ms) * 1000 // the store's columns
   const expiredBefore = micros(now - settings.revocationBufferSeconds * 1000)
   const revokedBefore = micros(now - revocationRetentionSeconds(settings) * 1000)
-  const { store, database } = await openCurrentStore(config)
+  const { store, database } = await openCurrentStoreWithRetry(config, undefined, () => {})
   try {
     return await store.transaction(async (tx) => ({
       expired: await tx.delegations.flushExpired(expiredBefore),

@@ -6,13 +6,13 @@
  */
 import type { Config } from '@baton/config'
 import type { TrustFlushFilter } from '../store/index.ts'
-import { openCurrentStore } from './database_access.ts'
+import { openCurrentStoreWithRetry } from './database_access.ts'
 
 export type { TrustFlushFilter }
 
 /** Returns how many trusts were removed. */
 export async function flushTrusts(config: Config, filter: TrustFlushFilter): Promise<number> {
-  const { store, database } = await openCurrentStore(config)
+  const { store, database } = await openCurrentStoreWithRetry(config, undefined, () => {})
   try {
     return await store.trusts.flush(filter)
   } finally {
