@@ -23,8 +23,10 @@ export { type KeyHistory, type KeyRecord, readHistory, serializeHistory } from '
 export {
   type KeyRepositoryStatus,
   type KeyRole,
+  type KeySetStatusOptions,
   type KeyStatus,
   keyRepositoryStatus,
+  keySetStatus,
   type StatusOptions,
 } from './key_status.ts'
 export { generateKey, isValidKeyText, keyFingerprint } from './key_text.ts'

@@ -4,8 +4,8 @@
  * @module
  */
 
-import { checkRepositoryDirectory, readKeyFiles } from './key_files.ts'
-import { readHistory } from './key_history.ts'
+import { checkRepositoryDirectory, type KeyFile, readKeyFiles } from './key_files.ts'
+import { type KeyHistory, readHistory } from './key_history.ts'
 import {
   checkGuardOptions,
   type GuardOptions,
@@ -46,7 +46,28 @@ export function keyRepositoryStatus(options: StatusOptions): KeyRepositoryStatus
   checkRepositoryDirectory(resolved.path)
   const files = readKeyFiles(resolved.path, resolved.logger)
   const history = readHistory(resolved.path, resolved.logger)
-  const now = resolved.clock.now()
+  return keySetStatus(files, history, {
+    ...options,
+    maxActiveKeys: resolved.maxActiveKeys,
+    clock: resolved.clock,
+  })
+}
+
+export type KeySetStatusOptions = GuardOptions & {
+  readonly maxActiveKeys: number
+  readonly clock: { now(): number }
+}
+
+/**
+ * The same answer for keys already in memory (the database key store's set): primary first,
+ * `files` ordered as readKeyFiles orders them (highest number first, 0 last).
+ */
+export function keySetStatus(
+  files: readonly KeyFile[],
+  history: KeyHistory,
+  options: KeySetStatusOptions,
+): KeyRepositoryStatus {
+  const now = options.clock.now()
   const keys = files.map((file, index): KeyStatus => {
     // The highest number is primary even when it is `0` (a lone key encrypts, as in keystone).
     const role: KeyRole = index === 0 ? 'primary' : file.number === 0 ? 'staged' : 'secondary'
@@ -71,7 +92,7 @@ export function keyRepositoryStatus(options: StatusOptions): KeyRepositoryStatus
   const verdict = evaluateRotation({
     files,
     history,
-    maxActiveKeys: resolved.maxActiveKeys,
+    maxActiveKeys: options.maxActiveKeys,
     now,
     tokenExpiration: options.tokenExpiration,
     allowExpiredWindow: options.allowExpiredWindow,

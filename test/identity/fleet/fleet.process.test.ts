@@ -63,6 +63,8 @@ function writeConf(dir: string, name: string, connection: string, extra: string[
       '[fleet]',
       `node_id = ${name}`,
       'heartbeat_interval = 1',
+      '[metrics]',
+      'enabled = true',
       ...extra,
       '',
     ].join('\n'),
@@ -188,6 +190,10 @@ describe('a fleet on one PostgreSQL database, key_store = database', { skip: PG_
     for (const [, token] of issuedWithNewPrimary) {
       for (const node of nodes) assert.equal(await validates(node, token, token), true)
     }
+    // /metrics reads the key set the node loaded from the database (no repository on disk)
+    const metrics = await (await fetch(`${nodes[0]?.url}/metrics`)).text()
+    assert.match(metrics, new RegExp(`^baton_fernet_keys ${set?.keys.length}$`, 'm'))
+    assert.match(metrics, /^baton_fernet_key_age_seconds\{role="primary"\} \d+$/m)
 
     // a node that lags: live (recent heartbeat) but without the staged key; the real nodes have
     // reported the new staged key by their next heartbeat

@@ -16,7 +16,13 @@ import {
 } from '@baton/fernet'
 import type { Kysely } from 'kysely'
 import type { Schema } from '../store/schema.ts'
-import { type KeySet, type KeySetName, readGeneration, readKeySet } from './key_set_store.ts'
+import {
+  asKeyFiles,
+  type KeySet,
+  type KeySetName,
+  readGeneration,
+  readKeySet,
+} from './key_set_store.ts'
 
 export type DatabaseKeysOptions = {
   readonly db: Kysely<Schema>
@@ -64,6 +70,11 @@ export class DatabaseKeys {
   /** Fingerprints of the loaded keys, primary first (for the heartbeat). */
   fingerprints(): string[] {
     return this.#set.keys.map((key) => key.fingerprint)
+  }
+
+  /** The loaded set as key files and history (for the rotation guard's status). */
+  keyFiles(): ReturnType<typeof asKeyFiles> {
+    return asKeyFiles(this.#set)
   }
 
   get generation(): number {

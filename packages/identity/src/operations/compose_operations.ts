@@ -6,13 +6,14 @@
  */
 import cluster from 'node:cluster'
 import { type Clock, type Config, metricsOptions } from '@baton/config'
-import { type KeyRepositoryStatus, keyRepositoryStatus } from '@baton/fernet'
+import { type KeyRepositoryStatus, keyRepositoryStatus, keySetStatus } from '@baton/fernet'
 import type { ValidationCache } from '../cache/index.ts'
 import type { DelegationService } from '../core/delegations/delegation_service.ts'
 import type { PolicyEnforcer } from '../core/policy_api.ts'
 import type { ValidationOutcome } from '../core/tokens/index.ts'
+import type { DatabaseKeys } from '../fleet/database_keys.ts'
 import type { Authenticator } from '../http/authenticate.ts'
-import { fernetTokensOptions, tokenOptions } from '../options.ts'
+import { delegationOptions, fernetTokensOptions, tokenOptions } from '../options.ts'
 import type { KeyProvider } from '../server/open_node_keys.ts'
 import type { Store } from '../store/index.ts'
 import { detailedHealth } from './identity_health.ts'
@@ -24,6 +25,8 @@ export type OperationsParts = {
   readonly store: Store
   /** The keys the node validates with (files or the database key store). */
   readonly keys: KeyProvider
+  /** With `key_store = database`: the set the node loaded, read for key ages and the guard. */
+  readonly databaseKeys?: DatabaseKeys | undefined
   readonly cache: ValidationCache | undefined
   readonly clock: Clock
 }
@@ -44,15 +47,20 @@ export function composeOperations(parts: OperationsParts): Operations {
   const keyStatus = (): KeyRepositoryStatus | undefined => {
     const fernet = config.get(fernetTokensOptions)
     const token = config.get(tokenOptions)
+    const delegation = config.get(delegationOptions)
+    const guard = {
+      maxActiveKeys: fernet.max_active_keys,
+      tokenExpiration: token.expiration,
+      allowExpiredWindow: token.allow_expired_window,
+      delegationLifetime: delegation.enabled ? delegation.max_lifetime : 0,
+      clock,
+    }
     try {
-      return keyRepositoryStatus({
-        path: fernet.key_repository,
-        maxActiveKeys: fernet.max_active_keys,
-        tokenExpiration: token.expiration,
-        allowExpiredWindow: token.allow_expired_window,
-        clock,
-        logger: { warn() {} },
-      })
+      if (parts.databaseKeys !== undefined) {
+        const { files, history } = parts.databaseKeys.keyFiles()
+        return keySetStatus(files, history, guard)
+      }
+      return keyRepositoryStatus({ ...guard, path: fernet.key_repository, logger: { warn() {} } })
     } catch {
       return undefined
     }

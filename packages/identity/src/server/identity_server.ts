@@ -126,7 +126,14 @@ export async function createIdentityServer(
   // Generation-checked, so writes by other workers and nodes on the database invalidate it.
   const validationCache = createValidationCache()
   // /healthcheck, /metrics and the counters they read (operations/)
-  const ops = composeOperations({ config, store, keys, cache: validationCache, clock })
+  const ops = composeOperations({
+    config,
+    store,
+    keys,
+    databaseKeys: fleetKeys?.tokens,
+    cache: validationCache,
+    clock,
+  })
   // Token service composition: what is cached is decided here and nowhere else.
   const { tokens, callerOf } = composeTokenService({
     store,
