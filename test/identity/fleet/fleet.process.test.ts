@@ -194,6 +194,7 @@ describe('a fleet on one PostgreSQL database, key_store = database', { skip: PG_
     const metrics = await (await fetch(`${nodes[0]?.url}/metrics`)).text()
     assert.match(metrics, new RegExp(`^baton_fernet_keys ${set?.keys.length}$`, 'm'))
     assert.match(metrics, /^baton_fernet_key_age_seconds\{role="primary"\} \d+$/m)
+    assert.match(metrics, /^baton_fleet_nodes\{state="live"\} 3$/m)
 
     // a node that lags: live (recent heartbeat) but without the staged key; the real nodes have
     // reported the new staged key by their next heartbeat
@@ -213,6 +214,8 @@ describe('a fleet on one PostgreSQL database, key_store = database', { skip: PG_
         version: 'old',
       })
       .execute()
+    const scraped = await (await fetch(`${nodes[0]?.url}/metrics`)).text()
+    assert.match(scraped, /^baton_fleet_nodes\{state="lagging"\} [1-9]$/m)
     const refused = await baton(['keys', 'rotate', '--config-file', conf])
     assert.notEqual(refused.status, 0)
     assert.match(refused.err, /node-stale \(10\.9\.9\.9:5000\) have not loaded staged key 0/)

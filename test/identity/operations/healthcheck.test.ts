@@ -99,7 +99,11 @@ test('detailed = true: the JSON detail only for an admin token; others get the p
       database: { reachable: boolean }
       keys: { loaded: boolean; count: number; primary_age_seconds: number | null }
       cache: { kind: string }
-      fleet: { status: string }
+      fleet: {
+        live: number
+        lagging: string[]
+        nodes: { live: boolean; holds_staged_key: boolean | null; key_store: string }[]
+      }
     }
   }
   assert.equal(body.detailed, true)
@@ -111,7 +115,11 @@ test('detailed = true: the JSON detail only for an admin token; others get the p
   assert.ok(body.baton.keys.count >= 2)
   assert.equal(typeof body.baton.keys.primary_age_seconds, 'number')
   assert.equal(body.baton.cache.kind, 'in-process')
-  assert.deepEqual(body.baton.fleet, { status: 'not configured' })
+  // this server's own heartbeat: live, holding the staged key, nobody lagging
+  assert.equal(body.baton.fleet.live, 1)
+  assert.deepEqual(body.baton.fleet.lagging, [])
+  assert.equal(body.baton.fleet.nodes[0]?.holds_staged_key, true)
+  assert.equal(body.baton.fleet.nodes[0]?.key_store, 'files')
   // the plain text view stays plain, even for the admin
   const text = await fetch(`${guarded.url}/healthcheck`, { headers: { 'x-auth-token': admin } })
   assert.equal(await text.text(), 'OK')

@@ -15,7 +15,8 @@ import type { DatabaseKeys } from '../fleet/database_keys.ts'
 import type { Authenticator } from '../http/authenticate.ts'
 import { delegationOptions, fernetTokensOptions, tokenOptions } from '../options.ts'
 import type { KeyProvider } from '../server/open_node_keys.ts'
-import type { Store } from '../store/index.ts'
+import type { Store, StoreDatabase } from '../store/index.ts'
+import { fleetView } from './fleet_view.ts'
 import { detailedHealth } from './identity_health.ts'
 import { createIdentityMetrics, type IdentityMetrics } from './identity_metrics.ts'
 import type { OperationsContext } from './operations_routes.ts'
@@ -23,6 +24,8 @@ import type { OperationsContext } from './operations_routes.ts'
 export type OperationsParts = {
   readonly config: Config
   readonly store: Store
+  /** The store's database, for the fleet's heartbeats. */
+  readonly database: StoreDatabase
   /** The keys the node validates with (files or the database key store). */
   readonly keys: KeyProvider
   /** With `key_store = database`: the set the node loaded, read for key ages and the guard. */
@@ -65,8 +68,10 @@ export function composeOperations(parts: OperationsParts): Operations {
       return undefined
     }
   }
+  const fleet = () =>
+    fleetView(parts.database, keyStatus()?.keys.find((key) => key.role === 'staged')?.fingerprint)
   const metrics = config.get(metricsOptions).enabled
-    ? createIdentityMetrics({ cache: parts.cache, keys: keyStatus, now: () => clock.now() })
+    ? createIdentityMetrics({ cache: parts.cache, keys: keyStatus, fleet, now: () => clock.now() })
     : undefined
   // `[DEFAULT] workers > 1`: each worker counts its own requests and any one answers a scrape, so
   // its series carry a `worker` label (sum them in queries); no cross-process aggregation yet
@@ -96,6 +101,7 @@ export function composeOperations(parts: OperationsParts): Operations {
         loadedKeyCount: () => parts.keys.current().size,
         keyStatus,
         cache: parts.cache,
+        fleet,
         clock,
         authenticate,
         isAdmin: (caller) => policy.allows(caller, ADMIN_RULE),

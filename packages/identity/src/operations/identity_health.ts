@@ -3,8 +3,8 @@
  * to a caller whose X-Auth-Token passes `admin_required`; everyone else, and every failed
  * validation, gets the plain view (never a 401: load balancers call without tokens). The facts:
  * the database answers, the token keys are loaded (count, primary age), the in-process caches'
- * sizes and hit counts, and the fleet (node heartbeats are not part of this server yet: "not
- * configured"). A failing fact is reported here, not turned into a 503: like oslo's, the status
+ * sizes and hit counts, and the fleet (each node's heartbeat, liveness, staged key, clock skew).
+ * A failing fact is reported here, not turned into a 503: like oslo's, the status
  * comes from the configured backends only.
  * @module
  */
@@ -15,12 +15,14 @@ import type { FastifyRequest } from 'fastify'
 import type { ValidationCache } from '../cache/index.ts'
 import type { Authenticator } from '../http/authenticate.ts'
 import type { Store } from '../store/index.ts'
+import type { FleetView } from './fleet_view.ts'
 
 export type HealthSources = {
   readonly store: Store
   readonly loadedKeyCount: () => number
   readonly keyStatus: () => KeyRepositoryStatus | undefined
   readonly cache: ValidationCache | undefined
+  readonly fleet: () => Promise<FleetView>
   readonly clock: Clock
   readonly authenticate: Authenticator
   readonly isAdmin: (caller: Awaited<ReturnType<Authenticator>>) => boolean
@@ -45,7 +47,7 @@ export function detailedHealth(
         database: await databaseFact(sources.store),
         keys: keyFact(sources),
         cache: cacheFact(sources.cache),
-        fleet: { status: 'not configured' },
+        fleet: await fleetFact(sources),
       },
     }
   }
@@ -84,6 +86,14 @@ function keyFact(sources: HealthSources): Record<string, unknown> {
       status?.earliestSafeRotation === null || status === undefined
         ? null
         : new Date(status.earliestSafeRotation).toISOString(),
+  }
+}
+
+async function fleetFact(sources: HealthSources): Promise<Record<string, unknown>> {
+  try {
+    return { ...(await sources.fleet()) }
+  } catch (error) {
+    return { error: error instanceof Error ? error.constructor.name : 'error' }
   }
 }
 

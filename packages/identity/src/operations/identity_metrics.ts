@@ -9,6 +9,7 @@ import type { KeyRepositoryStatus } from '@baton/fernet'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { ValidationCache } from '../cache/index.ts'
 import type { ValidationOutcome } from '../core/tokens/index.ts'
+import type { FleetView } from './fleet_view.ts'
 
 export type IdentityMetrics = {
   readonly registry: Registry
@@ -22,6 +23,8 @@ export type IdentityMetricSources = {
   readonly cache?: ValidationCache | undefined
   /** The token key repository's state now; undefined when it cannot be read. */
   readonly keys?: () => KeyRepositoryStatus | undefined
+  /** The fleet's heartbeats, read when scraped. */
+  readonly fleet?: () => Promise<FleetView>
   readonly now: () => number
 }
 
@@ -125,6 +128,28 @@ export function createIdentityMetrics(sources: IdentityMetricSources): IdentityM
         'Seconds until the next key rotation drops no key still needed (0: safe now; -1: no ' +
         'time can be shown safe, see `baton keys status`).',
       registers,
+    })
+  }
+  const readFleet = sources.fleet
+  if (readFleet !== undefined) {
+    new Gauge({
+      name: 'baton_fleet_nodes',
+      help:
+        'Identity nodes by heartbeat state: live, lagging (live without the staged token key, ' +
+        'which blocks the next rotation) and gone (no heartbeat for three intervals).',
+      labelNames: ['state'] as const,
+      registers,
+      async collect() {
+        this.reset()
+        try {
+          const view = await readFleet()
+          this.set({ state: 'live' }, view.live)
+          this.set({ state: 'lagging' }, view.lagging.length)
+          this.set({ state: 'gone' }, view.nodes.length - view.live)
+        } catch {
+          // the database is down: /healthcheck's detail says so; no series beats a wrong one
+        }
+      },
     })
   }
   return {

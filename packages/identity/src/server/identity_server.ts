@@ -129,6 +129,7 @@ export async function createIdentityServer(
   const ops = composeOperations({
     config,
     store,
+    database,
     keys,
     databaseKeys: fleetKeys?.tokens,
     cache: validationCache,
