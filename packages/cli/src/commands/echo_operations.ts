@@ -43,10 +43,17 @@ export function withOperatorEndpoints(config: Config, auth: AuthToken, next: Han
         res.end('Metrics are not served to this address.')
         return
       }
-      void registry.metrics().then((text) => {
-        res.writeHead(200, { 'Content-Type': registry.contentType })
-        res.end(text)
-      })
+      registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'Content-Type': registry.contentType })
+          res.end(text)
+        },
+        () => {
+          // a collector failed: say so plainly rather than leave the scrape hanging
+          res.writeHead(503, { 'Content-Type': 'text/plain; charset=UTF-8' })
+          res.end('Metrics are unavailable.')
+        },
+      )
       return
     }
     next(req, res)
