@@ -73,6 +73,7 @@ export {
   importKeystoneDatabase,
   type KeystoneImportReport,
 } from './server/keystone_import.ts'
+export { openFleetDatabase } from './server/open_fleet_database.ts'
 export { flushTrusts, type TrustFlushFilter } from './server/trust_flush.ts'
 export { DEFAULT_AUTH_METHODS, MethodCodec, PSEUDO_METHOD_BITS } from './token/methods.ts'
 export {

@@ -18,4 +18,3 @@ export {
   setupKeySet,
 } from './key_set_store.ts'
 export { acquireLease, leaseHolder } from './lease.ts'
-export { openFleetDatabase } from './open_fleet_database.ts'

@@ -6,7 +6,12 @@
  */
 import cluster from 'node:cluster'
 import { type Clock, type Config, metricsOptions } from '@baton/config'
-import { type KeyRepositoryStatus, keyRepositoryStatus, keySetStatus } from '@baton/fernet'
+import {
+  type KeyRepositoryStatus,
+  keyRepositoryStatus,
+  keySetStatus,
+  type MultiFernet,
+} from '@baton/fernet'
 import type { ValidationCache } from '../cache/index.ts'
 import type { DelegationService } from '../core/delegations/delegation_service.ts'
 import type { PolicyEnforcer } from '../core/policy_api.ts'
@@ -14,7 +19,6 @@ import type { ValidationOutcome } from '../core/tokens/index.ts'
 import type { DatabaseKeys } from '../fleet/database_keys.ts'
 import type { Authenticator } from '../http/authenticate.ts'
 import { delegationOptions, fernetTokensOptions, tokenOptions } from '../options.ts'
-import type { KeyProvider } from '../server/open_node_keys.ts'
 import type { Store, StoreDatabase } from '../store/index.ts'
 import { fleetView } from './fleet_view.ts'
 import { detailedHealth } from './identity_health.ts'
@@ -27,7 +31,7 @@ export type OperationsParts = {
   /** The store's database, for the fleet's heartbeats. */
   readonly database: StoreDatabase
   /** The keys the node validates with (files or the database key store). */
-  readonly keys: KeyProvider
+  readonly keys: { current(): MultiFernet }
   /** With `key_store = database`: the set the node loaded, read for key ages and the guard. */
   readonly databaseKeys?: DatabaseKeys | undefined
   readonly cache: ValidationCache | undefined

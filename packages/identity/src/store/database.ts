@@ -9,39 +9,19 @@ import { Kysely } from 'kysely'
 import pg from 'pg'
 import { StoreConfigError } from '../errors.ts'
 import { parseConnectionUrl } from './connection_url.ts'
+import type { OpenDatabaseOptions, StoreDatabase } from './database_types.ts'
 import { LockAwarePostgresDialect, LockAwareSqliteDialect } from './lock_aware_driver.ts'
 import { openMysql } from './mysql_connection.ts'
 import type { Schema } from './schema.ts'
 import { SqliteBooleanPlugin } from './sqlite_booleans.ts'
 import { withStatementCache } from './sqlite_statements.ts'
 
-export type StoreDialect = 'sqlite' | 'postgres' | 'mysql'
-
-export interface SqliteHandle {
-  readonly connection: Database.Database
-  /** Writing statements run through `db` so far (see sqlite_statements.ts). */
-  writes(): number
-}
-
-export interface StoreDatabase {
-  readonly db: Kysely<Schema>
-  readonly dialect: StoreDialect
-  /** SQLite only: the connection under `db`, for the reads that skip the query builder. */
-  readonly sqlite?: SqliteHandle
-  /** Ends the pool or closes the SQLite file; the object is unusable afterwards. */
-  close(): Promise<void>
-}
-
-export interface OpenDatabaseOptions {
-  /** Base for relative `sqlite:///path` URLs (SQLAlchemy uses the process' working directory). */
-  readonly cwd?: string
-  /** How long SQLite waits on a lock held by another process before SQLITE_BUSY. */
-  readonly busyTimeoutMs?: number
-  /** PostgreSQL and MySQL pool size (`[database] max_pool_size`). */
-  readonly poolMax?: number
-  /** MySQL: seconds after which an idle pooled connection is closed (`connection_recycle_time`). */
-  readonly connectionRecycleTime?: number
-}
+export type {
+  OpenDatabaseOptions,
+  SqliteHandle,
+  StoreDatabase,
+  StoreDialect,
+} from './database_types.ts'
 
 const PG_INT8_OID = 20
 

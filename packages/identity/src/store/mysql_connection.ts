@@ -16,7 +16,7 @@ import type { EventEmitter } from 'node:events'
 import { CompiledQuery, Kysely } from 'kysely'
 import { createPool } from 'mysql2'
 import type { MysqlTarget } from './connection_url.ts'
-import type { OpenDatabaseOptions, StoreDatabase } from './database.ts'
+import type { OpenDatabaseOptions, StoreDatabase } from './database_types.ts'
 import { LockAwareMysqlDialect } from './lock_aware_driver.ts'
 import type { Schema } from './schema.ts'
 

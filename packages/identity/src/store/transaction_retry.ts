@@ -11,7 +11,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DatabaseBusy } from '../errors.ts'
-import type { StoreDialect } from './database.ts'
+import type { StoreDialect } from './database_types.ts'
 
 /** Attempts per transaction, the first included. */
 export const TRANSACTION_ATTEMPTS = 5

@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs'
 import type { Config } from '@baton/config'
 import { databaseOptions } from '../options.ts'
-import { type OpenedStore, openCurrentStore } from '../server/database_access.ts'
 import { parseConnectionUrl } from '../store/connection_url.ts'
+import { type OpenedStore, openCurrentStore } from './database_access.ts'
 
 export async function openFleetDatabase(config: Config): Promise<OpenedStore | undefined> {
   try {
