@@ -158,6 +158,9 @@ function filesKeys(t: KeyTimings, note: string): FleetKeys {
       ...(databaseKeyStoreAvailable() ? ['key_store = files'] : []),
       `key_repository = ${keyRepository(node)}`,
       `max_active_keys = ${maxActiveKeys(t)}`,
+      // the fleet check (same build as key_store) refuses a rotation until every live node's
+      // heartbeat reports the copied staged key: beat every second, not every 5, at this pace
+      ...(databaseKeyStoreAvailable() ? ['[fleet]', 'heartbeat_interval = 1'] : []),
     ],
     async prepare(nodes) {
       const first = nodes[0]
@@ -173,7 +176,8 @@ function filesKeys(t: KeyTimings, note: string): FleetKeys {
       try {
         await batonCommand(['keys', 'rotate', '--config-file', first.conf])
       } catch (error) {
-        // the guard refused (a key still needed would be purged): counted, never forced
+        // the guard refused (a key still needed would be purged) or the fleet check did (a node's
+        // heartbeat has not yet reported the last copy): counted, never forced
         return { rotated: false, reason: error instanceof Error ? error.message : String(error) }
       }
       sync(nodes)
