@@ -84,6 +84,9 @@ export function startChaos(fleet: Fleet, counts: FleetCounts, o: ChaosOptions = 
       // the CLI opens the database like any client; a failed look is just skipped
       const now = await fleet.keys.status(fleet.nodes).catch(() => null)
       if (now === null) continue
+      if (now.leaseHolder !== null && counts.leaseHolders.at(-1) !== now.leaseHolder) {
+        counts.leaseHolders.push(now.leaseHolder)
+      }
       if (now.generation !== seen) {
         counts.rotations += now.generation - seen
         if (counts.kills > 0) counts.rotationsAfterAKill += now.generation - seen

@@ -59,6 +59,8 @@ export type FleetCounts = {
   rotationsRefused: number
   /** Rotations seen after the first kill (database mode: the fleet kept rotating by itself). */
   rotationsAfterAKill: number
+  /** Database mode: the nodes seen holding the rotation lease, in turn (a kill hands it over). */
+  readonly leaseHolders: string[]
   rotationMs: number[]
   /** What rotationMs times (files: rotate + copy; database: pickup by every node). */
   rotationWhat: string
@@ -88,6 +90,7 @@ export function newCounts(): FleetCounts {
     rotations: 0,
     rotationsRefused: 0,
     rotationsAfterAKill: 0,
+    leaseHolders: [],
     rotationMs: [],
     rotationWhat: 'rotate+copy',
     samples: [],
@@ -133,6 +136,9 @@ export function formatSummary(s: FleetRunSummary): string[] {
     `  kills ${c.kills}, restarts ${c.restarts} (p50 ${ms(percentile(c.restartMs, 50))} ms to serving), ` +
       `rotations ${c.rotations} (p50 ${ms(percentile(c.rotationMs, 50))} ms ${c.rotationWhat}), ` +
       `${c.rotationsAfterAKill} after a kill, refused ${c.rotationsRefused}`,
+    ...(c.leaseHolders.length === 0
+      ? []
+      : [`  rotation lease held in turn by ${c.leaseHolders.join(' -> ')}`]),
     `  haproxy: ${s.haproxy.requests} requests to nodes, ${s.haproxy.retries} retries, ` +
       `${s.haproxy.redispatches} redispatches, ${s.haproxy.fiveXx} 5xx`,
     ...c.samples.map((line) => `  sample: ${line}`),

@@ -59,6 +59,8 @@ export type KeyStatus = {
   readonly promotedAt: number | null
   /** Fingerprints, primary first. */
   readonly keys: readonly string[]
+  /** The node holding the automatic-rotation lease, if one does. */
+  readonly leaseHolder: string | null
   readonly nodes: readonly {
     readonly nodeId: string
     readonly live: boolean
@@ -229,11 +231,13 @@ export function parseKeyStatus(json: string): KeyStatus {
   const parsed = JSON.parse(json) as {
     keySet: { generation: number; keys: { fingerprint: string; promotedAt?: number }[] } | null
     nodes: { nodeId: string; live: boolean; fingerprints: { fernet_tokens?: string[] } }[]
+    rotationLease?: { holder: string } | null
   }
   if (parsed.keySet === null) throw new Error('the database holds no token keys')
   return {
     generation: parsed.keySet.generation,
     promotedAt: parsed.keySet.keys[0]?.promotedAt ?? null,
+    leaseHolder: parsed.rotationLease?.holder ?? null,
     keys: parsed.keySet.keys.map((k) => k.fingerprint),
     nodes: parsed.nodes.map((n) => ({
       nodeId: n.nodeId,
