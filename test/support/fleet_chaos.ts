@@ -64,6 +64,7 @@ export function startChaos(fleet: Fleet, counts: FleetCounts, o: ChaosOptions = 
       const outcome = await fleet.rotate()
       if (outcome.rotated) {
         counts.rotations += 1
+        if (counts.kills > 0) counts.rotationsAfterAKill += 1
         counts.rotationMs.push(outcome.ms)
       } else {
         counts.rotationsRefused += 1

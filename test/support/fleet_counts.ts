@@ -57,7 +57,7 @@ export type FleetCounts = {
   restartMs: number[]
   rotations: number
   rotationsRefused: number
-  /** Rotations seen after the first kill (database mode: the fleet kept rotating by itself). */
+  /** Rotations after the first kill (database mode: the fleet kept rotating by itself). */
   rotationsAfterAKill: number
   /** Database mode: the nodes seen holding the rotation lease, in turn (a kill hands it over). */
   readonly leaseHolders: string[]
