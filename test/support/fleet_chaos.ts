@@ -1,7 +1,11 @@
 /**
  * The trouble a fleet run makes while the load runs: a random node `kill -9`'d and restarted
  * (one at a time, so the fleet stays up), and the keys rotated every `rotationInterval` seconds
- * when the harness rotates by hand (files mode). Each kill's instant is kept so that a 5xx can be
+ * when the harness rotates by hand (files mode). In database mode the fleet rotates itself: the
+ * key set is watched (`baton keys status --json` every second) to count its rotations (the set's
+ * generation moves once per rotation) and to time each one's pickup: from the promotion (the
+ * database's promoted_at) until every serving node's heartbeat reports the new set (heartbeats
+ * every second, so read it to about a second). Each kill's instant is kept so that a 5xx can be
  * told apart: in flight at a kill, or not.
  * @module
  */
@@ -60,6 +64,7 @@ export function startChaos(fleet: Fleet, counts: FleetCounts, o: ChaosOptions = 
       const outcome = await fleet.rotate()
       if (outcome.rotated) {
         counts.rotations += 1
+        if (counts.kills > 0) counts.rotationsAfterAKill += 1
         counts.rotationMs.push(outcome.ms)
       } else {
         counts.rotationsRefused += 1
@@ -67,7 +72,45 @@ export function startChaos(fleet: Fleet, counts: FleetCounts, o: ChaosOptions = 
       }
     }
   }
-  const loops = [kills(), rotations()].map((p) => p.catch((error) => void errors.push(error)))
+  const watchRotations = async () => {
+    if (fleet.keys.handRotation) return
+    counts.rotationWhat = 'promotion to every serving node reporting the new set'
+    const start = await fleet.keys.status(fleet.nodes)
+    if (start === null) return
+    let seen = start.generation
+    let pending: { keys: readonly string[]; since: number } | null = null
+    while (running) {
+      await nap(1000)
+      if (!running) break
+      // the CLI opens the database like any client; a failed look is just skipped
+      const now = await fleet.keys.status(fleet.nodes).catch(() => null)
+      if (now === null) continue
+      if (now.leaseHolder !== null && counts.leaseHolders.at(-1) !== now.leaseHolder) {
+        counts.leaseHolders.push(now.leaseHolder)
+      }
+      if (now.generation !== seen) {
+        counts.rotations += now.generation - seen
+        if (counts.kills > 0) counts.rotationsAfterAKill += now.generation - seen
+        seen = now.generation
+        pending = { keys: now.keys, since: now.promotedAt ?? Date.now() }
+      }
+      const want = pending
+      if (want === null) continue
+      const caughtUp = fleet.nodes
+        .filter((node) => node.up())
+        .every((node) => {
+          const beat = now.nodes.find((n) => n.nodeId === node.name)
+          return beat !== undefined && want.keys.every((k) => beat.fingerprints.includes(k))
+        })
+      if (caughtUp) {
+        counts.rotationMs.push(Date.now() - want.since)
+        pending = null
+      }
+    }
+  }
+  const loops = [kills(), rotations(), watchRotations()].map((p) =>
+    p.catch((error) => void errors.push(error)),
+  )
   return {
     killedAt,
     async stop() {

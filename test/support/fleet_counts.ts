@@ -57,7 +57,13 @@ export type FleetCounts = {
   restartMs: number[]
   rotations: number
   rotationsRefused: number
+  /** Rotations after the first kill (database mode: the fleet kept rotating by itself). */
+  rotationsAfterAKill: number
+  /** Database mode: the nodes seen holding the rotation lease, in turn (a kill hands it over). */
+  readonly leaseHolders: string[]
   rotationMs: number[]
+  /** What rotationMs times (files: rotate + copy; database: pickup by every node). */
+  rotationWhat: string
   /** The first few failures, for the report. */
   readonly samples: string[]
 }
@@ -83,7 +89,10 @@ export function newCounts(): FleetCounts {
     restartMs: [],
     rotations: 0,
     rotationsRefused: 0,
+    rotationsAfterAKill: 0,
+    leaseHolders: [],
     rotationMs: [],
+    rotationWhat: 'rotate+copy',
     samples: [],
   }
 }
@@ -125,7 +134,11 @@ export function formatSummary(s: FleetRunSummary): string[] {
     `  writes acknowledged ${c.writesAcknowledged}, lost ${c.writesLost}, ` +
       `409 after a retried commit ${c.writesConflictAfterRetry}`,
     `  kills ${c.kills}, restarts ${c.restarts} (p50 ${ms(percentile(c.restartMs, 50))} ms to serving), ` +
-      `rotations ${c.rotations} (p50 ${ms(percentile(c.rotationMs, 50))} ms rotate+copy), refused ${c.rotationsRefused}`,
+      `rotations ${c.rotations} (p50 ${ms(percentile(c.rotationMs, 50))} ms ${c.rotationWhat}), ` +
+      `${c.rotationsAfterAKill} after a kill, refused ${c.rotationsRefused}`,
+    ...(c.leaseHolders.length === 0
+      ? []
+      : [`  rotation lease held in turn by ${c.leaseHolders.join(' -> ')}`]),
     `  haproxy: ${s.haproxy.requests} requests to nodes, ${s.haproxy.retries} retries, ` +
       `${s.haproxy.redispatches} redispatches, ${s.haproxy.fiveXx} 5xx`,
     ...c.samples.map((line) => `  sample: ${line}`),

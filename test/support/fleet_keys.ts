@@ -9,9 +9,13 @@
  *   what any other node encrypts; `max_active_keys` is sized so no key still needed for
  *   `expiration + allow_expired_window` is purged (baton's rotation guard refuses otherwise, and a
  *   refusal is counted, never forced).
- * - `database` (branch fleet-keystore, not on main when this was written): keys in the database
- *   wrapped with a key-encryption key file (each node has its own copy, same content, 0600),
- *   node heartbeats and automatic rotation by an elected node; the harness never rotates by hand.
+ * - `database` (`[fernet_tokens] key_store = database`, docs/fleet.md): keys in the database,
+ *   wrapped with a key-encryption key file (each node has its own copy, same content, 0600: url-safe
+ *   base64 of 32 bytes, what `readKeyEncryptionKey` accepts); `baton keys setup` on one node makes
+ *   the first primary + staged key in the shared database (it keeps a KEK file that exists); node
+ *   heartbeats every second and automatic rotation (`rotation_interval`) by the node holding the
+ *   rotation lease; the harness never rotates by hand. `key_repository` names a directory that is
+ *   never created, so `keyFilesOnDisk` can show that no node wrote a key file.
  *
  * The default is `database` when this build knows `[fernet_tokens] key_store`, else `files`;
  * `BATON_FLEET_KEYS=files|database` picks one.
@@ -48,6 +52,22 @@ export type RotationOutcome =
   | { readonly rotated: true /** ms from `keys rotate` to the last node's copy */; ms: number }
   | { readonly rotated: false; readonly reason: string }
 
+/** The database key set and the nodes' heartbeats, from `baton keys status --json`. */
+export type KeyStatus = {
+  readonly generation: number
+  /** When the primary became primary (ms since the epoch, the database's clock), if known. */
+  readonly promotedAt: number | null
+  /** Fingerprints, primary first. */
+  readonly keys: readonly string[]
+  /** The node holding the automatic-rotation lease, if one does. */
+  readonly leaseHolder: string | null
+  readonly nodes: readonly {
+    readonly nodeId: string
+    readonly live: boolean
+    readonly fingerprints: readonly string[]
+  }[]
+}
+
 export type FleetKeys = {
   readonly mode: FleetKeyMode
   /** One line for the test's output: which mode, and why. */
@@ -60,6 +80,8 @@ export type FleetKeys = {
   prepare(nodes: readonly KeyNode[]): Promise<void>
   /** Files mode: rotate on the first node, copy to the others. Database mode: nothing. */
   rotate(nodes: readonly KeyNode[]): Promise<RotationOutcome>
+  /** Database mode: the key set and heartbeats now; files mode: null. */
+  status(nodes: readonly KeyNode[]): Promise<KeyStatus | null>
 }
 
 /** Does this build have `[fernet_tokens] key_store` (the database key store)? */
@@ -138,6 +160,9 @@ function filesKeys(t: KeyTimings, note: string): FleetKeys {
       ...(databaseKeyStoreAvailable() ? ['key_store = files'] : []),
       `key_repository = ${keyRepository(node)}`,
       `max_active_keys = ${maxActiveKeys(t)}`,
+      // the fleet check (same build as key_store) refuses a rotation until every live node's
+      // heartbeat reports the copied staged key: beat every second, not every 5, at this pace
+      ...(databaseKeyStoreAvailable() ? ['[fleet]', 'heartbeat_interval = 1'] : []),
     ],
     async prepare(nodes) {
       const first = nodes[0]
@@ -145,6 +170,7 @@ function filesKeys(t: KeyTimings, note: string): FleetKeys {
       await batonCommand(['keys', 'setup', '--config-file', first.conf])
       sync(nodes)
     },
+    status: async () => null,
     async rotate(nodes) {
       const first = nodes[0]
       if (first === undefined) return { rotated: false, reason: 'no nodes' }
@@ -152,7 +178,8 @@ function filesKeys(t: KeyTimings, note: string): FleetKeys {
       try {
         await batonCommand(['keys', 'rotate', '--config-file', first.conf])
       } catch (error) {
-        // the guard refused (a key still needed would be purged): counted, never forced
+        // the guard refused (a key still needed would be purged) or the fleet check did (a node's
+        // heartbeat has not yet reported the last copy): counted, never forced
         return { rotated: false, reason: error instanceof Error ? error.message : String(error) }
       }
       sync(nodes)
@@ -160,6 +187,10 @@ function filesKeys(t: KeyTimings, note: string): FleetKeys {
     },
   }
 }
+
+const kekFile = (node: KeyNode) => join(node.dir, 'key-encryption-key')
+/** Named in the config so a node that wrote key files would be seen; never created. */
+const unusedKeyRepository = (node: KeyNode) => join(node.dir, 'fernet-keys-never-created')
 
 function databaseKeys(t: KeyTimings, note: string): FleetKeys {
   // one key-encryption key for the fleet, copied to each node's own path (as a deployment would)
@@ -171,23 +202,61 @@ function databaseKeys(t: KeyTimings, note: string): FleetKeys {
     configLines: (node) => [
       '[fernet_tokens]',
       'key_store = database',
-      `key_encryption_key_file = ${join(node.dir, 'key-encryption-key')}`,
+      `key_encryption_key_file = ${kekFile(node)}`,
+      `key_repository = ${unusedKeyRepository(node)}`,
       `rotation_interval = ${t.rotationInterval}`,
       `max_active_keys = ${maxActiveKeys(t)}`,
       '[fleet]',
+      `node_id = ${node.name}`,
       'heartbeat_interval = 1',
     ],
     async prepare(nodes) {
-      for (const node of nodes) {
-        writeFileSync(join(node.dir, 'key-encryption-key'), `${kek}\n`, { mode: 0o600 })
-      }
-      // TODO(merge with fleet-keystore): confirm `baton keys setup` is how the first keys of a
-      // database key store are made (else the fleet's elected rotator makes them at start-up)
+      for (const node of nodes) writeFileSync(kekFile(node), `${kek}\n`, { mode: 0o600 })
+      // the first keys go to the shared database once; every node unwraps them with its KEK copy
       const first = nodes[0]
       if (first !== undefined) await batonCommand(['keys', 'setup', '--config-file', first.conf])
     },
     rotate: async () => ({ rotated: false, reason: 'database mode: the fleet rotates itself' }),
+    async status(nodes) {
+      const first = nodes[0]
+      if (first === undefined) return null
+      const out = await batonCommand(['keys', 'status', '--json', '--config-file', first.conf])
+      return parseKeyStatus(out)
+    },
   }
+}
+
+/** `baton keys status --json` (database key store) read as a KeyStatus. */
+export function parseKeyStatus(json: string): KeyStatus {
+  const parsed = JSON.parse(json) as {
+    keySet: { generation: number; keys: { fingerprint: string; promotedAt?: number }[] } | null
+    nodes: { nodeId: string; live: boolean; fingerprints: { fernet_tokens?: string[] } }[]
+    rotationLease?: { holder: string } | null
+  }
+  if (parsed.keySet === null) throw new Error('the database holds no token keys')
+  return {
+    generation: parsed.keySet.generation,
+    promotedAt: parsed.keySet.keys[0]?.promotedAt ?? null,
+    leaseHolder: parsed.rotationLease?.holder ?? null,
+    keys: parsed.keySet.keys.map((k) => k.fingerprint),
+    nodes: parsed.nodes.map((n) => ({
+      nodeId: n.nodeId,
+      live: n.live,
+      fingerprints: n.fingerprints.fernet_tokens ?? [],
+    })),
+  }
+}
+
+/**
+ * Files under a node's directory that could hold token keys: anything but its config, its KEK
+ * copy and its credential keys (which stay files in both modes). Empty in database mode.
+ */
+export function keyFilesOnDisk(node: KeyNode): string[] {
+  const expected = new Set(['identity.conf', 'key-encryption-key', 'credential-keys'])
+  // unusedKeyRepository is inside node.dir: were it created, it would be listed here
+  return readdirSync(node.dir)
+    .filter((name) => !expected.has(name))
+    .map((name) => join(node.dir, name))
 }
 
 export function fleetKeys(t: KeyTimings, choice = chooseKeyMode()): FleetKeys {

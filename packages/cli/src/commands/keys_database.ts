@@ -153,8 +153,11 @@ export async function statusInDatabase(
     const nodes = await fleetNodes(database)
     const skew = await maxSkew(target.config)
     const now = io.now()
+    const { leaseHolder, ROTATION_LEASE } = await import('@baton/identity')
+    const held = await leaseHolder(database, ROTATION_LEASE)
+    const lease = held !== undefined && held.expiresInMs > 0 ? held : undefined
     if (json) {
-      io.out(JSON.stringify({ keySet: info ?? null, nodes }, null, 2))
+      io.out(JSON.stringify({ keySet: info ?? null, nodes, rotationLease: lease ?? null }, null, 2))
       return
     }
     if (info === undefined) {
@@ -175,9 +178,7 @@ export async function statusInDatabase(
     }
     io.out('')
     printNodes(nodes, target.repository, info, skew, io)
-    const { leaseHolder, ROTATION_LEASE } = await import('@baton/identity')
-    const lease = await leaseHolder(database, ROTATION_LEASE)
-    if (lease !== undefined && lease.expiresInMs > 0) {
+    if (lease !== undefined) {
       io.out(
         `Automatic rotation: node ${lease.holder} holds the rotation lease (for ${(lease.expiresInMs / 1000).toFixed(1)} s more).`,
       )
