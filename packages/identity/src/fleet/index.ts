@@ -7,14 +7,16 @@ export { DatabaseKeys } from './database_keys.ts'
 export { ROTATION_LEASE } from './fleet_agent.ts'
 export { type FleetNode, laggingNodes, readFleet, recordHeartbeat } from './fleet_nodes.ts'
 export {
-  asKeyFiles,
   type DatabaseRotation,
   importKeySet,
+  rotateKeySet,
+  setupKeySet,
+} from './key_set_changes.ts'
+export {
+  asKeyFiles,
   type KeySet,
   type KeySetName,
   readKeySet,
   readKeySetInfo,
-  rotateKeySet,
-  setupKeySet,
 } from './key_set_store.ts'
 export { acquireLease, leaseHolder } from './lease.ts'
