@@ -1,7 +1,8 @@
 /**
  * Issue 16's cut-over, shared by each source database (keystone_import.test.ts on SQLite,
  * keystone_import.mariadb.test.ts on MariaDB): a real Keystone 22 (uwsgi) filled through
- * openstackclient is imported by `baton db import-keystone` into a Baton (SQLite) that shares
+ * openstackclient is imported by `baton db import-keystone` into a Baton (SQLite, or MariaDB
+ * where the variant names a target) that shares
  * Keystone's Fernet and credential key repositories; openstackclient's lists then read the same
  * from both, the users' passwords and application credentials work at Baton, a token Keystone
  * issued before the import validates at Baton and one Keystone revoked stays revoked.
@@ -24,6 +25,8 @@ export interface KeystoneSourceDb {
   readonly connection?: string
   /** The `--from` URL once Keystone runs in `keystoneDir`. */
   from(keystoneDir: string): string
+  /** Baton's `[database] connection`; undefined: a SQLite file in Baton's scratch dir. */
+  readonly target?: string
   /** Drops what the variant created (a database on a shared server). */
   cleanup?(): Promise<void>
 }
@@ -186,6 +189,7 @@ export function describeKeystoneImport(
       const from = sourceDb.from(keystoneDir)
       identity = await startIdentity([], {
         bootstrap: false,
+        ...(sourceDb.target === undefined ? {} : { connection: sourceDb.target }),
         keyRepository: join(keystoneDir, 'fernet-keys'),
         credentialKeyRepository: join(keystoneDir, 'credential-keys'),
         prepare: async (conf) => {

@@ -5,9 +5,7 @@
  * @module
  */
 import type { Config } from '@baton/config'
-import { StoreConfigError } from '../errors.ts'
 import { databaseOptions, tokenOptions } from '../options.ts'
-import { parseConnectionUrl } from '../store/connection_url.ts'
 import { importKeystone, type KeystoneImportReport } from '../store/index.ts'
 
 export type { KeystoneImportReport }
@@ -18,14 +16,6 @@ export async function importKeystoneDatabase(
   dryRun: boolean,
 ): Promise<KeystoneImportReport> {
   const to = config.get(databaseOptions).connection
-  // The import's upserts are written for SQLite and PostgreSQL (ON CONFLICT); until they have a
-  // MySQL form, refuse a MySQL/MariaDB store up front rather than fail inside the transaction.
-  if (parseConnectionUrl(to).dialect === 'mysql') {
-    throw new StoreConfigError(
-      'db import-keystone: importing into a MySQL/MariaDB store is not supported yet ' +
-        '(import into SQLite or PostgreSQL)',
-    )
-  }
   return await importKeystone({
     from,
     to,

@@ -96,17 +96,21 @@ export async function deleteStale(db: Db, stale: Map<TrackedTable, string[]>): P
   }
   await deleteIn(db, 'endpoint', 'id', of('endpoint'))
   await deleteIn(db, 'service', 'id', of('service'))
-  await deleteLeavesFirst(db, 'region', 'parent_region_id', of('region'))
+  await deleteLeavesFirst(db, 'region', ['parent_region_id'], of('region'))
   // Assignments name their actor and target without a foreign key: they go with them.
   const actors = [...of('user'), ...of('group')]
   await deleteIn(db, 'assignment', 'actor_id', actors)
   await deleteIn(db, 'system_assignment', 'actor_id', actors)
   await deleteIn(db, 'assignment', 'target_id', of('project'))
+  // A user's application credentials go before the user: their access-rule links (cascading
+  // from the credential) must be gone before the user's access rules (cascading from the user),
+  // which the links reference without a cascade. InnoDB checks that row by row, in its own order.
+  await deleteIn(db, 'application_credential', 'user_id', of('user'))
   await deleteIn(db, 'user', 'id', of('user'))
   await deleteIn(db, 'group', 'id', of('group'))
   await deleteIn(db, 'role', 'id', of('role'))
   await deleteIn(db, 'project_tag', 'project_id', of('project'))
-  await deleteLeavesFirst(db, 'project', 'parent_id', of('project'))
+  await deleteLeavesFirst(db, 'project', ['parent_id', 'domain_id'], of('project'))
 }
 
 /** Records this import's ids, the next re-run's reference. */
@@ -123,19 +127,30 @@ export async function recordImported(db: Db, plan: ImportPlan): Promise<void> {
   }
 }
 
-/** Deletes a hierarchy's rows children first (a parent cannot go while a child points at it). */
+/**
+ * Deletes a hierarchy's rows children first, one level per statement: a parent cannot go while a
+ * row points at it. SQLite and PostgreSQL check that at the statement's end, InnoDB row by row,
+ * so on MySQL/MariaDB one statement holding a parent and its child may fail. A project points at
+ * its parent and at its domain (both project rows).
+ */
 async function deleteLeavesFirst(
   db: Db,
   table: 'region' | 'project',
-  parentColumn: string,
+  parentColumns: readonly string[],
   ids: readonly string[],
 ): Promise<void> {
   let remaining = [...ids]
   while (remaining.length > 0) {
-    const parents = await sql<{ parent: string }>`select distinct ${sql.ref(parentColumn)} as parent
-      from ${sql.table(table)} where ${sql.ref(parentColumn)} in (${sql.join(remaining)})
-      and id <> ${sql.ref(parentColumn)}`.execute(db)
-    const blocked = new Set(parents.rows.map((row) => row.parent))
+    const blocked = new Set<string>()
+    for (const column of parentColumns) {
+      for (let start = 0; start < remaining.length; start += 400) {
+        const part = remaining.slice(start, start + 400)
+        const parents = await sql<{ parent: string }>`select distinct ${sql.ref(column)} as parent
+          from ${sql.table(table)} where ${sql.ref(column)} in (${sql.join(part)})
+          and ${sql.ref('id')} <> ${sql.ref(column)}`.execute(db)
+        for (const row of parents.rows) blocked.add(row.parent)
+      }
+    }
     const leaves = remaining.filter((id) => !blocked.has(id))
     if (leaves.length === 0) {
       // A parent still referenced by a row not being deleted: let the foreign key name it.

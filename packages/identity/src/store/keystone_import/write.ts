@@ -9,7 +9,7 @@
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import { KeystoneImportError } from '../../errors.ts'
-import type { StoreDatabase } from '../database.ts'
+import type { StoreDatabase, StoreDialect } from '../database.ts'
 import type { Schema } from '../schema.ts'
 import type { ImportPlan } from './plan.ts'
 import { deleteStale, recordImported, staleIds, type TrackedTable } from './stale.ts'
@@ -36,13 +36,13 @@ const NAME_KEYS: ReadonlyArray<readonly [keyof ImportPlan & string, readonly str
 const CHUNK = 400
 
 export async function writePlan(store: StoreDatabase, plan: ImportPlan): Promise<void> {
-  const sqlite = store.dialect === 'sqlite'
+  const dialect = store.dialect
   await store.db.transaction().execute(async (trx) => {
     const stale = await staleIds(trx, plan)
     await refuseConflicts(trx, plan, stale)
     await deleteStale(trx, stale)
     const upsert = (table: string, rows: readonly Row[], key: readonly string[], update = true) =>
-      upsertRows(trx, sqlite, table, rows, key, update)
+      upsertRows(trx, dialect, table, rows, key, update)
 
     await upsert('project', plan.project, ['id'])
     await replaceLinks(trx, 'project_tag', 'project_id', ids(plan.project))
@@ -50,7 +50,7 @@ export async function writePlan(store: StoreDatabase, plan: ImportPlan): Promise
 
     await upsert('user', plan.user, ['id'])
     await replaceLinks(trx, 'password', 'user_id', ids(plan.user))
-    for (const part of chunks(plan.password)) await insertRows(trx, sqlite, 'password', part)
+    for (const part of chunks(plan.password)) await insertRows(trx, dialect, 'password', part)
 
     await upsert('group', plan.group, ['id'])
     await replaceLinks(trx, 'user_group_membership', 'user_id', ids(plan.user))
@@ -113,7 +113,7 @@ export async function writePlan(store: StoreDatabase, plan: ImportPlan): Promise
           ]
     })
     for (const part of chunks(links))
-      await insertRows(trx, sqlite, 'application_credential_access_rule', part)
+      await insertRows(trx, dialect, 'application_credential_access_rule', part)
 
     await upsert('credential', plan.credential, ['id'])
     await upsert('trust', plan.trust, ['id'])
@@ -129,7 +129,7 @@ export async function writePlan(store: StoreDatabase, plan: ImportPlan): Promise
     await replaceLinks(trx, 'project_endpoint', 'project_id', ids(plan.project))
     const endpointKey = ['endpoint_id', 'project_id']
     await upsert('project_endpoint', plan.project_endpoint, endpointKey, false)
-    await insertNewRevocationEvents(trx, sqlite, plan.revocation_event)
+    await insertNewRevocationEvents(trx, dialect, plan.revocation_event)
     await recordImported(trx, plan)
   })
 }
@@ -140,7 +140,7 @@ export async function writePlan(store: StoreDatabase, plan: ImportPlan): Promise
  */
 async function insertNewRevocationEvents(
   trx: Db,
-  sqlite: boolean,
+  dialect: StoreDialect,
   events: ImportPlan['revocation_event'],
 ): Promise<void> {
   if (events.length === 0) return
@@ -155,7 +155,7 @@ async function insertNewRevocationEvents(
   const existing = await trx.selectFrom('revocation_event').select(REVOCATION_COLUMNS).execute()
   const known = new Set(existing.map(eventKey))
   const fresh = events.filter((event) => !known.has(eventKey(event)))
-  for (const part of chunks(fresh)) await insertRows(trx, sqlite, 'revocation_event', part)
+  for (const part of chunks(fresh)) await insertRows(trx, dialect, 'revocation_event', part)
 }
 
 const REVOCATION_TIMES: ReadonlySet<string> = new Set(['issued_before', 'expires_at', 'revoked_at'])
@@ -238,40 +238,41 @@ async function replaceLinks(
   }
 }
 
-function value(sqlite: boolean, item: unknown): unknown {
-  return sqlite && typeof item === 'boolean' ? (item ? 1 : 0) : item
+/** SQLite and MySQL keep booleans as 0/1 integers. */
+function value(dialect: StoreDialect, item: unknown): unknown {
+  return dialect !== 'postgres' && typeof item === 'boolean' ? (item ? 1 : 0) : item
 }
 
 function valuesOf(
-  sqlite: boolean,
+  dialect: StoreDialect,
   rows: readonly Row[],
   columns: readonly string[],
 ): RawBuilder<unknown> {
   return sql.join(
     rows.map(
       (row) =>
-        sql`(${sql.join(columns.map((column) => value(sqlite, field(row, column) ?? null)))})`,
+        sql`(${sql.join(columns.map((column) => value(dialect, field(row, column) ?? null)))})`,
     ),
   )
 }
 
 async function insertRows(
   trx: Db,
-  sqlite: boolean,
+  dialect: StoreDialect,
   table: string,
   rows: readonly Row[],
 ): Promise<void> {
   const first = rows[0]
   if (first === undefined) return
   const columns = Object.keys(first)
-  await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${valuesOf(sqlite, rows, columns)}`.execute(
+  await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${valuesOf(dialect, rows, columns)}`.execute(
     trx,
   )
 }
 
 async function upsertRows(
   trx: Db,
-  sqlite: boolean,
+  dialect: StoreDialect,
   table: string,
   rows: readonly Row[],
   key: readonly string[],
@@ -283,12 +284,35 @@ async function upsertRows(
     const columns = Object.keys(first)
     // A re-sync keeps the creation time Baton gave a row Keystone has no time for.
     const others = columns.filter((column) => !key.includes(column) && column !== 'created_at')
-    const action =
-      update && others.length > 0
-        ? sql`do update set ${sql.join(others.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}`
-        : sql`do nothing`
-    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${valuesOf(sqlite, part, columns)} on conflict (${sql.join(key.map((c) => sql.ref(c)))}) ${action}`.execute(
+    const replace = update && others.length > 0 ? others : []
+    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${valuesOf(dialect, part, columns)} ${onConflict(dialect, key, replace)}`.execute(
       trx,
     )
   }
+}
+
+/**
+ * The upsert's conflict clause: ON CONFLICT (key) for SQLite and PostgreSQL; MySQL/MariaDB have
+ * only ON DUPLICATE KEY UPDATE (on any unique key: refuseConflicts has already ruled out a clash
+ * on a name key), with VALUES(col), which both MariaDB and MySQL 8 accept (MySQL's row alias
+ * `AS new` is unknown to MariaDB), and a no-op assignment for "do nothing".
+ */
+function onConflict(
+  dialect: StoreDialect,
+  key: readonly string[],
+  replace: readonly string[],
+): RawBuilder<unknown> {
+  if (dialect === 'mysql') {
+    const firstKey = sql.ref(key[0] ?? 'id')
+    const sets =
+      replace.length > 0
+        ? replace.map((c) => sql`${sql.ref(c)} = values(${sql.ref(c)})`)
+        : [sql`${firstKey} = ${firstKey}`]
+    return sql`on duplicate key update ${sql.join(sets)}`
+  }
+  const action =
+    replace.length > 0
+      ? sql`do update set ${sql.join(replace.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}`
+      : sql`do nothing`
+  return sql`on conflict (${sql.join(key.map((c) => sql.ref(c)))}) ${action}`
 }
