@@ -7,7 +7,7 @@
  * ON DELETE CASCADE.
  * @module
  */
-import { ID, type MigrationFactory, notNull } from './columns.ts'
+import { ID, jsonText, type MigrationFactory, notNull } from './columns.ts'
 
 export const credentialMigration: MigrationFactory = () => ({
   async up(db) {
@@ -19,7 +19,7 @@ export const credentialMigration: MigrationFactory = () => ({
       .addColumn('type', 'varchar(255)', notNull)
       .addColumn('encrypted_blob', 'text', notNull)
       .addColumn('key_hash', ID, notNull)
-      .addColumn('extra', 'text', (c) => c.notNull().defaultTo('{}'))
+      .addColumn('extra', 'text', jsonText)
       .execute()
     await db.schema
       .createIndex('credential_user_id_idx')

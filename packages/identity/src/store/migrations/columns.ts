@@ -4,8 +4,8 @@
  * 0/1). The one dialect difference kysely's schema builder cannot hide is an auto-increment key.
  * @module
  */
-import type { ColumnDefinitionBuilder, CreateTableBuilder, Kysely } from 'kysely'
-import type { StoreDialect } from '../database.ts'
+import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, sql } from 'kysely'
+import type { StoreDialect } from '../database_types.ts'
 
 /** Migrations must not depend on today's `Schema`; they see an untyped database. */
 export type MigrationDb = Kysely<unknown>
@@ -34,7 +34,11 @@ export function notNull(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder {
   return c.notNull()
 }
 
-/** `extra`/`options` JSON columns. */
+/**
+ * `extra`/`options` JSON columns. The default is written as an expression, `('{}')`: MySQL 8
+ * refuses a literal default on a TEXT column but takes an expression one (8.0.13+); SQLite,
+ * PostgreSQL and MariaDB read both alike.
+ */
 export function jsonText(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder {
-  return c.notNull().defaultTo('{}')
+  return c.notNull().defaultTo(sql`('{}')`)
 }
