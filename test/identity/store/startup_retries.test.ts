@@ -72,7 +72,11 @@ describe('startup waits for an unreachable database ([database] max_retries)', {
     const url = new URL(db.url)
     url.port = String(port)
     try {
-      const opened = await openCurrentStoreWithRetry(configFor(url.toString(), 5), undefined, () => {})
+      const opened = await openCurrentStoreWithRetry(
+        configFor(url.toString(), 5),
+        undefined,
+        () => {},
+      )
       assert.equal(await opened.store.generation.current(), 0)
       await opened.database.close()
     } finally {
