@@ -27,6 +27,7 @@ export async function buildConsole() {
   })
   copyFileSync(`${source}index.html`, `${out}index.html`)
   copyFileSync(`${source}console.css`, `${out}console.css`)
+  copyFileSync(`${source}favicon.svg`, `${out}favicon.svg`)
   return out
 }
 

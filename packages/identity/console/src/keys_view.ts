@@ -133,7 +133,9 @@ function timeline(report: KeysReport, now: number) {
   if (next !== null) {
     events.push({ at: Date.parse(next), iso: next, label: 'earliest safe rotation', kind: 'next' })
   }
-  events.sort((a, b) => a.at - b.at || (a.kind === 'now' ? 1 : -1))
+  // at equal times: history first, then now, then the next rotation
+  const rank = { past: 0, now: 1, next: 2 } as const
+  events.sort((a, b) => a.at - b.at || rank[a.kind] - rank[b.kind])
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'timeline-title' },
@@ -201,7 +203,7 @@ function guardFacts(report: KeysReport, now: number) {
       ? null
       : h(
           'ul',
-          { class: 'reasons', 'aria-label': 'Why a rotation now is not safe' },
+          { class: 'reasons', 'aria-label': 'What the guard notes' },
           ...g.reasons.map((r) => h('li', {}, r)),
         ),
   )
@@ -250,11 +252,17 @@ function fleet(report: KeysReport) {
             ),
             `${duration(node.seconds_since_heartbeat)} ago`,
             node.holds_staged_key === null ? 'n/a' : node.holds_staged_key ? 'holds it' : 'missing',
-            `${node.clock_skew_ms} ms`,
+            skew(node.clock_skew_ms),
             node.version,
           ]),
         ),
   )
+}
+
+/** A node's clock against the database's: ms when small, else a duration ahead or behind. */
+function skew(ms: number): string {
+  if (Math.abs(ms) < 1000) return `${ms} ms`
+  return `${duration(ms / 1000)} ${ms > 0 ? 'ahead' : 'behind'}`
 }
 
 export function keysView(report: KeysReport): HTMLElement {
