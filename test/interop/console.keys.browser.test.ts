@@ -8,10 +8,19 @@
  */
 import assert from 'node:assert/strict'
 import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
+import { rotateKeyRepository } from '@baton/fernet'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { buildConsole } from '../../scripts/build_console.mjs'
-import { ADMIN_PASSWORD, startTestIdentity, type TestIdentity } from '../support/identity_server.ts'
+import {
+  ADMIN_PASSWORD,
+  EXPIRATION,
+  startTestIdentity,
+  type TestIdentity,
+  WINDOW,
+} from '../support/identity_server.ts'
+import { passwordLogin } from '../support/login.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 const ARTIFACTS = 'test-artifacts/console'
@@ -27,6 +36,20 @@ describe('the operator console in chromium', { skip }, () => {
     await buildConsole()
     mkdirSync(ARTIFACTS, { recursive: true })
     identity = await startTestIdentity()
+    // one rotation two hours in, so the view has a history to show (three keys, a retired one)
+    identity.clock.advance(2 * 3600)
+    rotateKeyRepository({
+      path: join(
+        identity.databaseUrl.replace('sqlite:///', '').replace(/identity\.db$/, ''),
+        'keys',
+      ),
+      maxActiveKeys: 3,
+      tokenExpiration: EXPIRATION,
+      allowExpiredWindow: WINDOW,
+      clock: identity.clock,
+      logger: { warn() {} },
+    })
+    identity.clock.advance(1800)
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
   })
 
@@ -67,14 +90,19 @@ describe('the operator console in chromium', { skip }, () => {
     await page.screenshot({ path: `${ARTIFACTS}/login-1280x800.png` })
     await logIn(page, 'admin', ADMIN_PASSWORD)
     await page.getByRole('heading', { name: 'Keys', level: 1 }).waitFor()
-    const api = (await identity.admin('GET', '/OS-BATON/keys')) as {
+    const { token } = await passwordLogin(identity.url, 'admin', ADMIN_PASSWORD, 'admin')
+    const response = await fetch(`${identity.url}/v3/OS-BATON/keys`, {
+      headers: { 'x-auth-token': token },
+    })
+    const api = (await response.json()) as {
       token_keys: { keys: { role: string; fingerprint: string }[] }
     }
     const primary = api.token_keys.keys.find((key) => key.role === 'primary')
     assert.ok(primary)
     const row = page.locator('table tbody tr', { hasText: 'primary' }).first()
     assert.equal(await row.locator('.fingerprint').textContent(), primary.fingerprint)
-    assert.equal(await page.locator('table').first().locator('tbody tr').count(), 2)
+    assert.equal(await page.locator('table').first().locator('tbody tr').count(), 3)
+    await page.locator('.event-next').waitFor()
     await page.getByRole('heading', { name: 'Timeline' }).waitFor()
     await page.getByRole('heading', { name: 'Fleet' }).waitFor()
     await page.screenshot({ path: `${ARTIFACTS}/keys-1280x800.png`, fullPage: true })

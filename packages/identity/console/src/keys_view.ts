@@ -99,6 +99,16 @@ function keyTable(caption: string, set: KeySet, now: number) {
 
 type Event = { at: number; iso: string; label: string; kind: 'past' | 'now' | 'next' }
 
+/** What the guard waits out before a key may be purged. */
+function keepRule(guard: KeysReport['guard']): string {
+  const tokens = `expiration + allow_expired_window (${duration(guard.token_validity_seconds)})`
+  const delegation = guard.delegation_max_lifetime
+  if (delegation === null || delegation <= guard.token_validity_seconds) {
+    return `A key must stay until every token it signed is past ${tokens}.`
+  }
+  return `A key must stay until every token it signed is past the longer of ${tokens} and [delegation] max_lifetime (${duration(delegation)}).`
+}
+
 function timeline(report: KeysReport, now: number) {
   const events: Event[] = []
   for (const key of report.token_keys.keys) {
@@ -140,11 +150,7 @@ function timeline(report: KeysReport, now: number) {
     'section',
     { class: 'card', 'aria-labelledby': 'timeline-title' },
     h('h2', { id: 'timeline-title' }, 'Timeline'),
-    h(
-      'p',
-      { class: 'fine' },
-      `A key must stay until every token it signed is past expiration + allow_expired_window (${duration(report.guard.token_validity_seconds)}).`,
-    ),
+    h('p', { class: 'fine' }, keepRule(report.guard)),
     h(
       'ol',
       { class: 'timeline' },
