@@ -127,6 +127,13 @@ test('a project member (reader by implication, not on the system) gets a 403 For
   })
 })
 
+test('another method is a 405 with Keystone body, as werkzeug answers', async () => {
+  const res = await fetch(`${identity.url}/v3/OS-BATON/keys`, { method: 'DELETE' })
+  assert.equal(res.status, 405)
+  const body = (await res.json()) as { error: { code: number } }
+  assert.equal(body.error.code, 405)
+})
+
 test('no token is a 401 with Keystone body', async () => {
   const res = await keys()
   assert.equal(res.status, 401)

@@ -32,7 +32,7 @@ import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
 import { createAuthenticator } from '../http/authenticate.ts'
 import { composeOperations } from '../operations/compose_operations.ts'
 import { registerConsoleRoutes } from '../operations/console_routes.ts'
-import { registerKeysRoutes } from '../operations/keys_routes.ts'
+import { keysApi } from '../operations/keys_routes.ts'
 import { registerOperations } from '../operations/operations_routes.ts'
 import {
   authOptions,
@@ -184,7 +184,7 @@ export async function createIdentityServer(
     logger: options.logger ?? false,
     routes: (instance, http) => {
       registerOperations(instance, ops.context(authenticate, policy))
-      registerKeysRoutes(instance, { authenticate, policy, keys: ops.keys })
+      instance.register(keysApi, { ctx: { authenticate, policy, keys: ops.keys } })
       registerConsoleRoutes(instance)
       const ctx: ApiContext = { ...http, config, store, policy, clock, authenticate }
       instance.register(authApi, { ctx: { ...ctx, tokens, auth, delegations } })
