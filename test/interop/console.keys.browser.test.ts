@@ -147,6 +147,19 @@ describe('the operator console in chromium', { skip }, () => {
     await page.context().close()
   })
 
+  test('an existing token pasted in opens the Keys view; a junk one is refused', async () => {
+    const { page } = await open(1280, 800)
+    await page.fill('#token', 'not-a-token')
+    await page.getByRole('button', { name: 'Use token' }).click()
+    await page.getByRole('alert').filter({ hasText: 'refused' }).waitFor()
+    const { token } = await passwordLogin(identity.url, 'admin', ADMIN_PASSWORD, 'admin')
+    await page.fill('#token', token)
+    await page.getByRole('button', { name: 'Use token' }).click()
+    await page.getByRole('heading', { name: 'Keys', level: 1 }).waitFor()
+    assert.match(String(await page.locator('.who').textContent()), /admin · project admin/)
+    await page.context().close()
+  })
+
   test('a login with the keyboard only (Tab, Enter)', async () => {
     const { page } = await open(1280, 800)
     // the username field has the focus on arrival
