@@ -18,6 +18,7 @@ import {
   EXPIRATION,
   startTestIdentity,
   type TestIdentity,
+  testClock,
   WINDOW,
 } from '../support/identity_server.ts'
 import { passwordLogin } from '../support/login.ts'
@@ -35,7 +36,9 @@ describe('the operator console in chromium', { skip }, () => {
   before(async () => {
     await buildConsole()
     mkdirSync(ARTIFACTS, { recursive: true })
-    identity = await startTestIdentity()
+    // the clock starts 2 h 30 min back so that, after the rotation below, it reads about now
+    // (the fleet's clock skew compares it with the database's real time)
+    identity = await startTestIdentity({ clock: testClock(Date.now() - 9000 * 1000) })
     // one rotation two hours in, so the view has a history to show (three keys, a retired one)
     identity.clock.advance(2 * 3600)
     rotateKeyRepository({
