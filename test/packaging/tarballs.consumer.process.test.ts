@@ -266,6 +266,12 @@ test('npm pack: built JavaScript, declarations and maps, README and LICENSE; no 
     }
     assert.ok(files.has('dist/index.js.map') && files.has('dist/index.d.ts.map'), p.name)
     assert.ok(![...files].some((f) => /tsbuildinfo|\.test\.ts$|^test\//.test(f)), p.name)
+    if (p.name === '@baton/identity') {
+      // the operator console's bundle (npm run build), served at /console/
+      for (const f of ['console-dist/index.html', 'console-dist/console.js']) {
+        assert.ok(files.has(f), `${p.name} packs ${f}`)
+      }
+    }
     const dir = p.name.replace('@baton/', '')
     assert.equal(readFileSync(join(ROOT, 'packages', dir, 'LICENSE'), 'utf8'), license, p.name)
     const manifest = JSON.parse(

@@ -1,5 +1,5 @@
 /**
- * What `baton up` prints once the cloud answers: the URLs, an `OS_*` block for openstackclient, a
+ * What `baton up` prints once the cloud answers: the URLs (the operator console's too), an `OS_*` block for openstackclient, a
  * few commands to try, and where the configs, logs, audit trail and keys are.
  * @module
  */
@@ -14,6 +14,7 @@ export function printUsage(io: CliIo, cloud: LocalCloud, firstRun: boolean): voi
   io.out(`${firstRun ? 'Created' : 'Reusing'} the local cloud in ${plan.dataDir}`)
   io.out('')
   io.out(`  identity  ${identityUrl}/v3`)
+  io.out(`  console   ${identityUrl}/console/   (log in as admin, project empty: the Keys view)`)
   for (const service of SERVICES) {
     io.out(
       `  ${service.padEnd(8)}  ${urlOf(plan, service)}   (${SERVICE_FACTS[service].catalog.type})`,

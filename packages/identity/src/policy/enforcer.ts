@@ -10,6 +10,7 @@ import { Forbidden } from '../errors.ts'
 import { EvalAbort } from './check_types.ts'
 import { credentialsFor } from './credentials.ts'
 import { KEYSTONE_DEFAULT_POLICIES, type PolicyDefault } from './defaults.ts'
+import { BATON_DEFAULT_POLICIES } from './defaults_baton.ts'
 import { buildRuleSet } from './rule_set.ts'
 import { TargetView } from './target_view.ts'
 
@@ -42,7 +43,7 @@ export function createPolicyEnforcer(options: PolicyEnforcerOptions = {}): Baton
   const warn = options.onWarning ?? (() => {})
   const enforceScope = options.enforceScope ?? false
   const rules = buildRuleSet({
-    defaults: options.defaults ?? KEYSTONE_DEFAULT_POLICIES,
+    defaults: options.defaults ?? [...KEYSTONE_DEFAULT_POLICIES, ...BATON_DEFAULT_POLICIES],
     overrides: options.rules ?? {},
     enforceNewDefaults: options.enforceNewDefaults ?? false,
     defaultRule: options.defaultRule ?? 'default',

@@ -31,6 +31,8 @@ import { FleetAgent } from '../fleet/fleet_agent.ts'
 import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
 import { createAuthenticator } from '../http/authenticate.ts'
 import { composeOperations } from '../operations/compose_operations.ts'
+import { registerConsoleRoutes } from '../operations/console_routes.ts'
+import { keysApi } from '../operations/keys_routes.ts'
 import { registerOperations } from '../operations/operations_routes.ts'
 import {
   authOptions,
@@ -132,6 +134,7 @@ export async function createIdentityServer(
     database,
     keys,
     databaseKeys: fleetKeys?.tokens,
+    databaseReceiptKeys: fleetKeys?.receipts,
     cache: validationCache,
     clock,
   })
@@ -181,6 +184,8 @@ export async function createIdentityServer(
     logger: options.logger ?? false,
     routes: (instance, http) => {
       registerOperations(instance, ops.context(authenticate, policy))
+      instance.register(keysApi, { ctx: { authenticate, policy, keys: ops.keys } })
+      registerConsoleRoutes(instance)
       const ctx: ApiContext = { ...http, config, store, policy, clock, authenticate }
       instance.register(authApi, { ctx: { ...ctx, tokens, auth, delegations } })
       instance.register(delegationApi, { ctx: { ...ctx, tokens, delegations } })

@@ -1,0 +1,14 @@
+/**
+ * Baton's own policies (no Keystone counterpart, so kept out of KEYSTONE_DEFAULT_POLICIES, which
+ * the golden test compares with Keystone's `list_rules()`). Policy files may override them as any
+ * other rule.
+ * @module
+ */
+import { ADMIN_OR_SYSTEM_READER, entry, type PolicyDefault } from './defaults_base.ts'
+
+/** `GET /v3/OS-BATON/keys` (the operator console's Keys view): admin, or a reader on the system. */
+export const BATON_KEYS_STATUS = 'identity:baton_keys_status'
+
+export const BATON_DEFAULT_POLICIES: readonly PolicyDefault[] = Object.freeze([
+  entry(BATON_KEYS_STATUS, ADMIN_OR_SYSTEM_READER),
+])
