@@ -1,7 +1,7 @@
 /**
  * Baton's own policies (no Keystone counterpart, so kept out of KEYSTONE_DEFAULT_POLICIES, which
- * the golden test compares with Keystone's `list_rules()`). Policy files may override them as any
- * other rule.
+ * the golden test compares with Keystone's `list_rules()`). Policy files may override them, as they
+ * may every other rule.
  * @module
  */
 import { ADMIN_OR_SYSTEM_READER, entry, type PolicyDefault } from './defaults_base.ts'
