@@ -89,6 +89,15 @@ export async function sendWithRetries(
   }
 }
 
+/**
+ * The dispatcher type Node's global fetch declares (@types/node's undici-types). The pinned undici
+ * Agent is one at run time (the Dispatcher protocol Node's bundled undici speaks, checked on Node
+ * 20, whose fetch is undici 6); only the two packages' declaration files differ.
+ */
+function fetchDispatcher(agent: object): NonNullable<RequestInit['dispatcher']> {
+  return agent as NonNullable<RequestInit['dispatcher']>
+}
+
 async function sendOnce(req: OutgoingRequest): Promise<RawResponse | Attempt> {
   const signal = req.timeoutMs === undefined ? undefined : AbortSignal.timeout(req.timeoutMs)
   try {
@@ -97,7 +106,7 @@ async function sendOnce(req: OutgoingRequest): Promise<RawResponse | Attempt> {
       headers: req.headers,
       ...(req.body === undefined ? {} : { body: req.body }),
       ...(signal === undefined ? {} : { signal }),
-      ...(req.tls === undefined ? {} : { dispatcher: req.tls.dispatcher }),
+      ...(req.tls === undefined ? {} : { dispatcher: fetchDispatcher(req.tls.dispatcher) }),
     })
     // the timeout covers the body too: a server that stalls mid-answer is a timeout
     const text = await res.text()

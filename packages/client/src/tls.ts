@@ -11,13 +11,6 @@ import { Agent as HttpsAgent } from 'node:https'
 import { Agent as UndiciAgent } from 'undici'
 import { ConfigurationError, SslError } from './errors.ts'
 
-/**
- * The dispatcher type Node's global fetch declares (@types/node's undici-types). The pinned undici
- * Agent is one at run time (the Dispatcher protocol Node's bundled undici speaks, checked on Node
- * 20, whose fetch is undici 6); only the two packages' declaration files differ.
- */
-type FetchDispatcher = NonNullable<RequestInit['dispatcher']>
-
 /** keystoneauth's option names, as `[keystone_authtoken]` and `[service_user]` spell them. */
 export type TlsValues = {
   readonly cafile?: string | undefined
@@ -28,8 +21,11 @@ export type TlsValues = {
 
 /** The connection settings a Session sends with (one per configured group, shared by its sessions). */
 export class ClientTls {
-  /** For fetch's `dispatcher`. */
-  readonly dispatcher: FetchDispatcher
+  /**
+   * For fetch's `dispatcher` (typed as the pinned undici's Agent: the published declarations must
+   * not lean on @types/node's `RequestInit`, which a consumer with the DOM lib does not have).
+   */
+  readonly dispatcher: UndiciAgent
   /** For node:https requests (streamed bodies). */
   readonly httpsAgent: HttpsAgent
   /** `insecure = true`: the server's certificate is not checked. */
@@ -38,7 +34,6 @@ export class ClientTls {
   readonly hasCafile: boolean
   /** Whether a client certificate is presented. */
   readonly hasCertfile: boolean
-  readonly #agent: UndiciAgent
 
   constructor(o: { ca?: Buffer; cert?: Buffer; key?: Buffer; insecure: boolean }) {
     const connect = {
@@ -47,8 +42,7 @@ export class ClientTls {
       ...(o.key === undefined ? {} : { key: o.key }),
       rejectUnauthorized: !o.insecure,
     }
-    this.#agent = new UndiciAgent({ connect })
-    this.dispatcher = this.#agent as unknown as FetchDispatcher
+    this.dispatcher = new UndiciAgent({ connect })
     this.httpsAgent = new HttpsAgent({ ...connect, keepAlive: true })
     this.insecure = o.insecure
     this.hasCafile = o.ca !== undefined
@@ -58,7 +52,7 @@ export class ClientTls {
   /** Closes idle connections (tests; a service closes its sessions on shutdown). */
   async close(): Promise<void> {
     this.httpsAgent.destroy()
-    await this.#agent.close()
+    await this.dispatcher.close()
   }
 }
 
