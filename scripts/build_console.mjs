@@ -5,7 +5,7 @@
  * when the bundle is missing. esbuild, pinned in the root devDependencies.
  * @module
  */
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
@@ -26,7 +26,14 @@ export async function buildConsole() {
     logLevel: 'warning',
   })
   copyFileSync(`${source}index.html`, `${out}index.html`)
-  copyFileSync(`${source}console.css`, `${out}console.css`)
+  // console.css first, then each view's stylesheet (chains.css, ...) in name order: one file served
+  const sheets = readdirSync(source)
+    .filter((name) => name.endsWith('.css') && name !== 'console.css')
+    .sort()
+  writeFileSync(
+    `${out}console.css`,
+    ['console.css', ...sheets].map((name) => readFileSync(`${source}${name}`, 'utf8')).join('\n'),
+  )
   copyFileSync(`${source}favicon.svg`, `${out}favicon.svg`)
   return out
 }

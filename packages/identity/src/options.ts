@@ -19,6 +19,7 @@ import {
   listLimitOptions,
   unifiedLimitOptions,
 } from './options/collection_options.ts'
+import { consoleOptions } from './options/console_options.ts'
 import { delegationOptions } from './options/delegation_options.ts'
 import { fleetOptions } from './options/fleet_options.ts'
 import { oauth1Options } from './options/oauth1_options.ts'
@@ -62,6 +63,7 @@ export {
   listLimitOptions,
   unifiedLimitOptions,
 } from './options/collection_options.ts'
+export { consoleOptions } from './options/console_options.ts'
 export { delegationOptions } from './options/delegation_options.ts'
 export { fleetOptions } from './options/fleet_options.ts'
 export { oauth1Options } from './options/oauth1_options.ts'
@@ -126,4 +128,5 @@ export const identityOptionGroups = [
   delegationOptions,
   oauth1Options,
   fleetOptions,
+  consoleOptions,
 ]

@@ -1,24 +1,22 @@
 /**
- * The operator console's entry: the shell (header, navigation, who is logged in, log out), the
- * login screen and the Keys view. Later views (Chains, Delegated calls, Windows) join the nav.
+ * The console's entry: the shell (header, navigation, who is logged in, log out), the login screen
+ * and the hash router over the views in views.ts. A 401 from any view ends the session (back to
+ * login); a 403 says which roles the console needs; other failures stay inside the view.
  * @module
  */
-import {
-  ApiError,
-  forgetToken,
-  getJson,
-  resume,
-  type Session,
-  savedToken,
-  saveToken,
-} from './api.ts'
+import { ApiError, forgetToken, resume, type Session, savedToken, saveToken } from './api.ts'
 import { h, replace } from './dom.ts'
-import { type KeysReport, keysView } from './keys_view.ts'
 import { loginView } from './login_view.ts'
+import { type ConsoleView, VIEWS } from './views.ts'
 
 const app = document.getElementById('app') as HTMLElement
+/** Aborted when the shown view changes, so a live view stops polling. */
+let current: AbortController | undefined
+let session: Session | undefined
 
 function showLogin(notice?: string): void {
+  current?.abort()
+  session = undefined
   forgetToken()
   replace(app, loginView({ onSession: enter, notice }))
   const first = app.querySelector<HTMLInputElement>(
@@ -30,15 +28,20 @@ function showLogin(notice?: string): void {
   }
 }
 
-function refusal(session: Session): string {
-  return `${session.user} (${session.scope}) needs the admin or reader role to use the console: an admin, or a reader on the system. This token has: ${session.roles.join(', ') || 'no roles'}.`
+function refusal(who: Session): string {
+  return `${who.user} (${who.scope}) needs the admin or reader role to use the console: an admin, or a reader on the system. This token has: ${who.roles.join(', ') || 'no roles'}.`
 }
 
-function shell(session: Session, content: HTMLElement): HTMLElement {
+function viewOfHash(): ConsoleView {
+  const id = location.hash.replace(/^#/, '')
+  return VIEWS.find((view) => view.id === id) ?? (VIEWS[0] as ConsoleView)
+}
+
+function shell(who: Session, view: ConsoleView, content: HTMLElement): HTMLElement {
   const logout = h('button', { type: 'button', class: 'link' }, 'Log out')
   logout.addEventListener('click', () => showLogin())
   const refresh = h('button', { type: 'button' }, 'Refresh')
-  refresh.addEventListener('click', () => void enter(session))
+  refresh.addEventListener('click', () => void show(who))
   return h(
     'div',
     { class: 'shell' },
@@ -49,35 +52,60 @@ function shell(session: Session, content: HTMLElement): HTMLElement {
       h(
         'nav',
         { 'aria-label': 'Console' },
-        h('a', { href: '#keys', 'aria-current': 'page' }, 'Keys'),
+        ...VIEWS.map((each) =>
+          h(
+            'a',
+            { href: `#${each.id}`, 'aria-current': each === view ? 'page' : undefined },
+            each.title,
+          ),
+        ),
       ),
-      h(
-        'div',
-        { class: 'who' },
-        h('span', {}, `${session.user} · ${session.scope}`),
-        refresh,
-        logout,
-      ),
+      h('div', { class: 'who' }, h('span', {}, `${who.user} · ${who.scope}`), refresh, logout),
     ),
-    h('main', { id: 'main', tabindex: '-1' }, h('h1', {}, 'Keys'), content),
+    h('main', { id: 'main', tabindex: '-1' }, h('h1', {}, view.title), content),
   )
 }
 
-async function enter(session: Session): Promise<void> {
-  saveToken(session.token)
+/** Renders the view the hash names; the first view when the hash names none. */
+async function show(who: Session): Promise<void> {
+  current?.abort()
+  const controller = new AbortController()
+  current = controller
+  const view = viewOfHash()
   try {
-    const report = await getJson<KeysReport>('OS-BATON/keys', session.token)
-    replace(app, shell(session, keysView(report)))
+    const content = await view.render(who, controller.signal)
+    if (controller.signal.aborted) return
+    replace(app, shell(who, view, content))
+    document.title = `${view.title} · Baton console`
   } catch (error) {
-    if (error instanceof ApiError && error.status === 403) return showLogin(refusal(session))
+    if (controller.signal.aborted) return
+    if (error instanceof ApiError && error.status === 403) return showLogin(refusal(who))
     if (error instanceof ApiError && error.status === 401) {
       return showLogin('The session ended (the token expired or was revoked). Log in again.')
     }
-    showLogin(
-      `The Keys view could not load: ${error instanceof Error ? error.message : String(error)}`,
+    const why = error instanceof Error ? error.message : String(error)
+    replace(
+      app,
+      shell(
+        who,
+        view,
+        h('p', { class: 'alert', role: 'alert' }, `The ${view.title} view could not load: ${why}`),
+      ),
     )
   }
 }
+
+async function enter(who: Session): Promise<void> {
+  saveToken(who.token)
+  session = who
+  await show(who)
+}
+
+window.addEventListener('hashchange', () => {
+  if (session === undefined) return
+  // keyboard users land on the new view's content, not back at the top of the page
+  void show(session).then(() => document.getElementById('main')?.focus())
+})
 
 const token = savedToken()
 if (token === null) showLogin()
