@@ -11,7 +11,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CliIo } from '../io.ts'
 import { adminApi, ensure, type Json, passwordLogin } from '../local_cloud/identity_admin.ts'
-import { type CloudPlan, SERVICE_FACTS, SERVICES, urlOf } from '../local_cloud/plan.ts'
+import {
+  auditTrailPath,
+  type CloudPlan,
+  SERVICE_FACTS,
+  SERVICES,
+  urlOf,
+} from '../local_cloud/plan.ts'
 import { choosePorts } from '../local_cloud/ports.ts'
 import { type LocalCloud, startLocalCloud } from '../local_cloud/start_cloud.ts'
 import { AuditTail } from './audit_tail.ts'
@@ -121,7 +127,7 @@ export async function runLongJob(cloud: LocalCloud, out: TimelineOutput): Promis
     body: randomBytes(IMAGE_BYTES),
   })
 
-  const audit = new AuditTail(join(plan.dataDir, 'logs', 'audit.log'), serviceUsers)
+  const audit = new AuditTail(auditTrailPath(plan), serviceUsers)
   const user = await login()
   const timeline = new Timeline(out)
   timeline.event(`user "demo" gets a token that expires in ${DEMO_TOKEN_SECONDS} s`)

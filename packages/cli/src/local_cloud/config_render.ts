@@ -1,11 +1,20 @@
 /**
  * What `baton up` writes into each config of the local cloud for a plan: identity's
  * keystone.conf-compatible file, and each service's `[DEFAULT]`, `[keystone_authtoken]`,
- * `[service_user]` and `[audit]`. Pure text; config_files.ts decides whether it is written.
+ * `[service_user]` and `[audit]` (and identity's `[console]`, which reads them). Pure text; config_files.ts decides whether it is written.
  * @module
  */
 import { join } from 'node:path'
-import { type CloudPlan, type ProgramName, SERVICE_FACTS, type ServiceName, urlOf } from './plan.ts'
+import {
+  auditTrailPath,
+  type CloudPlan,
+  configPath,
+  type ProgramName,
+  SERVICE_FACTS,
+  SERVICES,
+  type ServiceName,
+  urlOf,
+} from './plan.ts'
 import type { CloudSecrets } from './secrets.ts'
 
 export function renderConfig(plan: CloudPlan, secrets: CloudSecrets, program: ProgramName): string {
@@ -36,6 +45,11 @@ function identityConfig(plan: CloudPlan): string[] {
     '# which service types each service user serves: identity refuses a delegation token to a',
     '# service outside its audience (docs/delegation.md)',
     `service_types = ${delegationServiceTypes()}`,
+    '[console]',
+    "# the operator console's Chains view checks these; its Delegated calls and Windows views",
+    '# read the trail the services write',
+    `service_config_files = ${SERVICES.map((service) => configPath(plan, service)).join(',')}`,
+    `audit_trail_files = ${auditTrailPath(plan)}`,
   ]
 }
 
@@ -93,7 +107,7 @@ function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceN
         ]),
     ...sslSection(plan, service),
     '[audit]',
-    `file = ${join(plan.dataDir, 'logs', 'audit.log')}`,
+    `file = ${auditTrailPath(plan)}`,
   ]
 }
 

@@ -55,6 +55,11 @@ export function configPath(plan: CloudPlan, program: ProgramName): string {
   return join(plan.dataDir, `${program}.conf`)
 }
 
+/** The trail every service appends its delegated calls to, and the console reads. */
+export function auditTrailPath(plan: CloudPlan): string {
+  return join(plan.dataDir, 'logs', 'audit.log')
+}
+
 export function logPath(plan: CloudPlan, program: ProgramName): string {
   return join(plan.dataDir, 'logs', `${program}.log`)
 }

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path'
 import type { CliIo } from '../io.ts'
-import { PROGRAMS, SERVICE_FACTS, SERVICES, urlOf } from './plan.ts'
+import { auditTrailPath, PROGRAMS, SERVICE_FACTS, SERVICES, urlOf } from './plan.ts'
 import type { LocalCloud } from './start_cloud.ts'
 
 export function printUsage(io: CliIo, cloud: LocalCloud, firstRun: boolean): void {
@@ -43,7 +43,7 @@ export function printUsage(io: CliIo, cloud: LocalCloud, firstRun: boolean): voi
   io.out(
     `Logs:    ${join(plan.dataDir, 'logs')}/  (identity.log, ${SERVICES.map((s) => `${s}.log`).join(', ')})`,
   )
-  io.out(`Audit:   ${join(plan.dataDir, 'logs', 'audit.log')}   (one JSON line per delegated call)`)
+  io.out(`Audit:   ${auditTrailPath(plan)}   (one JSON line per delegated call)`)
   io.out(
     `Check:   npx baton doctor ${PROGRAMS.map((p) => `--config-file ${join(plan.dataDir, `${p}.conf`)}`).join(' ')}${plan.tls === undefined ? '' : ` --os-cacert ${plan.tls.caFile}`}`,
   )
