@@ -3,7 +3,8 @@
  * printed OS_* block authenticates, the catalog lists the four services at the printed URLs, every
  * service answers, Ctrl-C stops everything, and a second run reuses the data and passwords, keeps
  * the config the user edited (saying which options differ), writes the one deleted and moves the
- * unedited ones to its new ports.
+ * unedited ones to its new ports. Every program answers /healthcheck `OK` (503 while its drain
+ * file exists) and /metrics.
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -69,6 +70,26 @@ async function upOnce(dataDir: string): Promise<Up> {
         `${name} is in the catalog at ${url}`,
       )
     }
+    // every program: /healthcheck OK (disable_by_file), /metrics on; a drain file turns it 503
+    const identityUrl = authUrl.replace(/\/v3$/, '')
+    const programUrls = [
+      identityUrl,
+      ...[...stdout.matchAll(/^ {2}(?:compute|volume|image|object) +(http:\/\/\S+)/gm)].map(
+        (m) => m[1] ?? '',
+      ),
+    ]
+    for (const url of programUrls) {
+      const health = await fetch(`${url}/healthcheck`)
+      assert.equal(`${health.status} ${await health.text()}`, '200 OK', `${url}/healthcheck`)
+      const metrics = await fetch(`${url}/metrics`)
+      assert.equal(metrics.status, 200, `${url}/metrics`)
+      assert.match(await metrics.text(), /^# HELP baton_/m)
+    }
+    writeFileSync(join(dataDir, 'volume.drain'), '')
+    const volumeUrl = /^ {2}volume +(\S+)/m.exec(stdout)?.[1] ?? ''
+    const drained = await fetch(`${volumeUrl}/healthcheck`)
+    assert.equal(`${drained.status} ${await drained.text()}`, '503 DISABLED BY FILE')
+    rmSync(join(dataDir, 'volume.drain'))
     child.kill('SIGINT')
     const status = await exited
     return { stdout, stderr, status, catalogTypes: catalog.map((s) => s.type).sort() }

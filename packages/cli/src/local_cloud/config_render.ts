@@ -9,6 +9,7 @@ import {
   auditTrailPath,
   type CloudPlan,
   configPath,
+  drainPath,
   type ProgramName,
   SERVICE_FACTS,
   SERVICES,
@@ -41,6 +42,7 @@ function identityConfig(plan: CloudPlan): string[] {
       ? []
       : ['[identity]', `password_hash_rounds = ${plan.passwordHashRounds}`]),
     ...sslSection(plan, 'identity'),
+    ...operationsSections(plan, 'identity'),
     '[delegation]',
     '# which service types each service user serves: identity refuses a delegation token to a',
     '# service outside its audience (docs/delegation.md)',
@@ -106,6 +108,7 @@ function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceN
           '',
         ]),
     ...sslSection(plan, service),
+    ...operationsSections(plan, service),
     '[audit]',
     `file = ${auditTrailPath(plan)}`,
   ]
@@ -116,4 +119,20 @@ function sslSection(plan: CloudPlan, program: ProgramName): string[] {
   const files = plan.tls?.certs[program]
   if (files === undefined) return []
   return ['[ssl]', `cert_file = ${files.cert}`, `key_file = ${files.key}`, '']
+}
+
+/**
+ * `/healthcheck` answers `OK` (oslo.middleware's disable_by_file backend) until the program's
+ * drain file exists, then 503, as a load balancer expects; `/metrics` on, for loopback scrapers
+ * only (`[metrics] allow_from`'s default).
+ */
+function operationsSections(plan: CloudPlan, program: ProgramName): string[] {
+  return [
+    '[healthcheck]',
+    'backends = disable_by_file',
+    `disable_by_file_path = ${drainPath(plan, program)}`,
+    '[metrics]',
+    'enabled = true',
+    '',
+  ]
 }

@@ -60,6 +60,11 @@ export function auditTrailPath(plan: CloudPlan): string {
   return join(plan.dataDir, 'logs', 'audit.log')
 }
 
+/** While this file exists the program's /healthcheck answers 503 (drain it from a balancer). */
+export function drainPath(plan: CloudPlan, program: ProgramName): string {
+  return join(plan.dataDir, `${program}.drain`)
+}
+
 export function logPath(plan: CloudPlan, program: ProgramName): string {
   return join(plan.dataDir, 'logs', `${program}.log`)
 }

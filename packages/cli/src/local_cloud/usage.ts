@@ -54,7 +54,8 @@ export function printUsage(io: CliIo, cloud: LocalCloud, firstRun: boolean): voi
   }
   io.out(`Keys:    npx baton keys status --config-file ${join(plan.dataDir, 'identity.conf')}`)
   io.out(
-    `Health:  ${identityUrl}/healthcheck (every service too); /metrics once [metrics] enabled = true`,
+    `Health:  ${identityUrl}/healthcheck answers OK (every service too; touch ${join(plan.dataDir, '<program>.drain')} to drain one: 503)`,
   )
+  io.out(`Metrics: ${identityUrl}/metrics (every service too; Prometheus text, from loopback only)`)
   io.out('Ctrl-C stops everything.')
 }
