@@ -18,6 +18,8 @@
 # Several developers share the machine, so nothing here uses a fixed path or kills by name: each
 # server lives in its own mktemp dir and is stopped through its own socket (or its own pid file).
 set -euo pipefail
+# shellcheck source=test_server_lib.sh
+. "$(dirname "$0")/test_server_lib.sh"
 
 DB_USER=mysql
 LAST_FILE="${TMPDIR:-/tmp}/baton-mariadb-test-server.last"
@@ -27,37 +29,23 @@ base_dir() {
   if [ -d /dev/shm ] && [ -w /dev/shm ]; then echo /dev/shm; else echo "${TMPDIR:-/tmp}"; fi
 }
 
-as_db() {
-  if [ "$(id -u)" != 0 ]; then "$@"; return; fi
-  if command -v runuser >/dev/null 2>&1; then
-    runuser -u "$DB_USER" -- "$@"
-  else
-    su "$DB_USER" -s /bin/sh -c "$(printf '%q ' "$@")"
-  fi
-}
 
-port_in_use() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
 
 start() {
-  local port="${BATON_MARIADB_PORT:-53306}" tries=0
-  while port_in_use "$port"; do
-    port=$((port + 1)); tries=$((tries + 1))
-    if [ "$tries" -ge 50 ]; then echo "no free port from ${BATON_MARIADB_PORT:-53306}" >&2; exit 1; fi
-  done
+  local port
+  port="$(free_port "${BATON_MARIADB_PORT:-53306}")"
 
   local dir
   dir="$(mktemp -d "$(base_dir)/baton-mariadb.XXXXXX")"
   if [ "$(id -u)" = 0 ]; then chown "$DB_USER" "$dir"; fi
   chmod 700 "$dir"
 
-  as_db mariadb-install-db --no-defaults --auth-root-authentication-method=normal \
+  run_as "$DB_USER" mariadb-install-db --no-defaults --auth-root-authentication-method=normal \
     --datadir="$dir/data" --skip-test-db >"$dir/install.log" 2>&1 \
     || { cat "$dir/install.log" >&2; rm -rf "$dir"; exit 1; }
 
   # setsid: the server outlives this script in its own session; its pid is in $dir/mariadbd.pid.
-  as_db setsid mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock" \
+  run_as "$DB_USER" setsid mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock" \
     --pid-file="$dir/mariadbd.pid" --port="$port" --bind-address=127.0.0.1 \
     --skip-grant-tables --skip-name-resolve --character-set-server=utf8mb4 \
     --collation-server=utf8mb4_general_ci --innodb-flush-log-at-trx-commit=0 \

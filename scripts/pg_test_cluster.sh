@@ -15,47 +15,34 @@
 # Several developers share the machine, so nothing here uses a fixed path or kills by name: each
 # cluster lives in its own mktemp dir and is stopped through its own data directory.
 set -euo pipefail
+# shellcheck source=test_server_lib.sh
+. "$(dirname "$0")/test_server_lib.sh"
 
 PG_USER=postgres
 LAST_FILE="${TMPDIR:-/tmp}/baton-pg-test-cluster.last"
 
-as_pg() {
-  if command -v runuser >/dev/null 2>&1; then
-    runuser -u "$PG_USER" -- "$@"
-  else
-    # su needs one command string; every argument here is quoted by printf %q.
-    su "$PG_USER" -s /bin/sh -c "$(printf '%q ' "$@")"
-  fi
-}
 
-port_in_use() {
-  # A successful connect means something already listens there.
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
 
 start() {
-  local port="${BATON_PG_PORT:-55432}" tries=0
-  while port_in_use "$port"; do
-    port=$((port + 1)); tries=$((tries + 1))
-    if [ "$tries" -ge 50 ]; then echo "no free port from ${BATON_PG_PORT:-55432}" >&2; exit 1; fi
-  done
+  local port
+  port="$(free_port "${BATON_PG_PORT:-55432}")"
 
   local dir
   dir="$(mktemp -d "${TMPDIR:-/tmp}/baton-pg.XXXXXX")"
   chown "$PG_USER" "$dir"
   chmod 700 "$dir"
 
-  as_pg initdb -D "$dir/data" -U "$PG_USER" -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
-    || as_pg initdb -D "$dir/data" -U "$PG_USER" -A trust -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 \
+  run_as "$PG_USER" initdb -D "$dir/data" -U "$PG_USER" -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+    || run_as "$PG_USER" initdb -D "$dir/data" -U "$PG_USER" -A trust -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; rm -rf "$dir"; exit 1; }
 
-  if ! as_pg pg_ctl -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+  if ! run_as "$PG_USER" pg_ctl -D "$dir/data" -l "$dir/server.log" -w -t 30 \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=200" \
     start >/dev/null; then
     cat "$dir/server.log" >&2; rm -rf "$dir"; exit 1
   fi
 
-  as_pg psql -q -h 127.0.0.1 -p "$port" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 \
+  run_as "$PG_USER" psql -q -h 127.0.0.1 -p "$port" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 \
     -c 'CREATE DATABASE baton_test' >/dev/null
 
   local url="postgresql://$PG_USER@127.0.0.1:$port/baton_test"
@@ -73,7 +60,7 @@ stop() {
     "${TMPDIR:-/tmp}"/baton-pg.*) ;;
     *) echo "refusing to remove $dir: not a dir this script created" >&2; exit 1 ;;
   esac
-  as_pg pg_ctl -D "$dir/data" -m fast -w stop >/dev/null || true
+  run_as "$PG_USER" pg_ctl -D "$dir/data" -m fast -w stop >/dev/null || true
   rm -rf "$dir"
   if [ -f "$LAST_FILE" ] && [ "$(cat "$LAST_FILE")" = "$dir" ]; then rm -f "$LAST_FILE"; fi
   echo "stopped and removed $dir"
