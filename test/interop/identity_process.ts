@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { main } from '@baton/cli'
 import { freePort } from '../support/servers.ts'
+import { stopChild as stopChildAfter, waitForHttp } from './support/child.ts'
 
 export { freePort }
 
@@ -126,7 +127,7 @@ export async function startIdentity(
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000)
   })
-  await waitForVersion(url, child, () => stderr)
+  await waitForHttp(`${url}/v3`, child, () => stderr, 'baton serve identity')
   return {
     url,
     conf,
@@ -169,38 +170,7 @@ async function bootstrap(conf: string, url: string): Promise<void> {
   ])
 }
 
-async function waitForVersion(
-  url: string,
-  child: ChildProcess,
-  stderr: () => string,
-): Promise<void> {
-  const deadline = Date.now() + 60_000
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`baton serve identity exited ${child.exitCode}: ${stderr()}`)
-    }
-    try {
-      const res = await fetch(`${url}/v3`)
-      await res.arrayBuffer()
-      if (res.status === 200) return
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  child.kill('SIGKILL')
-  throw new Error(`baton serve identity did not answer within 60 s: ${stderr()}`)
-}
-
 /** SIGTERM (the server closes cleanly, so `--cpu-prof` writes its file), SIGKILL after 10 s. */
 export function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-    child.once('exit', () => {
-      clearTimeout(timer)
-      resolve()
-    })
-    child.kill('SIGTERM')
-  })
+  return stopChildAfter(child, 10_000)
 }

@@ -9,7 +9,14 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../support/servers.ts'
-import { childEnv, runLogged, spawnLogged, stopChild, waitForHttp } from './support/child.ts'
+import {
+  childEnv,
+  logTail,
+  runLogged,
+  spawnLogged,
+  stopChild,
+  waitForHttp,
+} from './support/child.ts'
 
 export const KEYSTONE_MANAGE = '/usr/bin/keystone-manage'
 export const KEYSTONE_WSGI = '/usr/bin/keystone-wsgi-public'
@@ -154,7 +161,7 @@ export async function startKeystone(
     env,
     logPath,
   )
-  await waitForHttp(`${url}/v3`, child, logPath, 'keystone (uwsgi)')
+  await waitForHttp(`${url}/v3`, child, () => logTail(logPath), 'keystone (uwsgi)')
   return {
     url,
     dir,

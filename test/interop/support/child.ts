@@ -64,16 +64,15 @@ export function spawnLogged(
 export async function waitForHttp(
   url: string,
   child: ChildProcess,
-  logPath: string,
+  /** What the child said so far (a log's tail), for the error when it dies or stays silent. */
+  output: () => string,
   what: string,
   timeoutMs = 60_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(
-        `${what} exited (${child.exitCode ?? child.signalCode}):\n${logTail(logPath)}`,
-      )
+      throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}):\n${output()}`)
     }
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(5000) })
@@ -85,14 +84,14 @@ export async function waitForHttp(
     await sleep(150)
   }
   await stopChild(child)
-  throw new Error(`${what} did not answer ${url} within ${timeoutMs} ms:\n${logTail(logPath)}`)
+  throw new Error(`${what} did not answer ${url} within ${timeoutMs} ms:\n${output()}`)
 }
 
-/** SIGTERM, then SIGKILL after 5 s; resolves once the child has exited. */
-export function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the child has exited. */
+export function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
     child.once('exit', () => {
       clearTimeout(timer)
       resolve()
