@@ -22,6 +22,7 @@ import { batonCommand, type FleetNode, fleetNode } from './fleet_node.ts'
 import { HAPROXY_BIN, HAPROXY_MISSING, type Haproxy, startHaproxy } from './haproxy.ts'
 import { createScratchDatabase, PG_MISSING, type ScratchDatabase } from './postgres.ts'
 import { freePort, REDIS_BIN, REDIS_MISSING, type RedisHandle, startRedis } from './servers.ts'
+import { v3Api } from './v3_api.ts'
 
 export const ADMIN_PASSWORD = 'fleet-admin-pw'
 
@@ -68,33 +69,6 @@ export function fleetMissing(o: { echo?: boolean } = {}): string | null {
   if (!existsSync(HAPROXY_BIN)) return HAPROXY_MISSING
   if (o.echo !== false && !existsSync(REDIS_BIN)) return REDIS_MISSING
   return null
-}
-
-type Api = (
-  method: string,
-  path: string,
-  token: string | undefined,
-  body?: unknown,
-) => Promise<{ status: number; json: Record<string, unknown>; token: string | null }>
-
-function apiAt(url: string): Api {
-  return async (method, path, token, body) => {
-    const res = await fetch(`${url}/v3${path}`, {
-      method,
-      headers: {
-        ...(token === undefined ? {} : { 'X-Auth-Token': token }),
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    })
-    const text = await res.text()
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`)
-    return {
-      status: res.status,
-      json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
-      token: res.headers.get('x-subject-token'),
-    }
-  }
 }
 
 export function passwordAuthBody(name: string, password: string, projectId: string): unknown {
@@ -193,7 +167,7 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
     await Promise.all(nodes.map((n) => n.start()))
     await waitAllUp(haproxy, count)
 
-    const api = apiAt(haproxy.url)
+    const api = v3Api(haproxy.url)
     const admin = await api('POST', '/auth/tokens', undefined, {
       auth: {
         identity: {

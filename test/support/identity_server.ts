@@ -20,6 +20,7 @@ import {
   syncDatabase,
 } from '@baton/identity'
 import { passwordLogin } from './login.ts'
+import { v3Api } from './v3_api.ts'
 
 export const ADMIN_PASSWORD = 'test-admin-pw'
 /** Token lifetime and allow_expired window the tests reason about (seconds). */
@@ -145,22 +146,7 @@ export async function startTestIdentity(
     await database.close()
   }
 
-  const api = async (method: string, path: string, token: string | undefined, body?: unknown) => {
-    const res = await fetch(`${url}/v3${path}`, {
-      method,
-      headers: {
-        ...(token === undefined ? {} : { 'X-Auth-Token': token }),
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    })
-    const text = await res.text()
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`)
-    return {
-      json: text === '' ? undefined : (JSON.parse(text) as Record<string, never>),
-      headers: res.headers,
-    }
-  }
+  const api = v3Api(url)
   const login = async (name: string, password: string, project: string) =>
     (await passwordLogin(url, name, password, project)).token
   const admin = () => login('admin', ADMIN_PASSWORD, 'admin')
