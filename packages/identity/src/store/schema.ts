@@ -5,10 +5,17 @@
  * `extra` and `options` are JSON text.
  * @module
  */
-import type { ColumnType, Generated } from 'kysely'
-
-/** Written as a JS boolean (the SQLite plugin turns it into 0/1), read as whatever the driver gives. */
-export type BoolColumn = ColumnType<boolean | number, boolean, boolean>
+import type { Generated } from 'kysely'
+import type { BoolColumn } from './bool_column.ts'
+import type {
+  CacheGenerationTable,
+  DelegationTable,
+  FernetKeySetTable,
+  FernetKeyTable,
+  FleetLeaseTable,
+  FleetNodeTable,
+  KeystoneImportRowTable,
+} from './schema_baton.ts'
 
 /** Domains live here too (`is_domain`), under the ROOT_DOMAIN_ID row. */
 export interface ProjectTable {
@@ -206,12 +213,6 @@ export interface DomainConfigTable {
   sensitive: BoolColumn
 }
 
-/** Baton: the ids the last `baton db import-keystone` brought, per table (migration 0019). */
-export interface KeystoneImportRowTable {
-  table_name: string
-  id: string
-}
-
 /** keystone/trust/backends/sql.py TrustModel (times as BIGINT microseconds). */
 export interface TrustTable {
   id: string
@@ -230,37 +231,6 @@ export interface TrustTable {
 export interface TrustRoleTable {
   trust_id: string
   role_id: string
-}
-
-/** Baton: a job-bound delegation (migration 0017); times BIGINT microseconds, lists JSON TEXT. */
-export interface DelegationTable {
-  id: string
-  user_id: string
-  project_id: string
-  parent_id: string | null
-  /** This delegation token's own audit id (its revocation event names it). */
-  audit_id: string
-  /** The root user token's own audit id, and its audit chain id (its parent's, or itself). */
-  root_audit_id: string
-  root_audit_chain_id: string
-  root_issued_at: number
-  root_expires_at: number
-  /** The user token's methods, carried into every token of the chain. */
-  methods: string
-  operation: string
-  audience: string
-  role_ids: string
-  actors: string
-  created_at: number
-  expires_at: number
-  revoked: BoolColumn
-  revoked_at: number | null
-}
-
-/** One row (id 1): moved by triggers on every write that can change a validation result. */
-export interface CacheGenerationTable {
-  id: number
-  value: number
 }
 
 /** Keystone's `credential` table: the blob only encrypted, with the hash of its key. */
@@ -329,45 +299,6 @@ export interface AccessTokenTable {
   role_ids: string
   consumer_id: string
   expires_at: string | null
-}
-
-/** A database key store's key set (migration 0020): `generation` moves at every change. */
-export interface FernetKeySetTable {
-  repository: string
-  generation: number
-  kek_fingerprint: string
-  updated_at: number
-}
-
-/** One Fernet key, wrapped by the key-encryption key (repository, number and role bound in). */
-export interface FernetKeyTable {
-  repository: string
-  number: number
-  role: string
-  fingerprint: string
-  wrapped: string
-  created_at: number | null
-  promoted_at: number | null
-  retired_at: number | null
-}
-
-/** An identity node's heartbeat: what it has loaded, and when (database clock) it said so. */
-export interface FleetNodeTable {
-  node_id: string
-  address: string
-  last_seen: number
-  clock: number
-  heartbeat_interval: number
-  key_store: string
-  key_fingerprints: string
-  kek_fingerprint: string | null
-  version: string
-}
-
-export interface FleetLeaseTable {
-  name: string
-  holder: string
-  expires_at: number
 }
 
 export interface Schema {
