@@ -167,7 +167,12 @@ export function tlsFailure(
  * becomes `tlsv13 alert certificate required`.
  */
 function opensslReason(message: string): string {
-  return /:SSL routines:[^:]*:([^:]+)/.exec(message)?.[1] ?? message
+  const reason = /:SSL routines:[^:]*:([^:]+)/.exec(message)?.[1] ?? message
+  // Node 24 appends its own advice (trust the system's CAs); Baton's hint (cafile) replaces it
+  return reason.replace(
+    /; if the root CA is installed locally, try running Node\.js with --use-system-ca$/,
+    '',
+  )
 }
 
 /**
