@@ -57,9 +57,11 @@ const STATE_TEXT: Readonly<Record<State, string>> = {
 
 const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
-function where(f: Finding): string {
+function where(f: Finding, report: ChainsReport): string {
   if (f.edge !== null) return `${f.edge.from} → ${f.edge.to}`
-  return f.service ?? 'not on the chain'
+  if (f.service !== null) return f.service
+  const roles = report.files.find((file) => file.file === f.file)?.roles ?? []
+  return roles.includes('identity') ? 'identity' : 'no service of the chain'
 }
 
 function findingBlock(f: Finding): HTMLElement {
@@ -200,7 +202,7 @@ function findingsTable(report: ChainsReport): Child {
   const headers = ['Severity', 'Where', 'File, section, option', 'Problem', 'Fix']
   const rows: Child[][] = all.map((f) => [
     h('span', { class: `state state-${f.severity}` }, f.severity),
-    where(f),
+    where(f, report),
     h('code', {}, `${f.file} [${f.section}] ${f.option}`),
     f.problem,
     h('code', { class: 'fix' }, f.fix),

@@ -118,7 +118,8 @@ async function catalogNodes(catalog: CatalogRepository) {
     service,
     endpoints: endpoints
       .filter((e) => e.serviceId === service.id)
-      .map((e) => ({ interface: e.interface, url: e.url, region: e.regionId })),
+      .map((e) => ({ interface: e.interface, url: e.url, region: e.regionId }))
+      .sort((a, b) => a.interface.localeCompare(b.interface)),
   }))
 }
 
