@@ -80,7 +80,7 @@ function findingBlock(f: Finding): HTMLElement {
   )
 }
 
-function findingList(findings: readonly Finding[], none: string): Child {
+function findingList(findings: readonly Finding[], none: string): HTMLElement {
   if (findings.length === 0) return h('p', { class: 'muted' }, none)
   return h('ul', { class: 'findings' }, ...findings.map(findingBlock))
 }
