@@ -9,7 +9,7 @@
  * @module
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
@@ -246,15 +246,33 @@ test("a role the receiver requires and the senders lack: the doctor's edge puts 
   writeConfigs()
 })
 
-test('a missing config file is a finding on no hop, and the hop into it is not checked', async () => {
+test('a missing config file is a finding on its service, and the hop into it is not checked', async () => {
   rmSync(path('object'))
   const r = await report()
   assert.equal(r.error, null)
   assert.equal(edge(r, 'image').state, 'unknown')
+  const object = r.nodes.find((n) => n.name === 'object')
+  assert.equal(object?.state, 'error')
+  assert.equal(object?.config_file, path('object'))
   assert.deepEqual(
-    r.other_findings.map((f) => [f.file, f.severity]),
+    object?.findings.map((f) => [f.file, f.severity]),
     [[path('object'), 'error']],
   )
+  assert.deepEqual(r.other_findings, [])
+  writeConfigs()
+})
+
+test('a sender without [service_user] makes its hop an error (the user token alone)', async () => {
+  const text = readFileSync(path('compute'), 'utf8')
+  writeFileSync(path('compute'), text.slice(0, text.indexOf('[service_user]')))
+  const r = await report()
+  const hop = edge(r, 'compute')
+  assert.equal(hop.state, 'error')
+  assert.deepEqual(
+    hop.findings.map((f) => [f.file, f.section, f.option]),
+    [[path('compute'), 'service_user', 'send_service_user_token']],
+  )
+  assert.equal(r.nodes[0]?.sends, false)
   writeConfigs()
 })
 

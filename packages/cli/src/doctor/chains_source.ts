@@ -69,11 +69,20 @@ export function doctorChainsSource(
         clock: o.clock ?? systemClock,
         timeoutMs: o.timeoutMs ?? 5000,
       })
-      const chainFiles: ChainFile[] = report.files.map(({ file, roles }) => ({
-        file,
-        roles: roles.map((r) => r.split(' ')[0] ?? '').filter((r) => ROLE_WORDS.has(r)),
-        service: serviceOfFile(file),
-      }))
+      const chainFiles: ChainFile[] = [
+        ...report.files.map(({ file, roles }) => ({
+          file,
+          roles: roles.map((r) => r.split(' ')[0] ?? '').filter((r) => ROLE_WORDS.has(r)),
+          service: serviceOfFile(file),
+          loaded: !roles.includes('not loaded'),
+        })),
+        ...missing.map(({ file }) => ({
+          file,
+          roles: [],
+          service: serviceOfFile(file),
+          loaded: false,
+        })),
+      ]
       return { files: chainFiles, findings: [...missing, ...report.findings] }
     },
   }

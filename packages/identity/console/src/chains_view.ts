@@ -28,6 +28,7 @@ type ChainNode = {
   catalog_name: string | null
   endpoints: { interface: string; url: string; region: string | null }[]
   config_file: string | null
+  config_loaded: boolean
   sends: boolean
   receives: boolean
   state: State
@@ -41,7 +42,7 @@ export type ChainsReport = {
   configured: boolean
   hint: string | null
   error: string | null
-  files: { file: string; roles: string[]; service: string | null }[]
+  files: { file: string; roles: string[]; service: string | null; loaded: boolean }[]
   nodes: ChainNode[]
   edges: ChainEdge[]
   other_findings: Finding[]
@@ -127,7 +128,12 @@ function nodeDetails(node: ChainNode): HTMLElement[] {
             ),
       ),
       h('dt', {}, 'Config file'),
-      h('dd', {}, node.config_file === null ? 'not configured' : h('code', {}, node.config_file)),
+      h(
+        'dd',
+        {},
+        node.config_file === null ? 'not configured' : h('code', {}, node.config_file),
+        node.config_file !== null && !node.config_loaded ? ' (not read: see the finding)' : '',
+      ),
       h('dt', {}, 'Sends'),
       h('dd', {}, node.sends ? 'service tokens ([service_user])' : 'no [service_user]'),
       h('dt', {}, 'Receives'),

@@ -35,6 +35,8 @@ export type ChainFile = {
   readonly file: string
   readonly roles: readonly string[]
   readonly service?: string | undefined
+  /** False when the file could not be read or loaded (a finding says why). */
+  readonly loaded?: boolean | undefined
 }
 
 export type ChainsDiagnosis = {
@@ -72,6 +74,8 @@ type NodeView = {
   catalog_name: string | null
   endpoints: { interface: string; url: string; region: string | null }[]
   config_file: string | null
+  /** False when the file is missing or does not load: its hops are not checked. */
+  config_loaded: boolean
   sends: boolean
   receives: boolean
   state: ChainState
@@ -87,7 +91,7 @@ export type ChainsReport = {
   hint: string | null
   /** The doctor could not run (the edges are unknown then). */
   error: string | null
-  files: { file: string; roles: string[]; service: string | null }[]
+  files: { file: string; roles: string[]; service: string | null; loaded: boolean }[]
   nodes: NodeView[]
   edges: EdgeView[]
   /** Findings on no drawn hop: identity's own, files of no chain service, hops the chain lacks. */
@@ -141,6 +145,7 @@ export async function chainsReport(sources: ChainsReportSources): Promise<Chains
         catalog_name: service.name,
         endpoints,
         config_file: null,
+        config_loaded: false,
         sends: false,
         receives: false,
         state: 'unknown',
@@ -174,6 +179,7 @@ export async function chainsReport(sources: ChainsReportSources): Promise<Chains
       catalog_name: entry?.service.name ?? null,
       endpoints: entry?.endpoints ?? [],
       config_file: file?.file ?? null,
+      config_loaded: file !== undefined && file.loaded !== false,
       sends: file?.roles.includes('sender') ?? false,
       receives: file?.roles.includes('receiver') ?? false,
       state: configured && file !== undefined ? 'ok' : 'unknown',
@@ -190,7 +196,7 @@ export async function chainsReport(sources: ChainsReportSources): Promise<Chains
   // its hop carries the user's token alone: said here, where the chain is known.
   for (const edge of edges) {
     const from = node(edge.from)
-    if (from?.config_file === null || from === undefined || from.sends) continue
+    if (from?.config_file == null || !from.config_loaded || from.sends) continue
     findings.push({
       severity: 'error',
       file: from.config_file,
@@ -235,8 +241,9 @@ export async function chainsReport(sources: ChainsReportSources): Promise<Chains
   }
   for (const n of nodes) if (n.state !== 'unknown') n.state = stateOf(n.findings)
   for (const e of edges) {
-    const known = configured && node(e.from)?.config_file != null && node(e.to)?.config_file != null
-    e.state = known ? stateOf(e.findings) : 'unknown'
+    const known = configured && node(e.from)?.config_loaded && node(e.to)?.config_loaded
+    // a hop with a file that did not load keeps its findings but counts as not checked
+    e.state = known ? stateOf(e.findings) : e.findings.length > 0 ? stateOf(e.findings) : 'unknown'
   }
   const errors = findings.filter((f) => f.severity === 'error').length
   return {
@@ -248,6 +255,7 @@ export async function chainsReport(sources: ChainsReportSources): Promise<Chains
       file: f.file,
       roles: [...f.roles],
       service: f.service ?? null,
+      loaded: f.loaded !== false,
     })),
     nodes,
     edges,
