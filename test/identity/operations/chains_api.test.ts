@@ -42,3 +42,12 @@ test('without a chains source: the catalog only, edges unknown, a hint', async (
   const image = body.nodes.find((n) => n.catalog_type === 'image')
   assert.deepEqual(image, { ...image, name: 'glance', state: 'unknown' })
 })
+
+test('another method is a 405 and no token a 401, with Keystone bodies', async () => {
+  const post = await fetch(`${identity.url}/v3/OS-BATON/chains`, { method: 'POST' })
+  assert.equal(post.status, 405)
+  assert.equal(((await post.json()) as { error: { code: number } }).error.code, 405)
+  const anonymous = await fetch(`${identity.url}/v3/OS-BATON/chains`)
+  assert.equal(anonymous.status, 401)
+  assert.equal(((await anonymous.json()) as { error: { code: number } }).error.code, 401)
+})
