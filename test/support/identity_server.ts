@@ -12,6 +12,7 @@ import { loadConfig } from '@baton/config'
 import { setupKeyRepository } from '@baton/fernet'
 import {
   bootstrap,
+  type ChainsSource,
   createIdentityServer,
   identityOptionGroups,
   identityOptions,
@@ -79,6 +80,8 @@ export async function startTestIdentity(
     extraConfig?: string[]
     /** Serve HTTPS with this certificate ([ssl]); the middleware options then name its CA. */
     tls?: { certFile: string; keyFile: string; caFile: string }
+    /** The console's Chains view checks (`baton serve identity` passes the doctor's). */
+    chains?: ChainsSource
   } = {},
 ): Promise<TestIdentity> {
   const clock = o.clock ?? testClock()
@@ -111,7 +114,10 @@ export async function startTestIdentity(
     logger: { warn() {} },
   })
   await syncDatabase(config)
-  let server = await createIdentityServer(config, { clock })
+  let server = await createIdentityServer(config, {
+    clock,
+    ...(o.chains === undefined ? {} : { chains: o.chains }),
+  })
   // port 0, then bootstrap with the real port: no window for another process to take it
   await server.app.listen({ host: '127.0.0.1', port: 0 })
   let requests = 0
@@ -225,13 +231,19 @@ export async function startTestIdentity(
     },
     restart: async () => {
       if (running) await server.close()
-      server = await createIdentityServer(config, { clock })
+      server = await createIdentityServer(config, {
+        clock,
+        ...(o.chains === undefined ? {} : { chains: o.chains }),
+      })
       await server.app.listen({ host: '127.0.0.1', port })
       count(server)
       running = true
     },
     startNode: async () => {
-      const node = await createIdentityServer(config, { clock })
+      const node = await createIdentityServer(config, {
+        clock,
+        ...(o.chains === undefined ? {} : { chains: o.chains }),
+      })
       await node.app.listen({ host: '127.0.0.1', port: 0 })
       return {
         url: `${scheme}://127.0.0.1:${(node.app.server.address() as AddressInfo).port}`,

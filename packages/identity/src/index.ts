@@ -32,6 +32,13 @@ export {
   ValidationError,
 } from './errors.ts'
 export * from './fleet/index.ts'
+export type {
+  ChainFile,
+  ChainFinding,
+  ChainService,
+  ChainsDiagnosis,
+  ChainsSource,
+} from './operations/chains_report.ts'
 export {
   authOptions,
   credentialOptions,

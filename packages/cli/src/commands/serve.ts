@@ -30,6 +30,7 @@ export function registerServeCommands(program: Command, io: CliIo): void {
     )
     const { schemeOf } = await import('@baton/config')
     const { loadIdentityConfig } = await import('../config_files.ts')
+    const { doctorChainsSource } = await import('../doctor/chains_source.ts')
     const config = loadIdentityConfig(flags.configFile, quietInWorkers(io))
     const configDir =
       flags.configFile.length > 0 ? dirname(flags.configFile.at(-1) ?? '.') : undefined
@@ -38,6 +39,8 @@ export function registerServeCommands(program: Command, io: CliIo): void {
       logger,
       address: `${flags.host}:${flags.port}`,
       version: cliVersion(),
+      // the console's Chains view: the doctor over [console] service_config_files and these
+      chains: doctorChainsSource({ identityFiles: flags.configFile }),
       ...(configDir === undefined ? {} : { configDir }),
     }
     const workers = config.get(defaultOptions).workers

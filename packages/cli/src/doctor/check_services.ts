@@ -237,15 +237,17 @@ export function checkChain(
       if (s.file === r.file || r.roles.length === 0) continue
       if (s.access.roleNames.some((role) => r.roles.includes(role))) continue
       const unscoped = scopeText(s.access) === '(unscoped token)'
-      findings.error(
-        s.file,
-        SENDER,
-        'username',
-        `service ${s.label} holds ${describeRoles(s.access)} ${scopeText(s.access)}, none of ${r.file} [${RECEIVER}] service_token_roles (${r.roles.join(', ')}): ${r.file} ${r.required ? 'refuses every call that carries its service token' : 'does not honour expired user tokens it vouches for'}`,
-        unscoped
+      findings.add({
+        severity: 'error',
+        file: s.file,
+        section: SENDER,
+        option: 'username',
+        edge: { from: s.file, to: r.file },
+        problem: `service ${s.label} holds ${describeRoles(s.access)} ${scopeText(s.access)}, none of ${r.file} [${RECEIVER}] service_token_roles (${r.roles.join(', ')}): ${r.file} ${r.required ? 'refuses every call that carries its service token' : 'does not honour expired user tokens it vouches for'}`,
+        fix: unscoped
           ? `set [${SENDER}] project_name and project_domain_name (an unscoped token carries no roles), then ${roleAddCommand(s.access, r.roles[0] ?? 'service')}`
           : roleAddCommand(s.access, r.roles[0] ?? 'service'),
-      )
+      })
     }
   }
 }

@@ -15,6 +15,11 @@ export type Finding = {
   readonly option: string
   readonly problem: string
   readonly fix: string
+  /**
+   * The hop the finding is about, as the sender's and the receiver's config files, when the check
+   * compared the two (the console's Chains view colours that edge). Not printed by the CLI.
+   */
+  readonly edge?: { readonly from: string; readonly to: string }
 }
 
 /** What each file was read as, for the report's header. */
@@ -90,7 +95,7 @@ export function renderJson(report: DoctorReport): string {
   return JSON.stringify(
     {
       files: report.files,
-      findings: report.findings,
+      findings: report.findings.map(({ edge: _edge, ...printed }) => printed),
       summary: { errors, warnings: report.findings.length - errors },
     },
     null,

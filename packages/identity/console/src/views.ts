@@ -6,6 +6,7 @@
  * @module
  */
 import { getJson, type Session } from './api.ts'
+import { type ChainsReport, chainsView } from './chains_view.ts'
 import { type KeysReport, keysView } from './keys_view.ts'
 
 export type ConsoleView = {
@@ -20,5 +21,11 @@ export const VIEWS: readonly ConsoleView[] = [
     id: 'keys',
     title: 'Keys',
     render: async (session) => keysView(await getJson<KeysReport>('OS-BATON/keys', session.token)),
+  },
+  {
+    id: 'chains',
+    title: 'Chains',
+    render: async (session) =>
+      chainsView(await getJson<ChainsReport>('OS-BATON/chains', session.token)),
   },
 ]

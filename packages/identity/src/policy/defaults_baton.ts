@@ -8,7 +8,10 @@ import { ADMIN_OR_SYSTEM_READER, entry, type PolicyDefault } from './defaults_ba
 
 /** `GET /v3/OS-BATON/keys` (the operator console's Keys view): admin, or a reader on the system. */
 export const BATON_KEYS_STATUS = 'identity:baton_keys_status'
+/** `GET /v3/OS-BATON/chains` (the console's Chains view): admin, or a reader on the system. */
+export const BATON_CHAINS = 'identity:baton_chains'
 
 export const BATON_DEFAULT_POLICIES: readonly PolicyDefault[] = Object.freeze([
   entry(BATON_KEYS_STATUS, ADMIN_OR_SYSTEM_READER),
+  entry(BATON_CHAINS, ADMIN_OR_SYSTEM_READER),
 ])

@@ -30,12 +30,15 @@ import { tokenSettings } from '../core/tokens/index.ts'
 import { FleetAgent } from '../fleet/fleet_agent.ts'
 import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
 import { createAuthenticator } from '../http/authenticate.ts'
+import type { ChainsSource } from '../operations/chains_report.ts'
+import { chainsApi } from '../operations/chains_routes.ts'
 import { composeOperations } from '../operations/compose_operations.ts'
 import { registerConsoleRoutes } from '../operations/console_routes.ts'
 import { keysApi } from '../operations/keys_routes.ts'
 import { registerOperations } from '../operations/operations_routes.ts'
 import {
   authOptions,
+  consoleOptions,
   credentialOptions,
   delegationOptions,
   fernetTokensOptions,
@@ -68,6 +71,8 @@ export type IdentityServerOptions = {
   readonly address?: string
   /** Baton's version, for the fleet heartbeat. */
   readonly version?: string
+  /** The doctor's checks for the console's Chains view (`baton serve identity` injects them). */
+  readonly chains?: ChainsSource
 }
 
 export async function createIdentityServer(
@@ -185,6 +190,13 @@ export async function createIdentityServer(
     routes: (instance, http) => {
       registerOperations(instance, ops.context(authenticate, policy))
       instance.register(keysApi, { ctx: { authenticate, policy, keys: ops.keys } })
+      const chains = {
+        source: options.chains,
+        files: config.get(consoleOptions).service_config_files,
+        catalog: store.catalog,
+        now: () => clock.now(),
+      }
+      instance.register(chainsApi, { ctx: { authenticate, policy, chains } })
       registerConsoleRoutes(instance)
       const ctx: ApiContext = { ...http, config, store, policy, clock, authenticate }
       instance.register(authApi, { ctx: { ...ctx, tokens, auth, delegations } })
