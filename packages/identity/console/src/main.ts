@@ -66,12 +66,27 @@ function shell(who: Session, view: ConsoleView, content: HTMLElement): HTMLEleme
   )
 }
 
+/**
+ * While a view loads (the Chains view runs the doctor: seconds), the page says so, and Refresh
+ * waits; the rendered view replaces the notice.
+ */
+function showBusy(view: ConsoleView): void {
+  const main = document.getElementById('main')
+  if (main === null) return
+  main.setAttribute('aria-busy', 'true')
+  main.prepend(h('p', { class: 'busy', role: 'status' }, `Loading ${view.title}…`))
+  for (const button of app.querySelectorAll<HTMLButtonElement>('.who button:not(.link)')) {
+    button.disabled = true
+  }
+}
+
 /** Renders the view the hash names; the first view when the hash names none. */
 async function show(who: Session): Promise<void> {
   current?.abort()
   const controller = new AbortController()
   current = controller
   const view = viewOfHash()
+  showBusy(view)
   try {
     const content = await view.render(who, controller.signal)
     if (controller.signal.aborted) return
