@@ -74,7 +74,15 @@ export {
   type StrOptions,
   type UriOptions,
 } from './options.ts'
-export { type ForwardedView, forwardedView, parseForwarded } from './proxy_headers.ts'
+export {
+  type ForwardedView,
+  forwardedView,
+  parseForwarded,
+  type RequestOrigin,
+  requestBaseUrl,
+  requestClientAddress,
+} from './proxy_headers.ts'
+export { enableProxyHeadersParsing, proxyHeadersOptions } from './proxy_headers_options.ts'
 export { isPlainObject, pyFloatRepr, pyRepr, pyStr } from './py_repr.ts'
 export type { ValueSource } from './resolve.ts'
 export { generateSampleConfig, type SampleOptions } from './sample.ts'

@@ -4,12 +4,13 @@
  */
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { startBatonEcho } from '../../interop/echo_process.ts'
 import { slowBodyClient, slowHeaderClient } from '../../interop/slow_clients.ts'
+import { HAPROXY_BIN, HAPROXY_MISSING, startForwardingProxy } from '../../support/haproxy.ts'
 import { startTestIdentity, type TestIdentity, testClock } from '../../support/identity_server.ts'
 
 let identity: TestIdentity
@@ -131,5 +132,39 @@ test('/healthcheck answers without a token; /metrics ([metrics] enabled) counts 
     assert.doesNotMatch(echo.stderr(), /unknown option/)
   } finally {
     await echo.stop()
+  }
+})
+
+test('behind HAProxy with [oslo_middleware] enable_proxy_headers_parsing, /metrics judges the forwarded client', {
+  skip: existsSync(HAPROXY_BIN) ? false : HAPROXY_MISSING,
+}, async () => {
+  const metricsOn = [...section(identity.authtokenOptions()), '[metrics]', 'enabled = true']
+  const trusted = await startBatonEcho([
+    ...metricsOn,
+    '[oslo_middleware]',
+    'enable_proxy_headers_parsing = true',
+  ])
+  const plain = await startBatonEcho(metricsOn)
+  const proxy = await startForwardingProxy([
+    { backendPort: Number(new URL(trusted.url).port), publicHost: 'echo.example.test' },
+  ])
+  try {
+    // HAProxy's `option forwardfor` names the loopback client: allowed
+    const through = await fetch(`${proxy?.urls[0]}/metrics`)
+    assert.equal(through.status, 200)
+    await through.arrayBuffer()
+    const forged = { 'x-forwarded-for': '198.51.100.20' }
+    const remote = await fetch(`${trusted.url}/metrics`, { headers: forged })
+    assert.equal(remote.status, 403)
+    await remote.arrayBuffer()
+    // without the option the header means nothing: the loopback socket is judged
+    const ignored = await fetch(`${plain.url}/metrics`, { headers: forged })
+    assert.equal(ignored.status, 200)
+    await ignored.arrayBuffer()
+    assert.doesNotMatch(trusted.stderr(), /unknown option/, '[oslo_middleware] is a known section')
+  } finally {
+    await proxy?.stop()
+    await trusted.stop()
+    await plain.stop()
   }
 })

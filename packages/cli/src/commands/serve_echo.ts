@@ -59,6 +59,7 @@ export function registerServeEchoCommand(serve: Command, io: CliIo): void {
       loadConfig,
       metricsOptions,
       nodeServerTimeouts,
+      proxyHeadersOptions,
       schemeOf,
       serverTlsOptions,
       sslOptions,
@@ -66,11 +67,18 @@ export function registerServeEchoCommand(serve: Command, io: CliIo): void {
     const { withOperatorEndpoints } = await import('./echo_operations.ts')
     const { authtokenOptions, createAuthToken, guardHandler } = await import('@baton/middleware')
     // one config: [keystone_authtoken] for the middleware, [http_server] deadlines (slow clients: 408),
-    // [healthcheck] and [metrics], [ssl] for HTTPS
+    // [healthcheck] and [metrics], [oslo_middleware] proxy headers, [ssl] for HTTPS
     const config = loadConfig({
       files: flags.configFile,
       env: io.env,
-      groups: [authtokenOptions, httpServerOptions, healthcheckOptions, metricsOptions, sslOptions],
+      groups: [
+        authtokenOptions,
+        httpServerOptions,
+        healthcheckOptions,
+        metricsOptions,
+        proxyHeadersOptions,
+        sslOptions,
+      ],
     })
     const tls = serverTlsOptions(config.get(sslOptions)) // [ssl]: HTTPS; bad files stop here
     const auth = createAuthToken({

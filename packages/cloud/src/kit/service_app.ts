@@ -35,6 +35,7 @@ import {
   nodeServerTimeouts,
   type OptionGroup,
   openstackOptions,
+  proxyHeadersOptions,
   serverTlsOptions,
   sslOptions,
   unusedSummary,
@@ -105,6 +106,7 @@ export function serviceGroups(spec: ServiceSpec): OptionGroup[] {
     httpServerOptions,
     healthcheckOptions,
     metricsOptions,
+    proxyHeadersOptions,
     sslOptions,
     auditOptions,
     authtokenOptions,
@@ -206,7 +208,7 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
     log: (m) => log(`baton ${spec.name}: ${m}`),
   }
   const app = buildFastify(spec, ctx, logging)
-  registerServiceOperations(app, config, auth)
+  registerServiceOperations(app, ctx)
   await spec.register(app, ctx)
   jobs.resumeAll()
   return {
