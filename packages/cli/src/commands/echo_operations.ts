@@ -42,13 +42,11 @@ export function withOperatorEndpoints(config: Config, auth: AuthToken, next: Han
       return
     }
     if (registry !== undefined && path === '/metrics' && method === 'GET') {
-      if (!metricsAllowed(
-          metrics.allow_from,
-          requestClientAddress(
-            { headers: req.headers, remoteAddress: req.socket.remoteAddress },
-            proxyHeaders,
-          ),
-        )) {
+      const client = requestClientAddress(
+        { headers: req.headers, remoteAddress: req.socket.remoteAddress },
+        proxyHeaders,
+      )
+      if (!metricsAllowed(metrics.allow_from, client)) {
         res.writeHead(403, { 'Content-Type': 'text/plain; charset=UTF-8' })
         res.end('Metrics are not served to this address.')
         return
