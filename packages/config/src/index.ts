@@ -95,4 +95,19 @@ export {
   serverTlsOptions,
   sslOptions,
 } from './tls_server.ts'
+export {
+  activeTracing,
+  type ClientSpan,
+  fastifyTracingHooks,
+  type ServerRequestFacts,
+  type ServerSpan,
+  startTracing,
+  stopTracing,
+  type TraceExporterName,
+  type Tracing,
+  type TracingChoice,
+  type TracingEnv,
+  tracedHandler,
+  tracingChoice,
+} from './tracing.ts'
 export type { ClassifiedEntry, EntryKind } from './warnings.ts'

@@ -12,6 +12,11 @@ import { startBatonEcho } from '../../interop/echo_process.ts'
 import { slowBodyClient, slowHeaderClient } from '../../interop/slow_clients.ts'
 import { HAPROXY_BIN, HAPROXY_MISSING, startForwardingProxy } from '../../support/haproxy.ts'
 import { startTestIdentity, type TestIdentity, testClock } from '../../support/identity_server.ts'
+import {
+  SPAN_KIND_CLIENT,
+  SPAN_KIND_SERVER,
+  startOtlpReceiver,
+} from '../../support/otlp_receiver.ts'
 
 let identity: TestIdentity
 
@@ -166,5 +171,65 @@ test('behind HAProxy with [oslo_middleware] enable_proxy_headers_parsing, /metri
     await proxy?.stop()
     await trusted.stop()
     await plain.stop()
+  }
+})
+
+test('with OTEL_EXPORTER_OTLP_ENDPOINT set, a server span per request joins the caller’s trace', async () => {
+  const receiver = await startOtlpReceiver()
+  const echo = await startBatonEcho(section(identity.authtokenOptions()), {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_SERVICE_NAME: 'echo-under-test',
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+  })
+  try {
+    const traceId = `${'a'.repeat(31)}1`
+    const parent = `${'b'.repeat(15)}2`
+    const user = await identity.token(identity.users.alice)
+    const requestId = 'req-12345678-1234-1234-1234-123456789abc'
+    const res = await fetch(`${echo.url}/anything?x=1`, {
+      headers: {
+        'X-Auth-Token': user,
+        traceparent: `00-${traceId}-${parent}-01`,
+        'X-OpenStack-Request-ID': requestId,
+      },
+    })
+    assert.equal(res.status, 200)
+    await res.arrayBuffer()
+    const deadline = Date.now() + 20_000
+    const server = () =>
+      receiver.spans.find((s) => s.traceId === traceId && s.kind === SPAN_KIND_SERVER)
+    while (server() === undefined) {
+      assert.ok(Date.now() < deadline, 'the span arrives')
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    const span = server()
+    assert.equal(span?.service, 'echo-under-test', 'OTEL_SERVICE_NAME wins over baton-echo')
+    assert.equal(span?.parentSpanId, parent)
+    assert.equal(span?.name, 'GET')
+    assert.equal(span?.attributes['url.path'], '/anything', 'no query string')
+    assert.equal(span?.attributes['http.response.status_code'], 200)
+    assert.equal(span?.attributes['openstack.request_id'], requestId)
+    // the middleware's calls to identity (its own login, then validating the token) are children
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const calls = receiver.spans.filter(
+      (s) =>
+        s.traceId === traceId && s.kind === SPAN_KIND_CLIENT && s.parentSpanId === span?.spanId,
+    )
+    const validation = calls.find(
+      (s) =>
+        /\/v3\/auth\/tokens$/.test(String(s.attributes['url.full'])) &&
+        s.attributes['http.request.method'] === 'GET',
+    )
+    assert.ok(validation !== undefined, `GET /v3/auth/tokens among ${calls.map((c) => c.name)}`)
+    assert.equal(validation?.attributes['http.response.status_code'], 200)
+    assert.equal(validation?.attributes['openstack.request_id'], requestId, 'from the server span')
+    for (const s of receiver.spans) {
+      for (const value of Object.values(s.attributes)) {
+        assert.equal(String(value).includes(user), false, 'no token in an attribute')
+      }
+    }
+  } finally {
+    await echo.stop()
+    await receiver.close()
   }
 })

@@ -28,7 +28,7 @@ export function registerServeCommands(program: Command, io: CliIo): void {
     const { createIdentityServer, defaultOptions, identityLogger, sslOptions } = await import(
       '@baton/identity'
     )
-    const { schemeOf } = await import('@baton/config')
+    const { schemeOf, startTracing, stopTracing } = await import('@baton/config')
     const { loadIdentityConfig } = await import('../config_files.ts')
     const config = loadIdentityConfig(flags.configFile, quietInWorkers(io))
     const configDir =
@@ -52,11 +52,18 @@ export function registerServeCommands(program: Command, io: CliIo): void {
     const status = await runWorkers(
       workers,
       async () => {
+        // OTEL_* tracing in the process that serves (each worker its own), before the app is built
+        await startTracing({
+          env: io.env,
+          serviceName: 'baton-identity',
+          serviceVersion: cliVersion(),
+          warn: (m) => io.err(`baton: warning: ${m}`),
+        })
         const server = await createIdentityServer(config, options)
         await server.app.listen({ host: flags.host, port: flags.port })
         if (workers <= 1) io.err(listening)
         const closed = new Promise<void>((resolve) => {
-          const stop = () => void server.close().then(resolve)
+          const stop = () => void server.close().then(stopTracing).then(resolve)
           process.once('SIGINT', stop)
           process.once('SIGTERM', stop)
         })

@@ -23,6 +23,7 @@ import {
   decodeUtf8Strict,
   enforceBodyRate,
   fastifyTlsOptions,
+  fastifyTracingHooks,
   healthcheckOptions,
   httpServerOptions,
   type LogSettings,
@@ -254,6 +255,14 @@ function buildFastify(
     bodyLimit: 1024 * 1024,
   })
   enforceBodyRate(app.server, timeouts)
+  // OTEL_* tracing (off unless the environment asks): a server span per request, added before the
+  // auth middleware's hook so its calls to identity are children of the span
+  const tracing = fastifyTracingHooks()
+  if (tracing !== undefined) {
+    app.addHook('onRequest', tracing.onRequest)
+    app.addHook('preHandler', tracing.preHandler)
+    app.addHook('onResponse', tracing.onResponse)
+  }
   // binary bodies (image data, objects) stay streams: handlers pipe them to disk
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
   // JSON: bytes that are not UTF-8 and runaway nesting are refused, then fastify's own parser
