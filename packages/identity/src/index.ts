@@ -32,6 +32,7 @@ export {
   ValidationError,
 } from './errors.ts'
 export * from './fleet/index.ts'
+export { serveClusterMetrics } from './operations/cluster_metrics.ts'
 export {
   authOptions,
   credentialOptions,

@@ -25,10 +25,14 @@ export function registerServeCommands(program: Command, io: CliIo): void {
       .option('--host <address>', 'address to listen on', '127.0.0.1')
       .option('--port <number>', 'port to listen on', parsePort, 5000),
   ).action(async (flags: ServeFlags) => {
-    const { createIdentityServer, defaultOptions, identityLogger, sslOptions } = await import(
-      '@baton/identity'
-    )
-    const { schemeOf, startTracing, stopTracing } = await import('@baton/config')
+    const {
+      createIdentityServer,
+      defaultOptions,
+      identityLogger,
+      serveClusterMetrics,
+      sslOptions,
+    } = await import('@baton/identity')
+    const { metricsOptions, schemeOf, startTracing, stopTracing } = await import('@baton/config')
     const { loadIdentityConfig } = await import('../config_files.ts')
     const config = loadIdentityConfig(flags.configFile, quietInWorkers(io))
     const configDir =
@@ -47,6 +51,8 @@ export function registerServeCommands(program: Command, io: CliIo): void {
       // Fail fast and once, before forking: otherwise every worker would die with the same line.
       const probe = await createIdentityServer(config, { ...options, logger: false })
       await probe.close()
+      // [metrics] enabled: the primary sums the workers' figures for whichever worker is scraped
+      if (config.get(metricsOptions).enabled) serveClusterMetrics()
       io.err(`${listening} (${workers} workers)`)
     }
     const status = await runWorkers(
