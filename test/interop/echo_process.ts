@@ -16,7 +16,11 @@ export type EchoProcess = {
   stop(): Promise<void>
 }
 
-export async function startBatonEcho(configLines: readonly string[]): Promise<EchoProcess> {
+export async function startBatonEcho(
+  configLines: readonly string[],
+  /** Extra environment variables (OTEL_*, ...) for the process. */
+  env: Readonly<Record<string, string>> = {},
+): Promise<EchoProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-echo-'))
   const conf = join(dir, 'echo.conf')
   // the config holds the service user's password: owner only, and removed on stop
@@ -26,6 +30,7 @@ export async function startBatonEcho(configLines: readonly string[]): Promise<Ec
     [BATON_BIN, 'serve', 'echo', '--config-file', conf, '--port', '0'],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...env },
     },
   )
   let err = ''

@@ -3,10 +3,12 @@
  * HTTP health checks on each node, `retries` + `option redispatch` + `retry-on` so a request that
  * reached a node killed mid-flight is sent again to another node, and a stats page (CSV) so a test
  * can count what went to the nodes and how often HAProxy had to retry. `null` when not installed.
+ * Also a plain forwarding proxy (`startForwardingProxy`) for the proxy-header tests.
  * @module
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -161,4 +163,105 @@ export async function startHaproxy(o: HaproxyOptions): Promise<Haproxy | null> {
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/** One public front of a forwarding proxy: what it tells the backend about the client's request. */
+export type ProxyFront = {
+  readonly backendPort: number
+  /** `X-Forwarded-Host` set on every request (the public name). */
+  readonly publicHost: string
+  /** `X-Forwarded-Proto` (TLS terminated "elsewhere"); default https. */
+  readonly proto?: string
+  /** A public path prefix: stripped before the backend, announced as `X-Forwarded-Prefix`. */
+  readonly prefix?: string
+}
+
+export type ForwardingProxy = {
+  /** The loopback URL of each front, in the order given. */
+  readonly urls: readonly string[]
+  stop(): Promise<void>
+}
+
+/** The HAProxy config of `startForwardingProxy`: one frontend + backend per front. */
+export function forwardingConfig(ports: readonly number[], fronts: readonly ProxyFront[]): string {
+  const lines = [
+    'defaults',
+    '  mode http',
+    '  timeout connect 5s',
+    '  timeout client 30s',
+    '  timeout server 30s',
+  ]
+  fronts.forEach((front, i) => {
+    lines.push(
+      `frontend public${i}`,
+      `  bind 127.0.0.1:${ports[i]}`,
+      // the client's address in X-Forwarded-For
+      '  option forwardfor',
+      `  http-request set-header X-Forwarded-Proto ${front.proto ?? 'https'}`,
+      `  http-request set-header X-Forwarded-Host ${front.publicHost}`,
+      ...(front.prefix === undefined
+        ? []
+        : [
+            `  http-request set-header X-Forwarded-Prefix ${front.prefix}`,
+            `  http-request replace-path ^${front.prefix}(/.*)?$ \\1`,
+          ]),
+      `  default_backend app${i}`,
+      `backend app${i}`,
+      `  server app${i} 127.0.0.1:${front.backendPort}`,
+    )
+  })
+  return [...lines, ''].join('\n')
+}
+
+/**
+ * A real HAProxy in front of one or more servers, setting the headers a TLS-terminating reverse
+ * proxy sets (X-Forwarded-For/-Proto/-Host, optionally -Prefix); `null` when not installed.
+ */
+export async function startForwardingProxy(
+  fronts: readonly ProxyFront[],
+): Promise<ForwardingProxy | null> {
+  if (!existsSync(HAPROXY_BIN)) return null
+  const dir = mkdtempSync(join(tmpdir(), 'baton-haproxy-'))
+  const ports: number[] = []
+  for (const _ of fronts) ports.push(await freePort())
+  const cfg = join(dir, 'haproxy.cfg')
+  writeFileSync(cfg, forwardingConfig(ports, fronts))
+  const child: ChildProcess = spawn(HAPROXY_BIN, ['-db', '-f', cfg], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  process.once('exit', () => child.kill('SIGKILL'))
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000)
+  })
+  for (let waited = 0; !(await accepts(ports.at(-1) ?? 0)); waited += 50) {
+    if (child.exitCode !== null) throw new Error(`haproxy exited ${child.exitCode}: ${stderr}`)
+    if (waited > 10_000) {
+      child.kill('SIGKILL')
+      throw new Error(`haproxy did not start: ${stderr}`)
+    }
+    await sleep(50)
+  }
+  return {
+    urls: ports.map((p) => `http://127.0.0.1:${p}`),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        await exited
+      }
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
 }

@@ -6,7 +6,7 @@
  * flow for bodies that stream both ways (data a service proxies), sent once.
  * @module
  */
-import { type Clock, systemClock } from '@baton/config'
+import { activeTracing, type Clock, systemClock } from '@baton/config'
 import type { AccessInfo } from './access_info.ts'
 import type { EndpointFilter } from './catalog.ts'
 import { AuthorizationFailure, EndpointNotFound, httpErrorFor, InvalidResponse } from './errors.ts'
@@ -214,7 +214,16 @@ export class Session {
         if (SECRET_HEADER.test(name)) secrets.add(value)
       }
       this.#o.logger?.debug?.(`REQ: ${method} ${target}`)
-      const res = await sendOnce(method, target, headers)
+      // with OTEL_* tracing on: a client span, and its traceparent on this request only
+      const span = activeTracing()?.clientSpan({ method, url: target, headers })
+      let res: R
+      try {
+        res = await sendOnce(method, target, span?.headers ?? headers)
+      } catch (error) {
+        span?.end({ error })
+        throw error
+      }
+      span?.end({ status: res.status })
       this.#o.logger?.debug?.(`RESP: ${method} ${target} ${res.status}`)
       return res
     }

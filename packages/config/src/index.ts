@@ -74,7 +74,15 @@ export {
   type StrOptions,
   type UriOptions,
 } from './options.ts'
-export { type ForwardedView, forwardedView, parseForwarded } from './proxy_headers.ts'
+export {
+  type ForwardedView,
+  forwardedView,
+  parseForwarded,
+  type RequestOrigin,
+  requestBaseUrl,
+  requestClientAddress,
+} from './proxy_headers.ts'
+export { enableProxyHeadersParsing, proxyHeadersOptions } from './proxy_headers_options.ts'
 export { isPlainObject, pyFloatRepr, pyRepr, pyStr } from './py_repr.ts'
 export type { ValueSource } from './resolve.ts'
 export { generateSampleConfig, type SampleOptions } from './sample.ts'
@@ -87,4 +95,19 @@ export {
   serverTlsOptions,
   sslOptions,
 } from './tls_server.ts'
+export {
+  activeTracing,
+  type ClientSpan,
+  fastifyTracingHooks,
+  type ServerRequestFacts,
+  type ServerSpan,
+  startTracing,
+  stopTracing,
+  type TraceExporterName,
+  type Tracing,
+  type TracingChoice,
+  type TracingEnv,
+  tracedHandler,
+  tracingChoice,
+} from './tracing.ts'
 export type { ClassifiedEntry, EntryKind } from './warnings.ts'

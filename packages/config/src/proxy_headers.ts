@@ -95,3 +95,37 @@ export function forwardedView(headers: IncomingHttpHeaders): ForwardedView {
     ...(prefix === undefined || prefix === '' ? {} : { prefix }),
   }
 }
+
+/** What a server knows of a request without a proxy: its scheme, its Host header, its socket. */
+export type RequestOrigin = {
+  /** `http` or `https`: the scheme of the connection. */
+  readonly protocol: string
+  /** The Host header (or the server's own address when the client sent none). */
+  readonly host: string
+  readonly headers: IncomingHttpHeaders
+  readonly remoteAddress: string | undefined
+}
+
+/**
+ * The base URL the client used, without a trailing slash: `scheme://host[:port]`, and with proxy
+ * headers trusted (`[oslo_middleware] enable_proxy_headers_parsing`) the scheme, host and prefix
+ * the proxy names in their place, as oslo's HTTPProxyToWSGI rewrites the WSGI environment. A
+ * configured `public_endpoint` wins over both; callers apply it.
+ */
+export function requestBaseUrl(origin: RequestOrigin, proxyHeaders: boolean): string {
+  if (!proxyHeaders) return `${origin.protocol}://${origin.host}`
+  const proxy = forwardedView(origin.headers)
+  return `${proxy.proto ?? origin.protocol}://${proxy.host ?? origin.host}${proxy.prefix ?? ''}`
+}
+
+/** The client's address: the proxy's `for` (brackets and port dropped) when trusted, else the socket's. */
+export function requestClientAddress(
+  origin: Pick<RequestOrigin, 'headers' | 'remoteAddress'>,
+  proxyHeaders: boolean,
+): string | undefined {
+  if (proxyHeaders) {
+    const client = forwardedView(origin.headers).for
+    if (client !== undefined) return client.replace(/^\[(.*)\](?::\d+)?$/, '$1')
+  }
+  return origin.remoteAddress
+}

@@ -39,6 +39,7 @@ export type {
   ChainsDiagnosis,
   ChainsSource,
 } from './operations/chains_report.ts'
+export { serveClusterMetrics } from './operations/cluster_metrics.ts'
 export {
   authOptions,
   credentialOptions,

@@ -4,13 +4,19 @@
  */
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { startBatonEcho } from '../../interop/echo_process.ts'
 import { slowBodyClient, slowHeaderClient } from '../../interop/slow_clients.ts'
+import { HAPROXY_BIN, HAPROXY_MISSING, startForwardingProxy } from '../../support/haproxy.ts'
 import { startTestIdentity, type TestIdentity, testClock } from '../../support/identity_server.ts'
+import {
+  SPAN_KIND_CLIENT,
+  SPAN_KIND_SERVER,
+  startOtlpReceiver,
+} from '../../support/otlp_receiver.ts'
 
 let identity: TestIdentity
 
@@ -131,5 +137,99 @@ test('/healthcheck answers without a token; /metrics ([metrics] enabled) counts 
     assert.doesNotMatch(echo.stderr(), /unknown option/)
   } finally {
     await echo.stop()
+  }
+})
+
+test('behind HAProxy with [oslo_middleware] enable_proxy_headers_parsing, /metrics judges the forwarded client', {
+  skip: existsSync(HAPROXY_BIN) ? false : HAPROXY_MISSING,
+}, async () => {
+  const metricsOn = [...section(identity.authtokenOptions()), '[metrics]', 'enabled = true']
+  const trusted = await startBatonEcho([
+    ...metricsOn,
+    '[oslo_middleware]',
+    'enable_proxy_headers_parsing = true',
+  ])
+  const plain = await startBatonEcho(metricsOn)
+  const proxy = await startForwardingProxy([
+    { backendPort: Number(new URL(trusted.url).port), publicHost: 'echo.example.test' },
+  ])
+  try {
+    // HAProxy's `option forwardfor` names the loopback client: allowed
+    const through = await fetch(`${proxy?.urls[0]}/metrics`)
+    assert.equal(through.status, 200)
+    await through.arrayBuffer()
+    const forged = { 'x-forwarded-for': '198.51.100.20' }
+    const remote = await fetch(`${trusted.url}/metrics`, { headers: forged })
+    assert.equal(remote.status, 403)
+    await remote.arrayBuffer()
+    // without the option the header means nothing: the loopback socket is judged
+    const ignored = await fetch(`${plain.url}/metrics`, { headers: forged })
+    assert.equal(ignored.status, 200)
+    await ignored.arrayBuffer()
+    assert.doesNotMatch(trusted.stderr(), /unknown option/, '[oslo_middleware] is a known section')
+  } finally {
+    await proxy?.stop()
+    await trusted.stop()
+    await plain.stop()
+  }
+})
+
+test('with OTEL_EXPORTER_OTLP_ENDPOINT set, a server span per request joins the caller’s trace', async () => {
+  const receiver = await startOtlpReceiver()
+  const echo = await startBatonEcho(section(identity.authtokenOptions()), {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_SERVICE_NAME: 'echo-under-test',
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+  })
+  try {
+    const traceId = `${'a'.repeat(31)}1`
+    const parent = `${'b'.repeat(15)}2`
+    const user = await identity.token(identity.users.alice)
+    const requestId = 'req-12345678-1234-1234-1234-123456789abc'
+    const res = await fetch(`${echo.url}/anything?x=1`, {
+      headers: {
+        'X-Auth-Token': user,
+        traceparent: `00-${traceId}-${parent}-01`,
+        'X-OpenStack-Request-ID': requestId,
+      },
+    })
+    assert.equal(res.status, 200)
+    await res.arrayBuffer()
+    const deadline = Date.now() + 20_000
+    const server = () =>
+      receiver.spans.find((s) => s.traceId === traceId && s.kind === SPAN_KIND_SERVER)
+    while (server() === undefined) {
+      assert.ok(Date.now() < deadline, 'the span arrives')
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    const span = server()
+    assert.equal(span?.service, 'echo-under-test', 'OTEL_SERVICE_NAME wins over baton-echo')
+    assert.equal(span?.parentSpanId, parent)
+    assert.equal(span?.name, 'GET')
+    assert.equal(span?.attributes['url.path'], '/anything', 'no query string')
+    assert.equal(span?.attributes['http.response.status_code'], 200)
+    assert.equal(span?.attributes['openstack.request_id'], requestId)
+    // the middleware's calls to identity (its own login, then validating the token) are children
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const calls = receiver.spans.filter(
+      (s) =>
+        s.traceId === traceId && s.kind === SPAN_KIND_CLIENT && s.parentSpanId === span?.spanId,
+    )
+    const validation = calls.find(
+      (s) =>
+        /\/v3\/auth\/tokens$/.test(String(s.attributes['url.full'])) &&
+        s.attributes['http.request.method'] === 'GET',
+    )
+    assert.ok(validation !== undefined, `GET /v3/auth/tokens among ${calls.map((c) => c.name)}`)
+    assert.equal(validation?.attributes['http.response.status_code'], 200)
+    assert.equal(validation?.attributes['openstack.request_id'], requestId, 'from the server span')
+    for (const s of receiver.spans) {
+      for (const value of Object.values(s.attributes)) {
+        assert.equal(String(value).includes(user), false, 'no token in an attribute')
+      }
+    }
+  } finally {
+    await echo.stop()
+    await receiver.close()
   }
 })

@@ -7,40 +7,27 @@
  * @module
  */
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { existsSync } from 'node:fs'
 import { after, before, test } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
+import {
+  type ForwardingProxy,
+  HAPROXY_BIN,
+  HAPROXY_MISSING,
+  startForwardingProxy,
+} from '../../support/haproxy.ts'
 import {
   ADMIN_PASSWORD,
   startTestIdentity,
   type TestIdentity,
 } from '../../support/identity_server.ts'
 import { passwordLogin } from '../../support/login.ts'
-import { freePort } from '../../support/servers.ts'
 
-const HAPROXY = '/usr/sbin/haproxy'
-const skip = existsSync(HAPROXY) ? false : `${HAPROXY} is not installed (apt install haproxy)`
+const skip = existsSync(HAPROXY_BIN) ? false : HAPROXY_MISSING
 const PUBLIC_HOST = 'identity.example.test'
 
 let identity: TestIdentity
-let proxy: ChildProcess | undefined
+let proxy: ForwardingProxy | null = null
 let proxyUrl = ''
-const dir = mkdtempSync(join(tmpdir(), 'baton-haproxy-'))
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1')
-    socket.once('connect', () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-  })
-}
 
 before(async () => {
   if (skip !== false) return
@@ -52,48 +39,15 @@ before(async () => {
       'enabled = true',
     ],
   })
-  const port = await freePort()
-  const backend = new URL(identity.url)
-  const config = join(dir, 'haproxy.cfg')
-  writeFileSync(
-    config,
-    [
-      'defaults',
-      '  mode http',
-      '  timeout connect 5s',
-      '  timeout client 30s',
-      '  timeout server 30s',
-      'frontend public',
-      `  bind 127.0.0.1:${port}`,
-      '  option forwardfor',
-      '  http-request set-header X-Forwarded-Proto https',
-      `  http-request set-header X-Forwarded-Host ${PUBLIC_HOST}`,
-      '  default_backend identity',
-      'backend identity',
-      `  server identity1 ${backend.hostname}:${backend.port}`,
-      '',
-    ].join('\n'),
-  )
-  proxy = spawn(HAPROXY, ['-db', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] })
-  let stderr = ''
-  proxy.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString()
-  })
-  for (let i = 0; i < 100 && !(await accepts(port)); i++) {
-    if (proxy.exitCode !== null) throw new Error(`haproxy exited: ${stderr}`)
-    await sleep(50)
-  }
-  proxyUrl = `http://127.0.0.1:${port}`
+  proxy = await startForwardingProxy([
+    { backendPort: Number(new URL(identity.url).port), publicHost: PUBLIC_HOST },
+  ])
+  proxyUrl = proxy?.urls[0] ?? ''
 })
 
 after(async () => {
-  if (proxy !== undefined && proxy.exitCode === null) {
-    const exited = new Promise((resolve) => proxy?.once('exit', resolve))
-    proxy.kill('SIGTERM')
-    await exited
-  }
+  await proxy?.stop()
   await identity?.close()
-  rmSync(dir, { recursive: true, force: true })
 })
 
 test('through HAProxy: discovery and links.self carry the public https URL', { skip }, async () => {

@@ -11,6 +11,8 @@ import {
   healthcheckResults,
   metricsAllowed,
   metricsOptions,
+  proxyHeadersOptions,
+  requestClientAddress,
 } from '@baton/config'
 import { type AuthToken, middlewareMetrics } from '@baton/middleware'
 
@@ -20,6 +22,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void
 export function withOperatorEndpoints(config: Config, auth: AuthToken, next: Handler): Handler {
   const health = config.get(healthcheckOptions)
   const metrics = config.get(metricsOptions)
+  // [oslo_middleware] enable_proxy_headers_parsing: /metrics judges the client the proxy names
+  const proxyHeaders = config.get(proxyHeadersOptions).enable_proxy_headers_parsing
   const registry = metrics.enabled ? middlewareMetrics(auth.stats) : undefined
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0]
@@ -38,7 +42,11 @@ export function withOperatorEndpoints(config: Config, auth: AuthToken, next: Han
       return
     }
     if (registry !== undefined && path === '/metrics' && method === 'GET') {
-      if (!metricsAllowed(metrics.allow_from, req.socket.remoteAddress)) {
+      const client = requestClientAddress(
+        { headers: req.headers, remoteAddress: req.socket.remoteAddress },
+        proxyHeaders,
+      )
+      if (!metricsAllowed(metrics.allow_from, client)) {
         res.writeHead(403, { 'Content-Type': 'text/plain; charset=UTF-8' })
         res.end('Metrics are not served to this address.')
         return

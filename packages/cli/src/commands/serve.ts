@@ -25,10 +25,14 @@ export function registerServeCommands(program: Command, io: CliIo): void {
       .option('--host <address>', 'address to listen on', '127.0.0.1')
       .option('--port <number>', 'port to listen on', parsePort, 5000),
   ).action(async (flags: ServeFlags) => {
-    const { createIdentityServer, defaultOptions, identityLogger, sslOptions } = await import(
-      '@baton/identity'
-    )
-    const { schemeOf } = await import('@baton/config')
+    const {
+      createIdentityServer,
+      defaultOptions,
+      identityLogger,
+      serveClusterMetrics,
+      sslOptions,
+    } = await import('@baton/identity')
+    const { metricsOptions, schemeOf, startTracing, stopTracing } = await import('@baton/config')
     const { loadIdentityConfig } = await import('../config_files.ts')
     const { doctorChainsSource } = await import('../doctor/chains_source.ts')
     const config = loadIdentityConfig(flags.configFile, quietInWorkers(io))
@@ -50,16 +54,25 @@ export function registerServeCommands(program: Command, io: CliIo): void {
       // Fail fast and once, before forking: otherwise every worker would die with the same line.
       const probe = await createIdentityServer(config, { ...options, logger: false })
       await probe.close()
+      // [metrics] enabled: the primary sums the workers' figures for whichever worker is scraped
+      if (config.get(metricsOptions).enabled) serveClusterMetrics()
       io.err(`${listening} (${workers} workers)`)
     }
     const status = await runWorkers(
       workers,
       async () => {
+        // OTEL_* tracing in the process that serves (each worker its own), before the app is built
+        await startTracing({
+          env: io.env,
+          serviceName: 'baton-identity',
+          serviceVersion: cliVersion(),
+          warn: (m) => io.err(`baton: warning: ${m}`),
+        })
         const server = await createIdentityServer(config, options)
         await server.app.listen({ host: flags.host, port: flags.port })
         if (workers <= 1) io.err(listening)
         const closed = new Promise<void>((resolve) => {
-          const stop = () => void server.close().then(resolve)
+          const stop = () => void server.close().then(stopTracing).then(resolve)
           process.once('SIGINT', stop)
           process.once('SIGTERM', stop)
         })

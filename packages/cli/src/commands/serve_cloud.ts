@@ -32,6 +32,13 @@ export function registerServeCloudCommands(serve: Command, io: CliIo): void {
         ),
     ).action(async (flags: Flags) => {
       const { startService } = await import('@baton/cloud')
+      const { startTracing, stopTracing } = await import('@baton/config')
+      // OTEL_* tracing (off unless the environment asks), started before the app is built
+      await startTracing({
+        env: io.env,
+        serviceName: `baton-${name}`,
+        warn: (m) => io.err(`baton: warning: ${m}`),
+      })
       const spec = (await serviceSpecs())[name]
       if (spec === undefined) throw new Error(`no service spec for ${name}`)
       const running = await startService(spec, {
@@ -47,6 +54,7 @@ export function registerServeCloudCommands(serve: Command, io: CliIo): void {
         process.once('SIGTERM', resolve)
       })
       await running.close()
+      await stopTracing()
     })
   }
 }

@@ -59,20 +59,37 @@ export function registerServeEchoCommand(serve: Command, io: CliIo): void {
       loadConfig,
       metricsOptions,
       nodeServerTimeouts,
+      proxyHeadersOptions,
       schemeOf,
       serverTlsOptions,
       sslOptions,
+      startTracing,
+      stopTracing,
+      tracedHandler,
     } = await import('@baton/config')
     const { withOperatorEndpoints } = await import('./echo_operations.ts')
     const { authtokenOptions, createAuthToken, guardHandler } = await import('@baton/middleware')
     // one config: [keystone_authtoken] for the middleware, [http_server] deadlines (slow clients: 408),
-    // [healthcheck] and [metrics], [ssl] for HTTPS
+    // [healthcheck] and [metrics], [oslo_middleware] proxy headers, [ssl] for HTTPS
     const config = loadConfig({
       files: flags.configFile,
       env: io.env,
-      groups: [authtokenOptions, httpServerOptions, healthcheckOptions, metricsOptions, sslOptions],
+      groups: [
+        authtokenOptions,
+        httpServerOptions,
+        healthcheckOptions,
+        metricsOptions,
+        proxyHeadersOptions,
+        sslOptions,
+      ],
     })
     const tls = serverTlsOptions(config.get(sslOptions)) // [ssl]: HTTPS; bad files stop here
+    // OTEL_* tracing (off unless the environment asks): a server span per request
+    await startTracing({
+      env: io.env,
+      serviceName: 'baton-echo',
+      warn: (m) => io.err(`baton: warning: ${m}`),
+    })
     const auth = createAuthToken({
       config,
       logger: { warn: (m) => io.err(`baton: warning: ${m}`), error: (m) => io.err(`baton: ${m}`) },
@@ -83,7 +100,7 @@ export function registerServeEchoCommand(serve: Command, io: CliIo): void {
       tls,
       nodeServerTimeouts(timeouts),
       // /healthcheck and /metrics (when enabled) answer before the guard
-      withOperatorEndpoints(config, auth, guardHandler(auth, echoIdentityHeaders)),
+      tracedHandler(withOperatorEndpoints(config, auth, guardHandler(auth, echoIdentityHeaders))),
     )
     enforceBodyRate(server, timeouts)
     await new Promise<void>((resolve, reject) => {
@@ -93,7 +110,7 @@ export function registerServeEchoCommand(serve: Command, io: CliIo): void {
     const { port } = server.address() as AddressInfo
     io.err(`baton: echo listening on ${schemeOf(config.get(sslOptions))}://${flags.host}:${port}`)
     await new Promise<void>((resolve) => {
-      const stop = () => server.close(() => void auth.close().then(resolve))
+      const stop = () => server.close(() => void auth.close().then(stopTracing).then(resolve))
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
     })

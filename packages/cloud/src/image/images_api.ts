@@ -8,7 +8,7 @@ import type { StreamResponse } from '@baton/client'
 import { identityOf } from '@baton/middleware'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { CloudError, CloudErrorCode, Conflict, Forbidden } from '../kit/errors.ts'
-import { serviceDefaultOptions } from '../kit/options.ts'
+import { baseUrl } from '../kit/request_values.ts'
 import type { ServiceContext } from '../kit/service_app.ts'
 import { listImages } from './listing.ts'
 import { imageJson, parseCreate } from './model.ts'
@@ -16,7 +16,6 @@ import type { ObjectHop } from './object_hop.ts'
 import { imageOptions } from './options.ts'
 import { type ImageRepository, viewerOf } from './repository.ts'
 import { imageSchema, imagesSchema } from './schemas.ts'
-import { baseUrl } from './versions.ts'
 
 type IdParams = { id: string }
 
@@ -28,7 +27,6 @@ export type ImagesDeps = {
 
 export const imagesApi: FastifyPluginAsync<ImagesDeps> = async (app, { ctx, repo, hop }) => {
   const options = ctx.config.get(imageOptions)
-  const publicEndpoint = ctx.config.get(serviceDefaultOptions).public_endpoint
   const viewer = (request: FastifyRequest) => viewerOf(ctx.identity(request))
   // the middleware answered 401 itself: wait for that answer instead of running the route
   // (fastify goes on after an async onRequest hook unless it returns the reply)
@@ -44,7 +42,7 @@ export const imagesApi: FastifyPluginAsync<ImagesDeps> = async (app, { ctx, repo
     const image = repo.create(parseCreate(request.body, who.projectId, who.admin))
     return reply
       .code(201)
-      .header('location', `${baseUrl(request, publicEndpoint)}/v2/images/${image.id}`)
+      .header('location', `${baseUrl(ctx, request)}/v2/images/${image.id}`)
       .send(imageJson(image))
   })
 

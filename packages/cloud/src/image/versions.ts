@@ -3,15 +3,7 @@
  * 200, both listing the v2 minor versions with a self link to `<endpoint>/v2/`.
  * @module
  */
-import type { FastifyRequest } from 'fastify'
-
 const CURRENT = 9
-
-export function baseUrl(request: FastifyRequest, publicEndpoint: string | undefined): string {
-  if (publicEndpoint !== undefined && publicEndpoint !== '')
-    return publicEndpoint.replace(/\/+$/, '')
-  return `${request.protocol}://${request.headers.host ?? request.hostname}`
-}
 
 export function versionsDocument(base: string): { versions: Record<string, unknown>[] } {
   const versions: Record<string, unknown>[] = []

@@ -4,17 +4,16 @@
  * @module
  */
 import type { FastifyPluginAsync } from 'fastify'
-import { serviceDefaultOptions } from '../kit/options.ts'
+import { baseUrl } from '../kit/request_values.ts'
 import type { ServiceContext } from '../kit/service_app.ts'
-import { baseUrl, versionsDocument } from './versions.ts'
+import { versionsDocument } from './versions.ts'
 
 export const versionsApi: FastifyPluginAsync<{ readonly ctx: ServiceContext }> = async (
   app,
   { ctx },
 ) => {
-  const publicEndpoint = ctx.config.get(serviceDefaultOptions).public_endpoint
   app.get('/', async (request, reply) =>
-    reply.code(300).send(versionsDocument(baseUrl(request, publicEndpoint))),
+    reply.code(300).send(versionsDocument(baseUrl(ctx, request))),
   )
-  app.get('/versions', async (request) => versionsDocument(baseUrl(request, publicEndpoint)))
+  app.get('/versions', async (request) => versionsDocument(baseUrl(ctx, request)))
 }

@@ -1,8 +1,16 @@
 /**
- * What the Nova- and Cinder-style APIs read from a request the same way: query parameters as
- * single strings, and the base URL links are built on (`public_endpoint`, else the request's own).
+ * What every reference service reads from a request the same way: query parameters as single
+ * strings, the base URL links are built on (`public_endpoint`, else the request's own, or with
+ * `[oslo_middleware] enable_proxy_headers_parsing` what the reverse proxy says the client used)
+ * and the client's address (the proxy's `for` under the same option).
  * @module
  */
+import {
+  proxyHeadersOptions,
+  type RequestOrigin,
+  requestBaseUrl,
+  requestClientAddress,
+} from '@baton/config'
 import type { FastifyRequest } from 'fastify'
 import { serviceDefaultOptions } from './options.ts'
 import type { ServiceContext } from './service_app.ts'
@@ -19,7 +27,25 @@ export function queryOf(request: FastifyRequest): Query {
   return q
 }
 
+/** Base URL without a trailing slash, e.g. `http://compute.example:8774`. */
 export function baseUrl(ctx: ServiceContext, request: FastifyRequest): string {
   const configured = ctx.config.get(serviceDefaultOptions).public_endpoint
-  return (configured ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '')
+  if (configured !== undefined && configured !== '') return configured.replace(/\/+$/, '')
+  const proxyHeaders = ctx.config.get(proxyHeadersOptions).enable_proxy_headers_parsing
+  return requestBaseUrl(originOf(request), proxyHeaders).replace(/\/+$/, '')
+}
+
+/** The client's address as `[metrics] allow_from` judges it. */
+export function clientAddress(ctx: ServiceContext, request: FastifyRequest): string | undefined {
+  const proxyHeaders = ctx.config.get(proxyHeadersOptions).enable_proxy_headers_parsing
+  return requestClientAddress(originOf(request), proxyHeaders)
+}
+
+function originOf(request: FastifyRequest): RequestOrigin {
+  return {
+    protocol: request.protocol,
+    host: request.headers.host ?? request.hostname,
+    headers: request.headers,
+    remoteAddress: request.socket.remoteAddress,
+  }
 }

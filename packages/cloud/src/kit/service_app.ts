@@ -23,6 +23,7 @@ import {
   decodeUtf8Strict,
   enforceBodyRate,
   fastifyTlsOptions,
+  fastifyTracingHooks,
   healthcheckOptions,
   httpServerOptions,
   type LogSettings,
@@ -35,6 +36,7 @@ import {
   nodeServerTimeouts,
   type OptionGroup,
   openstackOptions,
+  proxyHeadersOptions,
   serverTlsOptions,
   sslOptions,
   unusedSummary,
@@ -105,6 +107,7 @@ export function serviceGroups(spec: ServiceSpec): OptionGroup[] {
     httpServerOptions,
     healthcheckOptions,
     metricsOptions,
+    proxyHeadersOptions,
     sslOptions,
     auditOptions,
     authtokenOptions,
@@ -206,7 +209,7 @@ export async function buildService(spec: ServiceSpec, o: BuildOptions): Promise<
     log: (m) => log(`baton ${spec.name}: ${m}`),
   }
   const app = buildFastify(spec, ctx, logging)
-  registerServiceOperations(app, config, auth)
+  registerServiceOperations(app, ctx)
   await spec.register(app, ctx)
   jobs.resumeAll()
   return {
@@ -252,6 +255,14 @@ function buildFastify(
     bodyLimit: 1024 * 1024,
   })
   enforceBodyRate(app.server, timeouts)
+  // OTEL_* tracing (off unless the environment asks): a server span per request, added before the
+  // auth middleware's hook so its calls to identity are children of the span
+  const tracing = fastifyTracingHooks()
+  if (tracing !== undefined) {
+    app.addHook('onRequest', tracing.onRequest)
+    app.addHook('preHandler', tracing.preHandler)
+    app.addHook('onResponse', tracing.onResponse)
+  }
   // binary bodies (image data, objects) stay streams: handlers pipe them to disk
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
   // JSON: bytes that are not UTF-8 and runaway nesting are refused, then fastify's own parser

@@ -9,6 +9,7 @@ import {
   type Config,
   enforceBodyRate,
   fastifyTlsOptions,
+  fastifyTracingHooks,
   nodeServerTimeouts,
   serverTlsOptions,
 } from '@baton/config'
@@ -111,6 +112,13 @@ export function buildIdentityApp(options: IdentityAppOptions): FastifyInstance {
     baseUrl: (request) => baseUrl(request, publicEndpoint, proxyHeaders),
   }
 
+  // OTEL_* tracing (off unless the environment asks): a server span per request, first hook
+  const tracing = fastifyTracingHooks()
+  if (tracing !== undefined) {
+    app.addHook('onRequest', tracing.onRequest)
+    app.addHook('preHandler', tracing.preHandler)
+    app.addHook('onResponse', tracing.onResponse)
+  }
   registerJsonBodyParser(app)
   registerErrorHandling(app, rendering)
   // Callback-style hooks: an async hook costs a promise per request.

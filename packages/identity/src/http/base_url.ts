@@ -7,7 +7,7 @@
  * headers are ignored.
  * @module
  */
-import { forwardedView } from '@baton/config'
+import { requestBaseUrl, requestClientAddress } from '@baton/config'
 import type { FastifyRequest } from 'fastify'
 
 /** Base URL without a trailing slash, e.g. `http://ks.example:5000`. */
@@ -20,17 +20,19 @@ export function baseUrl(
     // keystone strips a trailing '/v3' from public_endpoint before adding its own paths
     return publicEndpoint.replace(/\/+$/, '').replace(/\/v3$/, '')
   }
-  const host = request.headers.host ?? `${request.hostname}`
-  if (!proxyHeaders) return `${request.protocol}://${host}`
-  const proxy = forwardedView(request.headers)
-  return `${proxy.proto ?? request.protocol}://${proxy.host ?? host}${proxy.prefix ?? ''}`
+  return requestBaseUrl(originOf(request), proxyHeaders)
 }
 
 /** The client's address: the proxy's `for` when proxy headers are trusted, else the socket's. */
 export function clientAddress(request: FastifyRequest, proxyHeaders: boolean): string | undefined {
-  if (proxyHeaders) {
-    const client = forwardedView(request.headers).for
-    if (client !== undefined) return client.replace(/^\[(.*)\](?::\d+)?$/, '$1')
+  return requestClientAddress(originOf(request), proxyHeaders)
+}
+
+function originOf(request: FastifyRequest) {
+  return {
+    protocol: request.protocol,
+    host: request.headers.host ?? request.hostname,
+    headers: request.headers,
+    remoteAddress: request.socket.remoteAddress,
   }
-  return request.socket.remoteAddress
 }

@@ -26,6 +26,7 @@ import {
   tokenOptions,
 } from '../options.ts'
 import type { Store, StoreDatabase } from '../store/index.ts'
+import { clusterMetricsReader } from './cluster_metrics.ts'
 import { fleetView } from './fleet_view.ts'
 import { detailedHealth } from './identity_health.ts'
 import { createIdentityMetrics, type IdentityMetrics } from './identity_metrics.ts'
@@ -94,13 +95,13 @@ export function composeOperations(parts: OperationsParts): Operations {
       : parts.databaseReceiptKeys !== undefined && parts.databaseReceiptKeys !== parts.databaseKeys
   const fleet = () =>
     fleetView(parts.database, keyStatus()?.keys.find((key) => key.role === 'staged')?.fingerprint)
-  const metrics = config.get(metricsOptions).enabled
+  let metrics = config.get(metricsOptions).enabled
     ? createIdentityMetrics({ cache: parts.cache, keys: keyStatus, fleet, now: () => clock.now() })
     : undefined
-  // `[DEFAULT] workers > 1`: each worker counts its own requests and any one answers a scrape, so
-  // its series carry a `worker` label (sum them in queries); no cross-process aggregation yet
-  if (metrics !== undefined && cluster.isWorker && cluster.worker !== undefined) {
-    metrics.registry.setDefaultLabels({ worker: String(cluster.worker.id) })
+  // `[DEFAULT] workers > 1`: the worker a scrape reaches answers with the sum over all workers
+  // (asked of the primary over the cluster channel; its own figures, said so, if no answer comes)
+  if (metrics !== undefined && cluster.isWorker) {
+    metrics = { ...metrics, text: clusterMetricsReader(metrics.registry) }
   }
   return {
     metrics,

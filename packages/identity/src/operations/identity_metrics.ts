@@ -13,6 +13,8 @@ import type { FleetView } from './fleet_view.ts'
 
 export type IdentityMetrics = {
   readonly registry: Registry
+  /** The exposition text a scrape gets (with workers: the aggregate of all, see cluster_metrics). */
+  text(): Promise<string>
   request(method: string, route: string, status: number, seconds: number): void
   validation(outcome: ValidationOutcome, delegation: boolean): void
   delegationCreated(): void
@@ -99,6 +101,8 @@ export function createIdentityMetrics(sources: IdentityMetricSources): IdentityM
     // the registry reads them.
     new Gauge({
       name: 'baton_fernet_key_age_seconds',
+      // the same for every worker (the shared repository, the fleet): not summed across them
+      aggregator: 'first',
       help: 'Age of the primary and staged Fernet token keys (from the key history).',
       labelNames: ['role'] as const,
       registers,
@@ -119,11 +123,15 @@ export function createIdentityMetrics(sources: IdentityMetricSources): IdentityM
     })
     const count = new Gauge({
       name: 'baton_fernet_keys',
+      // the same for every worker (the shared repository, the fleet): not summed across them
+      aggregator: 'first',
       help: 'Fernet token keys in the repository.',
       registers,
     })
     const untilSafe = new Gauge({
       name: 'baton_fernet_seconds_until_safe_rotation',
+      // the same for every worker (the shared repository, the fleet): not summed across them
+      aggregator: 'first',
       help:
         'Seconds until the next key rotation drops no key still needed (0: safe now; -1: no ' +
         'time can be shown safe, see `baton keys status`).',
@@ -134,6 +142,8 @@ export function createIdentityMetrics(sources: IdentityMetricSources): IdentityM
   if (readFleet !== undefined) {
     new Gauge({
       name: 'baton_fleet_nodes',
+      // the same for every worker (the shared repository, the fleet): not summed across them
+      aggregator: 'first',
       help:
         'Identity nodes by heartbeat state: live, lagging (live without the staged token key, ' +
         'which blocks the next rotation) and gone (no heartbeat for three intervals).',
@@ -154,6 +164,7 @@ export function createIdentityMetrics(sources: IdentityMetricSources): IdentityM
   }
   return {
     registry,
+    text: () => registry.metrics(),
     request(method, route, status, seconds) {
       const labels = { method, route, status: String(status) }
       requests.inc(labels)

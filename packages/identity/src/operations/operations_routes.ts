@@ -69,7 +69,7 @@ export function registerOperations(app: FastifyInstance, ctx: OperationsContext)
     if (!metricsAllowed(allowFrom, clientAddress(request, proxyHeaders))) {
       throw new Forbidden('Metrics are not served to this address ([metrics] allow_from).')
     }
-    const text = await metrics.registry.metrics()
+    const text = await metrics.text()
     return reply.header('content-type', metrics.registry.contentType).send(text)
   })
 }

@@ -6,6 +6,7 @@
  */
 import {
   defineGroup,
+  enableProxyHeadersParsing,
   healthcheckOptions,
   httpServerOptions,
   metricsOptions,
@@ -47,16 +48,7 @@ export const osloMiddlewareOptions = defineGroup(
       help: 'The maximum body size for each request, in bytes (larger bodies get 413).',
       deprecatedNames: [{ group: 'DEFAULT', name: 'osapi_max_request_body_size' }],
     }),
-    enable_proxy_headers_parsing: opt.bool({
-      default: false,
-      help:
-        'Whether the application is behind a proxy or not. This determines if the middleware ' +
-        'should parse the headers or not. When true, the RFC 7239 Forwarded header (or else ' +
-        'X-Forwarded-Proto, X-Forwarded-Host, X-Forwarded-Port, X-Forwarded-For) and ' +
-        'X-Forwarded-Prefix give the scheme, host and path prefix of the links Baton builds ' +
-        '(version discovery, links.self) and the client address. Leave false unless every ' +
-        'request comes through a proxy that sets these headers: a client could forge them.',
-    }),
+    enable_proxy_headers_parsing: enableProxyHeadersParsing,
   },
   { help: 'Request limits and reverse-proxy headers (oslo.middleware).' },
 )
