@@ -140,9 +140,30 @@ export async function startTracing(o: {
   const choice = tracingChoice(o.env)
   for (const warning of choice.warnings) o.warn(warning)
   if (choice.exporters.length === 0) return undefined
-  const { createOtelTracing } = await import('./tracing_otel.ts')
-  active = createOtelTracing({ ...o, exporters: choice.exporters })
+  let otel: typeof import('./tracing_otel.ts')
+  try {
+    otel = await import('./tracing_otel.ts')
+  } catch (error) {
+    // the SDK is an optional peer of @baton/config (the baton CLI brings it): an app embedding
+    // the middleware or client installs it only if it wants Baton's spans
+    if (!isMissingModule(error)) throw error
+    o.warn(
+      `tracing stays off: the OTEL_* environment asks for it, but the OpenTelemetry SDK is not installed (${OTEL_PACKAGES_HINT})`,
+    )
+    return undefined
+  }
+  active = otel.createOtelTracing({ ...o, exporters: choice.exporters })
   return active
+}
+
+const OTEL_PACKAGES_HINT =
+  'npm install @opentelemetry/api @opentelemetry/core @opentelemetry/resources ' +
+  '@opentelemetry/sdk-trace-base @opentelemetry/sdk-trace-node ' +
+  '@opentelemetry/exporter-trace-otlp-http @opentelemetry/semantic-conventions'
+
+function isMissingModule(error: unknown): boolean {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
 }
 
 /** Stops the active tracing after sending what is left (at a server's shutdown); no-op when off. */
