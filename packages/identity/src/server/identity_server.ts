@@ -30,6 +30,7 @@ import { tokenSettings } from '../core/tokens/index.ts'
 import { FleetAgent } from '../fleet/fleet_agent.ts'
 import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
 import { createAuthenticator } from '../http/authenticate.ts'
+import { auditApi, auditSources } from '../operations/audit_routes.ts'
 import { composeOperations } from '../operations/compose_operations.ts'
 import { registerConsoleRoutes } from '../operations/console_routes.ts'
 import { keysApi } from '../operations/keys_routes.ts'
@@ -185,6 +186,8 @@ export async function createIdentityServer(
     routes: (instance, http) => {
       registerOperations(instance, ops.context(authenticate, policy))
       instance.register(keysApi, { ctx: { authenticate, policy, keys: ops.keys } })
+      const audit = auditSources(config, store, clock)
+      instance.register(auditApi, { ctx: { authenticate, policy, audit } })
       registerConsoleRoutes(instance)
       const ctx: ApiContext = { ...http, config, store, policy, clock, authenticate }
       instance.register(authApi, { ctx: { ...ctx, tokens, auth, delegations } })
