@@ -1,7 +1,8 @@
 /**
  * What `baton up` writes into each config of the local cloud for a plan: identity's
  * keystone.conf-compatible file, and each service's `[DEFAULT]`, `[keystone_authtoken]`,
- * `[service_user]` and `[audit]` (and identity's `[console]`, which reads them). Pure text; config_files.ts decides whether it is written.
+ * `[service_user]`, `[metrics]` (loopback only) and `[audit]` (and identity's `[console]`, which
+ * reads them). Pure text; config_files.ts decides whether it is written.
  * @module
  */
 import { join } from 'node:path'
@@ -106,6 +107,10 @@ function serviceConfig(plan: CloudPlan, secrets: CloudSecrets, service: ServiceN
           '',
         ]),
     ...sslSection(plan, service),
+    // the auth middleware's counts (expired tokens let in, by sender) at /metrics, loopback only
+    '[metrics]',
+    'enabled = true',
+    '',
     '[audit]',
     `file = ${auditTrailPath(plan)}`,
   ]

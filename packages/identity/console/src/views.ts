@@ -6,7 +6,9 @@
  * @module
  */
 import { getJson, type Session } from './api.ts'
+import { callsView } from './calls_view.ts'
 import { type KeysReport, keysView } from './keys_view.ts'
+import { loadWindowsView } from './windows_view.ts'
 
 export type ConsoleView = {
   /** The hash route, `#<id>`. */
@@ -21,4 +23,6 @@ export const VIEWS: readonly ConsoleView[] = [
     title: 'Keys',
     render: async (session) => keysView(await getJson<KeysReport>('OS-BATON/keys', session.token)),
   },
+  { id: 'calls', title: 'Delegated calls', render: callsView },
+  { id: 'windows', title: 'Windows', render: loadWindowsView },
 ]
