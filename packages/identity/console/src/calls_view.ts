@@ -6,7 +6,7 @@
  * (stopped by the view's AbortSignal) and marks calls that are new or grew since the last poll.
  * @module
  */
-import { getJson, type Session } from './api.ts'
+import { ApiError, getJson, SESSION_ENDED, type Session } from './api.ts'
 import { type Child, h, replace } from './dom.ts'
 import { duration } from './format.ts'
 
@@ -405,6 +405,10 @@ export async function callsView(session: Session, signal: AbortSignal): Promise<
         renderStatus()
       } catch (error) {
         if (signal.aborted) return
+        if (error instanceof ApiError && error.status === 401) {
+          window.dispatchEvent(new Event(SESSION_ENDED))
+          return
+        }
         renderStatus(error instanceof Error ? error.message : String(error))
       }
     }
