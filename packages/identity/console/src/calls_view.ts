@@ -140,9 +140,9 @@ function hopsTable(call: Call): HTMLElement {
           h(
             'span',
             {},
-            hop.direction === 'received'
-              ? `received ${hop.method} ${hop.path}`
-              : `sent to ${hop.target ?? '?'}: ${hop.method} ${hop.path}${hop.service_token_sent === true ? ' (+ service token)' : ''}`,
+            hop.direction === 'received' ? 'received ' : `sent to ${hop.target ?? '?'}: `,
+            h('code', { class: 'hop-path' }, `${hop.method} ${hop.path}`),
+            hop.service_token_sent === true ? ' (+ service token)' : '',
             hop.detail === null ? null : h('br'),
             hop.detail === null ? null : h('small', {}, hop.detail),
           ),
@@ -156,7 +156,7 @@ function hopsTable(call: Call): HTMLElement {
         ]
         return h(
           'tr',
-          {},
+          { class: 'hop' },
           ...cells.map((cell, i) => h('td', { 'data-label': headers[i] ?? '' }, cell)),
         )
       }),

@@ -50,6 +50,13 @@ function s(tag: string, attributes: Record<string, string | number>, ...children
   return element
 }
 
+/** A lateness: seconds count under 10 min (1 min 37 s), else the console's usual duration. */
+function late(seconds: number): string {
+  const s = Math.round(seconds)
+  if (s < 60 || s >= 600) return duration(s)
+  return s % 60 === 0 ? `${s / 60} min` : `${Math.floor(s / 60)} min ${s % 60} s`
+}
+
 const short = (seconds: number) => duration(seconds).replace(' ', '')
 const bucketLabel = (b: Bucket) => (b.to === null ? `≥${short(b.from)}` : `<${short(b.to)}`)
 
@@ -63,13 +70,18 @@ function position(buckets: readonly Bucket[], seconds: number): number {
   return (i + Math.min(1, Math.max(0, within))) / buckets.length
 }
 
-const WIDTH = 640
-const HEIGHT = 220
+/** The chart's drawing size: a wide one for a desk, a narrow one (larger type) for a phone. */
+type Size = { readonly name: 'wide' | 'narrow'; readonly width: number; readonly height: number }
+const SIZES: readonly Size[] = [
+  { name: 'wide', width: 640, height: 220 },
+  { name: 'narrow', width: 380, height: 200 },
+]
 const TOP = 34
 const BOTTOM = 40
 const SIDE = 8
 
-function histogram(r: Receiver, window: number): SVGElement {
+function histogram(r: Receiver, window: number, size: Size): SVGElement {
+  const { width: WIDTH, height: HEIGHT } = size
   const n = r.buckets.length
   const plotW = WIDTH - 2 * SIDE
   const plotH = HEIGHT - TOP - BOTTOM
@@ -132,11 +144,11 @@ function histogram(r: Receiver, window: number): SVGElement {
   const summary =
     r.max_seconds === null
       ? `${r.service}: no expired token let in; window ${duration(window)}.`
-      : `${r.service}: ${r.expired_let_in} expired tokens let in, at most ${duration(r.max_seconds)} late, against a window of ${duration(window)}.`
+      : `${r.service}: ${r.expired_let_in} expired tokens let in, at most ${late(r.max_seconds)} late, against a window of ${duration(window)}.`
   return s(
     'svg',
     {
-      class: 'histogram',
+      class: `histogram histogram-${size.name}`,
       viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
       role: 'img',
       'aria-label': summary,
@@ -155,7 +167,7 @@ function histogram(r: Receiver, window: number): SVGElement {
     s(
       'text',
       { class: 'axis-title', x: WIDTH / 2, y: HEIGHT - 6, 'text-anchor': 'middle' },
-      'how long after expiry the token was let in',
+      size.name === 'wide' ? 'how long after expiry the token was let in' : 'time since expiry',
     ),
   )
 }
@@ -164,7 +176,7 @@ function fact(term: string, value: Child) {
   return h('div', { class: 'fact' }, h('dt', {}, term), h('dd', {}, value))
 }
 
-const maybe = (seconds: number | null) => (seconds === null ? '—' : duration(seconds))
+const maybe = (seconds: number | null) => (seconds === null ? '—' : late(seconds))
 
 function receiverCard(r: Receiver, report: WindowsReport): HTMLElement {
   const id = `window-${r.service.replace(/[^A-Za-z0-9_-]/g, '_')}`
@@ -188,7 +200,11 @@ function receiverCard(r: Receiver, report: WindowsReport): HTMLElement {
     h(
       'div',
       { class: 'receiver-body' },
-      h('div', { class: 'chart' }, histogram(r, report.allow_expired_window)),
+      h(
+        'div',
+        { class: 'chart' },
+        ...SIZES.map((size) => histogram(r, report.allow_expired_window, size)),
+      ),
       h(
         'dl',
         { class: 'facts' },
@@ -223,7 +239,7 @@ export function windowsView(report: WindowsReport): HTMLElement {
       h('p', { class: 'verdict' }, report.verdict),
       h(
         'dl',
-        { class: 'facts' },
+        { class: 'facts windows-facts' },
         fact('[token] allow_expired_window', duration(report.allow_expired_window)),
         fact('[token] expiration', duration(report.expiration)),
         fact(

@@ -75,10 +75,12 @@ export function suggestedWindow(maxLateness: number): number {
   return ROUND_WINDOWS.find((w) => w >= wanted) ?? Math.ceil(wanted / 86400) * 86400
 }
 
-/** "2 d", "3 min", "45 s": the console's way of saying a duration. */
+/** "2 d", "3 min", "1 min 37 s", "45 s": a duration as the verdicts say it. */
 export function spoken(seconds: number): string {
   const s = Math.round(seconds)
   if (s < 60) return `${s} s`
+  // under 10 min the seconds matter (a lateness of 1 min 37 s is not "2 min")
+  if (s < 600) return s % 60 === 0 ? `${s / 60} min` : `${Math.floor(s / 60)} min ${s % 60} s`
   if (s < 3600) return `${Math.round(s / 60)} min`
   if (s < 172800) return `${Math.round((s / 3600) * 10) / 10} h`
   return `${Math.round((s / 86400) * 10) / 10} d`
