@@ -289,7 +289,7 @@ describe('the Delegated calls and Windows views against a live baton up', { skip
         (await card.locator('.verdict').textContent()) ?? '',
         /^Max lateness .* of a 2 d window: the window could shrink to/,
       )
-      assert.equal(await card.locator('svg.histogram .window-marker').count(), 1)
+      assert.equal(await card.locator('svg.histogram-wide .window-marker').count(), 1)
     }
     await page.screenshot({ path: `${ARTIFACTS}/windows-1280.png`, fullPage: true })
     assert.deepEqual(problems, [], 'no CSP violation or script error')
