@@ -23,10 +23,10 @@ let seq = 0
 function received(
   service: string,
   lateSeconds: number | undefined,
-  extra: Partial<AuditTrailLine> = {},
+  extra: { readonly [K in keyof AuditTrailLine]?: AuditTrailLine[K] | undefined } = {},
 ): TrailEntry {
   const at = T0 + 3600_000
-  const line: AuditTrailLine = {
+  const fields = {
     time: new Date(at).toISOString(),
     service,
     direction: 'received',
@@ -40,6 +40,10 @@ function received(
     user_token_expires_at: new Date(at - (lateSeconds ?? -60) * 1000).toISOString(),
     ...extra,
   }
+  // a field set to undefined is a field the line does not have (as JSON.stringify writes it)
+  const line = Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
+  ) as AuditTrailLine
   return { seq, at, line }
 }
 
