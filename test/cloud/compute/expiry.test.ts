@@ -71,6 +71,9 @@ test("every hop sends its service token: ACTIVE although the user's token expire
   const attach = atVolume.find((l) => l.method === 'POST' && String(l.path).endsWith('/action'))
   assert.equal(attach?.expired_user_token_accepted, true)
   assert.equal(attach?.service_user_id, svc)
+  // the line says when the user token expired (never the token): before the line was written
+  const expiredAt = Date.parse(String(attach?.user_token_expires_at))
+  assert.ok(expiredAt < Date.parse(String(attach?.time)), JSON.stringify(attach))
   assert.ok(atVolume.some((l) => l.method === 'GET' && l.expired_user_token_accepted === true))
   // volume -> image: the copy restarted after expiry, on volume's word
   const resumed = images.downloads(imageId).at(-1)

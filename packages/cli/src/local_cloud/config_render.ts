@@ -1,7 +1,8 @@
 /**
  * What `baton up` writes into each config of the local cloud for a plan: identity's
  * keystone.conf-compatible file, and each service's `[DEFAULT]`, `[keystone_authtoken]`,
- * `[service_user]` and `[audit]` (and identity's `[console]`, which reads them). Pure text; config_files.ts decides whether it is written.
+ * `[service_user]` and `[audit]`; every program's `[healthcheck]` and `[metrics]`; identity's
+ * `[console]`, which reads the services' configs and trail. Pure text; config_files.ts decides whether it is written.
  * @module
  */
 import { join } from 'node:path'

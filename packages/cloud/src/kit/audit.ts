@@ -1,7 +1,9 @@
 /**
  * The audit trail of delegated calls: one JSON line per request a service handled for a user or made
  * on a user's behalf, saying who acted for whom, whether an expired user token was let in on a
- * service token's word, the request id and the outcome. Never a token.
+ * service token's word (and when that token had expired), the request id and the outcome. Never a
+ * token. Identity's console reads these lines (packages/identity/src/operations/audit_trail.ts
+ * keeps its own structural type of them: identity does not import the cloud).
  * @module
  */
 
@@ -23,6 +25,11 @@ export type AuditEntry = {
   readonly service_user_id?: string | undefined
   readonly service_roles?: readonly string[] | undefined
   readonly expired_user_token_accepted?: boolean
+  /**
+   * Received lines with a confirmed user token: when that token expired (ISO 8601), so a reader
+   * can tell how late an expired token was let in (`time` minus this). Never the token itself.
+   */
+  readonly user_token_expires_at?: string | undefined
   readonly target?: string
   /** Sent calls: whether this service added its own X-Service-Token. */
   readonly service_token_sent?: boolean
@@ -63,6 +70,7 @@ export function auditIdentity(identity: RequestIdentity | undefined): Partial<Au
     service_user_id: identity.service?.userId,
     service_roles: identity.service?.roleNames,
     expired_user_token_accepted: identity.acceptedExpiredUserToken,
+    user_token_expires_at: identity.user?.expiresAt.toISOString(),
     ...(delegation === undefined
       ? {}
       : {

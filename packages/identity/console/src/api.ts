@@ -25,6 +25,9 @@ export class ApiError extends Error {
   }
 }
 
+/** The window event a live view raises when its poll got a 401: main.ts returns to the login. */
+export const SESSION_ENDED = 'baton:session-ended'
+
 export const savedToken = (): string | null => sessionStorage.getItem(TOKEN_KEY)
 export const saveToken = (token: string): void => sessionStorage.setItem(TOKEN_KEY, token)
 export const forgetToken = (): void => sessionStorage.removeItem(TOKEN_KEY)

@@ -4,7 +4,15 @@
  * login); a 403 says which roles the console needs; other failures stay inside the view.
  * @module
  */
-import { ApiError, forgetToken, resume, type Session, savedToken, saveToken } from './api.ts'
+import {
+  ApiError,
+  forgetToken,
+  resume,
+  SESSION_ENDED,
+  type Session,
+  savedToken,
+  saveToken,
+} from './api.ts'
 import { h, replace } from './dom.ts'
 import { loginView } from './login_view.ts'
 import { type ConsoleView, VIEWS } from './views.ts'
@@ -115,6 +123,12 @@ async function enter(who: Session): Promise<void> {
   session = who
   await show(who)
 }
+
+// a live view whose poll got a 401 (the token expired or was revoked) ends the session
+window.addEventListener(SESSION_ENDED, () => {
+  if (session !== undefined)
+    showLogin('The session ended (the token expired or was revoked). Log in again.')
+})
 
 window.addEventListener('hashchange', () => {
   if (session === undefined) return

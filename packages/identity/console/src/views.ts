@@ -6,8 +6,10 @@
  * @module
  */
 import { getJson, type Session } from './api.ts'
+import { callsView } from './calls_view.ts'
 import { type ChainsReport, chainsView } from './chains_view.ts'
 import { type KeysReport, keysView } from './keys_view.ts'
+import { loadWindowsView } from './windows_view.ts'
 
 export type ConsoleView = {
   /** The hash route, `#<id>`. */
@@ -28,4 +30,6 @@ export const VIEWS: readonly ConsoleView[] = [
     render: async (session) =>
       chainsView(await getJson<ChainsReport>('OS-BATON/chains', session.token)),
   },
+  { id: 'calls', title: 'Delegated calls', render: callsView },
+  { id: 'windows', title: 'Windows', render: loadWindowsView },
 ]

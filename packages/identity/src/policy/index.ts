@@ -8,7 +8,13 @@
 export { parseCheckString } from './check_parser.ts'
 export { type Check, formatCheck } from './check_types.ts'
 export { KEYSTONE_DEFAULT_POLICIES, type PolicyDefault } from './defaults.ts'
-export { BATON_CHAINS, BATON_DEFAULT_POLICIES, BATON_KEYS_STATUS } from './defaults_baton.ts'
+export {
+  BATON_AUDIT_CALLS,
+  BATON_AUDIT_WINDOWS,
+  BATON_CHAINS,
+  BATON_DEFAULT_POLICIES,
+  BATON_KEYS_STATUS,
+} from './defaults_baton.ts'
 export {
   type BatonPolicyEnforcer,
   createPolicyEnforcer,

@@ -30,6 +30,7 @@ import { tokenSettings } from '../core/tokens/index.ts'
 import { FleetAgent } from '../fleet/fleet_agent.ts'
 import { buildIdentityApp, type IdentityLogger } from '../http/app.ts'
 import { createAuthenticator } from '../http/authenticate.ts'
+import { auditApi, auditSources } from '../operations/audit_routes.ts'
 import type { ChainsSource } from '../operations/chains_report.ts'
 import { chainsApi } from '../operations/chains_routes.ts'
 import { composeOperations } from '../operations/compose_operations.ts'
@@ -197,6 +198,8 @@ export async function createIdentityServer(
         now: () => clock.now(),
       }
       instance.register(chainsApi, { ctx: { authenticate, policy, chains } })
+      const audit = auditSources(config, store, clock)
+      instance.register(auditApi, { ctx: { authenticate, policy, audit } })
       registerConsoleRoutes(instance)
       const ctx: ApiContext = { ...http, config, store, policy, clock, authenticate }
       instance.register(authApi, { ctx: { ...ctx, tokens, auth, delegations } })
