@@ -157,7 +157,11 @@ describe('the Delegated calls and Windows views against a live baton up', { skip
     return { page, problems }
   }
 
-  async function logIn(page: Page, view: 'calls' | 'windows', title: string): Promise<void> {
+  async function logIn(
+    page: Page,
+    view: 'keys' | 'chains' | 'calls' | 'windows',
+    title: string,
+  ): Promise<void> {
     await page.goto(`${urlOf(plan, 'identity')}/console/#${view}`)
     await page.evaluate('sessionStorage.clear()')
     await page.reload()
@@ -292,6 +296,21 @@ describe('the Delegated calls and Windows views against a live baton up', { skip
       assert.equal(await card.locator('svg.histogram-wide .window-marker').count(), 1)
     }
     await page.screenshot({ path: `${ARTIFACTS}/windows-1280.png`, fullPage: true })
+    // the four views of this live cloud at 1280x800 (the README's pictures come from these)
+    await page.screenshot({ path: `${ARTIFACTS}/tour-windows.png` })
+    await logIn(page, 'keys', 'Keys')
+    await page.locator('.keys').waitFor()
+    await page.screenshot({ path: `${ARTIFACTS}/tour-keys.png` })
+    await logIn(page, 'chains', 'Chains')
+    await page.locator('text=/hops? ok/').first().waitFor({ timeout: 60_000 })
+    await page.screenshot({ path: `${ARTIFACTS}/tour-chains.png` })
+    await logIn(page, 'calls', 'Delegated calls')
+    await page.selectOption('#filter-expired_let_in', 'true')
+    await page.getByRole('button', { name: 'Filter' }).click()
+    await rows(page).filter({ hasText: LATE }).first().waitFor()
+    await page.locator('button.toggle').first().click()
+    await page.locator('tr.hops-row').waitFor()
+    await page.screenshot({ path: `${ARTIFACTS}/tour-calls.png` })
     assert.deepEqual(problems, [], 'no CSP violation or script error')
     await page.context().close()
 
