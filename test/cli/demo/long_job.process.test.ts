@@ -1,7 +1,8 @@
 /**
  * `baton demo long-job` for real (five processes per cloud, real seconds): with service tokens the
  * server goes ACTIVE after the user's token expired, every hop having vouched for it; without them
- * it goes ERROR naming the hop, and the doctor names the option. Exit status 0.
+ * it goes ERROR naming the hop, and the doctor names the option. The receivers' /metrics counted
+ * the expired tokens they let in. Exit status 0.
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -28,6 +29,11 @@ test('demo long-job shows both outcomes and exits 0', { timeout: 240_000 }, asyn
     assert.match(withTokens, new RegExp(`${service} accepted the EXPIRED user token`))
   }
   assert.match(withTokens, /is ACTIVE/)
+  // the receivers' /metrics counted the expired tokens they let in, by the vouching service user
+  assert.match(
+    withTokens,
+    /\/metrics, baton_middleware_expired_tokens_accepted_total: .*volume [1-9]\d* \(on nova's word\)/,
+  )
   assert.match(without, /is ERROR: .*(compute|volume|image) -> \S+ .*401/)
   assert.match(without, /\[service_user\] send_service_user_token/)
   assert.doesNotMatch(out, /\n\s+at \S+ \(/, 'no stack traces')

@@ -48,8 +48,13 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
       io.out('1) Senders send service tokens ([service_user] send_service_user_token = true)')
       const withTokens = await startDemoCloud({ sendServiceUserToken: true, ...window }, io)
       let first: Awaited<ReturnType<typeof runLongJob>>
+      let counted: string | undefined
       try {
         first = await runLongJob(withTokens, out)
+        const { describeExpiredCounts, expiredAcceptedCounts } = await import(
+          '../demo/expired_counts.ts'
+        )
+        counted = describeExpiredCounts(await expiredAcceptedCounts(withTokens.plan))
       } finally {
         await withTokens.stop()
         if (flags.keep !== true) removeDemoCloud(withTokens)
@@ -60,6 +65,9 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
           ? `   => ACTIVE: ${first.expiredAcceptedBy.join(', ')} accepted the expired user token because a service token came with it`
           : `   => UNEXPECTED: server ${first.status}${first.fault === undefined ? '' : ` (${first.fault})`}`,
       )
+      if (counted !== undefined) {
+        io.out(`   /metrics, baton_middleware_expired_tokens_accepted_total: ${counted}`)
+      }
       io.out('')
       io.out('2) The same without service tokens (send_service_user_token = false)')
       const without = await startDemoCloud({ sendServiceUserToken: false, ...window }, io)
