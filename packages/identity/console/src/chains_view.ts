@@ -6,48 +6,18 @@
  * for screen readers and phones. Reads `GET /v3/OS-BATON/chains`, which reads the configs afresh.
  * @module
  */
+
+import type {
+  EdgeView as ChainEdge,
+  NodeView as ChainNode,
+  ChainsReport,
+  FindingView as Finding,
+  ChainState as State,
+} from '../../src/operations/chains_view_types.ts'
 import { type Child, h, replace } from './dom.ts'
 import { utc } from './format.ts'
 
-type State = 'ok' | 'warning' | 'error' | 'unknown'
-
-type Finding = {
-  severity: 'error' | 'warning'
-  file: string
-  section: string
-  option: string
-  problem: string
-  fix: string
-  edge: { from: string; to: string } | null
-  service: string | null
-}
-
-type ChainNode = {
-  name: string
-  catalog_type: string
-  catalog_name: string | null
-  endpoints: { interface: string; url: string; region: string | null }[]
-  config_file: string | null
-  config_loaded: boolean
-  sends: boolean
-  receives: boolean
-  state: State
-  findings: Finding[]
-}
-
-type ChainEdge = { from: string; to: string; state: State; findings: Finding[] }
-
-export type ChainsReport = {
-  checked_at: string
-  configured: boolean
-  hint: string | null
-  error: string | null
-  files: { file: string; roles: string[]; service: string | null; loaded: boolean }[]
-  nodes: ChainNode[]
-  edges: ChainEdge[]
-  other_findings: Finding[]
-  summary: { errors: number; warnings: number }
-}
+export type { ChainsReport }
 
 const STATE_TEXT: Readonly<Record<State, string>> = {
   ok: 'ok',
