@@ -15,11 +15,11 @@ export { type RunningService, startService } from './kit/run_service.ts'
 export {
   type BuildOptions,
   buildService,
-  type ServiceContext,
   type ServiceRuntime,
   type ServiceSpec,
   serviceGroups,
 } from './kit/service_app.ts'
+export type { ServiceContext } from './kit/service_context.ts'
 export { objectService, swiftConstraints } from './object/index.ts'
 export { serviceSpecs } from './service_specs.ts'
 export * from './services.ts'

@@ -55,7 +55,7 @@ import type {
   TraceExporterName,
   Tracing,
   TracingEnv,
-} from './tracing.ts'
+} from './tracing_types.ts'
 
 /** The OpenStack request id of the request being served, for the client spans it causes. */
 const REQUEST_ID = createContextKey('baton.openstack.request_id')

@@ -4,7 +4,7 @@
  * @module
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { ServiceContext } from '../kit/service_app.ts'
+import type { ServiceContext } from '../kit/service_context.ts'
 import { negotiate } from '../volume/microversion.ts'
 import { MAX_VERSION, MIN_VERSION } from './views.ts'
 

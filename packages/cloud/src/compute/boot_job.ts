@@ -11,7 +11,7 @@ import type { Delegation } from '../kit/delegation.ts'
 import { Conflict } from '../kit/errors.ts'
 import { failureReason } from '../kit/hop_failure.ts'
 import type { JobHandler } from '../kit/jobs.ts'
-import type { ServiceContext } from '../kit/service_app.ts'
+import type { ServiceContext } from '../kit/service_context.ts'
 import type { ServerRow, ServerStore } from './store.ts'
 import type { VolumeApi, VolumeView } from './volume_api.ts'
 

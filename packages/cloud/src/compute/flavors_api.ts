@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { NotFound } from '../kit/errors.ts'
 import { baseUrl } from '../kit/request_values.ts'
-import type { ServiceContext } from '../kit/service_app.ts'
+import type { ServiceContext } from '../kit/service_context.ts'
 import { negotiatedProject as projectOf } from './api_version.ts'
 import { FLAVORS, flavorDetail, flavorSummary } from './views.ts'
 

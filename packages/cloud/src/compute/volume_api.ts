@@ -6,7 +6,7 @@
  */
 import type { Delegation } from '../kit/delegation.ts'
 import { statusOf } from '../kit/hop_failure.ts'
-import type { ServiceContext } from '../kit/service_app.ts'
+import type { ServiceContext } from '../kit/service_context.ts'
 import { volumeFacts } from '../services.ts'
 
 const VOLUME = volumeFacts.catalog.type

@@ -16,7 +16,7 @@ import {
 import { middlewareMetrics } from '@baton/middleware'
 import type { FastifyInstance } from 'fastify'
 import { clientAddress } from './request_values.ts'
-import type { ServiceContext } from './service_app.ts'
+import type { ServiceContext } from './service_context.ts'
 
 /** Paths the auth middleware never guards. */
 export const OPERATOR_PATHS: ReadonlySet<string> = new Set(['/healthcheck', '/metrics'])

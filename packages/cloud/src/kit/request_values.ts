@@ -13,7 +13,7 @@ import {
 } from '@baton/config'
 import type { FastifyRequest } from 'fastify'
 import { serviceDefaultOptions } from './options.ts'
-import type { ServiceContext } from './service_app.ts'
+import type { ServiceContext } from './service_context.ts'
 
 export type Query = Record<string, string | undefined>
 

@@ -41,23 +41,17 @@ import {
   sslOptions,
   unusedSummary,
 } from '@baton/config'
-import {
-  type AuthToken,
-  authtokenOptions,
-  createAuthToken,
-  fastifyAuthToken,
-  identityOf,
-  type RequestIdentity,
-} from '@baton/middleware'
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import { authtokenOptions, createAuthToken, fastifyAuthToken, identityOf } from '@baton/middleware'
+import Fastify, { type FastifyInstance } from 'fastify'
 import type { ServiceFacts } from '../services.ts'
-import { type AuditLog, auditIdentity, openAuditLog } from './audit.ts'
-import { openServiceDatabase, type ServiceDatabase } from './database.ts'
-import { type Delegation, delegationOf, NextHop } from './delegation.ts'
+import { auditIdentity, openAuditLog } from './audit.ts'
+import { openServiceDatabase } from './database.ts'
+import { delegationOf, NextHop } from './delegation.ts'
 import { BadRequest, CloudConfigError, CloudError } from './errors.ts'
 import { JOBS_MIGRATION, JobRunner } from './jobs.ts'
 import { OPERATOR_PATHS, registerServiceOperations } from './operations.ts'
 import { auditOptions, serviceDefaultOptions } from './options.ts'
+import type { ServiceContext } from './service_context.ts'
 
 /** A reference service: its facts (name, default port, catalog entry, service user) and its code. */
 export type ServiceSpec = ServiceFacts & {
@@ -66,24 +60,6 @@ export type ServiceSpec = ServiceFacts & {
   /** Routes answered without a token (version discovery). */
   isPublic?(method: string, path: string): boolean
   register(app: FastifyInstance, ctx: ServiceContext): void | Promise<void>
-}
-
-export type ServiceContext = {
-  readonly name: string
-  readonly config: Config
-  readonly db: ServiceDatabase
-  readonly dataDir: string
-  readonly auth: AuthToken
-  readonly serviceAuth: IdentityPlugin | null
-  readonly audit: AuditLog
-  readonly next: NextHop
-  readonly jobs: JobRunner
-  readonly clock: Clock
-  /** The identity the middleware established (always present on guarded routes). */
-  identity(request: FastifyRequest): RequestIdentity
-  /** What a background job keeps to act for the request's user later. */
-  delegation(request: FastifyRequest): Delegation
-  log(message: string): void
 }
 
 export type ServiceRuntime = {

@@ -6,7 +6,7 @@
  */
 import type { GroupValues } from '@baton/config'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { ServiceContext } from '../kit/service_app.ts'
+import type { ServiceContext } from '../kit/service_context.ts'
 import type { swiftConstraints } from './options.ts'
 import type { ObjectStore } from './store.ts'
 import type { Target } from './swift_http.ts'

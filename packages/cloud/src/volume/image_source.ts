@@ -4,7 +4,7 @@
  * @module
  */
 import type { Delegation } from '../kit/delegation.ts'
-import type { ServiceContext } from '../kit/service_app.ts'
+import type { ServiceContext } from '../kit/service_context.ts'
 
 const IMAGE = 'image'
 

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import { baseUrl } from '../kit/request_values.ts'
-import type { ServiceContext } from '../kit/service_app.ts'
+import type { ServiceContext } from '../kit/service_context.ts'
 import { versionDocument } from './views.ts'
 
 export const versionsApi: FastifyPluginAsync<{ readonly ctx: ServiceContext }> = async (
