@@ -15,7 +15,7 @@ import type { ChainFile, ChainFinding, ChainsSource } from '@baton/identity'
 
 const ROLE_WORDS = new Set(['identity', 'receiver', 'sender'])
 
-/** The chain service a config file belongs to, if any. */
+/** The chain service a config file belongs to (undefined when it is none of theirs). */
 export function serviceOfFile(file: string): string | undefined {
   const stem = basename(file, extname(file))
   const byName = serviceFacts.find((s) => s.name === stem)

@@ -38,7 +38,7 @@ export type ChainService = {
   readonly calls?: string | undefined
 }
 
-/** What the doctor read a file as, and the chain service it is the config of (if any). */
+/** What the doctor read a file as, and the chain service it is the config of (null when none). */
 export type ChainFile = {
   readonly file: string
   readonly roles: readonly string[]
