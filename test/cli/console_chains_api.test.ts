@@ -20,6 +20,7 @@ import {
   testClock,
   type WorldUser,
 } from '../support/identity_server.ts'
+import { systemReaderToken } from '../support/system_reader.ts'
 import { runBaton } from './cli_harness.ts'
 
 type Finding = {
@@ -277,28 +278,7 @@ test('a sender without [service_user] makes its hop an error (the user token alo
 })
 
 test('a reader on the system may read it; a project member gets a 403 ForbiddenAction', async () => {
-  const reader = (await identity.admin('POST', '/users', {
-    user: { name: 'sysreader', password: 'pw-sysreader', domain_id: 'default' },
-  })) as { user: { id: string } }
-  const roles = (await identity.admin('GET', '/roles?name=reader')) as { roles: { id: string }[] }
-  await identity.admin('PUT', `/system/users/${reader.user.id}/roles/${roles.roles[0]?.id}`)
-  const login = await fetch(`${identity.url}/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: {
-            user: { name: 'sysreader', domain: { id: 'default' }, password: 'pw-sysreader' },
-          },
-        },
-        scope: { system: { all: true } },
-      },
-    }),
-  })
-  assert.equal(login.status, 201)
-  const allowed = await chains(String(login.headers.get('x-subject-token')))
+  const allowed = await chains(await systemReaderToken(identity))
   assert.equal(allowed.status, 200)
   const refused = await chains(await identity.token(identity.users.alice))
   assert.equal(refused.status, 403)

@@ -16,6 +16,7 @@ import { after, before, test } from 'node:test'
 import { type AuditEntry, openAuditLog } from '../../../packages/cloud/src/kit/audit.ts'
 import { startTestIdentity, type TestIdentity, WINDOW } from '../../support/identity_server.ts'
 import { passwordLogin } from '../../support/login.ts'
+import { systemReaderToken } from '../../support/system_reader.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-audit-api-'))
 const trail = join(dir, 'audit.log')
@@ -302,27 +303,7 @@ test('an admin and a system reader read; a project member gets a 403 naming the 
     const none = await fetch(`${identity.url}/v3/OS-BATON/${path}`)
     assert.equal(none.status, 401)
   }
-  const reader = (await identity.admin('POST', '/users', {
-    user: { name: 'sysreader', password: 'pw-sysreader', domain_id: 'default' },
-  })) as { user: { id: string } }
-  const roles = (await identity.admin('GET', '/roles?name=reader')) as { roles: { id: string }[] }
-  await identity.admin('PUT', `/system/users/${reader.user.id}/roles/${roles.roles[0]?.id}`)
-  const login = await fetch(`${identity.url}/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: {
-            user: { name: 'sysreader', domain: { id: 'default' }, password: 'pw-sysreader' },
-          },
-        },
-        scope: { system: { all: true } },
-      },
-    }),
-  })
-  const token = String(login.headers.get('x-subject-token'))
+  const token = await systemReaderToken(identity)
   assert.equal((await get('calls', token)).status, 200)
   assert.equal((await get('windows', token)).status, 200)
 })

@@ -16,28 +16,11 @@ import {
 } from '../../../packages/identity/src/operations/console_routes.ts'
 import { buildConsole } from '../../../scripts/build_console.mjs'
 import { startTestIdentity, type TestIdentity } from '../../support/identity_server.ts'
+import { systemReaderToken } from '../../support/system_reader.ts'
 
 let identity: TestIdentity
 let keyDir: string
-
-/** A system-scoped password login (the console's default), raw as the browser sends it. */
-async function systemToken(name: string, password: string): Promise<string> {
-  const res = await fetch(`${identity.url}/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name, domain: { id: 'default' }, password } },
-        },
-        scope: { system: { all: true } },
-      },
-    }),
-  })
-  assert.equal(res.status, 201, await res.clone().text())
-  return String(res.headers.get('x-subject-token'))
-}
+let readerToken: string
 
 const keys = (token?: string) =>
   fetch(`${identity.url}/v3/OS-BATON/keys`, {
@@ -49,13 +32,7 @@ before(async () => {
   identity = await startTestIdentity()
   const config = await identity.admin('GET', '/users?name=admin')
   assert.ok(config)
-  const reader = (await identity.admin('POST', '/users', {
-    user: { name: 'sysreader', password: 'pw-sysreader', domain_id: 'default' },
-  })) as { user: { id: string } }
-  const roles = (await identity.admin('GET', '/roles?name=reader')) as { roles: { id: string }[] }
-  const readerRole = roles.roles[0]?.id
-  assert.ok(readerRole)
-  await identity.admin('PUT', `/system/users/${reader.user.id}/roles/${readerRole}`)
+  readerToken = await systemReaderToken(identity)
   // the test server's key repository sits beside its database
   keyDir = join(identity.databaseUrl.replace('sqlite:///', '').replace(/identity\.db$/, ''), 'keys')
 })
@@ -108,7 +85,7 @@ test('an admin reads the key set, the guard and the fleet, never a key', async (
 })
 
 test('a reader on the system reads it too', async () => {
-  const res = await keys(await systemToken('sysreader', 'pw-sysreader'))
+  const res = await keys(readerToken)
   assert.equal(res.status, 200)
   const body = (await res.json()) as Report
   assert.equal(body.token_keys.keys[0]?.role, 'primary')
