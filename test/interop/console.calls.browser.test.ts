@@ -14,29 +14,26 @@
  * @module
  */
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { runLongJob } from '../../packages/cli/src/demo/long_job.ts'
 import { type CloudPlan, PROGRAMS, urlOf } from '../../packages/cli/src/local_cloud/plan.ts'
 import { readSecrets } from '../../packages/cli/src/local_cloud/secrets.ts'
 import { buildConsole } from '../../scripts/build_console.mjs'
 import { startUp, type UpProcess } from '../cli/up_harness.ts'
+import { ARTIFACTS, CHROMIUM_SKIP, launchChromium, watchedPage } from './support/console_browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = 'test-artifacts/console'
 const READY = /Ctrl-C stops everything\./
 const IMAGE_BYTES = 192 * 1024
 /** Bytes per second: the volume copy takes 24 s at least (longer on a busy machine). */
 const COPY_RATE = Math.round(IMAGE_BYTES / 24)
 /** `[token] expiration` of the edited cloud: the user's token expires during the copy. */
 const TOKEN_SECONDS = 15
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `${CHROMIUM} not found: apt-get install chromium (the console's browser test)`
+const skip = CHROMIUM_SKIP
 
 async function freePort(): Promise<number> {
   const server = createServer()
@@ -122,7 +119,7 @@ describe('the Delegated calls and Windows views against a live baton up', { skip
     const secrets = readSecrets(dataDir)
     assert.ok(secrets)
     adminPassword = secrets.admin
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+    browser = await launchChromium()
   })
 
   after(async () => {
@@ -139,23 +136,7 @@ describe('the Delegated calls and Windows views against a live baton up', { skip
    * cloud's tokens live 15 s, so the console's own session ends during the test: 401s are expected
    * (the view then asks for a login again) and `logIn` starts a fresh session on a given view.
    */
-  async function open(width: number, height: number): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser.newContext({ viewport: { width, height } })
-    const page = await context.newPage()
-    const problems: string[] = []
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        problems.push(message.text())
-      }
-    })
-    page.on('pageerror', (error) => problems.push(error.message))
-    page.on('response', (response) => {
-      if (response.status() >= 400 && response.status() !== 401) {
-        problems.push(`${response.status()} ${response.url()}`)
-      }
-    })
-    return { page, problems }
-  }
+  const open = (width: number, height: number) => watchedPage(browser, width, height, [401])
 
   async function logIn(
     page: Page,

@@ -9,19 +9,16 @@
  * @module
  */
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { buildConsole } from '../../scripts/build_console.mjs'
 import { startUp, type UpProcess } from '../cli/up_harness.ts'
+import { ARTIFACTS, CHROMIUM_SKIP, launchChromium, watchedPage } from './support/console_browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = 'test-artifacts/console'
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `${CHROMIUM} not found: apt-get install chromium (the console's browser test)`
+const skip = CHROMIUM_SKIP
 
 describe('the Chains view in chromium against baton up', { skip, timeout: 300_000 }, () => {
   let dataDir: string
@@ -41,7 +38,7 @@ describe('the Chains view in chromium against baton up', { skip, timeout: 300_00
     adminPassword = /export OS_PASSWORD=(\S+)/.exec(out)?.[1] ?? ''
     assert.match(consoleUrl, /^http:\/\/127\.0\.0\.1:\d+\/console\/$/, out)
     assert.ok(adminPassword.length > 0, out)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+    browser = await launchChromium()
   })
 
   after(async () => {
@@ -55,18 +52,7 @@ describe('the Chains view in chromium against baton up', { skip, timeout: 300_00
 
   /** A fresh tab logged in as the admin (system scope), on the Keys view; records problems. */
   async function logIn(width: number, height: number): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser.newContext({ viewport: { width, height } })
-    const page = await context.newPage()
-    const problems: string[] = []
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        problems.push(message.text())
-      }
-    })
-    page.on('pageerror', (error) => problems.push(error.message))
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`)
-    })
+    const { page, problems } = await watchedPage(browser, width, height)
     await page.goto(consoleUrl)
     await page.locator('#username').waitFor()
     await page.fill('#username', 'admin')

@@ -7,11 +7,11 @@
  * @module
  */
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { rotateKeyRepository } from '@baton/fernet'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { buildConsole } from '../../scripts/build_console.mjs'
 import {
   ADMIN_PASSWORD,
@@ -22,12 +22,9 @@ import {
   WINDOW,
 } from '../support/identity_server.ts'
 import { passwordLogin } from '../support/login.ts'
+import { ARTIFACTS, CHROMIUM_SKIP, launchChromium, watchedPage } from './support/console_browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = 'test-artifacts/console'
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `${CHROMIUM} not found: apt-get install chromium (the console's browser test)`
+const skip = CHROMIUM_SKIP
 
 describe('the operator console in chromium', { skip }, () => {
   let identity: TestIdentity
@@ -53,7 +50,7 @@ describe('the operator console in chromium', { skip }, () => {
       logger: { warn() {} },
     })
     identity.clock.advance(1800)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+    browser = await launchChromium()
   })
 
   after(async () => {
@@ -63,19 +60,7 @@ describe('the operator console in chromium', { skip }, () => {
 
   /** A fresh tab (its own sessionStorage) that records CSP violations and page errors. */
   async function open(width: number, height: number): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser.newContext({ viewport: { width, height } })
-    const page = await context.newPage()
-    const problems: string[] = []
-    page.on('console', (message) => {
-      // a refused request is reported by the 'response' listener with its URL
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        problems.push(message.text())
-      }
-    })
-    page.on('pageerror', (error) => problems.push(error.message))
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`)
-    })
+    const { page, problems } = await watchedPage(browser, width, height)
     await page.goto(`${identity.url}/console`)
     await page.locator('#username').waitFor()
     return { page, problems }
