@@ -13,8 +13,6 @@ import { serviceFacts } from '@baton/cloud/services'
 import { type Clock, normalizeGroupName, parseIni, systemClock } from '@baton/config'
 import type { ChainFile, ChainFinding, ChainsSource } from '@baton/identity'
 
-const ROLE_WORDS = new Set(['identity', 'receiver', 'sender'])
-
 /** The chain service a config file belongs to (undefined when it is none of theirs). */
 export function serviceOfFile(file: string): string | undefined {
   const stem = basename(file, extname(file))
@@ -49,8 +47,9 @@ export function doctorChainsSource(
     })),
     async diagnose(serviceFiles) {
       const all = [...new Set([...serviceFiles, ...(o.identityFiles ?? [])])]
+      const files = all.filter((file) => existsSync(file))
       const missing: ChainFinding[] = all
-        .filter((file) => !existsSync(file))
+        .filter((file) => !files.includes(file))
         .map((file) => ({
           severity: 'error',
           file,
@@ -59,7 +58,6 @@ export function doctorChainsSource(
           problem: 'the config file does not exist, so nothing of it was checked',
           fix: "correct identity's [console] service_config_files, or restore the file",
         }))
-      const files = all.filter((file) => existsSync(file))
       // loaded on the first look at the Chains view, not when identity starts
       const { runDoctor } = await import('./run_doctor.ts')
       const report = await runDoctor({
@@ -70,11 +68,11 @@ export function doctorChainsSource(
         timeoutMs: o.timeoutMs ?? 5000,
       })
       const chainFiles: ChainFile[] = [
-        ...report.files.map(({ file, roles }) => ({
+        ...report.files.map(({ file, kinds, loaded }) => ({
           file,
-          roles: roles.map((r) => r.split(' ')[0] ?? '').filter((r) => ROLE_WORDS.has(r)),
+          roles: kinds,
           service: serviceOfFile(file),
-          loaded: !roles.includes('not loaded'),
+          loaded,
         })),
         ...missing.map(({ file }) => ({
           file,

@@ -4,6 +4,7 @@
  * name users, roles, URLs and fingerprints, never passwords, tokens or keys.
  * @module
  */
+import type { ConfigRole } from './options.ts'
 
 export type Severity = 'error' | 'warning'
 
@@ -23,7 +24,15 @@ export type Finding = {
 }
 
 /** What each file was read as, for the report's header. */
-export type FileRoles = { readonly file: string; readonly roles: readonly string[] }
+export type FileRoles = {
+  readonly file: string
+  /** As the report prints them (`identity node`, ..., or `not loaded`). */
+  readonly roles: readonly string[]
+  /** The same, typed (not printed): empty when the file did not load. */
+  readonly kinds: readonly ConfigRole[]
+  /** False when the file could not be read or parsed (not printed). */
+  readonly loaded: boolean
+}
 
 export type DoctorReport = {
   readonly files: readonly FileRoles[]
@@ -94,7 +103,7 @@ export function renderJson(report: DoctorReport): string {
   const errors = countErrors(report.findings)
   return JSON.stringify(
     {
-      files: report.files,
+      files: report.files.map(({ file, roles }) => ({ file, roles })),
       findings: report.findings.map(({ edge: _edge, ...printed }) => printed),
       summary: { errors, warnings: report.findings.length - errors },
     },

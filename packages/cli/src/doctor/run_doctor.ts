@@ -54,11 +54,9 @@ export async function runDoctor(settings: DoctorSettings): Promise<DoctorReport>
   const files = settings.files.map((file): FileRoles => {
     const loaded = configs.find((c) => c.file === file)
     const order: ConfigRole[] = ['identity', 'receiver', 'sender']
-    const roles =
-      loaded === undefined
-        ? ['not loaded']
-        : order.filter((role) => loaded.roles.has(role)).map((role) => ROLE_TEXT[role])
-    return { file, roles }
+    const kinds = loaded === undefined ? [] : order.filter((role) => loaded.roles.has(role))
+    const roles = loaded === undefined ? ['not loaded'] : kinds.map((role) => ROLE_TEXT[role])
+    return { file, roles, kinds, loaded: loaded !== undefined }
   })
   return { files, findings: findings.list() }
 }

@@ -33,3 +33,8 @@ export function replace(parent: Node, ...children: readonly Child[]): void {
   while (parent.firstChild !== null) parent.removeChild(parent.firstChild)
   append(parent, children)
 }
+
+/** One term and its value in a `<dl class="facts">` (the views' figure lists). */
+export function fact(term: string, value: Child): HTMLElement {
+  return h('div', { class: 'fact' }, h('dt', {}, term), h('dd', {}, value))
+}

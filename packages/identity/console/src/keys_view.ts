@@ -4,7 +4,7 @@
  * `GET /v3/OS-BATON/keys`; fingerprints only, the server never sends key material.
  * @module
  */
-import { type Child, h } from './dom.ts'
+import { type Child, fact, h } from './dom.ts'
 import { duration, relative, utc } from './format.ts'
 
 type KeyRow = {
@@ -168,10 +168,6 @@ function timeline(report: KeysReport, now: number) {
       ? h('p', { class: 'alert' }, 'No rotation can be shown safe with these settings.')
       : null,
   )
-}
-
-function fact(term: string, value: Child) {
-  return h('div', { class: 'fact' }, h('dt', {}, term), h('dd', {}, value))
 }
 
 function guardFacts(report: KeysReport, now: number) {

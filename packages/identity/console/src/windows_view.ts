@@ -7,7 +7,7 @@
  * @module
  */
 import { getJson, type Session } from './api.ts'
-import { type Child, h } from './dom.ts'
+import { type Child, fact, h } from './dom.ts'
 import { duration } from './format.ts'
 
 type Bucket = { from: number; to: number | null; count: number }
@@ -170,10 +170,6 @@ function histogram(r: Receiver, window: number, size: Size): SVGElement {
       size.name === 'wide' ? 'how long after expiry the token was let in' : 'time since expiry',
     ),
   )
-}
-
-function fact(term: string, value: Child) {
-  return h('div', { class: 'fact' }, h('dt', {}, term), h('dd', {}, value))
 }
 
 const maybe = (seconds: number | null) => (seconds === null ? '—' : late(seconds))
