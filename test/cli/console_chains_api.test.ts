@@ -20,6 +20,7 @@ import {
   testClock,
   type WorldUser,
 } from '../support/identity_server.ts'
+import { iniText } from '../support/ini_text.ts'
 import { systemReaderToken } from '../support/system_reader.ts'
 import { runBaton } from './cli_harness.ts'
 
@@ -59,15 +60,6 @@ const clock = testClock()
 let identity: TestIdentity
 let adminToken: string
 
-function ini(sections: Record<string, Record<string, string | number | boolean>>): string {
-  return `${Object.entries(sections)
-    .flatMap(([name, values]) => [
-      `[${name}]`,
-      ...Object.entries(values).map(([k, v]) => `${k} = ${v}`),
-    ])
-    .join('\n')}\n`
-}
-
 type Overrides = Partial<
   Record<'compute' | 'volume' | 'image' | 'object', Record<string, Record<string, string>>>
 >
@@ -88,7 +80,7 @@ function writeConfigs(o: Overrides = {}): void {
     const extra = o[service] ?? {}
     writeFileSync(
       path(service),
-      ini({
+      iniText({
         keystone_authtoken: { ...identity.authtokenOptions(), ...extra.keystone_authtoken },
         ...(service === 'object'
           ? {}

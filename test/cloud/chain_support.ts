@@ -25,6 +25,7 @@ import {
   startTestIdentity,
   type TestIdentity,
 } from '../support/identity_server.ts'
+import { iniText } from '../support/ini_text.ts'
 import { freePort } from '../support/servers.ts'
 import {
   imageUrl,
@@ -85,15 +86,6 @@ const SPECS = {
   compute: { spec: computeService, type: 'compute', name: 'nova', path: '/v2.1' },
 } as const
 
-function ini(sections: Record<string, Record<string, string | number | boolean>>): string {
-  const lines: string[] = []
-  for (const [name, values] of Object.entries(sections)) {
-    lines.push(`[${name}]`)
-    for (const [key, value] of Object.entries(values)) lines.push(`${key} = ${String(value)}`)
-  }
-  return `${lines.join('\n')}\n`
-}
-
 function readAudit(file: string): Json[] {
   return readFileSync(file, 'utf8')
     .split('\n')
@@ -128,7 +120,7 @@ export async function startCloudService(
   const cafile = tls === undefined ? {} : { cafile: tls.caFile }
   writeFileSync(
     conf,
-    ini({
+    iniText({
       DEFAULT: { data_dir: dataDir, ...o.defaults },
       keystone_authtoken: { ...env.authtoken, service_type: type },
       service_user:

@@ -14,6 +14,7 @@ import { startService } from '../../packages/cloud/src/kit/run_service.ts'
 import type { ServiceSpec } from '../../packages/cloud/src/kit/service_app.ts'
 import { objectService } from '../../packages/cloud/src/object/index.ts'
 import { ADMIN_PASSWORD, type TestClock, type WorldUser } from '../support/identity_server.ts'
+import { iniText } from '../support/ini_text.ts'
 import { type Login, passwordLogin } from '../support/login.ts'
 import { freePort } from '../support/servers.ts'
 
@@ -93,18 +94,6 @@ export type Storage = {
   close(): Promise<void>
 }
 
-function ini(
-  sections: Record<string, Record<string, string | number | boolean>>,
-  extra: readonly string[],
-): string {
-  const lines: string[] = []
-  for (const [name, values] of Object.entries(sections)) {
-    lines.push(`[${name}]`)
-    for (const [key, value] of Object.entries(values)) lines.push(`${key} = ${String(value)}`)
-  }
-  return [...lines, ...extra, ''].join('\n')
-}
-
 /** Registers both services in the catalog, then starts them on the ports the catalog names. */
 export async function startStorage(o: StorageOptions): Promise<Storage> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-storage-'))
@@ -147,7 +136,7 @@ export async function startStorage(o: StorageOptions): Promise<Storage> {
   const objectConf = join(dir, 'object.conf')
   writeFileSync(
     objectConf,
-    ini(
+    iniText(
       {
         DEFAULT: { data_dir: join(dir, 'object') },
         keystone_authtoken: { ...o.authtoken, service_type: 'object-store' },
@@ -159,7 +148,7 @@ export async function startStorage(o: StorageOptions): Promise<Storage> {
   const imageConf = join(dir, 'image.conf')
   writeFileSync(
     imageConf,
-    ini(
+    iniText(
       {
         DEFAULT: { data_dir: join(dir, 'image') },
         keystone_authtoken: { ...o.authtoken, service_type: 'image' },

@@ -8,6 +8,7 @@ import {
   type TestIdentity,
   type WorldUser,
 } from '../../support/identity_server.ts'
+import { iniText } from '../../support/ini_text.ts'
 import { type CliRun, runBaton } from '../cli_harness.ts'
 
 type Finding = {
@@ -28,15 +29,6 @@ after(async () => {
   await identity.close()
 })
 
-function ini(sections: Record<string, Record<string, string | number | boolean>>): string {
-  return Object.entries(sections)
-    .flatMap(([name, values]) => [
-      `[${name}]`,
-      ...Object.entries(values).map(([k, v]) => `${k} = ${v}`),
-    ])
-    .join('\n')
-}
-
 /** A world of three configs: identity, compute and volume (each a receiver and a sender). */
 async function world(
   o: {
@@ -55,7 +47,7 @@ async function world(
   }
   const identityConf = file(
     'identity.conf',
-    ini({
+    iniText({
       database: { connection: `sqlite:///${join(dir, 'identity.db')}` },
       token: { expiration: 600, allow_expired_window: 3600 },
       fernet_tokens: { key_repository: join(dir, 'keys'), max_active_keys: 3 },
@@ -77,14 +69,14 @@ async function world(
   })
   const compute = file(
     'compute.conf',
-    ini({
+    iniText({
       keystone_authtoken: { ...identity.authtokenOptions(), ...o.compute?.authtoken },
       service_user: { ...serviceUser(identity.users.svc), ...o.compute?.serviceUser },
     }),
   )
   const volume = file(
     'volume.conf',
-    ini({
+    iniText({
       keystone_authtoken: { ...identity.authtokenOptions(), ...o.volume?.authtoken },
       service_user: serviceUser(identity.users.svc),
     }),
@@ -143,7 +135,7 @@ test('a missing send_service_user_token says it is not set', async () => {
   const w = await world()
   const sender = w.file(
     'sender.conf',
-    ini({ service_user: { auth_type: 'password', auth_url: `${identity.url}/v3` } }),
+    iniText({ service_user: { auth_type: 'password', auth_url: `${identity.url}/v3` } }),
   )
   const { findings } = await doctorJson([sender])
   const [only, ...rest] = errorsOf(findings)
@@ -243,7 +235,7 @@ test('an unreachable identity skips the checks that need it, with warnings', asy
   const down = 'http://127.0.0.1:9/v3'
   const compute = w.file(
     'down.conf',
-    ini({
+    iniText({
       keystone_authtoken: { ...identity.authtokenOptions(), auth_url: down },
       service_user: {
         send_service_user_token: true,
@@ -280,11 +272,11 @@ test('config files: missing is one line and exit 1; a bad value is a finding; ty
   const w = await world()
   const bad = w.file(
     'bad.conf',
-    ini({ keystone_authtoken: { service_token_roles_required: 'maybe' } }),
+    iniText({ keystone_authtoken: { service_token_roles_required: 'maybe' } }),
   )
   const typo = w.file(
     'typo.conf',
-    ini({
+    iniText({
       keystone_authtoken: { ...identity.authtokenOptions(), service_token_role_required: false },
     }),
   )
@@ -301,7 +293,11 @@ test('config files: missing is one line and exit 1; a bad value is a finding; ty
 
 test('a config readable by everyone that holds a password: a warning', async () => {
   const w = await world()
-  const open = w.file('open.conf', ini({ keystone_authtoken: identity.authtokenOptions() }), 0o644)
+  const open = w.file(
+    'open.conf',
+    iniText({ keystone_authtoken: identity.authtokenOptions() }),
+    0o644,
+  )
   const { run, findings } = await doctorJson([open])
   assert.equal(run.status, 0)
   assert.deepEqual(

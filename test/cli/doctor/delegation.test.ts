@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { startTestIdentity, type TestIdentity } from '../../support/identity_server.ts'
+import { iniText } from '../../support/ini_text.ts'
 import { runBaton } from '../cli_harness.ts'
 
 type Finding = {
@@ -29,15 +30,6 @@ after(async () => {
   await identity.close()
 })
 
-function ini(sections: Record<string, Record<string, string | number | boolean>>): string {
-  return Object.entries(sections)
-    .flatMap(([name, values]) => [
-      `[${name}]`,
-      ...Object.entries(values).map(([k, v]) => `${k} = ${v}`),
-    ])
-    .join('\n')
-}
-
 /** identity, compute and volume configs; the findings about the window and delegation. */
 async function findings(window: number, delegates: { compute: boolean; volume: boolean }) {
   const dir = mkdtempSync(join(tmpdir(), 'baton-doctor-delegation-'))
@@ -48,7 +40,7 @@ async function findings(window: number, delegates: { compute: boolean; volume: b
   }
   const identityConf = file(
     'identity.conf',
-    ini({
+    iniText({
       database: { connection: `sqlite:///${join(dir, 'identity.db')}` },
       token: { expiration: 600, allow_expired_window: window },
       fernet_tokens: { key_repository: join(dir, 'keys'), max_active_keys: 3 },
@@ -62,7 +54,7 @@ async function findings(window: number, delegates: { compute: boolean; volume: b
   const service = (name: string, delegate: boolean) =>
     file(
       `${name}.conf`,
-      ini({
+      iniText({
         keystone_authtoken: identity.authtokenOptions(),
         service_user: {
           send_service_user_token: true,
